@@ -1,0 +1,1 @@
+"""The Dash app of Regen Atlas."""

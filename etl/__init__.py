@@ -1,0 +1,1 @@
+"""ETL jobs: load boundary files and the agencies' tables into the database, export them back out."""

@@ -1,0 +1,169 @@
+"""`regen`: the one entry point. User mistakes end as one clear message and a non-zero exit."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from regen import settings as settings_mod
+from regen.errors import RegenError
+
+
+class _Group(click.Group):
+    """A click group that turns RegenError into a one-line message instead of a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RegenError as e:
+            raise click.ClickException(str(e)) from e
+
+
+@click.group(cls=_Group)
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens (to stderr).")
+def cli(verbose: bool) -> None:
+    """Regen Atlas (اطلس بازآفرینی): the PostGIS database, ETL and dashboard of the urban-regeneration program."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+
+
+# -- database ----------------------------------------------------------------------------------------
+@cli.group(cls=_Group)
+def db() -> None:
+    """The database: the embedded cluster (default) or the server DATABASE_URL names."""
+
+
+def _cluster():
+    from regen.embedded import default_cluster
+
+    return default_cluster(settings_mod.get().data_dir)
+
+
+def _uses_external() -> bool:
+    return bool(settings_mod.get().database_url)
+
+
+@db.command("up")
+def db_up() -> None:
+    """Create (first time) and start the embedded cluster; a no-op when it is running."""
+    if _uses_external():
+        click.echo("DATABASE_URL is set: using that server, no embedded cluster started.")
+        return
+    cluster = _cluster()
+    was_running = cluster.running()
+    cluster.up()
+    state = "already running" if was_running else "started"
+    click.echo(f"embedded database {state}: {cluster.base} (127.0.0.1:{cluster.port()})")
+
+
+@db.command("down")
+def db_down() -> None:
+    """Stop the embedded cluster cleanly."""
+    if _uses_external():
+        click.echo("DATABASE_URL is set: there is no embedded cluster to stop.")
+        return
+    click.echo("embedded database stopped." if _cluster().down() else "embedded database was not running.")
+
+
+@db.command("url")
+def db_url() -> None:
+    """Print the connection URL, so that `psql "$(regen db url)"` works."""
+    from regen.db import resolve_url
+
+    click.echo(resolve_url(start_embedded=False))
+
+
+@db.command("migrate")
+def db_migrate() -> None:
+    """Apply pending SQL migrations from sql/migrations."""
+    from regen.db import get_db
+    from regen.migrate import migrate
+
+    applied = migrate(get_db())
+    click.echo("\n".join(f"applied {name}" for name in applied) if applied else "database is up to date.")
+
+
+@db.command("status")
+def db_status() -> None:
+    """Report the server, PostGIS version, migration level and row counts."""
+    from regen import queries
+    from regen.db import get_db, resolve_url
+    from regen.migrate import level, pending
+
+    if _uses_external():
+        click.echo("server: DATABASE_URL")
+    else:
+        cluster = _cluster()
+        if not cluster.running():
+            raise RegenError(f"the embedded database in {cluster.base} is not running: start it with `regen db up`")
+        click.echo(f"server: embedded cluster in {cluster.base}, 127.0.0.1:{cluster.port()}")
+    database = get_db(start_embedded=False)
+    info = queries.run("server_status", database)[0]
+    click.echo(f"postgresql: {info['server_version']}")
+    click.echo(f"postgis: {info['postgis_version'] or 'not installed (run `regen db migrate`)'}")
+    click.echo(f"migration level: {level(database) or 'none'}")
+    todo = pending(database)
+    if todo:
+        click.echo(f"pending migrations: {', '.join(todo)}")
+    if info["postgis_version"] and level(database):
+        for row in queries.run("row_counts", database):
+            click.echo(f"  {row['table_name']}: {row['n']}")
+    del resolve_url
+
+
+# -- dashboard -----------------------------------------------------------------------------------------
+@cli.command("serve")
+@click.option("--debug", is_flag=True, help="Flask's development server with reloading, not gunicorn.")
+@click.option("--host", default=None, help="Address to listen on (REGEN_HOST, 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port to listen on (REGEN_PORT, 8050).")
+def serve(debug: bool, host: str | None, port: int | None) -> None:
+    """Serve the dashboard (gunicorn, REGEN_WORKERS workers)."""
+    from dashboard.server import serve as run_server
+
+    s = settings_mod.get()
+    run_server(host or s.host, port or s.port, debug=debug, workers=s.workers)
+
+
+@cli.command("run")
+@click.option("--host", default=None, help="Address to listen on (REGEN_HOST, 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port to listen on (REGEN_PORT, 8050).")
+def run(host: str | None, port: int | None) -> None:
+    """What `make run` does: database up, migrate, demo data when empty, serve the dashboard."""
+    from dashboard.server import serve as run_server
+    from regen.db import get_db
+    from regen.migrate import migrate
+
+    s = settings_mod.get()
+    database = get_db()
+    for name in migrate(database):
+        click.echo(f"applied {name}")
+    _load_demo_if_empty(database)
+    click.echo(f"Regen Atlas on http://{host or s.host}:{port or s.port}/  (Ctrl-C stops it)")
+    run_server(host or s.host, port or s.port, debug=False, workers=s.workers)
+
+
+def _load_demo_if_empty(database) -> None:
+    from regen import queries
+
+    if queries.run("is_empty", database)[0]["empty"]:
+        click.echo("database is empty: the demo data set is not built yet (see the demo issue).")
+
+
+@cli.command("settings")
+def show_settings() -> None:
+    """List every setting (environment variable) with its help."""
+    for env, help_text in settings_mod.Settings.documented():
+        click.echo(f"{env}: {help_text}")
+
+
+def main() -> None:
+    try:
+        cli(prog_name="regen")
+    except RegenError as e:  # raised outside a command (e.g. while parsing settings)
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""The one way to reach the database: a pooled connection per URL, transactions, time limits, COPY.
+
+Nobody else opens connections. Every statement takes bound parameters; SQL text comes from `sql/`
+(see `regen.queries`) or is a constant in the module that owns it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg2
+import psycopg2.extras
+import psycopg2.pool
+
+from regen import settings as settings_mod
+from regen.errors import DatabaseUnavailable, RegenError
+
+log = logging.getLogger(__name__)
+
+_pools: dict[str, psycopg2.pool.ThreadedConnectionPool] = {}
+_pools_lock = threading.Lock()
+
+
+def resolve_url(start_embedded: bool = True) -> str:
+    """Gives DATABASE_URL, or the embedded cluster's URL (starting it when asked and needed)."""
+    s = settings_mod.get()
+    if s.database_url:
+        return s.database_url
+    from regen.embedded import default_cluster
+
+    cluster = default_cluster(s.data_dir)
+    if start_embedded:
+        return cluster.up()
+    return cluster.url()
+
+
+class Database:
+    """A PostgreSQL database reached through a small connection pool; all access goes through here."""
+
+    def __init__(self, url: str, statement_timeout_ms: int | None = None, pool_max: int | None = None):
+        s = settings_mod.get()
+        self.url = url
+        self.statement_timeout_ms = statement_timeout_ms or s.statement_timeout_ms
+        self._pool_max = pool_max or s.pool_max
+
+    # -- connections --------------------------------------------------------------------------------
+    def _pool(self) -> psycopg2.pool.ThreadedConnectionPool:
+        pool = _pools.get(self.url)
+        if pool is None:
+            with _pools_lock:
+                pool = _pools.get(self.url)
+                if pool is None:
+                    try:
+                        pool = psycopg2.pool.ThreadedConnectionPool(
+                            0, self._pool_max, self.url, connect_timeout=5, application_name="regen-atlas"
+                        )
+                    except psycopg2.OperationalError as e:
+                        raise DatabaseUnavailable(_unavailable(e)) from e
+                    _pools[self.url] = pool
+        return pool
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg2.extensions.connection]:
+        pool = self._pool()
+        try:
+            conn = pool.getconn()
+        except psycopg2.OperationalError as e:
+            raise DatabaseUnavailable(_unavailable(e)) from e
+        broken = False
+        try:
+            yield conn
+        except (psycopg2.OperationalError, psycopg2.InterfaceError):
+            broken = True
+            raise
+        finally:
+            if not broken and conn.closed == 0 and conn.status != psycopg2.extensions.STATUS_READY:
+                conn.rollback()
+            pool.putconn(conn, close=broken or conn.closed != 0)
+
+    @contextmanager
+    def transaction(
+        self, timeout_ms: int | None = None, settings: dict[str, str] | None = None
+    ) -> Iterator[psycopg2.extras.RealDictCursor]:
+        """Gives a cursor inside one transaction: committed when the block ends, rolled back on error.
+
+        `settings` are applied with SET LOCAL (set_config(..., true)), so they end with the transaction.
+        """
+        try:
+            with self.connection() as conn:
+                try:
+                    with conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor) as cur:
+                        cur.execute(
+                            "SELECT set_config('statement_timeout', %s, true)",
+                            (str(timeout_ms or self.statement_timeout_ms),),
+                        )
+                        for name, value in (settings or {}).items():
+                            cur.execute("SELECT set_config(%s, %s, true)", (name, value))
+                        yield cur
+                    conn.commit()
+                except BaseException:
+                    if conn.closed == 0:
+                        conn.rollback()
+                    raise
+        except psycopg2.errors.QueryCanceled as e:
+            raise DatabaseUnavailable(
+                "The database took too long to answer (statement timeout). Try again, or narrow the view."
+            ) from e
+        except psycopg2.OperationalError as e:
+            raise DatabaseUnavailable(_unavailable(e)) from e
+
+    # -- conveniences over one transaction ------------------------------------------------------------
+    def query(self, statement: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[dict]:
+        """Gives all rows of one statement as dicts."""
+        with self.transaction() as cur:
+            cur.execute(statement, params)
+            return [dict(r) for r in cur.fetchall()] if cur.description else []
+
+    def scalar(self, statement: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+        """Gives the first column of the first row, or None."""
+        with self.transaction() as cur:
+            cur.execute(statement, params)
+            row = cur.fetchone()
+            return None if row is None else next(iter(row.values()))
+
+    def execute(self, statement: str, params: Sequence[Any] | dict[str, Any] | None = None) -> int:
+        """Runs one statement in its own transaction; gives the affected row count."""
+        with self.transaction() as cur:
+            cur.execute(statement, params)
+            return cur.rowcount
+
+    def close(self) -> None:
+        with _pools_lock:
+            pool = _pools.pop(self.url, None)
+        if pool is not None:
+            pool.closeall()
+
+
+def copy_rows(cur, table: str, columns: Sequence[str], buffer) -> None:
+    """COPYs tab-separated text from `buffer` into `table(columns)`; names are quoted as identifiers."""
+    from psycopg2 import sql
+
+    stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(*table.split(".")), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    cur.copy_expert(stmt.as_string(cur.connection), buffer)
+
+
+def _unavailable(e: Exception) -> str:
+    log.warning("database unavailable: %s", e)
+    return "The database is not reachable right now. Check that it is running (`regen db status`)."
+
+
+_default: Database | None = None
+_default_lock = threading.Lock()
+
+
+def get_db(start_embedded: bool = True) -> Database:
+    """Gives the process-wide Database for the configured URL (DATABASE_URL or the embedded cluster)."""
+    global _default
+    url = resolve_url(start_embedded=start_embedded)
+    with _default_lock:
+        if _default is None or _default.url != url:
+            _default = Database(url)
+        return _default
+
+
+def require_postgis(db: Database) -> str:
+    version = db.scalar("SELECT extversion FROM pg_extension WHERE extname = 'postgis'")
+    if version is None:
+        raise RegenError("PostGIS is not installed in this database: run `regen db migrate`.")
+    return version

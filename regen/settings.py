@@ -1,0 +1,68 @@
+"""Every setting of Regen Atlas, read from the environment once, with its default and its help."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from regen import ROOT
+from regen.errors import ConfigError
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number; set it to e.g. {default}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None = field(
+        metadata={"env": "DATABASE_URL", "help": "PostgreSQL+PostGIS server to use; unset = the embedded cluster"}
+    )
+    data_dir: Path = field(
+        metadata={"env": "REGEN_DATA_DIR", "help": "where the embedded cluster and local secrets live (.data)"}
+    )
+    statement_timeout_ms: int = field(
+        metadata={"env": "REGEN_STATEMENT_TIMEOUT_MS", "help": "time limit of one SQL statement (ms, 30000)"}
+    )
+    pool_max: int = field(metadata={"env": "REGEN_POOL_MAX", "help": "connections per process (10)"})
+    host: str = field(metadata={"env": "REGEN_HOST", "help": "address the dashboard listens on (127.0.0.1)"})
+    port: int = field(metadata={"env": "REGEN_PORT", "help": "port the dashboard listens on (8050)"})
+    workers: int = field(metadata={"env": "REGEN_WORKERS", "help": "gunicorn worker processes (2)"})
+    secret_key: str | None = field(
+        metadata={"env": "REGEN_SECRET_KEY", "help": "session signing key; unset = generated under .data"}
+    )
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            database_url=_env("DATABASE_URL"),
+            data_dir=Path(_env("REGEN_DATA_DIR", str(ROOT / ".data"))).resolve(),
+            statement_timeout_ms=_int("REGEN_STATEMENT_TIMEOUT_MS", 30000),
+            pool_max=_int("REGEN_POOL_MAX", 10),
+            host=_env("REGEN_HOST", "127.0.0.1"),
+            port=_int("REGEN_PORT", 8050),
+            workers=_int("REGEN_WORKERS", 2),
+            secret_key=_env("REGEN_SECRET_KEY"),
+        )
+
+    @classmethod
+    def documented(cls) -> list[tuple[str, str]]:
+        """Gives (variable, help) for every setting, for `regen settings` and the docs test."""
+        return [(f.metadata["env"], f.metadata["help"]) for f in fields(cls)]
+
+
+def get() -> Settings:
+    """Gives the settings as the environment says now (cheap; read on every call so tests can override)."""
+    return Settings.from_env()

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Sets up everything `make run` / `make test` need on a Debian 12 machine with only Python present:
+# PostgreSQL + PostGIS (and, with --test-tools, Chromium + its driver) from apt, then .venv from PyPI.
+# Safe to re-run: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_MAJOR=${PG_MAJOR:-15}
+system_pkgs=(python3-venv "postgresql-$PG_MAJOR" "postgresql-$PG_MAJOR-postgis-3")
+if [[ "${1:-}" == "--test-tools" ]]; then
+  # Browser tests run Debian's Chromium; the ETL benchmark compares against GDAL's ogr2ogr.
+  system_pkgs=(chromium chromium-driver gdal-bin)
+fi
+
+missing=()
+for p in "${system_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "setup: installing from apt: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing system packages: ${missing[*]}" >&2
+    echo "setup: install them as root with: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+[[ "${1:-}" == "--test-tools" ]] && exit 0
+
+if [[ ! -x .venv/bin/python ]]; then
+  echo "setup: creating .venv"
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+echo "setup: done"

@@ -1,0 +1,114 @@
+"""Fixtures: a throwaway PostgreSQL + PostGIS cluster started by the suite, a migrated template
+database, and a fresh database cloned from it for each test that asks for one.
+
+DATABASE_URL_TEST may name another server (a superuser URL: the suite creates and drops databases).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+import pytest
+from psycopg2 import sql
+
+from regen.db import Database
+from regen.embedded import Cluster
+from regen.migrate import migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+IRAN_OSM = SHARED / "data" / "iran-osm"
+TEMPLATE = "regen_template"
+
+
+def with_dbname(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def admin_execute(url: str, statement: sql.Composable) -> None:
+    conn = psycopg2.connect(url)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(statement)
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """Gives a superuser URL (to the `postgres` database) of a server for the whole run."""
+    external = os.environ.get("DATABASE_URL_TEST")
+    if external:
+        yield with_dbname(external, "postgres")
+        return
+    base = Path(tempfile.mkdtemp(prefix="regen-test-pg-"))
+    cluster = Cluster(base / "pg", fast=True)
+    cluster.up()
+    try:
+        yield cluster.url("postgres")
+    finally:
+        cluster.destroy()
+        base.rmdir() if base.exists() and not any(base.iterdir()) else None
+
+
+@pytest.fixture(scope="session")
+def template_url(pg_server):
+    """Gives the URL of a database migrated to the latest schema, used as a template for clones."""
+    name = f"{TEMPLATE}_{uuid.uuid4().hex[:8]}"
+    admin_execute(pg_server, sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = with_dbname(pg_server, name)
+    database = Database(url)
+    migrate(database)
+    database.close()
+    yield url
+    admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _fresh(pg_server: str, template: str | None):
+    name = f"regen_t_{uuid.uuid4().hex[:12]}"
+    stmt = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template:
+        stmt = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
+    admin_execute(pg_server, stmt)
+    return name
+
+
+@pytest.fixture
+def empty_db_url(pg_server):
+    """Gives the URL of a new, empty database (no PostGIS, no schema), dropped after the test."""
+    name = _fresh(pg_server, None)
+    yield with_dbname(pg_server, name)
+    admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def db_url(pg_server, template_url):
+    """Gives the URL of a fresh database with the whole schema, dropped after the test."""
+    template = urlsplit(template_url).path.lstrip("/")
+    name = _fresh(pg_server, template)
+    yield with_dbname(pg_server, name)
+    admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def db(db_url, monkeypatch):
+    """Gives a Database on a fresh migrated database; DATABASE_URL points at it for code under test."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    database = Database(db_url)
+    yield database
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def iran_osm() -> Path:
+    """Gives ../shared/data/iran-osm, failing (not skipping) when the real data is not there."""
+    if not (IRAN_OSM / "provinces.geojson").exists():
+        pytest.fail(f"real test data missing: {IRAN_OSM} (the shared/ folder beside the checkout)")
+    return IRAN_OSM
