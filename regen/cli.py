@@ -157,7 +157,16 @@ def show_settings() -> None:
         click.echo(f"{env}: {help_text}")
 
 
+def _register() -> None:
+    """Adds the sub-command groups that live beside the modules they drive."""
+    from etl.cli import export, load
+
+    cli.add_command(load)
+    cli.add_command(export)
+
+
 def main() -> None:
+    _register()
     try:
         cli(prog_name="regen")
     except RegenError as e:  # raised outside a command (e.g. while parsing settings)

@@ -18,6 +18,7 @@ import psycopg2.pool
 
 from regen import settings as settings_mod
 from regen.errors import DatabaseUnavailable, RegenError
+from regen.scope import Scope
 
 log = logging.getLogger(__name__)
 
@@ -83,12 +84,14 @@ class Database:
 
     @contextmanager
     def transaction(
-        self, timeout_ms: int | None = None, settings: dict[str, str] | None = None
+        self, timeout_ms: int | None = None, settings: dict[str, str] | None = None, scope: Scope | None = None
     ) -> Iterator[psycopg2.extras.RealDictCursor]:
         """Gives a cursor inside one transaction: committed when the block ends, rolled back on error.
 
-        `settings` are applied with SET LOCAL (set_config(..., true)), so they end with the transaction.
+        `settings` (and the `scope`'s) are applied with SET LOCAL (set_config(..., true)), so they end
+        with the transaction.
         """
+        settings = {**(scope.settings() if scope else {}), **(settings or {})}
         try:
             with self.connection() as conn:
                 try:
@@ -113,9 +116,11 @@ class Database:
             raise DatabaseUnavailable(_unavailable(e)) from e
 
     # -- conveniences over one transaction ------------------------------------------------------------
-    def query(self, statement: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[dict]:
+    def query(
+        self, statement: str, params: Sequence[Any] | dict[str, Any] | None = None, scope: Scope | None = None
+    ) -> list[dict]:
         """Gives all rows of one statement as dicts."""
-        with self.transaction() as cur:
+        with self.transaction(scope=scope) as cur:
             cur.execute(statement, params)
             return [dict(r) for r in cur.fetchall()] if cur.description else []
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from regen import SQL_DIR
 from regen.db import Database
+from regen.scope import Scope
 
 _HEADER = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.M)
 
@@ -38,6 +39,6 @@ def sql(name: str) -> str:
         raise KeyError(f"no query named {name!r} under sql/queries") from None
 
 
-def run(name: str, db: Database, **params: Any) -> list[dict]:
-    """Runs a named statement with bound parameters; gives its rows as dicts."""
-    return db.query(sql(name), params)
+def run(name: str, db: Database, scope: Scope | None = None, **params: Any) -> list[dict]:
+    """Runs a named statement with bound parameters (in the user's scope); gives its rows as dicts."""
+    return db.query(sql(name), params, scope=scope)
