@@ -165,8 +165,10 @@ def _register() -> None:
     cli.add_command(export)
 
 
+_register()
+
+
 def main() -> None:
-    _register()
     try:
         cli(prog_name="regen")
     except RegenError as e:  # raised outside a command (e.g. while parsing settings)
