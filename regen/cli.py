@@ -139,6 +139,8 @@ def run(host: str | None, port: int | None) -> None:
     for name in migrate(database):
         click.echo(f"applied {name}")
     _load_demo_if_empty(database)
+    if not s.database_url:  # the embedded demo only: any other deployment starts with no account
+        _show_demo_accounts(database, s.data_dir, host or s.host, port or s.port)
     click.echo(f"Regen Atlas on http://{host or s.host}:{port or s.port}/  (Ctrl-C stops it)")
     run_server(host or s.host, port or s.port, debug=False, workers=s.workers)
 
@@ -148,6 +150,16 @@ def _load_demo_if_empty(database) -> None:
 
     if queries.run("is_empty", database)[0]["empty"]:
         click.echo("database is empty: the demo data set is not built yet (see the demo issue).")
+
+
+def _show_demo_accounts(database, data_dir, host: str, port: int) -> None:
+    from regen.accounts import DEMO_FILE, ensure_demo_accounts
+
+    accounts = ensure_demo_accounts(database, data_dir)
+    if accounts:
+        click.echo(f"demo accounts (kept in {data_dir / DEMO_FILE}); sign in at http://{host}:{port}/login")
+        for name, password, role, province in accounts:
+            click.echo(f"  {name} / {password}   ({role}{' ' + province if province else ''})")
 
 
 @cli.command("settings")
@@ -160,9 +172,11 @@ def show_settings() -> None:
 def _register() -> None:
     """Adds the sub-command groups that live beside the modules they drive."""
     from etl.cli import export, load
+    from regen.users_cli import users
 
     cli.add_command(load)
     cli.add_command(export)
+    cli.add_command(users)
 
 
 _register()

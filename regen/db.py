@@ -6,6 +6,7 @@ Nobody else opens connections. Every statement takes bound parameters; SQL text 
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Iterator, Sequence
@@ -23,6 +24,12 @@ from regen.scope import Scope
 log = logging.getLogger(__name__)
 
 _pools: dict[str, psycopg2.pool.ThreadedConnectionPool] = {}
+
+# The role a transaction switches to when it carries a user's scope (see sql/migrations/0040).
+APP_ROLE = "regen_app"
+# The signed-in user's scope during a web request (set and reset by dashboard/auth.py). A transaction
+# that names no scope inside a request gets this one, so a forgotten `scope=` cannot run as the owner.
+request_scope: contextvars.ContextVar[Scope | None] = contextvars.ContextVar("regen_request_scope", default=None)
 _pools_lock = threading.Lock()
 
 
@@ -84,13 +91,25 @@ class Database:
 
     @contextmanager
     def transaction(
-        self, timeout_ms: int | None = None, settings: dict[str, str] | None = None, scope: Scope | None = None
+        self,
+        timeout_ms: int | None = None,
+        settings: dict[str, str] | None = None,
+        scope: Scope | None = None,
+        role: str | None = None,
+        owner: bool = False,
     ) -> Iterator[psycopg2.extras.RealDictCursor]:
         """Gives a cursor inside one transaction: committed when the block ends, rolled back on error.
 
         `settings` (and the `scope`'s) are applied with SET LOCAL (set_config(..., true)), so they end
-        with the transaction.
+        with the transaction. With a scope (given, or the web request's) the transaction runs as
+        `role` (default regen_app: no DDL, reads under row-level security, writes only through the
+        recording functions). `owner=True` keeps the connecting role even inside a web request (the
+        sign-in code, which must read accounts).
         """
+        if scope is None and not owner:
+            scope = request_scope.get()
+        if role is None and scope is not None:
+            role = APP_ROLE
         settings = {**(scope.settings() if scope else {}), **(settings or {})}
         try:
             with self.connection() as conn:
@@ -102,6 +121,10 @@ class Database:
                         )
                         for name, value in (settings or {}).items():
                             cur.execute("SELECT set_config(%s, %s, true)", (name, value))
+                        if role:
+                            from psycopg2 import sql
+
+                            cur.execute(sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(role)))
                         yield cur
                     conn.commit()
                 except BaseException:
@@ -117,10 +140,14 @@ class Database:
 
     # -- conveniences over one transaction ------------------------------------------------------------
     def query(
-        self, statement: str, params: Sequence[Any] | dict[str, Any] | None = None, scope: Scope | None = None
+        self,
+        statement: str,
+        params: Sequence[Any] | dict[str, Any] | None = None,
+        scope: Scope | None = None,
+        owner: bool = False,
     ) -> list[dict]:
         """Gives all rows of one statement as dicts."""
-        with self.transaction(scope=scope) as cur:
+        with self.transaction(scope=scope, owner=owner) as cur:
             cur.execute(statement, params)
             return [dict(r) for r in cur.fetchall()] if cur.description else []
 

@@ -43,6 +43,21 @@ class Settings:
     secret_key: str | None = field(
         metadata={"env": "REGEN_SECRET_KEY", "help": "session signing key; unset = generated under .data"}
     )
+    login_max_failures: int = field(
+        metadata={"env": "REGEN_LOGIN_MAX_FAILURES", "help": "failed sign-ins in a row that lock an account (5)"}
+    )
+    login_lock_minutes: int = field(
+        metadata={"env": "REGEN_LOGIN_LOCK_MINUTES", "help": "how long a locked account stays locked (15)"}
+    )
+    login_fail_delay_ms: int = field(
+        metadata={"env": "REGEN_LOGIN_FAIL_DELAY_MS", "help": "pause before answering a failed sign-in (ms, 1000)"}
+    )
+    session_idle_minutes: int = field(
+        metadata={"env": "REGEN_SESSION_IDLE_MINUTES", "help": "a session ends after this long unused (480)"}
+    )
+    cookie_secure: bool = field(
+        metadata={"env": "REGEN_COOKIE_SECURE", "help": "send the session cookie over HTTPS only (1 behind HTTPS; 0)"}
+    )
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -55,6 +70,11 @@ class Settings:
             port=_int("REGEN_PORT", 8050),
             workers=_int("REGEN_WORKERS", 2),
             secret_key=_env("REGEN_SECRET_KEY"),
+            login_max_failures=_int("REGEN_LOGIN_MAX_FAILURES", 5),
+            login_lock_minutes=_int("REGEN_LOGIN_LOCK_MINUTES", 15),
+            login_fail_delay_ms=_int("REGEN_LOGIN_FAIL_DELAY_MS", 1000),
+            session_idle_minutes=_int("REGEN_SESSION_IDLE_MINUTES", 480),
+            cookie_secure=_env("REGEN_COOKIE_SECURE", "0").lower() in ("1", "true", "yes", "on"),
         )
 
     @classmethod
