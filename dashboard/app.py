@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, html
 
+from dashboard.auth import install as install_auth
 from regen import queries
 from regen.db import get_db
 from regen.errors import RegenError
@@ -29,4 +30,5 @@ def _status_page():
 def create_app() -> Dash:
     app = Dash(__name__, title="اطلس بازآفرینی")
     app.layout = _status_page  # a function: evaluated per page load, so counts are current
+    install_auth(app)
     return app

@@ -81,7 +81,9 @@ def add_user(db: Database, name: str, role: str, province: str | None, password:
                 raise RegenError(f"no province {province!r}: codes are IR-00 … IR-30 (e.g. IR-23 for Tehran)")
         cur.execute("SELECT 1 FROM users WHERE name = %s", (name,))
         if cur.fetchone() is not None:
-            raise RegenError(f"an account named {name!r} exists already (`regen users passwd {name}` resets it)")
+            raise RegenError(
+                f"an account named {name!r} exists already (`regen users passwd {name}` resets it)"
+            )
         cur.execute(
             "INSERT INTO users (name, role, province_code, password_hash) VALUES (%s, %s, %s, %s)",
             (name, role, province, _hasher.hash(password)),
@@ -150,7 +152,9 @@ def authenticate(db: Database, name: str, password: str) -> tuple[Scope, str]:
             _verify(_DUMMY_HASH, password)
             refused = SignInRefused("wrong name or password")
         elif row["locked"]:
-            refused = SignInRefused("account locked after failed sign-ins", locked_minutes=row["locked_minutes"])
+            refused = SignInRefused(
+                "account locked after failed sign-ins", locked_minutes=row["locked_minutes"]
+            )
         elif row["disabled"]:
             _verify(row["password_hash"], password)
             refused = SignInRefused("wrong name or password")
@@ -162,9 +166,15 @@ def authenticate(db: Database, name: str, password: str) -> tuple[Scope, str]:
                     " locked_until = now() + make_interval(mins => %s) WHERE name = %s",
                     (s.login_lock_minutes, name),
                 )
-                log.warning("sign-in: account %r locked for %s minutes after %s failures", name,
-                            s.login_lock_minutes, failures)
-                refused = SignInRefused("account locked after failed sign-ins", locked_minutes=s.login_lock_minutes)
+                log.warning(
+                    "sign-in: account %r locked for %s minutes after %s failures",
+                    name,
+                    s.login_lock_minutes,
+                    failures,
+                )
+                refused = SignInRefused(
+                    "account locked after failed sign-ins", locked_minutes=s.login_lock_minutes
+                )
             else:
                 cur.execute("UPDATE users SET failed_attempts = %s WHERE name = %s", (failures, name))
                 refused = SignInRefused("wrong name or password")

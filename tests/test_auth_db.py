@@ -29,9 +29,7 @@ def test_scoped_transaction_runs_as_app_role(world):
     assert world.query("SELECT current_user AS u")[0]["u"] != "regen_app"  # CLI / ETL keep the owner
 
 
-@pytest.mark.parametrize(
-    "table", ["offices", "neighborhoods", "actions"]
-)
+@pytest.mark.parametrize("table", ["offices", "neighborhoods", "actions"])
 def test_provincial_sees_its_province_only(world, table):
     assert codes(world, f"SELECT code FROM {table}", TEHRAN) in (["nb-teh"], ["of-teh"], ["ac-nat", "ac-teh"])
     assert "isf" not in " ".join(codes(world, f"SELECT code FROM {table}", TEHRAN))
@@ -78,7 +76,10 @@ def test_city_aggregates_follow_scope_and_province_aggregates_are_national(world
     assert [r["city_code"] for r in cities] == ["tehran"]
     ho = world.query("SELECT city_code, established FROM handover_by_city(current_date)", scope=TEHRAN)
     assert ho == [{"city_code": "tehran", "established": 1}]
-    per = {r["province_code"]: r for r in world.query("SELECT * FROM coverage_by_province(current_date)", scope=TEHRAN)}
+    per = {
+        r["province_code"]: r
+        for r in world.query("SELECT * FROM coverage_by_province(current_date)", scope=TEHRAN)
+    }
     assert len(per) == 31
     assert per["IR-10"]["neighborhoods"] == 1 and per["IR-10"]["established"] == 1  # aggregate of Isfahan
     assert per["IR-10"]["population"] == 2000
@@ -106,18 +107,30 @@ def test_in_scope_write_gives_exactly_one_audit_row(world):
     row = world.query("SELECT * FROM audit_log")[0]
     assert row["id"] == audit_id and row["who"] == "teh" and row["entity_code"] == "of-teh"
     assert row["province_code"] == "IR-23"
-    assert row["before"] == {"state": "established", "began_on": "2020-01-01", "letter_no": None, "note": None}
+    assert row["before"] == {
+        "state": "established",
+        "began_on": "2020-01-01",
+        "letter_no": None,
+        "note": None,
+    }
     assert row["after"]["state"] == "active" and row["after"]["note"] == "opened"
-    assert world.query("SELECT recorded_by FROM office_states WHERE state = 'active'")[0]["recorded_by"] == "teh"
+    assert (
+        world.query("SELECT recorded_by FROM office_states WHERE state = 'active'")[0]["recorded_by"] == "teh"
+    )
     record_state(world, NATIONAL, "of-isf", "handed_over", dt.date(2022, 1, 1), "1234/ش", None)
     record_status(world, TEHRAN, "ac-teh", "done", dt.date(2022, 2, 2), "letter 55")
     record_status(world, NATIONAL, "ac-nat", "in_progress", dt.date(2019, 1, 1), "reports coming")
     assert counts(world)["audit_log"] == 4
     # the audit log follows the scope as well
     assert {r["entity_code"] for r in world.query("SELECT entity_code FROM audit_log", scope=TEHRAN)} == {
-        "of-teh", "ac-teh", "ac-nat"}
+        "of-teh",
+        "ac-teh",
+        "ac-nat",
+    }
     assert {r["entity_code"] for r in world.query("SELECT entity_code FROM audit_log", scope=ISFAHAN)} == {
-        "of-isf", "ac-nat"}
+        "of-isf",
+        "ac-nat",
+    }
 
 
 TOMORROW = dt.date.today() + dt.timedelta(days=1)
@@ -131,7 +144,11 @@ TOMORROW = dt.date.today() + dt.timedelta(days=1)
         (VIEWER, ("of-teh", "active", dt.date(2021, 1, 1)), "role viewer may not record"),
         (ANONYMOUS, ("of-teh", "active", dt.date(2021, 1, 1)), "role anonymous may not record"),
         (Scope("ghost", "national"), ("of-teh", "active", dt.date(2021, 1, 1)), "no enabled account"),
-        (Scope("teh", "provincial", "IR-10"), ("of-isf", "active", dt.date(2021, 1, 1)), "no enabled account"),
+        (
+            Scope("teh", "provincial", "IR-10"),
+            ("of-isf", "active", dt.date(2021, 1, 1)),
+            "no enabled account",
+        ),
         (Scope("teh", "national"), ("of-isf", "active", dt.date(2021, 1, 1)), "no enabled account"),
         (NATIONAL, ("of-teh", "active", dt.date(2019, 1, 1)), "before the office's previous state"),
         (NATIONAL, ("of-teh", "established", dt.date(2021, 1, 1)), "already established"),
@@ -152,7 +169,9 @@ def test_refused_office_writes_change_nothing(world, scope, args, message):
 def test_handover_of_an_office_never_established_is_refused(world):
     with world.transaction() as cur:
         cur.execute("DELETE FROM office_states WHERE office_code = 'of-teh'")
-        cur.execute("INSERT INTO office_states (office_code, state, began_on) VALUES ('of-teh', 'planned', '2019-01-01')")
+        cur.execute(
+            "INSERT INTO office_states (office_code, state, began_on) VALUES ('of-teh', 'planned', '2019-01-01')"
+        )
     before = counts(world)
     with pytest.raises(psycopg2.Error, match="without an earlier established or active state"):
         record_state(world, TEHRAN, "of-teh", "handed_over", dt.date(2021, 1, 1), "12/3")
