@@ -1,34 +1,26 @@
-"""The Dash app factory. Until the dashboard lands: a page saying the database is up, with row counts."""
+"""The Dash app factory: the frame, the routes and every view's callbacks (see shell.py and pages/)."""
 
 from __future__ import annotations
 
-from dash import Dash, html
+from pathlib import Path
 
+from dash import Dash
+
+from dashboard import errors, shell
 from dashboard.auth import install as install_auth
-from regen import queries
-from regen.db import get_db
-from regen.errors import RegenError
-
-
-def _status_page():
-    try:
-        database = get_db(start_embedded=False)
-        info = queries.run("server_status", database)[0]
-        counts = queries.run("row_counts", database)
-    except RegenError as e:
-        return html.Div([html.H1("اطلس بازآفرینی"), html.P(str(e), className="error")], dir="rtl")
-    return html.Div(
-        [
-            html.H1("اطلس بازآفرینی — Regen Atlas"),
-            html.P(f"پایگاه داده برقرار است: PostgreSQL {info['server_version']}, PostGIS {info['postgis_version']}"),
-            html.Table([html.Tr([html.Td(r["table_name"]), html.Td(str(r["n"]))]) for r in counts]),
-        ],
-        dir="rtl",
-    )
 
 
 def create_app() -> Dash:
-    app = Dash(__name__, title="اطلس بازآفرینی")
-    app.layout = _status_page  # a function: evaluated per page load, so counts are current
-    install_auth(app)
+    """Gives the dashboard app (Persian, right to left by default; everything served from 127.0.0.1)."""
+    app = Dash(
+        __name__,
+        title="اطلس بازآفرینی — Regen Atlas",
+        assets_folder=str(Path(__file__).parent / "assets"),
+        suppress_callback_exceptions=True,  # views bring their own components
+        on_error=errors.on_callback_error,
+        update_title=None,
+    )
+    app.layout = shell.layout
+    shell.register(app)
+    install_auth(app)  # sign-in gate, login/logout/audit pages, recording callbacks
     return app

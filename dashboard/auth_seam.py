@@ -1,13 +1,41 @@
-"""The one seam between the dashboard and sign-in: who is asking, from the server-side session."""
+"""Who is asking: the one place the dashboard gets the user's scope, and the rule that narrows filters to it.
+
+The accounts helper replaces the body of `current_scope()` with the session user's scope; nothing else
+in the dashboard decides who sees what. Provinces asked for by the browser are never trusted: every
+query-layer call passes its filters through `allowed_province()` first.
+"""
 
 from __future__ import annotations
 
+from regen.errors import RegenError
 from regen.scope import Scope
+
+class NotAllowed(RegenError):
+    """The user's scope does not cover what the URL asks for."""
 
 
 def current_scope() -> Scope:
-    """Gives the signed-in user's scope for this request (set by dashboard/auth.py's gate from the
-    session, never from what the browser sends); ANONYMOUS — which sees nothing — otherwise."""
+    """Gives the scope of the user behind the current request: set by dashboard/auth.py's gate from
+    the signed-in session (never from what the browser sends); ANONYMOUS — which sees nothing —
+    outside a signed-in request."""
     from dashboard.auth import current_user_scope
 
     return current_user_scope()
+
+
+def allowed_province(scope: Scope, requested: str | None) -> str | None:
+    """Gives the province filter to apply: the requested one within the scope, the user's own for a
+    provincial user; raises NotAllowed for a province outside the scope."""
+    if scope.role in ("national", "viewer"):
+        return requested
+    if scope.role == "provincial" and scope.province:
+        if requested not in (None, scope.province):
+            raise NotAllowed("This view belongs to another province; your account sees only your own.")
+        return scope.province
+    raise NotAllowed("Sign in to see this view.")
+
+
+def check_place(scope: Scope, province: str | None) -> None:
+    """Raises NotAllowed unless the scope may see the detail of `province`."""
+    if not scope.sees_province(province):
+        raise NotAllowed("This view belongs to another province; your account sees only your own.")

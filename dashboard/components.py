@@ -1,0 +1,487 @@
+"""Components as functions: maps, the timeline, tables, headline cards, the filter bar, downloads.
+
+Maps use Plotly's MapLibre traces with a style of our own that has no tiles, sources or glyphs, so
+a page never fetches anything from outside 127.0.0.1; hover text is wrapped in RLE…PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import plotly.graph_objects as go
+from dash import dash_table, dcc, html
+from dash.dash_table.Format import Format, Scheme
+
+from dashboard import i18n
+from dashboard.i18n import t
+from dashboard.queries import KINDS, MEASURES, STATUSES
+
+FONT = "Vazirmatn, Tahoma, sans-serif"
+# A map style with a plain background only: no tiles, no sources, no glyphs → nothing fetched.
+MAP_STYLE = {
+    "version": 8,
+    "name": "regen-blank",
+    "sources": {},
+    "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#eef2f5"}}],
+}
+NO_DATA = -5.0  # z of a place with nothing to measure: drawn grey, below the 0–100 scale
+COVERAGE_SCALE = [
+    [0.0, "#cfd4d9"],
+    [0.0475, "#cfd4d9"],
+    [0.0477, "#b42318"],
+    [0.3, "#f79009"],
+    [0.6, "#fdd835"],
+    [0.8, "#66bb6a"],
+    [1.0, "#14532d"],
+]
+STATUS_COLORS = {
+    "none": "#b42318",
+    "planned": "#f79009",
+    "established": "#fdd835",
+    "active": "#66bb6a",
+    "handed_over": "#14532d",
+    "closed": "#98a2b3",
+}
+OFFICE_STATES = (*STATUSES, "closed")
+
+
+def _discrete(colors: list[str]) -> list[list]:
+    n = len(colors)
+    scale = []
+    for i, c in enumerate(colors):
+        scale += [[i / n, c], [(i + 1) / n, c]]
+    return scale
+
+
+def measure_value(row: dict, measure: str) -> float:
+    """Gives a row's share for the measure, or NO_DATA when there is nothing to measure."""
+    v = row.get(MEASURES[measure])
+    return NO_DATA if v is None else round(v, 1)
+
+
+def _view(points: list[tuple[float, float]]) -> dict:
+    """Gives a map centre and zoom that fit the points (lon, lat) into a ~600×460 px map."""
+    pts = [(x, y) for x, y in points if x is not None and y is not None]
+    if not pts:
+        return {"center": {"lon": 53.7, "lat": 32.4}, "zoom": 4.0}
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    lon_span, lat_span = max(max(xs) - min(xs), 0.01), max(max(ys) - min(ys), 0.01)
+    zoom = math.log2(min(600 * 360 / (512 * lon_span), 460 * 170 / (512 * lat_span * 1.25)))
+    return {
+        "center": {"lon": (min(xs) + max(xs)) / 2, "lat": (min(ys) + max(ys)) / 2},
+        "zoom": max(2.0, min(15.5, zoom - 0.2)),
+    }
+
+
+def _fc_points(fc: dict) -> list[tuple[float, float]]:
+    pts: list[tuple[float, float]] = []
+
+    def walk(c):
+        if c and isinstance(c[0], (int, float)):
+            pts.append((c[0], c[1]))
+        else:
+            for x in c:
+                walk(x)
+
+    for f in fc.get("features", []):
+        if f.get("geometry"):
+            walk(f["geometry"]["coordinates"])
+    return pts[:: max(1, len(pts) // 2000)]
+
+
+def _map_layout(lang: str, view: dict, layers: list | None = None, height: int = 460) -> dict:
+    return {
+        "map": {"style": MAP_STYLE, **view, "layers": layers or []},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "height": height,
+        "font": {"family": FONT},
+        "uirevision": "keep",  # a Patch must not reset the user's pan and zoom
+        "showlegend": False,
+    }
+
+
+def _colorbar(title: str, lang: str, **extra) -> dict:
+    return {
+        "title": {"text": title},
+        "x": 0.0 if lang == "fa" else 1.0,
+        "xanchor": "left" if lang == "fa" else "right",
+        "thickness": 12,
+        "len": 0.6,
+        **extra,
+    }
+
+
+def coverage_colorbar(measure: str, lang: str) -> dict:
+    return _colorbar(
+        t(f"m_{measure}", lang),
+        lang,
+        tickvals=[0, 25, 50, 75, 100],
+        ticktext=[i18n.num(v, lang) for v in (0, 25, 50, 75, 100)],
+    )
+
+
+def choropleth_map(
+    fc: dict, codes: list[str], z: list[float], texts: list[str], measure: str, lang: str
+) -> go.Figure:
+    """Gives a choropleth of polygons (feature id = code) coloured by a 0–100 share."""
+    trace = go.Choroplethmap(
+        geojson=fc,
+        locations=codes,
+        z=z,
+        featureidkey="id",
+        zmin=NO_DATA,
+        zmax=100,
+        colorscale=COVERAGE_SCALE,
+        text=texts,
+        hovertemplate="%{text}<extra></extra>",
+        marker={"line": {"width": 0.6, "color": "#ffffff"}, "opacity": 0.9},
+        colorbar=coverage_colorbar(measure, lang),
+    )
+    return go.Figure([trace], _map_layout(lang, _view(_fc_points(fc))))
+
+
+def outline_layers(outline: dict | None) -> list[dict]:
+    if not outline:
+        return []
+    return [
+        {
+            "source": outline,
+            "sourcetype": "geojson",
+            "type": "line",
+            "color": "#7b8794",
+            "line": {"width": 1.2},
+            "below": "traces",
+        }
+    ]
+
+
+def point_map(
+    rows: list[dict],
+    z: list[float],
+    sizes: list[float],
+    texts: list[str],
+    measure: str,
+    lang: str,
+    layers: list[dict] | None = None,
+    extent: list[tuple[float, float]] | None = None,
+) -> go.Figure:
+    """Gives circles (one per row with lon/lat) sized by `sizes` and coloured by a 0–100 share."""
+    trace = go.Scattermap(
+        lon=[r["lon"] for r in rows],
+        lat=[r["lat"] for r in rows],
+        mode="markers",
+        customdata=[r["code"] for r in rows],
+        text=texts,
+        hovertemplate="%{text}<extra></extra>",
+        marker={
+            "size": sizes,
+            "color": z,
+            "cmin": NO_DATA,
+            "cmax": 100,
+            "colorscale": COVERAGE_SCALE,
+            "opacity": 0.85,
+            "colorbar": coverage_colorbar(measure, lang),
+        },
+    )
+    pts = extent or [(r["lon"], r["lat"]) for r in rows]
+    return go.Figure([trace], _map_layout(lang, _view(pts), layers))
+
+
+def point_sizes(counts: list[int]) -> list[float]:
+    """Gives circle diameters (px) growing with the square root of a count."""
+    top = max([c or 0 for c in counts] + [1])
+    return [round(6 + 22 * math.sqrt((c or 0) / top), 1) for c in counts]
+
+
+def status_index(status: str, states: tuple[str, ...] = STATUSES) -> int:
+    return states.index(status) if status in states else 0
+
+
+def status_map(
+    fc: dict,
+    codes: list[str],
+    statuses: list[str],
+    texts: list[str],
+    offices: list[dict],
+    office_texts: list[str],
+    lang: str,
+    layers: list[dict] | None = None,
+) -> go.Figure:
+    """Gives neighborhood polygons coloured by status, with office circles coloured by state, on top."""
+    n_colors = [STATUS_COLORS[s] for s in STATUSES]
+    hoods = go.Choroplethmap(
+        geojson=fc,
+        locations=codes,
+        z=[status_index(s) for s in statuses],
+        featureidkey="id",
+        zmin=-0.5,
+        zmax=len(STATUSES) - 0.5,
+        colorscale=_discrete(n_colors),
+        text=texts,
+        hovertemplate="%{text}<extra></extra>",
+        marker={"line": {"width": 0.8, "color": "#ffffff"}, "opacity": 0.75},
+        colorbar=_colorbar(
+            t("status", lang),
+            lang,
+            tickvals=list(range(len(STATUSES))),
+            ticktext=[t(f"s_{s}", lang) for s in STATUSES],
+        ),
+    )
+    o_colors = [STATUS_COLORS[s] for s in OFFICE_STATES]
+    offs = go.Scattermap(
+        lon=[o["lon"] for o in offices],
+        lat=[o["lat"] for o in offices],
+        mode="markers",
+        customdata=[o["code"] for o in offices],
+        text=office_texts,
+        hovertemplate="%{text}<extra></extra>",
+        marker={
+            "size": 11,
+            "color": [status_index(o["state"], OFFICE_STATES) for o in offices],
+            "cmin": -0.5,
+            "cmax": len(OFFICE_STATES) - 0.5,
+            "colorscale": _discrete(o_colors),
+            "showscale": False,
+        },
+    )
+    pts = _fc_points(fc) + [(o["lon"], o["lat"]) for o in offices]
+    return go.Figure([hoods, offs], _map_layout(lang, _view(pts), layers))
+
+
+def timeline_figure(rows: list[dict], lang: str) -> go.Figure:
+    """Gives coverage and handover over time on a Jalali axis (labels computed here, Persian digits in Persian)."""
+    days = [r["day"].isoformat() for r in rows]
+    labels = [i18n.date(r["day"], lang) for r in rows]
+    fig = go.Figure()
+    for key, label, color in (
+        ("coverage_count_pct", t("coverage", lang), "#14532d"),
+        ("handover_pct", t("handover", lang), "#f79009"),
+    ):
+        ys = [r.get(key) for r in rows]
+        fig.add_trace(
+            go.Scatter(
+                x=days,
+                y=ys,
+                name=label,
+                mode="lines+markers",
+                line={"color": color},
+                text=[i18n.rtl(f"{label} {d}: {i18n.pct(y, lang)}") for d, y in zip(labels, ys, strict=True)],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+    step = max(1, len(days) // 6)
+    fa = lang == "fa"
+    fig.update_layout(
+        height=300,
+        margin={"l": 40, "r": 40, "t": 30, "b": 40},
+        font={"family": FONT},
+        xaxis={"tickvals": days[::step], "ticktext": labels[::step], "autorange": "reversed" if fa else True},
+        yaxis={
+            "range": [0, 100],
+            "side": "right" if fa else "left",
+            "ticksuffix": "%" if not fa else "",
+            "tickvals": [0, 25, 50, 75, 100],
+            "ticktext": [i18n.num(v, lang) for v in (0, 25, 50, 75, 100)],
+        },
+        legend={"orientation": "h", "x": 1 if fa else 0, "xanchor": "right" if fa else "left", "y": 1.12},
+        plot_bgcolor="#ffffff",
+    )
+    return fig
+
+
+def graph(id_: str, fig: go.Figure) -> dcc.Graph:
+    return dcc.Graph(id=id_, figure=fig, config={"displaylogo": False, "scrollZoom": True})
+
+
+# -- tables ------------------------------------------------------------------------------------------
+def column(key: str, label: str, kind: str = "text", decimals: int = 0) -> dict:
+    col = {"id": key, "name": label}
+    if kind == "numeric":
+        col.update(type="numeric", format=Format(precision=decimals, scheme=Scheme.fixed, group=True))
+    return col
+
+
+def table(
+    id_: str, columns: list[dict], rows: list[dict], lang: str, page_size: int = 15, **extra
+) -> dash_table.DataTable:
+    """Gives a sortable table; numbers stay numbers (they sort) and show in Persian digits in Persian."""
+    fa = lang == "fa"
+    return dash_table.DataTable(
+        id=id_,
+        columns=columns,
+        data=rows,
+        sort_action="native",
+        page_size=page_size,
+        locale_format=i18n.table_locale(lang),
+        style_table={"overflowX": "auto", "direction": "rtl" if fa else "ltr"},
+        style_cell={
+            "fontFamily": FONT,
+            "textAlign": "right" if fa else "left",
+            "padding": "4px 8px",
+            "fontSize": "0.9rem",
+            "whiteSpace": "normal",
+            "height": "auto",
+        },
+        style_header={"fontWeight": "600", "backgroundColor": "#eef2f5"},
+        style_data_conditional=[{"if": {"filter_query": "{overdue_flag} = 1"}, "color": "#b42318"}],
+        **extra,
+    )
+
+
+# -- headline, filters, downloads, panels -------------------------------------------------------------
+def cards(h: dict, lang: str) -> list:
+    """Gives the headline figures as cards."""
+    items = [
+        ("target_neighborhoods", i18n.num(h["neighborhoods"], lang)),
+        ("share_covered", i18n.pct(h["coverage_count_pct"], lang)),
+        ("offices_active", i18n.num(h["active"], lang)),
+        ("share_handed_over", i18n.pct(h["handover_pct"], lang)),
+        ("actions_overdue", i18n.num(h["overdue_actions"], lang)),
+    ]
+    return [card(key, value, lang) for key, value in items]
+
+
+def card(key: str, value: str, lang: str) -> html.Div:
+    return html.Div(
+        [html.Div(value, className="value", id=f"card-{key}"), html.Div(t(key, lang), className="label")],
+        className="card",
+    )
+
+
+def _opts(rows: list[dict], lang: str) -> list[dict]:
+    return [{"label": i18n.name(r, lang), "value": r["code"]} for r in rows]
+
+
+def filter_bar(view, lang: str, provinces: list[dict], cities: list[dict], show: tuple[str, ...]) -> html.Div:
+    """Gives the filters (province, dependent city, neighborhood kind, as-of day); all are always in the
+    layout (hidden when a view has no use for them) so that one callback can keep the URL in step."""
+
+    def box(key: str, label: str, control) -> html.Label:
+        return html.Label([label, control], style=None if key in show else {"display": "none"})
+
+    return html.Div(
+        [
+            box(
+                "province",
+                t("province", lang),
+                dcc.Dropdown(
+                    id="f-province",
+                    options=_opts(provinces, lang),
+                    value=view.province,
+                    placeholder=t("all_provinces", lang),
+                    clearable=True,
+                ),
+            ),
+            box(
+                "city",
+                t("city", lang),
+                dcc.Dropdown(
+                    id="f-city",
+                    options=_opts(cities, lang),
+                    value=view.city,
+                    placeholder=t("all_cities", lang),
+                    clearable=True,
+                ),
+            ),
+            box(
+                "kind",
+                t("kind", lang),
+                dcc.Dropdown(
+                    id="f-kind",
+                    options=[{"label": t(f"k_{k}", lang), "value": k} for k in KINDS],
+                    value=view.kind,
+                    placeholder=t("all_kinds", lang),
+                    clearable=True,
+                ),
+            ),
+            box(
+                "as_of",
+                t("as_of", lang),
+                dcc.Input(
+                    id="f-asof",
+                    type="text",
+                    debounce=True,
+                    value=i18n.date(view.day, lang),
+                    inputMode="numeric",
+                    style={"width": "9rem"},
+                ),
+            ),
+            html.Span(t("bad_date", lang) if view.bad_date else "", id="f-msg", className="msg"),
+        ],
+        className="filters",
+    )
+
+
+def measure_switch(view, lang: str) -> dcc.RadioItems:
+    return dcc.RadioItems(
+        id="measure",
+        value=view.measure,
+        inline=True,
+        options=[{"label": " " + t(f"m_{m}", lang) + " ", "value": m} for m in MEASURES],
+        inputStyle={"marginInlineEnd": "0.3rem", "marginInlineStart": "0.8rem"},
+    )
+
+
+def downloads(lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.Span(t("download", lang) + ": "),
+            html.Button("CSV", id="dl-csv"),
+            html.Button("XLSX", id="dl-xlsx"),
+            html.Button("GeoJSON", id="dl-geojson"),
+            dcc.Download(id="download"),
+            html.Span(id="dl-msg", className="notice"),
+        ],
+        className="downloads panel",
+    )
+
+
+def panel(title: str, *children, id_: str | None = None) -> html.Div:
+    return html.Div([html.H3(title), *children], className="panel", **({"id": id_} if id_ else {}))
+
+
+def history_table(rows: list[dict], lang: str) -> html.Div:
+    """Gives a dated history (events in order) as a small table."""
+    if not rows:
+        return html.P(t("no_history", lang), className="notice")
+
+    def event(r):
+        e = r["event"]
+        return t(f"s_{e}", lang) if f"s_{e}" in i18n._WORDS else e.replace("_", " ")
+
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(t(k, lang)) for k in ("date", "event", "office", "letter", "note")])),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(i18n.date(r["day"], lang)),
+                            html.Td(event(r)),
+                            html.Td(
+                                i18n.name(
+                                    {
+                                        "name_fa": r.get("office_fa"),
+                                        "name_en": r.get("office_en"),
+                                        "code": r.get("office_code"),
+                                    },
+                                    lang,
+                                )
+                                if r.get("office_code")
+                                else "—"
+                            ),
+                            html.Td(r.get("letter_no") or ""),
+                            html.Td(r.get("note") or ""),
+                        ]
+                    )
+                    for r in rows
+                ]
+            ),
+        ],
+        className="history",
+    )
+
+
+def jalali_today(lang: str) -> str:
+    return i18n.date(dt.date.today(), lang)

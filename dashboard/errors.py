@@ -1,0 +1,53 @@
+"""What the user sees when something fails: one place that turns errors into a message in the page.
+
+Page layouts go through `render_safely`; callbacks end in the app's `on_error` handler (`on_callback_error`).
+RegenError messages are written for users and shown as they are (DatabaseUnavailable adds that the page
+will retry); anything else is logged with its traceback and shown as a one-line apology.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from dash import html, set_props
+
+from dashboard.i18n import t
+from regen.errors import DatabaseUnavailable, RegenError
+
+log = logging.getLogger("dashboard")
+
+
+def message(err: BaseException, lang: str) -> tuple[str, bool]:
+    """Gives (text for the user, whether to retry until the database is back) for an error."""
+    if isinstance(err, DatabaseUnavailable):
+        return f"{t('db_down', lang)} ({err})", True
+    if isinstance(err, RegenError):
+        return str(err), False
+    log.exception("dashboard error", exc_info=err)
+    return t("failed", lang), False
+
+
+def error_panel(err: BaseException, lang: str) -> tuple[html.Div, bool]:
+    """Gives the panel shown in place of a page that could not be built, and whether to retry."""
+    text, retry = message(err, lang)
+    return html.Div(text, className="error-banner", id="page-error", role="alert"), retry
+
+
+def render_safely(render, lang: str):
+    """Gives (page, retry): the page `render()` builds, or an error panel when it fails."""
+    try:
+        return render(), False
+    except Exception as err:  # every failure ends as a message in the page, never a traceback
+        return error_panel(err, lang)
+
+
+def on_callback_error(err: Exception):
+    """The app's on_error: shows the message in the banner, starts retrying when the database is down."""
+    from flask import request
+
+    lang = "en" if "lang=en" in (request.headers.get("Referer") or "") else "fa"
+    text, retry = message(err, lang)
+    set_props("db-banner", {"children": text, "style": {"display": "block"}})
+    if retry:
+        set_props("db-retry", {"disabled": False})
+    return None  # leave every output as it was

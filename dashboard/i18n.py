@@ -1,0 +1,205 @@
+"""The dashboard's words in Persian (default) and English, and numbers and dates as each language reads them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from regen.jalali import to_jalali
+from regen.text import fa_digits
+
+LANGS = ("fa", "en")
+RLE, PDF = "\u202b", "\u202c"  # embed right-to-left text so Persian, digits and % stay in order
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "app": ("اطلس بازآفرینی", "Regen Atlas"),
+    "national": ("کشور", "National"),
+    "province": ("استان", "Province"),
+    "city": ("شهر", "City"),
+    "actions": ("مصوبات و اقدامات", "Resolutions and actions"),
+    "data": ("داده‌ها", "Data"),
+    "about": ("درباره", "About"),
+    "switch_lang": ("English", "فارسی"),
+    "all_provinces": ("همه استان‌ها", "All provinces"),
+    "all_cities": ("همه شهرها", "All cities"),
+    "all_kinds": ("همه انواع", "All kinds"),
+    "all_agencies": ("همه دستگاه‌ها", "All agencies"),
+    "kind": ("نوع محله", "Neighborhood kind"),
+    "agency": ("دستگاه", "Agency"),
+    "as_of": ("تاریخ (شمسی)", "As of (Jalali)"),
+    "measure": ("شاخص", "Measure"),
+    "m_count": ("پوشش (تعداد محله)", "Coverage (neighborhoods)"),
+    "m_ha": ("پوشش (هکتار)", "Coverage (hectares)"),
+    "m_population": ("پوشش (جمعیت)", "Coverage (population)"),
+    "m_handover": ("نرخ واگذاری", "Handover rate"),
+    "k_historic": ("بافت تاریخی", "Historic"),
+    "k_inner_city": ("پهنه نابسامان میانی", "Inner-city"),
+    "k_rural_core": ("روستای ادغام‌شده", "Rural core"),
+    "k_informal": ("سکونتگاه غیررسمی", "Informal"),
+    "s_none": ("بدون دفتر", "No office"),
+    "s_planned": ("دفتر در برنامه", "Office planned"),
+    "s_established": ("دفتر تأسیس‌شده", "Office established"),
+    "s_active": ("دفتر فعال", "Office active"),
+    "s_handed_over": ("واگذارشده به شهرداری", "Handed over"),
+    "s_closed": ("بسته‌شده", "Closed"),
+    "st_open": ("باز", "Open"),
+    "st_in_progress": ("در جریان", "In progress"),
+    "st_done": ("انجام‌شده", "Done"),
+    "st_cancelled": ("لغوشده", "Cancelled"),
+    "target_neighborhoods": ("محلات هدف", "Target neighborhoods"),
+    "share_covered": ("سهم تحت پوشش", "Share covered"),
+    "offices_active": ("دفاتر فعال", "Offices active"),
+    "share_handed_over": ("سهم واگذارشده", "Share handed over"),
+    "actions_overdue": ("اقدامات معوق", "Actions overdue"),
+    "provinces_table": ("استان‌ها", "Provinces"),
+    "cities_table": ("شهرها", "Cities"),
+    "over_time": ("پوشش و واگذاری در طول زمان", "Coverage and handover over time"),
+    "coverage": ("پوشش", "Coverage"),
+    "handover": ("واگذاری", "Handover"),
+    "name": ("نام", "Name"),
+    "code": ("کد", "Code"),
+    "neighborhoods": ("محلات", "Neighborhoods"),
+    "covered": ("تحت پوشش", "Covered"),
+    "cov_count": ("پوشش تعداد ٪", "Coverage by count %"),
+    "cov_ha": ("پوشش هکتار ٪", "Coverage by ha %"),
+    "cov_pop": ("پوشش جمعیت ٪", "Coverage by population %"),
+    "active": ("فعال", "Active"),
+    "handed_over": ("واگذارشده", "Handed over"),
+    "handover_pct": ("واگذاری ٪", "Handover %"),
+    "overdue": ("معوق", "Overdue"),
+    "area_ha": ("مساحت (هکتار)", "Area (ha)"),
+    "population": ("جمعیت", "Population"),
+    "status": ("وضعیت", "Status"),
+    "kinds": ("نوع", "Kinds"),
+    "offices": ("دفاتر", "Offices"),
+    "office": ("دفتر", "Office"),
+    "state": ("وضعیت", "State"),
+    "planned_on": ("برنامه", "Planned"),
+    "established_on": ("تأسیس", "Established"),
+    "active_on": ("فعال از", "Active since"),
+    "handed_over_on": ("واگذاری", "Handed over"),
+    "since": ("از", "Since"),
+    "due_on": ("سررسید", "Due"),
+    "uncovered": ("محلات بدون دفتر فعال", "Neighborhoods without an active office"),
+    "due_handover": ("دفاتر در نوبت واگذاری", "Offices due for handover"),
+    "history": ("سابقه", "History"),
+    "click_for_history": (
+        "برای دیدن سابقه، روی محله یا دفتر در نقشه یا جدول کلیک کنید.",
+        "Click a neighborhood or office on the map or in a table to see its history.",
+    ),
+    "no_history": ("سابقه‌ای ثبت نشده است.", "No history recorded."),
+    "event": ("رویداد", "Event"),
+    "date": ("تاریخ", "Date"),
+    "letter": ("شماره نامه", "Letter no."),
+    "note": ("یادداشت", "Note"),
+    "meeting": ("جلسه", "Meeting"),
+    "resolution": ("مصوبه", "Resolution"),
+    "title": ("عنوان", "Title"),
+    "place": ("محل", "Place"),
+    "evidence": ("مستند", "Evidence"),
+    "national_action": ("ملی", "National"),
+    "by_agency": ("به تفکیک دستگاه", "By agency"),
+    "by_province": ("به تفکیک استان", "By province"),
+    "total": ("کل", "Total"),
+    "etl_runs": ("اجراهای بارگذاری داده", "ETL runs"),
+    "rejects": ("ردیف‌های ردشده", "Rejected rows"),
+    "pick_run": (
+        "برای دیدن ردیف‌های ردشده، یک اجرا را در جدول انتخاب کنید.",
+        "Pick a run in the table to see its rejected rows.",
+    ),
+    "download": ("دریافت آنچه روی صفحه است", "Download what is on screen"),
+    "export_unavailable": ("خروجی هنوز در دسترس نیست.", "Export is not available yet."),
+    "bad_date": ("تاریخ نامعتبر است؛ مانند ۱۴۰۳/۱۲/۳۰ بنویسید.", "Not a date: write it like 1403/12/30."),
+    "db_down": (
+        "پایگاه داده در دسترس نیست. چند ثانیه دیگر دوباره تلاش می‌شود.",
+        "The database is not reachable right now. The page will retry in a few seconds.",
+    ),
+    "failed": (
+        "خطایی رخ داد؛ جزئیات در گزارش سرور ثبت شد.",
+        "Something went wrong; the details are in the server log.",
+    ),
+    "not_found": ("این صفحه وجود ندارد.", "There is no such page."),
+    "no_boundaries": (
+        "مرز استان‌ها بارگذاری نشده است: نقشه، شهرها را روی مرز ایران نشان می‌دهد.",
+        "Province boundaries are not loaded: the map shows cities over Iran's outline.",
+    ),
+    "no_outline": (
+        "مرز ایران (data/geo/iran_outline.geojson) موجود نیست.",
+        "Iran's outline (data/geo/iran_outline.geojson) is not there.",
+    ),
+    "sources": ("منابع و انتساب‌ها", "Sources and attributions"),
+    "demo_line": ("داده نمایشی: محلات و دفاتر ساختگی", "demo data: synthetic neighborhoods and offices"),
+    "source_minutes": (
+        "صورتجلسه پنجاهمین جلسه ستاد ملی بازآفرینی شهری، ۱۳۹۷/۰۷/۱۰",
+        "Minutes of the 50th meeting of the National Urban Regeneration HQ, 1397/07/10",
+    ),
+    "font_credit": (
+        "قلم وزیرمتن، با پروانه SIL Open Font License 1.1",
+        "Vazirmatn font, SIL Open Font License 1.1",
+    ),
+    "file": ("پرونده", "File"),
+    "read": ("خوانده", "Read"),
+    "inserted": ("درج", "Inserted"),
+    "updated": ("به‌روزشده", "Updated"),
+    "rejected": ("ردشده", "Rejected"),
+    "started": ("آغاز", "Started"),
+    "row": ("ردیف", "Row"),
+    "field": ("فیلد", "Field"),
+    "reason": ("علت", "Reason"),
+    "cities": ("شهرها", "Cities"),
+    "db_counts": ("آنچه در پایگاه داده است", "What the database holds"),
+}
+
+
+def t(key: str, lang: str) -> str:
+    """Gives the word for `key` in `lang` (the key itself when it has none: visible, never a crash)."""
+    pair = _WORDS.get(key)
+    if pair is None:
+        return key
+    return pair[1] if lang == "en" else pair[0]
+
+
+def num(value: float | int | None, lang: str, decimals: int = 0) -> str:
+    """Gives a number with thousands separators, in Persian digits for Persian; '—' for None."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    if lang == "en":
+        return text
+    return fa_digits(text.replace(",", "٬").replace(".", "٫"))
+
+
+def pct(value: float | None, lang: str) -> str:
+    """Gives a share as '45.3%' / '۴۵٫۳٪'; '—' for None."""
+    if value is None:
+        return "—"
+    return num(value, lang, 1) + ("%" if lang == "en" else "٪")
+
+
+def date(day: dt.date | None, lang: str) -> str:
+    """Gives a Jalali date, with Persian digits in Persian ('۱۴۰۳/۱۲/۳۰')."""
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return to_jalali(day, persian_digits=(lang != "en"))
+
+
+def rtl(text: str) -> str:
+    """Gives text wrapped in RLE…PDF, so mixed Persian, digits and % keep their order in Plotly hovers."""
+    return f"{RLE}{text}{PDF}"
+
+
+def name(row: dict, lang: str, prefix: str = "") -> str:
+    """Gives a row's name in the language, falling back to Persian (then the code)."""
+    fa, en = (
+        row.get(f"{prefix}name_fa") or row.get(f"{prefix}fa"),
+        row.get(f"{prefix}name_en") or row.get(f"{prefix}en"),
+    )
+    if lang == "en" and en:
+        return en
+    return fa or en or row.get("code") or ""
+
+
+def table_locale(lang: str) -> dict:
+    """Gives DataTable's locale_format: Persian digits and separators, numbers still sort as numbers."""
+    if lang == "en":
+        return {}
+    return {"numerals": list("۰۱۲۳۴۵۶۷۸۹"), "decimal": "٫", "group": "٬"}

@@ -1,0 +1,64 @@
+"""`/about`: what the atlas is, its sources and their attributions (shown as the data requires)."""
+
+from __future__ import annotations
+
+from dash import html
+
+from dashboard import i18n, queries
+from dashboard.auth_seam import current_scope
+from dashboard.i18n import t
+from dashboard.urls import View
+
+_ABOUT = (
+    "اطلس بازآفرینی پوشش محلات هدف بازآفرینی شهری با دفاتر تسهیلگری فعال، و واگذاری دفاتر به شهرداری‌ها را "
+    "به تفکیک استان و شهر و در هر تاریخ نشان می‌دهد.",
+    "Regen Atlas shows how target neighborhoods of the urban regeneration program are covered by active "
+    "facilitation offices, and how offices are handed over to municipalities, per province and city, on any day.",
+)
+
+
+def layout(view: View, **_):
+    lang = view.lang
+    facts = queries.about(queries.database(), current_scope())
+    en = lang == "en"
+    sources = [html.Li(t("source_minutes", lang))]
+    if facts["osm"] or facts["provinces_with_boundary"]:
+        sources.append(
+            html.Li(
+                ("Boundaries: " if en else "مرزها: ") + "© OpenStreetMap contributors (ODbL 1.0)",
+                id="attr-osm",
+            )
+        )
+    if facts["geonames"]:
+        sources.append(
+            html.Li(("Cities: " if en else "شهرها: ") + "GeoNames (CC BY 4.0)", id="attr-geonames")
+        )
+    if facts["outline"]:
+        sources.append(
+            html.Li(
+                ("Iran's outline: " if en else "مرز ایران: ") + "Natural Earth (public domain)",
+                id="attr-natural-earth",
+            )
+        )
+    sources.append(html.Li(t("font_credit", lang)))
+    counts = [
+        ("neighborhoods", facts["neighborhoods"]),
+        ("offices", facts["offices"]),
+        ("cities", facts["cities"]),
+    ]
+    return html.Div(
+        [
+            html.H2(t("about", lang)),
+            html.P(_ABOUT[1] if en else _ABOUT[0]),
+            html.P(t("demo_line", lang), id="demo-line", className="overdue") if facts["demo"] else None,
+            html.H3(t("sources", lang)),
+            html.Ul(sources),
+            html.H3(t("db_counts", lang)),
+            html.Ul([html.Li(f"{t(k, lang)}: {i18n.num(v, lang)}") for k, v in counts]),
+        ],
+        className="panel",
+    )
+
+
+def register(app) -> None:
+    """The about view has no callbacks."""

@@ -1,0 +1,186 @@
+"""`/actions`: meeting → resolution → actions, by agency and by province, with status and due date,
+overdue first."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashboard import components as C
+from dashboard import i18n, queries
+from dashboard.auth_seam import current_scope
+from dashboard.i18n import t
+from dashboard.pages.common import as_of_from
+from dashboard.urls import View, parse
+
+ACTION_COLS = [
+    ("title", "title"),
+    ("agency", "agency"),
+    ("place", "place"),
+    ("status", "status"),
+    ("since", "since"),
+    ("due_on", "due_on"),
+    ("evidence", "evidence"),
+]
+
+
+def _action_rows(rows: list[dict], lang: str) -> list[dict]:
+    out = []
+    for a in rows:
+        place = (
+            i18n.name(a, lang, "city_")
+            if a["city_code"]
+            else (i18n.name(a, lang, "province_") if a["province_code"] else t("national_action", lang))
+        )
+        out.append(
+            {
+                "id": a["code"],
+                "title": (a["title_en"] if lang == "en" and a["title_en"] else a["title_fa"]),
+                "agency": i18n.name(a, lang, "agency_"),
+                "place": place,
+                "status": t(f"st_{a['status']}", lang) + (f" — {t('overdue', lang)}" if a["overdue"] else ""),
+                "since": i18n.date(a["status_since"], lang),
+                "due_on": i18n.date(a["due_on"], lang),
+                "evidence": a["evidence"] or "",
+                "overdue_flag": 1 if a["overdue"] else 0,
+            }
+        )
+    return out
+
+
+def _summary(rows: list[dict], key: str, name_prefix: str, lang: str) -> list[dict]:
+    groups: dict[str, dict] = {}
+    for a in rows:
+        k = a[key] or "—"
+        g = groups.setdefault(
+            k,
+            {
+                "id": k,
+                "name": i18n.name(a, lang, name_prefix) if a[key] else t("national_action", lang),
+                "total": 0,
+                "overdue": 0,
+                "done": 0,
+            },
+        )
+        g["total"] += 1
+        g["overdue"] += 1 if a["overdue"] else 0
+        g["done"] += 1 if a["status"] == "done" else 0
+    return sorted(groups.values(), key=lambda g: (-g["overdue"], -g["total"], g["name"]))
+
+
+def body(view: View) -> list:
+    """Gives the actions view for the filters: summaries by agency and province, then resolutions."""
+    db, scope, lang = queries.database(), current_scope(), view.lang
+    rows = queries.actions(db, scope, view.day, province=view.province, city=view.city, agency=view.agency)
+    sum_cols = [
+        C.column("name", t("name", lang)),
+        C.column("total", t("total", lang), "numeric"),
+        C.column("overdue", t("overdue", lang), "numeric"),
+        C.column("done", t("st_done", lang), "numeric"),
+    ]
+    sections = []
+    by_res: dict[tuple, list[dict]] = {}
+    for a in rows:
+        by_res.setdefault((a["meeting_number"], a["resolution_number"]), []).append(a)
+    for (meeting, number), acts in sorted(by_res.items()):
+        first = acts[0]
+        text = first["resolution_en"] if lang == "en" else first["resolution_fa"]
+        sections.append(
+            html.Div(
+                [
+                    html.H4(
+                        f"{t('meeting', lang)} {i18n.num(meeting, lang)} ({i18n.date(first['held_on'], lang)}) — "
+                        f"{t('resolution', lang)} {i18n.num(number, lang)}"
+                    ),
+                    html.P(text, className="notice"),
+                    C.table(
+                        f"act-res-{meeting}-{number}",
+                        [C.column(k, t(label, lang)) for k, label in ACTION_COLS],
+                        _action_rows(acts, lang),
+                        lang,
+                        page_size=10,
+                    ),
+                ],
+                className="resolution",
+            )
+        )
+    return [
+        html.Div(
+            [
+                C.card("actions_overdue", i18n.num(sum(1 for a in rows if a["overdue"]), lang), lang),
+                C.card("total", i18n.num(len(rows), lang), lang),
+            ],
+            className="cards",
+        ),
+        html.Div(
+            [
+                C.panel(
+                    t("by_agency", lang),
+                    C.table("act-agency", sum_cols, _summary(rows, "agency_code", "agency_", lang), lang),
+                ),
+                C.panel(
+                    t("by_province", lang),
+                    C.table(
+                        "act-province", sum_cols, _summary(rows, "province_code", "province_", lang), lang
+                    ),
+                ),
+            ],
+            className="grid2",
+        ),
+        *sections,
+    ]
+
+
+def layout(view: View, **_):
+    db, scope, lang = queries.database(), current_scope(), view.lang
+    agencies = queries.agency_options(db, scope)
+    return html.Div(
+        [
+            html.H2(t("actions", lang)),
+            C.filter_bar(
+                view,
+                lang,
+                queries.province_options(db, scope),
+                queries.city_options(db, scope, view.province),
+                show=("province", "city", "as_of"),
+            ),
+            html.Label(
+                [
+                    t("agency", lang),
+                    dcc.Dropdown(
+                        id="act-agency-filter",
+                        value=view.agency,
+                        placeholder=t("all_agencies", lang),
+                        clearable=True,
+                        options=[{"label": i18n.name(a, lang), "value": a["code"]} for a in agencies],
+                    ),
+                ],
+                className="filters",
+                style={"maxWidth": "24rem"},
+            ),
+            html.Div(body(view), id="act-body"),
+            C.downloads(lang),
+        ]
+    )
+
+
+def register(app) -> None:
+    @app.callback(
+        Output("act-body", "children"),
+        Output("url", "search", allow_duplicate=True),
+        Input("f-province", "value"),
+        Input("f-city", "value"),
+        Input("f-asof", "value"),
+        Input("act-agency-filter", "value"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def refilter(province, city, as_of_text, agency, search):
+        view = parse(search)
+        day = as_of_from(as_of_text, view)
+        if day is None:
+            raise PreventUpdate
+        new = View(
+            lang=view.lang, as_of=day, province=province, city=city if province else None, agency=agency
+        )
+        return body(new), new.query()

@@ -1,0 +1,137 @@
+"""`/` National: the coverage map (provinces, or cities over Iran's outline), headline figures, the
+province table and coverage and handover over time."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard import components as C
+from dashboard import queries
+from dashboard.auth_seam import current_scope
+from dashboard.i18n import t
+from dashboard.pages.common import as_of_from, place_columns, place_rows, place_text, recolour
+from dashboard.urls import View, parse
+
+
+def _map(db, scope, view: View, rows: list[dict]):
+    """Gives (figure, mode, codes, notice): provinces where boundaries are loaded, else city points."""
+    lang, measure = view.lang, view.measure
+    if any(r["has_boundary"] for r in rows):
+        fc = queries.province_shapes(db, scope)
+        codes = [f["id"] for f in fc["features"]]
+        by_code = {r["code"]: r for r in rows}
+        z = [C.measure_value(by_code[c], measure) for c in codes]
+        texts = [place_text(by_code[c], measure, lang) for c in codes]
+        return C.choropleth_map(fc, codes, z, texts, measure, lang), "polygons", codes, None
+    cities = [c for c in queries.coverage_cities(db, scope, view.day) if c["lon"] is not None]
+    outline = queries.outline()
+    fig = C.point_map(
+        cities,
+        [C.measure_value(c, measure) for c in cities],
+        C.point_sizes([c["neighborhoods"] for c in cities]),
+        [place_text(c, measure, lang) for c in cities],
+        measure,
+        lang,
+        layers=C.outline_layers(outline),
+        extent=C._fc_points(outline) if outline else None,
+    )
+    notice = t("no_boundaries", lang) + ("" if outline else " " + t("no_outline", lang))
+    return fig, "points", [c["code"] for c in cities], notice
+
+
+def layout(view: View, **_):
+    db, scope, lang = queries.database(), current_scope(), view.lang
+    rows = queries.coverage_provinces(db, scope, view.day)
+    acts = queries.actions(db, scope, view.day)
+    fig, mode, codes, notice = _map(db, scope, view, rows)
+    head = queries.headline(db, scope, view.day, rows=rows, action_rows=acts)
+    overdue = queries.overdue_by(acts, "province_code")
+    return html.Div(
+        [
+            C.filter_bar(view, lang, queries.province_options(db, scope), [], show=("province", "as_of")),
+            dcc.Store(id="nat-store", data={"mode": mode, "codes": codes}),
+            html.Div(C.cards(head, lang), id="nat-cards", className="cards"),
+            html.Div(
+                [
+                    C.panel(
+                        t("national", lang),
+                        C.measure_switch(view, lang),
+                        html.P(notice, className="notice") if notice else None,
+                        C.graph("nat-map", fig),
+                    ),
+                    C.panel(
+                        t("over_time", lang),
+                        C.graph(
+                            "nat-timeline", C.timeline_figure(queries.timeline(db, scope, view.day), lang)
+                        ),
+                    ),
+                ],
+                className="grid2",
+            ),
+            C.panel(
+                t("provinces_table", lang),
+                C.table(
+                    "nat-table",
+                    place_columns(lang, "province"),
+                    place_rows(rows, overdue, lang, "/province/", view),
+                    lang,
+                    page_size=31,
+                    markdown_options={"link_target": "_self"},
+                ),
+            ),
+            C.downloads(lang),
+        ]
+    )
+
+
+def register(app) -> None:
+    @app.callback(
+        Output("nat-map", "figure"),
+        Output("nat-cards", "children"),
+        Output("nat-table", "data"),
+        Output("nat-timeline", "figure"),
+        Output("url", "search", allow_duplicate=True),
+        Input("measure", "value"),
+        Input("f-asof", "value"),
+        State("nat-store", "data"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def recolour_national(measure, as_of_text, store, search):
+        """Recolours the map for the measure / as-of day: sends values only (Patch), never the polygons."""
+        view = parse(search)
+        day = as_of_from(as_of_text, view)
+        if day is None:
+            raise PreventUpdate
+        db, scope, lang = queries.database(), current_scope(), view.lang
+        mode = store["mode"]
+        rows = (
+            queries.coverage_provinces(db, scope, day)
+            if mode == "polygons"
+            else queries.coverage_cities(db, scope, day)
+        )
+        patch = recolour(mode, store["codes"], rows, measure, lang)
+        if ctx.triggered_id == "measure":
+            return patch, no_update, no_update, no_update, view.query(measure=measure)
+        acts = queries.actions(db, scope, day)
+        prov_rows = rows if mode == "polygons" else queries.coverage_provinces(db, scope, day)
+        head = queries.headline(db, scope, day, rows=prov_rows, action_rows=acts)
+        table = place_rows(prov_rows, queries.overdue_by(acts, "province_code"), lang, "/province/", view)
+        timeline = C.timeline_figure(queries.timeline(db, scope, day), lang)
+        return patch, C.cards(head, lang), table, timeline, no_update
+
+    @app.callback(
+        Output("url", "pathname", allow_duplicate=True),
+        Input("nat-map", "clickData"),
+        State("nat-store", "data"),
+        prevent_initial_call=True,
+    )
+    def open_place(click, store):
+        """Clicking a province opens its view (a city point, the city's)."""
+        if not click or not click.get("points"):
+            raise PreventUpdate
+        point = click["points"][0]
+        if store["mode"] == "polygons":
+            return f"/province/{point['location']}"
+        return f"/city/{point['customdata']}"

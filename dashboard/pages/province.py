@@ -1,0 +1,199 @@
+"""`/province/<code>`: a province's cities on the map and in a table, its neighborhoods without an active
+office, and its offices due for handover."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard import components as C
+from dashboard import i18n, queries
+from dashboard.auth_seam import current_scope
+from dashboard.i18n import t
+from dashboard.pages.common import as_of_from, place_columns, place_rows, place_text, recolour
+from dashboard.urls import View, parse
+
+
+def _uncovered_rows(rows: list[dict], lang: str) -> list[dict]:
+    return [
+        {
+            "id": r["code"],
+            "name": i18n.name(r, lang),
+            "city": i18n.name(r, lang, "city_"),
+            "kinds": "، ".join(t(f"k_{k}", lang) for k in r["kinds"])
+            if lang == "fa"
+            else ", ".join(t(f"k_{k}", lang) for k in r["kinds"]),
+            "area_ha": round(r["area_ha"] or 0, 1),
+            "population": r["population"],
+            "status": t(f"s_{r['status']}", lang),
+        }
+        for r in rows
+    ]
+
+
+def _due_rows(rows: list[dict], lang: str) -> list[dict]:
+    return [
+        {
+            "id": r["code"],
+            "name": i18n.name(r, lang),
+            "city": i18n.name(r, lang, "city_"),
+            "state": t(f"s_{r['state']}", lang),
+            "since": i18n.date(r["state_since"], lang),
+            "due_on": i18n.date(r["due_on"], lang) or "—",
+        }
+        for r in rows
+    ]
+
+
+UNCOVERED_COLS = [
+    ("name", "name"),
+    ("city", "city"),
+    ("kinds", "kinds"),
+    ("area_ha", "area_ha"),
+    ("population", "population"),
+    ("status", "status"),
+]
+DUE_COLS = [
+    ("name", "office"),
+    ("city", "city"),
+    ("state", "state"),
+    ("since", "since"),
+    ("due_on", "due_on"),
+]
+
+
+def _cols(spec, lang):
+    numeric = {"area_ha": 1, "population": 0}
+    return [
+        C.column(k, t(label, lang), "numeric" if k in numeric else "text", numeric.get(k, 0))
+        for k, label in spec
+    ]
+
+
+def layout(view: View, code: str):
+    db, scope, lang, day = queries.database(), current_scope(), view.lang, view.day
+    place = queries.place_of(db, scope, "province", code)
+    rows = queries.coverage_cities(db, scope, day, province=code)
+    located = [r for r in rows if r["lon"] is not None]
+    acts = queries.actions(db, scope, day, province=code)
+    shape = queries.province_shapes(db, scope, province=code)
+    fig = C.point_map(
+        located,
+        [C.measure_value(r, view.measure) for r in located],
+        C.point_sizes([r["neighborhoods"] for r in located]),
+        [place_text(r, view.measure, lang) for r in located],
+        view.measure,
+        lang,
+        layers=C.outline_layers(shape if shape["features"] else None),
+        extent=(C._fc_points(shape) if shape["features"] else None) or None,
+    )
+    head = queries.headline(db, scope, day, province=code, rows=rows, action_rows=acts)
+    uncovered = queries.uncovered_neighborhoods(db, scope, code, day, view.kind)
+    due = queries.offices_due_handover(db, scope, code, day)
+    cities = queries.city_options(db, scope, code)
+    return html.Div(
+        [
+            html.H2(f"{t('province', lang)} {i18n.name(place, lang)}"),
+            C.filter_bar(
+                View(**{**view.__dict__, "province": code}),
+                lang,
+                queries.province_options(db, scope),
+                cities,
+                show=("province", "city", "kind", "as_of"),
+            ),
+            dcc.Store(id="prov-store", data={"code": code, "codes": [r["code"] for r in located]}),
+            html.Div(C.cards(head, lang), id="prov-cards", className="cards"),
+            html.Div(
+                [
+                    C.panel(t("cities", lang), C.measure_switch(view, lang), C.graph("prov-map", fig)),
+                    C.panel(
+                        t("over_time", lang),
+                        C.graph(
+                            "prov-timeline",
+                            C.timeline_figure(queries.timeline(db, scope, day, province=code), lang),
+                        ),
+                    ),
+                ],
+                className="grid2",
+            ),
+            C.panel(
+                t("cities_table", lang),
+                C.table(
+                    "prov-table",
+                    place_columns(lang, "city"),
+                    place_rows(rows, queries.overdue_by(acts, "city_code"), lang, "/city/", view),
+                    lang,
+                    markdown_options={"link_target": "_self"},
+                ),
+            ),
+            html.Div(
+                [
+                    C.panel(
+                        t("uncovered", lang),
+                        C.table(
+                            "prov-uncovered",
+                            _cols(UNCOVERED_COLS, lang),
+                            _uncovered_rows(uncovered, lang),
+                            lang,
+                        ),
+                    ),
+                    C.panel(
+                        t("due_handover", lang),
+                        C.table("prov-due", _cols(DUE_COLS, lang), _due_rows(due, lang), lang),
+                    ),
+                ],
+                className="grid2",
+            ),
+            C.downloads(lang),
+        ]
+    )
+
+
+def register(app) -> None:
+    @app.callback(
+        Output("prov-map", "figure"),
+        Output("prov-cards", "children"),
+        Output("prov-table", "data"),
+        Output("prov-uncovered", "data"),
+        Output("prov-due", "data"),
+        Output("prov-timeline", "figure"),
+        Output("url", "search", allow_duplicate=True),
+        Input("measure", "value"),
+        Input("f-asof", "value"),
+        Input("f-kind", "value"),
+        State("prov-store", "data"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def recolour_province(measure, as_of_text, kind, store, search):
+        """Recolours the city points for the measure / as-of day (values only) and refreshes the tables."""
+        view = parse(search)
+        day = as_of_from(as_of_text, view)
+        if day is None:
+            raise PreventUpdate
+        db, scope, lang, code = queries.database(), current_scope(), view.lang, store["code"]
+        rows = queries.coverage_cities(db, scope, day, province=code)
+        patch = recolour("points", store["codes"], rows, measure, lang)
+        if ctx.triggered_id == "measure":
+            return patch, no_update, no_update, no_update, no_update, no_update, view.query(measure=measure)
+        acts = queries.actions(db, scope, day, province=code)
+        head = queries.headline(db, scope, day, province=code, rows=rows, action_rows=acts)
+        return (
+            patch,
+            C.cards(head, lang),
+            place_rows(rows, queries.overdue_by(acts, "city_code"), lang, "/city/", view),
+            _uncovered_rows(queries.uncovered_neighborhoods(db, scope, code, day, kind), lang),
+            _due_rows(queries.offices_due_handover(db, scope, code, day), lang),
+            C.timeline_figure(queries.timeline(db, scope, day, province=code), lang),
+            no_update,
+        )
+
+    @app.callback(
+        Output("url", "pathname", allow_duplicate=True),
+        Input("prov-map", "clickData"),
+        prevent_initial_call=True,
+    )
+    def open_city(click):
+        if not click or not click.get("points"):
+            raise PreventUpdate
+        return f"/city/{click['points'][0]['customdata']}"

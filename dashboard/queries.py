@@ -1,0 +1,338 @@
+"""The dashboard's query layer: named SQL from sql/queries/dashboard.sql, run in the user's scope.
+
+Callbacks call these functions and nothing else touches the database. Every function takes the
+user's `Scope`, narrows the filters the browser sent to it (`auth_seam`), and passes it on to the
+database so that row-level security can enforce it too. Geometry is simplified in SQL per level and
+kept for `GEOMETRY_TTL_S` seconds per process; values are never cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import jdatetime
+
+from dashboard.auth_seam import NotAllowed, allowed_province, check_place
+from regen import DATA_DIR
+from regen import queries as named
+from regen.db import Database, get_db
+from regen.scope import Scope
+
+# Simplification per level: tolerance in degrees (~ metres at Iran's latitudes) and decimals kept.
+TOLERANCE = {"province": (0.01, 3), "city": (0.002, 4), "neighborhood": (0.00005, 5)}
+GEOMETRY_TTL_S = 300.0
+OUTLINE_FILE = DATA_DIR / "geo" / "iran_outline.geojson"
+
+# Measure → (column of the coverage rows, what it is a share of).
+MEASURES = {
+    "count": "coverage_count_pct",
+    "ha": "coverage_area_pct",
+    "population": "coverage_population_pct",
+    "handover": "handover_pct",
+}
+STATUSES = ("none", "planned", "established", "active", "handed_over")
+KINDS = ("historic", "inner_city", "rural_core", "informal")
+
+_cache: dict[tuple, tuple[float, Any]] = {}
+_cache_lock = threading.Lock()
+
+
+def database() -> Database:
+    """Gives the process-wide database (never starts the embedded cluster from a web request)."""
+    return get_db(start_embedded=False)
+
+
+def _cached(key: tuple, compute):
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit and now - hit[0] < GEOMETRY_TTL_S:
+            return hit[1]
+    value = compute()
+    with _cache_lock:
+        _cache[key] = (now, value)
+    return value
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _run(name: str, db: Database, scope: Scope, **params: Any) -> list[dict]:
+    return named.run(name, db, scope=scope, **params)
+
+
+# -- geometry (sent once per view) -----------------------------------------------------------------
+def province_shapes(db: Database, scope: Scope, province: str | None = None) -> dict:
+    """Gives the simplified province boundaries as a GeoJSON FeatureCollection (feature id = code)."""
+    province = allowed_province(scope, province)
+    tol, digits = TOLERANCE["province"]
+
+    def compute():
+        rows = _run("dash_province_shapes", db, scope, province=province, tolerance=tol, digits=digits)
+        return rows[0]["fc"]
+
+    return _cached(("province_shapes", db.url, scope, province), compute)
+
+
+def provinces_with_boundary(db: Database, scope: Scope) -> int:
+    """Gives how many provinces have a boundary loaded."""
+    return _run("dash_provinces_with_boundary", db, scope)[0]["n"]
+
+
+def neighborhood_shapes(db: Database, scope: Scope, city: str) -> dict:
+    """Gives a city's current neighborhoods, simplified, as a FeatureCollection (feature id = code)."""
+    place = place_of(db, scope, "city", city)
+    tol, digits = TOLERANCE["neighborhood"]
+
+    def compute():
+        return _run("dash_neighborhood_shapes", db, scope, city=place["code"], tolerance=tol, digits=digits)[
+            0
+        ]["fc"]
+
+    return _cached(("neighborhood_shapes", db.url, scope, city), compute)
+
+
+def city_shape(db: Database, scope: Scope, city: str) -> dict | None:
+    """Gives a city's boundary (simplified GeoJSON geometry), or None when it has none."""
+    place_of(db, scope, "city", city)
+    tol, digits = TOLERANCE["city"]
+
+    def compute():
+        rows = _run("dash_city_shape", db, scope, city=city, tolerance=tol, digits=digits)
+        return rows[0]["geometry"] if rows else None
+
+    return _cached(("city_shape", db.url, scope, city), compute)
+
+
+def outline() -> dict | None:
+    """Gives Iran's outline (data/geo/iran_outline.geojson) when that file exists, else None."""
+    return _outline_file(OUTLINE_FILE)
+
+
+def _outline_file(path: Path) -> dict | None:
+    if not path.exists():
+        return None
+    return _cached(("outline", str(path), path.stat().st_mtime), lambda: json.loads(path.read_text("utf-8")))
+
+
+# -- coverage and handover (values, never cached) -----------------------------------------------------
+def coverage_provinces(db: Database, scope: Scope, as_of: dt.date, province: str | None = None) -> list[dict]:
+    """Gives coverage_by_province(as_of) with names and label points, one row per province in view."""
+    province = allowed_province(scope, province)
+    return _run("dash_coverage_provinces", db, scope, as_of=as_of, province=province)
+
+
+def coverage_cities(
+    db: Database, scope: Scope, as_of: dt.date, province: str | None = None, city: str | None = None
+) -> list[dict]:
+    """Gives coverage_by_city ⋈ handover_by_city on as_of, with names and points, per city in view."""
+    province = allowed_province(scope, province)
+    return _run("dash_coverage_cities", db, scope, as_of=as_of, province=province, city=city)
+
+
+def totals(rows: list[dict]) -> dict:
+    """Gives the sums of coverage rows (provinces or cities) and the shares computed from the sums."""
+    keys = (
+        "neighborhoods",
+        "covered",
+        "area_ha",
+        "covered_ha",
+        "population",
+        "covered_population",
+        "planned",
+        "established",
+        "active",
+        "handed_over",
+        "closed",
+    )
+    t = {k: sum((r.get(k) or 0) for r in rows) for k in keys}
+    t["coverage_count_pct"] = _pct(t["covered"], t["neighborhoods"])
+    t["coverage_area_pct"] = _pct(t["covered_ha"], t["area_ha"])
+    t["coverage_population_pct"] = _pct(t["covered_population"], t["population"])
+    t["handover_pct"] = _pct(t["handed_over"], t["established"] + t["active"] + t["handed_over"])
+    return t
+
+
+def _pct(part: float, whole: float) -> float | None:
+    return 100.0 * part / whole if whole else None
+
+
+def headline(
+    db: Database,
+    scope: Scope,
+    as_of: dt.date,
+    province: str | None = None,
+    city: str | None = None,
+    rows: list[dict] | None = None,
+    action_rows: list[dict] | None = None,
+) -> dict:
+    """Gives the headline figures of a view: target neighborhoods, share covered, offices active,
+    share handed over, actions overdue (from the SQL coverage functions and the actions query).
+    A caller that already holds the view's coverage or action rows passes them to save a query."""
+    province = allowed_province(scope, province)
+    if rows is None:
+        if city:
+            rows = coverage_cities(db, scope, as_of, province=province, city=city)
+        else:
+            rows = coverage_provinces(db, scope, as_of, province=province)
+    if action_rows is None:
+        action_rows = actions(db, scope, as_of, province=province, city=city)
+    t = totals(rows)
+    t["overdue_actions"] = sum(1 for a in action_rows if a["overdue"])
+    return t
+
+
+def overdue_by(action_rows: list[dict], key: str) -> dict[str, int]:
+    """Gives the number of overdue actions per value of `key` (province_code, city_code, agency_code)."""
+    out: dict[str, int] = {}
+    for a in action_rows:
+        if a["overdue"] and a[key]:
+            out[a[key]] = out.get(a[key], 0) + 1
+    return out
+
+
+def timeline_days(first: dt.date | None, as_of: dt.date, max_points: int = 16) -> list[dt.date]:
+    """Gives the days a timeline is drawn at: the first day of each Jalali season from `first` to
+    `as_of`, then `as_of` itself (at most `max_points`, thinning evenly)."""
+    if first is None or first > as_of:
+        return [as_of]
+    j = jdatetime.date.fromgregorian(date=first)
+    y, m = j.year, ((j.month - 1) // 3) * 3 + 1
+    days = []
+    while True:
+        d = jdatetime.date(y, m, 1).togregorian()
+        if d >= as_of:
+            break
+        if d >= first:
+            days.append(d)
+        m += 3
+        if m > 12:
+            y, m = y + 1, 1
+    step = max(1, -(-len(days) // (max_points - 1)))
+    days = days[::-1][::step][::-1]
+    return [*days, as_of]
+
+
+def timeline(db: Database, scope: Scope, as_of: dt.date, province: str | None = None) -> list[dict]:
+    """Gives coverage and handover (sums of coverage_by_province) on each day of `timeline_days`."""
+    province = allowed_province(scope, province)
+    first = _run("dash_first_office_date", db, scope)[0]["first"]
+    days = timeline_days(first, as_of)
+    rows = _run("dash_timeline", db, scope, days=days, province=province)
+    for r in rows:
+        r["coverage_count_pct"] = _pct(r["covered"], r["neighborhoods"])
+        r["handover_pct"] = _pct(r["handed_over"], r["established_total"])
+    return rows
+
+
+# -- places, tables, histories ------------------------------------------------------------------------
+def place_of(db: Database, scope: Scope, level: str, code: str) -> dict:
+    """Gives a place's code, names, province and city; raises NotAllowed / NotFound."""
+    rows = _run("dash_place", db, scope, level=level, code=code)
+    if not rows:
+        raise NotFound(level, code)
+    check_place(scope, rows[0]["province_code"])
+    return rows[0]
+
+
+class NotFound(NotAllowed):
+    def __init__(self, level: str, code: str):
+        super().__init__(f"There is no {level} with the code «{code}».")
+        self.level, self.code = level, code
+
+
+def neighborhoods(
+    db: Database, scope: Scope, city: str, as_of: dt.date, kind: str | None = None
+) -> list[dict]:
+    """Gives a city's current neighborhoods with their status on as_of (neighborhood_status_on)."""
+    place_of(db, scope, "city", city)
+    return _run("dash_neighborhoods", db, scope, city=city, as_of=as_of, kind=_kind(kind))
+
+
+def city_offices(db: Database, scope: Scope, city: str, as_of: dt.date) -> list[dict]:
+    """Gives a city's offices with their state on as_of and the dates of each state up to then."""
+    place_of(db, scope, "city", city)
+    return _run("dash_city_offices", db, scope, city=city, as_of=as_of)
+
+
+def history(db: Database, scope: Scope, level: str, code: str) -> list[dict]:
+    """Gives the dated history of a neighborhood (its offices' lifecycles, earlier boundaries) or an office."""
+    place_of(db, scope, level, code)
+    name = "dash_office_history" if level == "office" else "dash_neighborhood_history"
+    return _run(name, db, scope, code=code)
+
+
+def uncovered_neighborhoods(
+    db: Database, scope: Scope, province: str, as_of: dt.date, kind: str | None = None
+) -> list[dict]:
+    """Gives the neighborhoods of a province not covered on as_of."""
+    province = allowed_province(scope, province)
+    return _run("dash_uncovered_neighborhoods", db, scope, province=province, as_of=as_of, kind=_kind(kind))
+
+
+def offices_due_handover(db: Database, scope: Scope, province: str, as_of: dt.date) -> list[dict]:
+    """Gives a province's established or active facilitation offices on as_of, soonest handover due first."""
+    province = allowed_province(scope, province)
+    return _run("dash_offices_due_handover", db, scope, province=province, as_of=as_of)
+
+
+def actions(
+    db: Database,
+    scope: Scope,
+    as_of: dt.date,
+    province: str | None = None,
+    city: str | None = None,
+    agency: str | None = None,
+) -> list[dict]:
+    """Gives the actions with their status on as_of, overdue first."""
+    province = allowed_province(scope, province)
+    return _run("dash_actions", db, scope, as_of=as_of, province=province, city=city, agency=agency)
+
+
+def province_options(db: Database, scope: Scope) -> list[dict]:
+    """Gives the provinces the user may pick."""
+    return _run("dash_province_options", db, scope, province=allowed_province(scope, None))
+
+
+def city_options(db: Database, scope: Scope, province: str | None) -> list[dict]:
+    """Gives the current cities of a province (none without a province)."""
+    if not province:
+        return []
+    return _run("dash_city_options", db, scope, province=allowed_province(scope, province))
+
+
+def agency_options(db: Database, scope: Scope) -> list[dict]:
+    return _run("dash_agency_options", db, scope)
+
+
+def etl_runs(db: Database, scope: Scope) -> list[dict]:
+    """Gives the latest 200 ETL runs, newest first."""
+    return _run("dash_etl_runs", db, scope)
+
+
+def etl_rejects(db: Database, scope: Scope, run_id: int) -> list[dict]:
+    """Gives the first 500 rejected rows of one run."""
+    return _run("dash_etl_rejects", db, scope, run_id=run_id)
+
+
+def about(db: Database, scope: Scope) -> dict:
+    """Gives what the attributions depend on: demo rows present, OSM / GeoNames data loaded, counts."""
+    facts = _run("dash_about", db, scope, osm="osm|openstreetmap")[0]
+    facts["outline"] = OUTLINE_FILE.exists()
+    return facts
+
+
+def ping(db: Database, scope: Scope) -> bool:
+    """Gives True when the database answers."""
+    return bool(_run("dash_ping", db, scope))
+
+
+def _kind(kind: str | None) -> str | None:
+    return kind if kind in KINDS else None

@@ -1,0 +1,196 @@
+"""The frame around every view: root element (dir/lang), header, error banner, routing, and the callbacks
+the views share (filters ↔ URL, dependent city list, downloads, retry when the database is back)."""
+
+from __future__ import annotations
+
+import re
+
+from dash import Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard import downloads, errors, queries
+from dashboard.auth_seam import current_scope
+from dashboard.i18n import t
+from dashboard.pages import about, actions, city, data, national, province
+from dashboard.urls import LANG_COOKIE, View, parse
+from regen.jalali import BadDate, parse_date
+
+# path pattern → page module (each has `layout(view, **path_vars)` and `register(app)`)
+ROUTES = [
+    (re.compile(r"^/$"), national),
+    (re.compile(r"^/province/(?P<code>IR-\d\d)/?$"), province),
+    (re.compile(r"^/city/(?P<code>[^/]+)/?$"), city),
+    (re.compile(r"^/actions/?$"), actions),
+    (re.compile(r"^/data/?$"), data),
+    (re.compile(r"^/about/?$"), about),
+]
+NAV = [("national", "/"), ("actions", "/actions"), ("data", "/data"), ("about", "/about")]
+
+
+def layout() -> html.Div:
+    """Gives the app's static frame; the router fills it per URL. Persian and right to left by default."""
+    return html.Div(
+        id="root",
+        dir="rtl",
+        lang="fa",
+        children=[
+            dcc.Location(id="url", refresh=False),
+            html.Header(id="header", className="bar"),
+            html.Div(id="db-banner", className="error-banner", role="alert", style={"display": "none"}),
+            dcc.Interval(id="db-retry", interval=4000, disabled=True),
+            dcc.Store(id="db-back"),
+            html.Main(id="page"),
+            html.Footer(id="footer"),
+        ],
+    )
+
+
+def header(view: View, pathname: str) -> list:
+    carry = {"province": None, "city": None, "kind": None, "agency": None, "measure": "count"}
+    links = [html.Span(t("app", view.lang), className="brand")]
+    for key, path in NAV:
+        active = pathname == path or (path == "/" and pathname.startswith(("/province/", "/city/")))
+        links.append(
+            dcc.Link(t(key, view.lang), href=path + view.query(**carry), className="active" if active else "")
+        )
+    other = "fa" if view.lang == "en" else "en"
+    # a full page load: every word on the page changes, and the cookie remembers the choice
+    links.append(
+        html.A(
+            t("switch_lang", view.lang),
+            id="lang-switch",
+            className="lang",
+            href=pathname + view.query(lang=other),
+            lang=other,
+        )
+    )
+    return links
+
+
+def render(pathname: str, search: str, cookie_lang: str | None = None):
+    """Gives (root dir, lang, header, page, retry) for a URL; never raises."""
+    view = parse(search, cookie_lang)
+    lang = view.lang
+    page = None
+    for pattern, module in ROUTES:
+        m = pattern.match(pathname or "/")
+        if m:
+            page, retry = errors.render_safely(
+                lambda module=module, m=m: module.layout(view, **m.groupdict()), lang
+            )
+            break
+    if page is None:
+        page, retry = html.Div(t("not_found", lang), className="error-banner"), False
+    return ("ltr" if lang == "en" else "rtl"), lang, header(view, pathname or "/"), page, retry
+
+
+def register(app) -> None:
+    """Adds the router and the shared callbacks to the app, then each page's own."""
+
+    @app.callback(
+        Output("root", "dir"),
+        Output("root", "lang"),
+        Output("header", "children"),
+        Output("page", "children"),
+        Output("db-retry", "disabled"),
+        Output("db-banner", "style"),
+        Input("url", "pathname"),
+        State("url", "search"),
+    )
+    def route(pathname, search):
+        from flask import request
+
+        direction, lang, head, page, retry = render(pathname, search, request.cookies.get(LANG_COOKIE))
+        if "lang=" in (search or ""):
+            ctx.response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")
+        return direction, lang, head, page, not retry, {"display": "none"}
+
+    @app.callback(
+        Output("url", "pathname", allow_duplicate=True),
+        Output("url", "search", allow_duplicate=True),
+        Output("f-msg", "children"),
+        Input("f-province", "value"),
+        Input("f-city", "value"),
+        Input("f-kind", "value"),
+        Input("f-asof", "value"),
+        State("url", "pathname"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def filters_to_url(province_code, city_code, kind, as_of_text, pathname, search):
+        """Keeps the URL in step with the filters, so the view is a link; province and city navigate."""
+        view = parse(search)
+        trigger = ctx.triggered_id
+        on_actions = pathname.startswith("/actions")
+        if trigger == "f-asof":
+            try:
+                day = parse_date(as_of_text)
+            except BadDate:
+                return no_update, no_update, t("bad_date", view.lang)
+            return no_update, (no_update if on_actions else view.query(as_of=day)), ""
+        if trigger == "f-kind":
+            return no_update, view.query(kind=kind), ""
+        if on_actions:  # the actions view filters in place and keeps its own URL in step
+            return no_update, no_update, ""
+        plain = view.query(province=None, city=None)
+        if trigger == "f-province":
+            return (f"/province/{province_code}" if province_code else "/"), plain, ""
+        if city_code:
+            return f"/city/{city_code}", plain, ""
+        return (f"/province/{province_code}" if province_code else "/"), plain, ""
+
+    @app.callback(
+        Output("f-city", "options"),
+        Input("f-province", "value"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def city_choices(province_code, search):
+        lang = parse(search).lang
+        rows = queries.city_options(queries.database(), current_scope(), province_code)
+        return [
+            {"label": r["name_en"] if lang == "en" and r["name_en"] else r["name_fa"], "value": r["code"]}
+            for r in rows
+        ]
+
+    @app.callback(
+        Output("download", "data"),
+        Output("dl-msg", "children"),
+        Input("dl-csv", "n_clicks"),
+        Input("dl-xlsx", "n_clicks"),
+        Input("dl-geojson", "n_clicks"),
+        State("url", "pathname"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def download(_csv, _xlsx, _geojson, pathname, search):
+        fmt = {"dl-csv": "csv", "dl-xlsx": "xlsx", "dl-geojson": "geojson"}[ctx.triggered_id]
+        view = parse(search)
+        result = downloads.for_view(queries.database(), current_scope(), pathname, view, fmt)
+        if result is None:
+            return no_update, t("export_unavailable", view.lang)
+        content, filename = result
+        return dcc.send_bytes(content, filename), ""
+
+    @app.callback(
+        Output("db-back", "data"),
+        Output("db-retry", "disabled", allow_duplicate=True),
+        Input("db-retry", "n_intervals"),
+        prevent_initial_call=True,
+    )
+    def retry(_n):
+        try:
+            queries.ping(queries.database(), current_scope())
+        except Exception:  # still down: keep waiting, quietly
+            return no_update, no_update
+        return True, True
+
+    # The database is back: load the page again (the server rebuilds it from the URL).
+    app.clientside_callback(
+        "function(back) { if (back) { window.location.reload(); } return null; }",
+        Output("db-back", "clear_data"),
+        Input("db-back", "data"),
+        prevent_initial_call=True,
+    )
+
+    for module in (national, province, city, actions, data, about):
+        module.register(app)

@@ -1,0 +1,67 @@
+"""A view's filters live in the URL query (so a filtered view is a link): parsing and composing them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qs, urlencode
+
+from dashboard.queries import KINDS, MEASURES
+from regen.jalali import BadDate, parse_date, to_jalali
+
+LANG_COOKIE = "regen_lang"
+
+
+@dataclass(frozen=True)
+class View:
+    """The filters of a view: language, as-of day, province, city, neighborhood kind, measure, agency."""
+
+    lang: str = "fa"
+    as_of: dt.date | None = None  # None = today
+    province: str | None = None
+    city: str | None = None
+    kind: str | None = None
+    measure: str = "count"
+    agency: str | None = None
+    bad_date: str | None = None  # what the URL said, when it was not a date
+
+    @property
+    def day(self) -> dt.date:
+        return self.as_of or dt.date.today()
+
+    def query(self, **changes) -> str:
+        """Gives '?lang=en&as_of=1403-12-30…' for this view with `changes` applied (defaults left out)."""
+        v = replace(self, **changes)
+        pairs = {
+            "lang": v.lang if v.lang != "fa" else None,
+            "as_of": to_jalali(v.as_of, persian_digits=False, sep="-") if v.as_of else None,
+            "province": v.province,
+            "city": v.city,
+            "kind": v.kind,
+            "measure": v.measure if v.measure != "count" else None,
+            "agency": v.agency,
+        }
+        text = urlencode({k: x for k, x in pairs.items() if x})
+        return f"?{text}" if text else ""
+
+
+def parse(search: str | None, cookie_lang: str | None = None) -> View:
+    """Gives the View a URL query describes; unknown or malformed values fall back to defaults."""
+    q = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    lang = q.get("lang") or cookie_lang or "fa"
+    as_of, bad = None, None
+    if q.get("as_of"):
+        try:
+            as_of = parse_date(q["as_of"])
+        except BadDate:
+            bad = q["as_of"]
+    return View(
+        lang=lang if lang in ("fa", "en") else "fa",
+        as_of=as_of,
+        province=q.get("province") or None,
+        city=q.get("city") or None,
+        kind=q.get("kind") if q.get("kind") in KINDS else None,
+        measure=q.get("measure") if q.get("measure") in MEASURES else "count",
+        agency=q.get("agency") or None,
+        bad_date=bad,
+    )

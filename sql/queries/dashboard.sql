@@ -1,0 +1,232 @@
+-- Named queries of the dashboard (dashboard/queries.py is the only caller). Every number shown comes
+-- from the SQL functions of 0006_coverage.sql; these queries only join names, places and geometry to
+-- them. Geometry is simplified here, per level, with a tolerance (degrees) and a number of decimals
+-- the caller passes, so that a view sends only what its zoom can show.
+
+-- name: dash_province_shapes
+SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
+         'type', 'Feature', 'id', p.code, 'properties', json_build_object('code', p.code),
+         'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(p.boundary, %(tolerance)s), %(digits)s)::json)
+       ORDER BY p.code), '[]'::json)) AS fc
+FROM provinces p
+WHERE p.boundary IS NOT NULL AND (%(province)s::text IS NULL OR p.code = %(province)s);
+
+-- name: dash_provinces_with_boundary
+SELECT count(*)::int AS n FROM provinces WHERE boundary IS NOT NULL;
+
+-- name: dash_neighborhood_shapes
+SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
+         'type', 'Feature', 'id', n.code, 'properties', json_build_object('code', n.code),
+         'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(n.boundary, %(tolerance)s), %(digits)s)::json)
+       ORDER BY n.code), '[]'::json)) AS fc
+FROM neighborhoods n
+WHERE n.city_code = %(city)s AND n.retired_at IS NULL;
+
+-- name: dash_city_shape
+SELECT ST_AsGeoJSON(ST_SimplifyPreserveTopology(c.boundary, %(tolerance)s), %(digits)s)::json AS geometry
+FROM cities c WHERE c.code = %(city)s AND c.boundary IS NOT NULL;
+
+-- name: dash_coverage_provinces
+SELECT p.code, p.name_fa, p.name_en, p.boundary IS NOT NULL AS has_boundary,
+       ST_X(COALESCE(p.label_point, ST_PointOnSurface(p.boundary))) AS lon,
+       ST_Y(COALESCE(p.label_point, ST_PointOnSurface(p.boundary))) AS lat,
+       c.cities, c.neighborhoods, c.covered, c.coverage_count_pct, c.area_ha, c.covered_ha,
+       c.coverage_area_pct, c.population, c.covered_population, c.coverage_population_pct,
+       c.planned, c.established, c.active, c.handed_over, c.closed, c.handover_pct
+FROM coverage_by_province(%(as_of)s) c
+JOIN provinces p ON p.code = c.province_code
+WHERE %(province)s::text IS NULL OR p.code = %(province)s
+ORDER BY p.code;
+
+-- name: dash_coverage_cities
+SELECT ci.code, ci.name_fa, ci.name_en, ci.province_code,
+       ST_X(COALESCE(ci.location, ST_PointOnSurface(ci.boundary))) AS lon,
+       ST_Y(COALESCE(ci.location, ST_PointOnSurface(ci.boundary))) AS lat,
+       cov.neighborhoods, cov.covered, cov.coverage_count_pct, cov.area_ha, cov.covered_ha,
+       cov.coverage_area_pct, cov.population, cov.covered_population, cov.coverage_population_pct,
+       ho.planned, ho.established, ho.active, ho.handed_over, ho.closed, ho.handover_pct
+FROM coverage_by_city(%(as_of)s) cov
+JOIN handover_by_city(%(as_of)s) ho USING (city_code)
+JOIN cities ci ON ci.code = cov.city_code
+WHERE (%(province)s::text IS NULL OR ci.province_code = %(province)s)
+  AND (%(city)s::text IS NULL OR ci.code = %(city)s)
+ORDER BY ci.province_code, ci.name_fa, ci.code;
+
+-- name: dash_timeline
+-- Coverage and handover on each of the given days, summed over the provinces in view.
+SELECT d::date AS day,
+       sum(c.neighborhoods)::int AS neighborhoods, sum(c.covered)::int AS covered,
+       sum(c.handed_over)::int AS handed_over,
+       sum(c.established + c.active + c.handed_over)::int AS established_total
+FROM unnest(%(days)s::date[]) AS d
+CROSS JOIN LATERAL coverage_by_province(d) c
+WHERE %(province)s::text IS NULL OR c.province_code = %(province)s
+GROUP BY d
+ORDER BY d;
+
+-- name: dash_first_office_date
+SELECT min(began_on) AS first FROM office_states;
+
+-- name: dash_actions
+-- Actions with their status on a day (the latest status begun by then; none recorded = open);
+-- overdue = due before that day and neither done nor cancelled. Overdue first.
+WITH st AS (
+  SELECT DISTINCT ON (s.action_code) s.action_code, s.status, s.began_on, s.evidence
+  FROM action_statuses s
+  WHERE s.began_on <= %(as_of)s
+  ORDER BY s.action_code, s.began_on DESC, s.id DESC
+)
+SELECT a.code, a.meeting_number, m.held_on, a.resolution_number, r.text_fa AS resolution_fa,
+       r.summary_en AS resolution_en, a.agency_code, ag.name_fa AS agency_fa, ag.name_en AS agency_en,
+       a.title_fa, a.title_en, a.kind, ap.province_code, ap.city_code,
+       pr.name_fa AS province_fa, pr.name_en AS province_en, ci.name_fa AS city_fa, ci.name_en AS city_en,
+       a.neighborhood_code, a.office_code, a.due_on,
+       COALESCE(st.status, 'open') AS status, st.began_on AS status_since, st.evidence,
+       COALESCE(a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled'), false)
+         AS overdue
+FROM actions a
+JOIN meetings m ON m.number = a.meeting_number
+JOIN resolutions r ON r.meeting_number = a.meeting_number AND r.number = a.resolution_number
+JOIN agencies ag ON ag.code = a.agency_code
+JOIN action_places ap ON ap.action_code = a.code
+LEFT JOIN provinces pr ON pr.code = ap.province_code
+LEFT JOIN cities ci ON ci.code = ap.city_code
+LEFT JOIN st ON st.action_code = a.code
+WHERE (%(province)s::text IS NULL OR ap.province_code = %(province)s)
+  AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
+  AND (%(agency)s::text IS NULL OR a.agency_code = %(agency)s)
+ORDER BY overdue DESC, a.due_on NULLS LAST, a.meeting_number, a.resolution_number, a.code;
+
+-- name: dash_neighborhoods
+-- A city's current neighborhoods with their status on a day (neighborhood_status_on).
+SELECT n.code, n.name_fa, n.name_en, n.kinds, n.area_ha, n.population, n.households, n.pilot, n.source,
+       COALESCE(s.status, 'none') AS status, COALESCE(s.covered, false) AS covered,
+       (SELECT string_agg(onb.office_code, ', ' ORDER BY onb.office_code)
+          FROM office_neighborhoods onb WHERE onb.neighborhood_code = n.code) AS offices
+FROM neighborhoods n
+LEFT JOIN neighborhood_status_on(%(as_of)s) s ON s.neighborhood_code = n.code
+WHERE n.city_code = %(city)s AND n.retired_at IS NULL
+  AND (%(kind)s::text IS NULL OR %(kind)s = ANY (n.kinds))
+ORDER BY n.code;
+
+-- name: dash_city_offices
+-- A city's offices: where, the state on a day, and the date each state began (up to that day).
+SELECT o.code, o.kind, o.name_fa, o.name_en, ST_X(o.location) AS lon, ST_Y(o.location) AS lat,
+       o.location_estimated, o.pre_program, o.operator_agency_code,
+       COALESCE(s.state, 'none') AS state, s.began_on AS state_since,
+       (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'planned'
+          AND x.began_on <= %(as_of)s) AS planned_on,
+       (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'established'
+          AND x.began_on <= %(as_of)s) AS established_on,
+       (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'active'
+          AND x.began_on <= %(as_of)s) AS active_on,
+       (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'handed_over'
+          AND x.began_on <= %(as_of)s) AS handed_over_on,
+       (SELECT string_agg(onb.neighborhood_code, ', ' ORDER BY onb.neighborhood_code)
+          FROM office_neighborhoods onb WHERE onb.office_code = o.code) AS neighborhoods
+FROM offices o
+LEFT JOIN office_states_on(%(as_of)s) s ON s.office_code = o.code
+WHERE o.city_code = %(city)s
+ORDER BY o.code;
+
+-- name: dash_place
+-- Where a neighborhood, office, city or province is (for scope checks): its province and city.
+SELECT 'neighborhood' AS level, n.code, n.name_fa, n.name_en, c.province_code, n.city_code
+  FROM neighborhoods n JOIN cities c ON c.code = n.city_code WHERE n.code = %(code)s AND %(level)s = 'neighborhood'
+UNION ALL
+SELECT 'office', o.code, o.name_fa, o.name_en, c.province_code, o.city_code
+  FROM offices o JOIN cities c ON c.code = o.city_code WHERE o.code = %(code)s AND %(level)s = 'office'
+UNION ALL
+SELECT 'city', c.code, c.name_fa, c.name_en, c.province_code, c.code
+  FROM cities c WHERE c.code = %(code)s AND %(level)s = 'city'
+UNION ALL
+SELECT 'province', p.code, p.name_fa, p.name_en, p.code, NULL
+  FROM provinces p WHERE p.code = %(code)s AND %(level)s = 'province';
+
+-- name: dash_office_history
+SELECT s.state AS event, s.began_on AS day, s.letter_no, s.note, o.code AS office_code,
+       o.name_fa AS office_fa, o.name_en AS office_en
+FROM office_states s JOIN offices o ON o.code = s.office_code
+WHERE s.office_code = %(code)s
+ORDER BY s.began_on, office_state_rank(s.state);
+
+-- name: dash_neighborhood_history
+-- The lifecycle of every office serving the neighborhood, and its earlier boundaries.
+SELECT s.state AS event, s.began_on AS day, s.letter_no, s.note, o.code AS office_code,
+       o.name_fa AS office_fa, o.name_en AS office_en
+FROM office_neighborhoods onb
+JOIN offices o ON o.code = onb.office_code
+JOIN office_states s ON s.office_code = o.code
+WHERE onb.neighborhood_code = %(code)s
+UNION ALL
+SELECT 'boundary_' || h.reason, h.valid_until::date, NULL, NULL, NULL, h.name_fa, NULL
+FROM boundary_history h
+WHERE h.level = 'neighborhood' AND h.code = %(code)s
+ORDER BY 2, 1;
+
+-- name: dash_uncovered_neighborhoods
+-- Neighborhoods of a province without an active (or handed-over) office on a day.
+SELECT n.code, n.name_fa, n.name_en, n.city_code, c.name_fa AS city_fa, c.name_en AS city_en, n.kinds,
+       n.area_ha, n.population, s.status
+FROM neighborhood_status_on(%(as_of)s) s
+JOIN neighborhoods n ON n.code = s.neighborhood_code
+JOIN cities c ON c.code = n.city_code
+WHERE c.province_code = %(province)s AND NOT s.covered
+  AND (%(kind)s::text IS NULL OR %(kind)s = ANY (n.kinds))
+ORDER BY c.name_fa, n.name_fa, n.code;
+
+-- name: dash_offices_due_handover
+-- Facilitation offices of a province established or active (not yet handed over) on a day, with the
+-- due date of their handover action when one exists; soonest due first.
+SELECT o.code, o.name_fa, o.name_en, o.city_code, c.name_fa AS city_fa, c.name_en AS city_en,
+       s.state, s.began_on AS state_since,
+       (SELECT min(a.due_on) FROM actions a WHERE a.office_code = o.code AND a.kind = 'handover_office') AS due_on
+FROM offices o
+JOIN cities c ON c.code = o.city_code
+JOIN office_states_on(%(as_of)s) s ON s.office_code = o.code
+WHERE c.province_code = %(province)s AND o.kind = 'facilitation' AND s.state IN ('established', 'active')
+ORDER BY due_on NULLS LAST, s.began_on, o.code;
+
+-- name: dash_province_options
+SELECT code, name_fa, name_en FROM provinces
+WHERE %(province)s::text IS NULL OR code = %(province)s
+ORDER BY code;
+
+-- name: dash_city_options
+SELECT code, name_fa, name_en, province_code FROM cities
+WHERE retired_at IS NULL AND province_code = %(province)s
+ORDER BY name_fa, code;
+
+-- name: dash_agency_options
+SELECT code, name_fa, name_en FROM agencies ORDER BY code;
+
+-- name: dash_etl_runs
+SELECT id, kind, level, file, read, inserted, updated, unchanged, skipped, rejected, repaired, retired,
+       started_at, duration_ms, who
+FROM etl_runs
+ORDER BY id DESC
+LIMIT 200;
+
+-- name: dash_etl_rejects
+SELECT row_no, name, field, reason FROM etl_rejects
+WHERE run_id = %(run_id)s
+ORDER BY row_no NULLS LAST, id
+LIMIT 500;
+
+-- name: dash_about
+-- What the database holds, for the attributions: demo rows, OpenStreetMap and GeoNames data.
+SELECT EXISTS (SELECT 1 FROM neighborhoods WHERE source = 'demo')
+       OR EXISTS (SELECT 1 FROM offices WHERE source = 'demo')
+       OR EXISTS (SELECT 1 FROM cities WHERE source = 'demo') AS demo,
+       EXISTS (SELECT 1 FROM provinces WHERE boundary IS NOT NULL
+                 AND boundary_source ~* %(osm)s)
+       OR EXISTS (SELECT 1 FROM cities WHERE boundary IS NOT NULL AND source ~* %(osm)s)
+       OR EXISTS (SELECT 1 FROM etl_runs WHERE file ~* %(osm)s) AS osm,
+       EXISTS (SELECT 1 FROM cities WHERE source ~* 'geonames') AS geonames,
+       (SELECT count(*) FROM provinces WHERE boundary IS NOT NULL)::int AS provinces_with_boundary,
+       (SELECT count(*) FROM cities WHERE retired_at IS NULL)::int AS cities,
+       (SELECT count(*) FROM neighborhoods WHERE retired_at IS NULL)::int AS neighborhoods,
+       (SELECT count(*) FROM offices)::int AS offices;
+
+-- name: dash_ping
+SELECT 1 AS ok;

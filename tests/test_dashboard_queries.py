@@ -1,0 +1,156 @@
+"""The dashboard's query layer against real PostGIS: the numbers it shows are the SQL functions' numbers,
+per province and per city, on two as-of dates; scope narrows what it shows; errors become messages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard import queries, shell
+from dashboard.auth_seam import NotAllowed
+from dashboard.pages.common import recolour
+from regen.scope import NATIONAL, Scope
+from dashboard_fixture import D1, D2, build
+
+COV_KEYS = ("neighborhoods", "covered", "coverage_count_pct", "area_ha", "covered_ha", "coverage_area_pct",
+            "population", "covered_population", "coverage_population_pct")
+HO_KEYS = ("planned", "established", "active", "handed_over", "closed", "handover_pct")
+
+
+@pytest.fixture
+def world(db):
+    build(db)
+    queries.clear_cache()
+    yield db
+    queries.clear_cache()
+
+
+@pytest.mark.parametrize("day", [D1, D2])
+def test_province_numbers_are_the_sql_functions(world, day):
+    shown = {r["code"]: r for r in queries.coverage_provinces(world, NATIONAL, day)}
+    truth = {r["province_code"]: r for r in world.query("SELECT * FROM coverage_by_province(%s)", (day,))}
+    assert len(shown) == len(truth) == 31
+    for code, row in truth.items():
+        for key in (*COV_KEYS, *HO_KEYS, "cities"):
+            assert shown[code][key] == row[key], (code, key)
+
+
+@pytest.mark.parametrize("day", [D1, D2])
+def test_city_numbers_are_the_sql_functions(world, day):
+    shown = {r["code"]: r for r in queries.coverage_cities(world, NATIONAL, day)}
+    cov = {r["city_code"]: r for r in world.query("SELECT * FROM coverage_by_city(%s)", (day,))}
+    ho = {r["city_code"]: r for r in world.query("SELECT * FROM handover_by_city(%s)", (day,))}
+    assert set(shown) == set(cov) == {"TEH", "RAY", "ISF"}
+    for code in cov:
+        for key in COV_KEYS:
+            assert shown[code][key] == cov[code][key], (code, key)
+        for key in HO_KEYS:
+            assert shown[code][key] == ho[code][key], (code, key)
+
+
+def test_numbers_worked_out_by_hand(world):
+    def prov(day, code):
+        return next(r for r in queries.coverage_provinces(world, NATIONAL, day) if r["code"] == code)
+
+    assert (prov(D1, "IR-23")["neighborhoods"], prov(D1, "IR-23")["covered"]) == (4, 2)
+    assert (prov(D2, "IR-23")["neighborhoods"], prov(D2, "IR-23")["covered"]) == (4, 3)
+    assert prov(D1, "IR-10")["covered"] == 1 and prov(D2, "IR-10")["covered"] == 1
+    # Isfahan by population: on D1 Jolfa (4000 of 4000 known); on D2 only Arzanan (population unknown)
+    assert prov(D1, "IR-10")["coverage_population_pct"] == pytest.approx(100.0)
+    assert prov(D2, "IR-10")["coverage_population_pct"] == pytest.approx(0.0)
+    teh = queries.coverage_cities(world, NATIONAL, D2, city="TEH")[0]
+    assert (teh["handed_over"], teh["active"], teh["handover_pct"]) == (1, 1, pytest.approx(50.0))
+    # the renewal service office serving N3 never counts as coverage
+    statuses = {r["code"]: r["status"] for r in queries.neighborhoods(world, NATIONAL, "TEH", D2)}
+    assert statuses == {"N1": "handed_over", "N2": "active", "N3": "none"}
+
+
+@pytest.mark.parametrize("day", [D1, D2])
+def test_neighborhood_status_is_neighborhood_status_on(world, day):
+    truth = {r["neighborhood_code"]: r["status"] for r in world.query(
+        "SELECT * FROM neighborhood_status_on(%s)", (day,))}
+    for city in ("TEH", "RAY", "ISF"):
+        for r in queries.neighborhoods(world, NATIONAL, city, day):
+            assert r["status"] == truth[r["code"]]
+
+
+def test_headline_and_overdue(world):
+    h1 = queries.headline(world, NATIONAL, D1)
+    h2 = queries.headline(world, NATIONAL, D2)
+    assert (h1["neighborhoods"], h1["covered"], h1["overdue_actions"]) == (6, 3, 2)
+    assert (h2["neighborhoods"], h2["covered"], h2["overdue_actions"]) == (6, 4, 1)
+    assert h2["coverage_count_pct"] == pytest.approx(100 * 4 / 6)
+    isf = queries.headline(world, NATIONAL, D1, province="IR-10")
+    assert isf["overdue_actions"] == 1  # A4, tied to Isfahan through its neighborhood
+    acts = queries.actions(world, NATIONAL, D1)
+    assert [a["code"] for a in acts][:2] == ["A3", "A4"]  # overdue first, earliest due first
+
+
+def test_timeline_ends_at_the_as_of_day(world):
+    rows = queries.timeline(world, NATIONAL, D2)
+    assert rows[-1]["day"] == D2 and rows[-1]["covered"] == 4
+    assert [r["day"] for r in rows] == sorted(r["day"] for r in rows)
+    assert rows[0]["day"] >= queries.timeline_days(None, D2)[0] or len(rows) > 1
+
+
+def test_offices_and_history(world):
+    offices = {o["code"]: o for o in queries.city_offices(world, NATIONAL, "TEH", D1)}
+    assert offices["O1"]["state"] == "active" and offices["O1"]["handed_over_on"] is None
+    assert offices["O2"]["active_on"].isoformat() == "2021-02-01"
+    events = [(r["event"], r["day"].isoformat()) for r in queries.history(world, NATIONAL, "neighborhood", "N1")]
+    assert ("boundary_redrawn", "2020-01-01") in events and ("handed_over", "2023-03-01") in events
+    due = queries.offices_due_handover(world, NATIONAL, "IR-23", D2)
+    assert [o["code"] for o in due] == ["O2", "O3"]  # O2 has a handover action due 2022-06-30
+
+
+def test_scope_narrows_and_refuses(world):
+    isfahan_officer = Scope(user="u", role="provincial", province="IR-10")
+    rows = queries.coverage_provinces(world, isfahan_officer, D1)
+    assert [r["code"] for r in rows] == ["IR-10"]
+    assert {a["code"] for a in queries.actions(world, isfahan_officer, D1)} == {"A4"}
+    with pytest.raises(NotAllowed):
+        queries.coverage_cities(world, isfahan_officer, D1, province="IR-23")
+    with pytest.raises(NotAllowed):
+        queries.neighborhoods(world, isfahan_officer, "TEH", D1)
+    with pytest.raises(NotAllowed):
+        queries.actions(world, Scope(), D1)  # anonymous sees nothing scoped
+
+
+def test_shapes_are_simplified_feature_collections(world):
+    fc = queries.province_shapes(world, NATIONAL)
+    assert [f["id"] for f in fc["features"]] == ["IR-10", "IR-23"]
+    hoods = queries.neighborhood_shapes(world, NATIONAL, "TEH")
+    assert [f["id"] for f in hoods["features"]] == ["N1", "N2", "N3"]
+    coords = json.dumps(hoods)
+    assert "51.40000000" not in coords  # decimals cut to what the zoom can show
+
+
+def test_recolour_patch_sends_values_only(world):
+    rows = queries.coverage_provinces(world, NATIONAL, D2)
+    patch = recolour("polygons", ["IR-10", "IR-23"], rows, "count", "fa").to_plotly_json()
+    text = json.dumps(patch, ensure_ascii=False)
+    assert "coordinates" not in text and "geojson" not in text
+    z = next(op for op in patch["operations"] if op["location"] == ["data", 0, "z"])["params"]["value"]
+    assert z == [50.0, 75.0]
+
+
+def test_database_down_is_a_message_then_recovers(world, monkeypatch):
+    good = world.url
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:9/nowhere?connect_timeout=1")
+    direction, lang, _, page, retry = shell.render("/", "")
+    assert (direction, lang, retry) == ("rtl", "fa", True)
+    text = json.dumps(page.to_plotly_json(), ensure_ascii=False, default=str)
+    assert "پایگاه داده در دسترس نیست" in text and "Traceback" not in text
+    monkeypatch.setenv("DATABASE_URL", good)
+    _, _, _, page, retry = shell.render("/province/IR-23", "?as_of=1402-03-11")
+    assert retry is False
+    assert "nat-map" not in json.dumps(page.to_plotly_json(), default=str)
+    assert "prov-map" in json.dumps(page.to_plotly_json(), default=str)
+
+
+def test_render_in_english_and_refused_views(world):
+    direction, lang, _, page, _ = shell.render("/city/TEH", "?lang=en&as_of=2023-06-01")
+    assert (direction, lang) == ("ltr", "en")
+    _, _, _, page, _ = shell.render("/city/NOPE", "")
+    assert "NOPE" in json.dumps(page.to_plotly_json(), ensure_ascii=False, default=str)
