@@ -90,6 +90,22 @@ def current_user_scope() -> Scope:
     return request_scope.get() or ANONYMOUS
 
 
+def account_links(lang: str = "fa") -> list:
+    """Gives the header's account links: the changes log and sign-out with the user's name (full page
+    loads: both are Flask pages, not Dash views)."""
+    from dash import html
+
+    scope = current_user_scope()
+    if scope.role == "anonymous":
+        return []
+    audit, out = ("تغییرات", "خروج") if lang == "fa" else ("Changes", "Sign out")
+    where = f" · {scope.province}" if scope.province else ""
+    return [
+        html.A(audit, href="/audit", className="audit-link"),
+        html.A(f"{out} ({scope.user}{where})", href="/logout", className="logout-link"),
+    ]
+
+
 def _session_scope() -> Scope | None:
     name, fp, seen = session.get("user"), session.get("fp"), session.get("seen")
     if not name or not fp or not isinstance(seen, (int, float)):

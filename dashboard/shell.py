@@ -8,6 +8,7 @@ import re
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import downloads, errors, queries
+from dashboard.auth import account_links
 from dashboard.auth_seam import current_scope
 from dashboard.i18n import t
 from dashboard.pages import about, actions, city, data, national, province
@@ -52,6 +53,7 @@ def header(view: View, pathname: str) -> list:
         links.append(
             dcc.Link(t(key, view.lang), href=path + view.query(**carry), className="active" if active else "")
         )
+    links += account_links(view.lang)  # the signed-in user, the audit log, sign out (dashboard/auth.py)
     other = "fa" if view.lang == "en" else "en"
     # a full page load: every word on the page changes, and the cookie remembers the choice
     links.append(

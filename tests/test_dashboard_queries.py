@@ -10,6 +10,7 @@ import pytest
 from dashboard import queries, shell
 from dashboard.auth_seam import NotAllowed
 from dashboard.pages.common import recolour
+from regen.db import request_scope
 from regen.scope import NATIONAL, Scope
 from dashboard_fixture import D1, D2, build
 
@@ -22,7 +23,10 @@ HO_KEYS = ("planned", "established", "active", "handed_over", "closed", "handove
 def world(db):
     build(db)
     queries.clear_cache()
+    # Pages rendered outside a request act for a signed-in national user (auth_seam reads this).
+    token = request_scope.set(NATIONAL)
     yield db
+    request_scope.reset(token)
     queries.clear_cache()
 
 

@@ -13,6 +13,7 @@ from dashboard import i18n, queries
 from dashboard.auth_seam import current_scope
 from dashboard.i18n import t
 from dashboard.pages.common import as_of_from
+from dashboard.record import record_panel
 from dashboard.urls import View, parse
 
 HOOD_COLS = [
@@ -145,6 +146,7 @@ def layout(view: View, code: str):
                 t("offices", lang),
                 C.table("city-offices", _cols(OFFICE_COLS, lang), _office_rows(offices, lang), lang),
             ),
+            record_panel(code),  # recording progress (accounts issue); a note only for a viewer
             C.downloads(lang),
         ]
     )
