@@ -19,8 +19,9 @@ def export() -> None:
 
 def _register_tables() -> None:
     """Adds the table loaders and the exports (etl/table_commands.py, etl/export_commands.py)."""
-    from etl import export_commands
+    from etl import export_commands, table_commands
 
+    table_commands.register(load)
     export_commands.register(export)
 
 
