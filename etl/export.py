@@ -95,12 +95,16 @@ def to_geojson(frame: pd.DataFrame) -> bytes:
     props = frame.drop(columns="geometry") if "geometry" in frame.columns else frame
     features = []
     for (_, row), geom in zip(props.iterrows(), geoms, strict=True):
-        features.append({
-            "type": "Feature",
-            "id": row.get("code"),
-            "properties": {k: _json_value(v) for k, v in row.items()},
-            "geometry": shapely.geometry.mapping(geom) if geom is not None and not geom.is_empty else None,
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": row.get("code"),
+                "properties": {k: _json_value(v) for k, v in row.items()},
+                "geometry": shapely.geometry.mapping(geom)
+                if geom is not None and not geom.is_empty
+                else None,
+            }
+        )
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
 
 

@@ -25,18 +25,32 @@ from etl.values import Lookups, RowError
 
 KINDS = tuple(SPECS)  # cities, offices, neighborhood-facts, actions
 _KIND_ORDER = ("historic", "inner_city", "rural_core", "informal")
-LIFECYCLE = {"planned_on": "planned", "established_on": "established", "active_on": "active",
-             "handed_over_on": "handed_over", "closed_on": "closed"}
+LIFECYCLE = {
+    "planned_on": "planned",
+    "established_on": "established",
+    "active_on": "active",
+    "handed_over_on": "handed_over",
+    "closed_on": "closed",
+}
 
 
-def load_table(db, kind: str, path: Path, *, encoding: str | None = None, sheet: str | None = None,
-               dry_run: bool = False, max_rejects: int = 0) -> RunReport:
+def load_table(
+    db,
+    kind: str,
+    path: Path,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    max_rejects: int = 0,
+) -> RunReport:
     """Loads one table file of `kind`; gives the run report (raises LoadError / TooManyRejects)."""
     path = Path(path)
     table = read_table(path, SPECS[kind], encoding=encoding, sheet=sheet)
     options = {"encoding": encoding, "sheet": sheet, "max_rejects": max_rejects}
-    with etl_run(db, kind, path, lock_key=f"table:{kind}", options=options, dry_run=dry_run,
-                 max_rejects=max_rejects) as (cur, report):
+    with etl_run(
+        db, kind, path, lock_key=f"table:{kind}", options=options, dry_run=dry_run, max_rejects=max_rejects
+    ) as (cur, report):
         report.encoding = table.encoding
         report.read = len(table.rows)
         report.skipped = table.blank_rows
@@ -114,19 +128,31 @@ def _load_cities(cur, table: TableFile, report: RunReport, look: Lookups) -> Non
             raise RowError("province", "the province is empty: give its code (IR-23) or name")
         pt = v.point(row.get("lat"), row.get("lon"))
         new = {
-            "name_fa": name_fa, "name_en": _keep(table, row, "name_en", row.get("name_en"), old.get("name_en")),
+            "name_fa": name_fa,
+            "name_en": _keep(table, row, "name_en", row.get("name_en"), old.get("name_en")),
             "province_code": province,
-            "lon": pt[0] if pt else old.get("lon"), "lat": pt[1] if pt else old.get("lat"),
-            "population": _keep(table, row, "population", v.integer(row.get("population"), "population"),
-                                old.get("population")),
+            "lon": pt[0] if pt else old.get("lon"),
+            "lat": pt[1] if pt else old.get("lat"),
+            "population": _keep(
+                table,
+                row,
+                "population",
+                v.integer(row.get("population"), "population"),
+                old.get("population"),
+            ),
         }
         if not old and new["lon"] is None:
-            raise RowError("lat", "a new city needs lat and lon (or load its boundary first with "
-                                  "`regen load boundaries --level city`)")
+            raise RowError(
+                "lat",
+                "a new city needs lat and lon (or load its boundary first with "
+                "`regen load boundaries --level city`)",
+            )
         if old and all(old[f] == new[f] for f in _CITY_FIELDS):
             return "unchanged"
         with _savepoint(cur):
-            cur.execute(_UPSERT_CITY, {**new, "code": key, "source": table.path.name, "run_id": report.run_id})
+            cur.execute(
+                _UPSERT_CITY, {**new, "code": key, "source": table.path.name, "run_id": report.run_id}
+            )
         look.cities[key] = province
         return "updated" if old else "inserted"
 
@@ -155,10 +181,12 @@ def _load_facts(cur, table: TableFile, report: RunReport, look: Lookups) -> None
         look.neighborhood(key, "code")
         old = stored[key]
         new = {
-            "population": _keep(table, row, "population", v.integer(row.get("population"), "population"),
-                                old["population"]),
-            "households": _keep(table, row, "households", v.integer(row.get("households"), "households"),
-                                old["households"]),
+            "population": _keep(
+                table, row, "population", v.integer(row.get("population"), "population"), old["population"]
+            ),
+            "households": _keep(
+                table, row, "households", v.integer(row.get("households"), "households"), old["households"]
+            ),
             "kinds": _keep(table, row, "kinds", _kinds(row.get("kinds")), list(old["kinds"])),
             "pilot": _keep(table, row, "pilot", v.boolean(row.get("pilot"), "pilot"), old["pilot"]),
         }
@@ -181,8 +209,10 @@ SELECT o.code, o.kind, o.name_fa, o.name_en, o.city_code, ST_X(o.location) AS lo
              WHERE s.office_code = o.code) AS states
 FROM offices o
 """
-_POINT_IN = "SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(boundary) AS p " \
-            "FROM neighborhoods WHERE code = %s) q"
+_POINT_IN = (
+    "SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(boundary) AS p "
+    "FROM neighborhoods WHERE code = %s) q"
+)
 _UPSERT_OFFICE = """
 INSERT INTO offices (code, kind, name_fa, name_en, city_code, location, location_estimated,
                      operator_agency_code, supervising_agency_code, pre_program, source, run_id)
@@ -190,14 +220,25 @@ VALUES (%(code)s, %(kind)s, %(name_fa)s, %(name_en)s, %(city_code)s,
         ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), %(location_estimated)s,
         %(operator_agency_code)s, %(supervising_agency_code)s, %(pre_program)s, %(source)s, %(run_id)s)
 ON CONFLICT (code) DO UPDATE SET
-  kind = EXCLUDED.kind, name_fa = EXCLUDED.name_fa, name_en = EXCLUDED.name_en, city_code = EXCLUDED.city_code,
+  kind = EXCLUDED.kind, name_fa = EXCLUDED.name_fa, name_en = EXCLUDED.name_en,
+  city_code = EXCLUDED.city_code,
   location = EXCLUDED.location, location_estimated = EXCLUDED.location_estimated,
   operator_agency_code = EXCLUDED.operator_agency_code,
   supervising_agency_code = EXCLUDED.supervising_agency_code, pre_program = EXCLUDED.pre_program,
   run_id = EXCLUDED.run_id
 """
-_OFFICE_FIELDS = ("kind", "name_fa", "name_en", "city_code", "lon", "lat", "location_estimated",
-                  "operator_agency_code", "supervising_agency_code", "pre_program")
+_OFFICE_FIELDS = (
+    "kind",
+    "name_fa",
+    "name_en",
+    "city_code",
+    "lon",
+    "lat",
+    "location_estimated",
+    "operator_agency_code",
+    "supervising_agency_code",
+    "pre_program",
+)
 
 
 def _office_states(row: dict) -> set[tuple[str, str, str]]:
@@ -227,17 +268,24 @@ def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> No
             raise RowError("name_fa", "the Persian name is empty")
         kind = v.choice(row.get("kind"), "kind", OFFICE_KINDS)
         if kind is None:
-            raise RowError("kind", "the kind is empty: facilitation (تسهیلگری) or renewal_service (خدمات نوسازی)")
+            raise RowError(
+                "kind", "the kind is empty: facilitation (تسهیلگری) or renewal_service (خدمات نوسازی)"
+            )
         nbhds = [look.neighborhood(c, "neighborhoods") for c in v.codes(row.get("neighborhoods"))]
         city = look.city(row.get("city"), "city") or (look.neighborhoods[nbhds[0]] if nbhds else None)
         if city is None:
-            raise RowError("neighborhoods", "give the neighborhood code(s) the office serves (or at least its city)")
+            raise RowError(
+                "neighborhoods", "give the neighborhood code(s) the office serves (or at least its city)"
+            )
         for n in nbhds:
             if look.neighborhoods[n] != city:
-                raise RowError("neighborhoods", f"neighborhood «{n}» is in city {look.neighborhoods[n]}, "
-                                                f"not in the office's city {city}")
+                raise RowError(
+                    "neighborhoods",
+                    f"neighborhood «{n}» is in city {look.neighborhoods[n]}, not in the office's city {city}",
+                )
         pt = v.point(row.get("lat"), row.get("lon"))
-        if pt is None:
+        is_estimate = pt is None or bool(v.boolean(row.get("location_estimated"), "location_estimated"))
+        if is_estimate:
             if not nbhds:
                 raise RowError("lat", "no lat/lon and no neighborhood to place the office in")
             cur.execute(_POINT_IN, (nbhds[0],))
@@ -245,8 +293,13 @@ def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> No
             pt = (p["lon"], p["lat"])
         states = _office_states(row)
         new = {
-            "kind": kind, "name_fa": row["name_fa"], "name_en": row.get("name_en"), "city_code": city,
-            "lon": pt[0], "lat": pt[1], "location_estimated": v.point(row.get("lat"), row.get("lon")) is None,
+            "kind": kind,
+            "name_fa": row["name_fa"],
+            "name_en": row.get("name_en"),
+            "city_code": city,
+            "lon": pt[0],
+            "lat": pt[1],
+            "location_estimated": is_estimate,
             "operator_agency_code": look.agency(row.get("operator"), "operator"),
             "supervising_agency_code": look.agency(row.get("supervisor"), "supervisor"),
             "pre_program": bool(v.boolean(row.get("pre_program"), "pre_program")),
@@ -258,12 +311,16 @@ def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> No
         if old and same_nbhds and same_states and all(old[f] == new[f] for f in _OFFICE_FIELDS):
             return "unchanged"
         with _savepoint(cur):
-            cur.execute(_UPSERT_OFFICE, {**new, "code": key, "source": table.path.name, "run_id": report.run_id})
+            cur.execute(
+                _UPSERT_OFFICE, {**new, "code": key, "source": table.path.name, "run_id": report.run_id}
+            )
             if not same_nbhds:
                 cur.execute("DELETE FROM office_neighborhoods WHERE office_code = %s", (key,))
                 for n in nbhds:
-                    cur.execute("INSERT INTO office_neighborhoods (office_code, neighborhood_code) VALUES (%s, %s)",
-                                (key, n))
+                    cur.execute(
+                        "INSERT INTO office_neighborhoods (office_code, neighborhood_code) VALUES (%s, %s)",
+                        (key, n),
+                    )
             if not same_states:
                 _replace_history(cur, key, states, report.run_id)
         look.offices[key] = city
@@ -271,8 +328,10 @@ def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> No
 
     _rows(table, report, handle)
     if estimated:
-        report.note(f"{estimated} office(s) had no lat/lon: placed inside their first neighborhood "
-                    "(ST_PointOnSurface), marked location_estimated")
+        report.note(
+            f"{estimated} office(s) had no lat/lon: placed inside their first neighborhood "
+            "(ST_PointOnSurface), marked location_estimated"
+        )
 
 
 _INSERT_STATE = """
@@ -319,8 +378,19 @@ ON CONFLICT (code) DO UPDATE SET
 _INSERT_STATUS = """
 INSERT INTO action_statuses (action_code, status, began_on, evidence, run_id) VALUES (%s, %s, %s, %s, %s)
 """
-_ACTION_FIELDS = ("meeting_number", "resolution_number", "agency_code", "title_fa", "title_en", "kind",
-                  "province_code", "city_code", "neighborhood_code", "office_code", "due_on")
+_ACTION_FIELDS = (
+    "meeting_number",
+    "resolution_number",
+    "agency_code",
+    "title_fa",
+    "title_en",
+    "kind",
+    "province_code",
+    "city_code",
+    "neighborhood_code",
+    "office_code",
+    "due_on",
+)
 
 
 def _action_row(row: dict, look: Lookups) -> dict:
@@ -328,13 +398,18 @@ def _action_row(row: dict, look: Lookups) -> dict:
     meeting = v.integer(row.get("meeting"), "meeting")
     resolution = v.integer(row.get("resolution"), "resolution")
     if (meeting, resolution) not in look.resolutions:
-        raise RowError("resolution", f"there is no resolution {resolution} of meeting {meeting} in the database")
+        raise RowError(
+            "resolution", f"there is no resolution {resolution} of meeting {meeting} in the database"
+        )
     agency = look.agency(row.get("agency"), "agency")
     if agency is None or row.get("title_fa") is None:
         raise RowError("agency" if agency is None else "title_fa", "this column must not be empty")
     new = {
-        "meeting_number": meeting, "resolution_number": resolution, "agency_code": agency,
-        "title_fa": row["title_fa"], "title_en": row.get("title_en"),
+        "meeting_number": meeting,
+        "resolution_number": resolution,
+        "agency_code": agency,
+        "title_fa": row["title_fa"],
+        "title_en": row.get("title_en"),
         "kind": v.choice(row.get("kind"), "kind", ACTION_KINDS) or "other",
         "province_code": look.province(row.get("province"), "province"),
         "city_code": look.city(row.get("city"), "city"),
@@ -345,8 +420,10 @@ def _action_row(row: dict, look: Lookups) -> dict:
     city, province = new["city_code"], new["province_code"]
     if city and province and look.cities[city] != province:
         raise RowError("city", f"city «{city}» is in {look.cities[city]}, not in province {province}")
-    for col, code, where in (("neighborhood", new["neighborhood_code"], look.neighborhoods),
-                             ("office", new["office_code"], look.offices)):
+    for col, code, where in (
+        ("neighborhood", new["neighborhood_code"], look.neighborhoods),
+        ("office", new["office_code"], look.offices),
+    ):
         if code and city and where[code] != city:
             raise RowError(col, f"{col} «{code}» is in city {where[code]}, not in city {city}")
     return new
@@ -369,7 +446,9 @@ def _load_actions(cur, table: TableFile, report: RunReport, look: Lookups) -> No
             raise RowError("status", "status_on or evidence is given without a status")
         meeting_day = look.resolutions[(new["meeting_number"], new["resolution_number"])]
         if status is None and old is None:
-            status = "open"  # a new action is open from its meeting on, until a file or the dashboard says more
+            status = (
+                "open"  # a new action is open from its meeting on, until a file or the dashboard says more
+            )
         if status_on is None and status is not None:
             status_on = meeting_day if status == "open" else today
         if status_on and status_on > today:
@@ -379,9 +458,12 @@ def _load_actions(cur, table: TableFile, report: RunReport, look: Lookups) -> No
         if status is not None:
             if cur_status is None or cur_status["status"] != status:
                 if cur_status and status_on < cur_status["began_on"]:
-                    raise RowError("status_on", f"status {status} of {status_on} is older than the recorded "
-                                                f"status {cur_status['status']} of {cur_status['began_on']}; "
-                                                "the file is out of date for this action")
+                    raise RowError(
+                        "status_on",
+                        f"status {status} of {status_on} is older than the recorded "
+                        f"status {cur_status['status']} of {cur_status['began_on']}; "
+                        "the file is out of date for this action",
+                    )
                 status_change = "append"
             elif evidence and evidence != cur_status["evidence"]:
                 status_change = "evidence"
@@ -390,16 +472,23 @@ def _load_actions(cur, table: TableFile, report: RunReport, look: Lookups) -> No
             return "unchanged"
         with _savepoint(cur):
             if changed_row:
-                cur.execute(_UPSERT_ACTION, {**new, "code": key, "source": table.path.name,
-                                             "run_id": report.run_id})
+                cur.execute(
+                    _UPSERT_ACTION, {**new, "code": key, "source": table.path.name, "run_id": report.run_id}
+                )
             if status_change == "append":
                 cur.execute(_INSERT_STATUS, (key, status, status_on, evidence, report.run_id))
             elif status_change == "evidence":
-                cur.execute("UPDATE action_statuses SET evidence = %s WHERE id = %s", (evidence, cur_status["id"]))
+                cur.execute(
+                    "UPDATE action_statuses SET evidence = %s WHERE id = %s", (evidence, cur_status["id"])
+                )
         return "updated" if old else "inserted"
 
     _rows(table, report, handle)
 
 
-_LOADERS = {"cities": _load_cities, "neighborhood-facts": _load_facts, "offices": _load_offices,
-            "actions": _load_actions}
+_LOADERS = {
+    "cities": _load_cities,
+    "neighborhood-facts": _load_facts,
+    "offices": _load_offices,
+    "actions": _load_actions,
+}

@@ -24,8 +24,8 @@ _ZIP_MAGIC = b"PK\x03\x04"
 @dataclass
 class TableFile:
     path: Path
-    encoding: str                       # utf-8, utf-8-sig, cp1256 … or "xlsx"
-    columns: list[str]                  # the loader's names of the file's columns, in file order
+    encoding: str  # utf-8, utf-8-sig, cp1256 … or "xlsx"
+    columns: list[str]  # the loader's names of the file's columns, in file order
     rows: list[tuple[int, dict[str, str | None]]] = field(default_factory=list)
     blank_rows: int = 0
 
@@ -33,7 +33,9 @@ class TableFile:
         return column in self.columns
 
 
-def read_table(path: Path, spec: TableSpec, encoding: str | None = None, sheet: str | None = None) -> TableFile:
+def read_table(
+    path: Path, spec: TableSpec, encoding: str | None = None, sheet: str | None = None
+) -> TableFile:
     """Gives the file's rows as {column name: text or None}; raises LoadError for a file-level problem."""
     path = Path(path)
     if not path.exists():
@@ -58,7 +60,9 @@ def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, s
         except LookupError:
             raise LoadError(f"unknown encoding «{encoding}»: use utf-8, utf-8-sig or cp1256") from None
         except UnicodeDecodeError as e:
-            raise LoadError(f"{path}: not valid {encoding} at byte {e.start}; try without --encoding") from None
+            raise LoadError(
+                f"{path}: not valid {encoding} at byte {e.start}; try without --encoding"
+            ) from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data.decode("utf-8-sig"), "utf-8-sig"
     try:
@@ -68,7 +72,9 @@ def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, s
     try:
         return data.decode("cp1256"), "cp1256"
     except UnicodeDecodeError as e:  # cp1256 maps almost every byte; this is a binary file
-        raise LoadError(f"{path}: neither UTF-8 nor Windows-1256 text (byte {e.start}); is it a CSV file?") from None
+        raise LoadError(
+            f"{path}: neither UTF-8 nor Windows-1256 text (byte {e.start}); is it a CSV file?"
+        ) from None
 
 
 def _csv_rows(text: str) -> Iterator[list[str]]:
@@ -131,12 +137,16 @@ def _map_rows(path: Path, spec: TableSpec, raw_rows: Iterator[list], encoding: s
         names.append(name)
     if unknown:
         listed = ", ".join(f"«{u}»" for u in unknown)
-        raise LoadError(f"{path}: unknown column(s) {listed} in a {spec.table} file. "
-                        f"The columns are (English or Persian header):\n{spec.describe()}")
+        raise LoadError(
+            f"{path}: unknown column(s) {listed} in a {spec.table} file. "
+            f"The columns are (English or Persian header):\n{spec.describe()}"
+        )
     missing = [c for c in spec.required() if c not in seen]
     if missing:
-        raise LoadError(f"{path}: required column(s) missing: {', '.join(missing)}. "
-                        f"The columns are (English or Persian header):\n{spec.describe()}")
+        raise LoadError(
+            f"{path}: required column(s) missing: {', '.join(missing)}. "
+            f"The columns are (English or Persian header):\n{spec.describe()}"
+        )
     table = TableFile(path, encoding, [n for n in names if n is not None])
     for row_no, cells in enumerate(raw_rows, start=1):
         values = {n: None for n in table.columns}
@@ -144,8 +154,10 @@ def _map_rows(path: Path, spec: TableSpec, raw_rows: Iterator[list], encoding: s
             text = cell.strip() if cell else ""
             if i >= len(names) or names[i] is None:
                 if text:
-                    raise LoadError(f"{path}: row {row_no} has a value «{text}» in column {i + 1}, "
-                                    "which has no header; give the column a name or clear it")
+                    raise LoadError(
+                        f"{path}: row {row_no} has a value «{text}» in column {i + 1}, "
+                        "which has no header; give the column a name or clear it"
+                    )
                 continue
             values[names[i]] = text or None
         if all(v is None for v in values.values()):

@@ -115,11 +115,11 @@ def point(lat: str | None, lon: str | None) -> tuple[float, float] | None:
 class Lookups:
     """Codes and names already in the database, read once per run (the run's transaction sees them)."""
 
-    provinces: dict[str, str] = field(default_factory=dict)       # key (code/name) → code
-    agencies: dict[str, str] = field(default_factory=dict)        # key (code/name) → code
-    cities: dict[str, str] = field(default_factory=dict)          # code → province code
-    neighborhoods: dict[str, str] = field(default_factory=dict)   # code → city code (current only)
-    offices: dict[str, str] = field(default_factory=dict)         # code → city code
+    provinces: dict[str, str] = field(default_factory=dict)  # key (code/name) → code
+    agencies: dict[str, str] = field(default_factory=dict)  # key (code/name) → code
+    cities: dict[str, str] = field(default_factory=dict)  # code → province code
+    neighborhoods: dict[str, str] = field(default_factory=dict)  # code → city code (current only)
+    offices: dict[str, str] = field(default_factory=dict)  # code → city code
     resolutions: dict[tuple[int, int], dt.date] = field(default_factory=dict)  # → meeting date
 
     @classmethod
@@ -142,8 +142,10 @@ class Lookups:
         found.neighborhoods = {r["code"]: r["city_code"] for r in cur.fetchall()}
         cur.execute("SELECT code, city_code FROM offices")
         found.offices = {r["code"]: r["city_code"] for r in cur.fetchall()}
-        cur.execute("SELECT r.meeting_number, r.number, m.held_on FROM resolutions r "
-                    "JOIN meetings m ON m.number = r.meeting_number")
+        cur.execute(
+            "SELECT r.meeting_number, r.number, m.held_on FROM resolutions r "
+            "JOIN meetings m ON m.number = r.meeting_number"
+        )
         found.resolutions = {(r["meeting_number"], r["number"]): r["held_on"] for r in cur.fetchall()}
         return found
 
@@ -173,12 +175,17 @@ class Lookups:
     def neighborhood(self, value: str | None, col: str) -> str | None:
         c = code(value)
         if c is not None and c not in self.neighborhoods:
-            raise RowError(col, f"unknown neighborhood code «{value}»: load its boundary first "
-                                "(`regen load boundaries --level neighborhood`)")
+            raise RowError(
+                col,
+                f"unknown neighborhood code «{value}»: load its boundary first "
+                "(`regen load boundaries --level neighborhood`)",
+            )
         return c
 
     def office(self, value: str | None, col: str) -> str | None:
         c = code(value)
         if c is not None and c not in self.offices:
-            raise RowError(col, f"unknown office code «{value}»: load the office first (`regen load offices`)")
+            raise RowError(
+                col, f"unknown office code «{value}»: load the office first (`regen load offices`)"
+            )
         return c

@@ -42,8 +42,9 @@ def fingerprint(db: Database) -> dict[str, str]:
     with db.transaction() as cur:
         cur.execute(_TABLES)
         for (name,) in [tuple(r.values()) for r in cur.fetchall()]:
-            stmt = sql.SQL("SELECT md5(COALESCE(string_agg(t::text, '|' ORDER BY t::text), '')) AS h "
-                           "FROM {} t")
+            stmt = sql.SQL(
+                "SELECT md5(COALESCE(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM {} t"
+            )
             cur.execute(stmt.format(sql.Identifier(name)))
             out[name] = cur.fetchone()["h"]
     return out

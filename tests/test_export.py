@@ -109,7 +109,10 @@ def test_actions_status_and_overdue(filled):
 def test_filters_by_province_and_city(filled):
     assert list(export_rows(filled, "neighborhoods", province="IR-10", scope=NATIONAL)["code"]) == ["ISF-001"]
     assert list(export_rows(filled, "neighborhoods", province="تهران", scope=NATIONAL)["code"]) == [
-        "THR-001", "THR-002", "THR-003"]
+        "THR-001",
+        "THR-002",
+        "THR-003",
+    ]
     assert list(export_rows(filled, "offices", city="isfahan", scope=NATIONAL)["code"]) == ["OF-2"]
     assert list(export_rows(filled, "actions", province="IR-23", scope=NATIONAL)["code"]) == ["A-1"]
     assert list(export_rows(filled, "cities", province="Isfahan", scope=NATIONAL)["code"]) == ["isfahan"]
@@ -134,3 +137,94 @@ def test_cli_export_to_stdout_and_file(filled, tmp_path):
     assert len(_xlsx(out.read_bytes())) == 3
     result = runner.invoke(cli, ["export", "cities", "--province", "IR-99"])
     assert result.exit_code != 0 and "no province «IR-99»" in result.output
+
+
+# -- round trip: what a load writes, an export gives back, and loading the export changes nothing ----------
+def test_load_export_round_trip(db, tmp_path):
+    from test_load_tables import ACTIONS, CITIES, OFFICES_FA, data_tables, write_csv, write_xlsx
+
+    from etl.load_tables import load_table
+
+    insert_places(db)
+    load_table(db, "cities", write_csv(tmp_path / "c.csv", CITIES))
+    facts = [
+        ["code", "population", "households", "kinds", "pilot"],
+        ["THR-001", "12500", "4100", "inner_city;informal", "yes"],
+        ["ISF-001", "3000", "", "historic", "no"],
+    ]
+    load_table(db, "neighborhood-facts", write_csv(tmp_path / "f.csv", facts))
+    load_table(db, "offices", write_xlsx(tmp_path / "o.xlsx", OFFICES_FA))
+    load_table(db, "actions", write_csv(tmp_path / "a.csv", ACTIONS))
+
+    cities = {r["code"]: r for r in _csv(export_bytes(db, "cities", "csv", scope=NATIONAL))}
+    assert cities["karaj"]["name_fa"] == "کرج" and cities["karaj"]["province"] == "IR-30"
+    assert (cities["karaj"]["lat"], cities["karaj"]["lon"], cities["karaj"]["population"]) == (
+        "35.8355",
+        "51.0103",
+        "1592492",
+    )
+    assert cities["qom"]["population"] == ""
+    nbhd = {r["code"]: r for r in _xlsx(export_bytes(db, "neighborhoods", "xlsx", scope=NATIONAL))}
+    assert (
+        nbhd["THR-001"]["population"],
+        nbhd["THR-001"]["households"],
+        nbhd["THR-001"]["kinds"],
+        nbhd["THR-001"]["pilot"],
+    ) == (12500, 4100, "inner_city;informal", True)
+    offices = {
+        f["id"]: f for f in json.loads(export_bytes(db, "offices", "geojson", scope=NATIONAL))["features"]
+    }
+    one = offices["OF-1"]["properties"]
+    assert (one["name_fa"], one["kind"], one["operator"], one["neighborhoods"]) == (
+        "دفتر نارمک",
+        "facilitation",
+        "moi_social",
+        "THR-001;THR-002",
+    )
+    assert (one["established_on"], one["active_on"], one["handed_over_on"], one["handover_letter"]) == (
+        "2019-01-10",
+        "2019-03-01",
+        "2021-06-01",
+        "123/45",
+    )
+    assert one["state"] == "handed_over" and offices["OF-1"]["geometry"]["coordinates"] == [51.493, 35.733]
+    assert offices["OF-2"]["properties"]["location_estimated"] is True
+    assert offices["OF-3"]["properties"]["established_on"] == "2025-03-20"  # 1403/12/30
+    actions = {r["code"]: r for r in _csv(export_bytes(db, "actions", "csv", scope=NATIONAL))}
+    assert (actions["A-3-THR-003"]["status"], actions["A-3-THR-003"]["status_on"]) == (
+        "in_progress",
+        "2019-08-23",
+    )
+    assert actions["A-3-THR-003"]["due_on"] == "2020-03-19" and actions["A-6"]["evidence"] == "نامه ۴۵۶"
+
+    # filters
+    assert [r["code"] for r in _csv(export_bytes(db, "cities", "csv", province="IR-30", scope=NATIONAL))] == [
+        "karaj"
+    ]
+    assert [
+        f["id"]
+        for f in json.loads(export_bytes(db, "offices", "geojson", city="tehran", scope=NATIONAL))["features"]
+    ] == ["OF-1", "OF-2"]
+    assert [
+        r["code"] for r in _xlsx(export_bytes(db, "actions", "xlsx", province="IR-23", scope=NATIONAL))
+    ] == ["A-3-THR-003", "A-6"]
+
+    # the exports load back as they are, in CSV and XLSX, and change nothing
+    before = data_tables(db)
+    for entity, kind in (
+        ("cities", "cities"),
+        ("neighborhoods", "neighborhood-facts"),
+        ("offices", "offices"),
+        ("actions", "actions"),
+    ):
+        for fmt in ("csv", "xlsx"):
+            path = tmp_path / f"export-{entity}.{fmt}"
+            path.write_bytes(export_bytes(db, entity, fmt, scope=NATIONAL))
+            report = load_table(db, kind, path)
+            assert (report.inserted, report.updated, report.rejected) == (0, 0, 0), (
+                entity,
+                fmt,
+                report.summary(),
+            )
+            assert report.unchanged == report.read > 0
+    assert data_tables(db) == before
