@@ -28,6 +28,7 @@ import shapely
 from regen import queries
 from regen.db import Database
 from regen.errors import RegenError
+from regen.jalali import to_jalali
 from regen.scope import Scope
 from regen.text import fa_normalize
 
@@ -68,11 +69,21 @@ def export_rows(
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
 
 
-def export_bytes(db: Database, entity: str, fmt: str, **filters: Any) -> bytes:
-    """Gives the export of `entity` as GeoJSON, CSV (UTF-8 with BOM) or XLSX bytes."""
+def export_bytes(db: Database, entity: str, fmt: str, *, jalali: bool = False, **filters: Any) -> bytes:
+    """Gives the export of `entity` as GeoJSON, CSV (UTF-8 with BOM) or XLSX bytes.
+
+    `jalali=True` writes dates as Jalali text (1397/07/10, ASCII digits) instead of ISO / Excel dates;
+    the loaders read both.
+    """
     if fmt not in FORMATS:
         raise RegenError(f"unknown export format «{fmt}»: choose one of {', '.join(FORMATS)}")
     frame = export_rows(db, entity, **filters)
+    if jalali:
+        for name in frame.columns:
+            if name != "geometry" and any(isinstance(x, dt.date) for x in frame[name]):
+                frame[name] = [
+                    to_jalali(x, persian_digits=False) if isinstance(x, dt.date) else x for x in frame[name]
+                ]
     if fmt == "geojson":
         return to_geojson(frame)
     table = pd.DataFrame(frame.drop(columns="geometry")) if "geometry" in frame.columns else frame
@@ -121,12 +132,22 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 def to_xlsx(frame: pd.DataFrame, sheet: str = "export") -> bytes:
     """Gives an XLSX workbook with one sheet: a header row, then values (dates as Excel dates)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet[:31])
+
+    def cell(v: Any) -> Any:
+        v = _cell_value(v)
+        if isinstance(v, str) and v.startswith("="):  # text from a file, never a formula Excel would run
+            c = WriteOnlyCell(ws, value=v)
+            c.data_type = "s"
+            return c
+        return v
+
     ws.append(list(frame.columns))
     for row in frame.itertuples(index=False):
-        ws.append([_cell_value(v) for v in row])
+        ws.append([cell(v) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
