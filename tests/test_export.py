@@ -239,3 +239,18 @@ def test_jalali_dates_and_text_that_looks_like_a_formula(filled, tmp_path):
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://x")'
     result = CliRunner().invoke(cli, ["export", "actions", "--jalali", "--format", "csv"])
     assert result.exit_code == 0 and "1397/07/10" in result.stdout_bytes.decode("utf-8-sig")
+
+
+def test_scope_limits_detail(filled):
+    from regen.scope import Scope
+
+    tehran = Scope(user="t", role="provincial", province="IR-23")
+    assert list(export_rows(filled, "offices", scope=tehran)["code"]) == ["OF-1"]
+    assert list(export_rows(filled, "actions", scope=tehran)["code"]) == ["A-1"]
+    with pytest.raises(RegenError, match="sees the detail of province IR-23 only, not IR-10"):
+        export_rows(filled, "neighborhoods", city="isfahan", scope=tehran)
+    with pytest.raises(RegenError, match="signed-in users only"):
+        export_rows(filled, "offices")
+    assert len(export_rows(filled, "provinces")) == 31  # the national picture is for everyone
+    viewer = Scope(user="v", role="viewer")
+    assert len(export_rows(filled, "neighborhoods", scope=viewer)) == 4
