@@ -408,3 +408,101 @@ def test_real_http_server(app, db):
     finally:
         server.shutdown()
         thread.join(5)
+
+
+# -- each role's views and exports through the dashboard's own callbacks -------------------------
+def multi_body(outputs: list[str], inputs, state=()):
+    body = callback_body(outputs[0], inputs, state)
+    body["output"] = ".." + "...".join(outputs) + ".."
+    body["outputs"] = [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in outputs]
+    return body
+
+
+def page_of(client, path: str) -> str:
+    body = multi_body(
+        ["root.dir", "root.lang", "header.children", "page.children", "db-retry.disabled", "db-banner.style"],
+        [("url", "pathname", path)],
+        [("url", "search", "")],
+    )
+    resp = post_callback(client, body)
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
+    return json.dumps(resp.get_json(), ensure_ascii=False)
+
+
+def download_of(client, path: str, fmt: str = "csv") -> str:
+    body = multi_body(
+        ["download.data", "dl-msg.children"],
+        [(f"dl-{fmt}", "n_clicks", 1), ("dl-xlsx", "n_clicks", None), ("dl-geojson", "n_clicks", None)],
+        [("url", "pathname", path), ("url", "search", "")],
+    )
+    resp = post_callback(client, body)
+    if resp.status_code != 200:
+        return ""
+    import base64
+
+    data = (resp.get_json().get("response") or {}).get("download", {}).get("data")
+    if not data:
+        return json.dumps(resp.get_json(), ensure_ascii=False)
+    content = data["content"]
+    return base64.b64decode(content).decode("utf-8-sig") if data.get("base64") else content
+
+
+ISFAHAN_DETAIL = ("nb-isf", "of-isf", "جلفا", "ac-isf")
+TEHRAN_DETAIL = ("nb-teh", "of-teh", "نارمک", "ac-teh")
+
+
+@pytest.mark.parametrize("name", ["nat", "view", "teh", "isf"])
+def test_views_and_exports_per_role(client, name):
+    sign_in(client, name)
+    sees = {"nat": ("IR-10", "IR-23"), "view": ("IR-10", "IR-23"), "teh": ("IR-23",), "isf": ("IR-10",)}[name]
+    for city, province, detail in (("isfahan", "IR-10", ISFAHAN_DETAIL), ("tehran", "IR-23", TEHRAN_DETAIL)):
+        page = page_of(client, f"/city/{city}")
+        export = download_of(client, f"/city/{city}")
+        if province in sees:
+            assert detail[2] in page, (name, city)  # the neighborhood's name on its city page
+            assert detail[1] in page  # the office (its code, in the page's store)
+            assert detail[0] in export  # the export of that view: its neighborhood
+        else:
+            assert not any(d in page for d in detail), (name, city, page[:300])
+            assert not any(d in export for d in detail), (name, city, export[:300])
+    actions = download_of(client, "/actions")
+    for province, detail in (("IR-10", ISFAHAN_DETAIL), ("IR-23", TEHRAN_DETAIL)):
+        assert (detail[3] in actions) == (province in sees), (name, province, actions[:300])
+    if name in ("nat", "view"):
+        assert "ac-nat" in actions  # a national action (a provincial export is narrowed to its province)
+    # another province's view asked for by URL is refused, not shown
+    if name in ("teh", "isf"):
+        other = "IR-10" if name == "teh" else "IR-23"
+        page = page_of(client, f"/province/{other}")
+        assert not any(d in page for d in ISFAHAN_DETAIL + TEHRAN_DETAIL)
+
+
+def test_provincial_crafted_city_callbacks_for_another_province(client, db):
+    """The city page's own callbacks, posted by hand with Isfahan's codes by a Tehran user."""
+    sign_in(client, "teh")
+    store = {"code": "isfahan", "hoods": ["nb-isf"], "offices": ["of-isf"]}
+    recolour = multi_body(
+        ["city-map.figure", "city-cards.children", "city-hoods.data", "city-offices.data"],
+        [("f-asof", "value", "1403/01/01"), ("f-kind", "value", None)],
+        [("city-store", "data", store), ("url", "search", "")],
+    )
+    history = callback_body(
+        "city-history.children",
+        [
+            ("city-map", "clickData", None),
+            ("city-hoods", "active_cell", None),
+            ("city-offices", "active_cell", {"row_id": "of-isf", "row": 0, "column": 0}),
+        ],
+        [("url", "search", "")],
+    )
+    history["changedPropIds"] = ["city-offices.active_cell"]
+    for body in (recolour, history):
+        resp = post_callback(client, body)
+        text = (
+            json.dumps(resp.get_json(), ensure_ascii=False) if resp.is_json else resp.get_data(as_text=True)
+        )
+        assert not any(d in text for d in ("جلفا", "دفتر جلفا", "2020-01-01", "۱۳۹۸/۱۰/۱۱")), text[:400]
+    # the same requests for its own city answer with data (so the refusal above is not an accident)
+    history["inputs"][2]["value"] = {"row_id": "of-teh", "row": 0, "column": 0}
+    text = json.dumps(post_callback(client, history).get_json(), ensure_ascii=False)
+    assert "نارمک" in text
