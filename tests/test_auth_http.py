@@ -349,19 +349,6 @@ def test_audit_page_follows_scope(client, db):
         assert "of-isf" in page and "of-teh" in page
 
 
-def test_status_view_counts_follow_scope(client):
-    """The page the app serves today (row counts) runs under the user's scope like every callback."""
-
-    def offices_count(name):
-        sign_in(client, name)
-        layout = client.get("/_dash-layout").get_json()
-        cells = re.findall(r'"children": "([^"]*)"', json.dumps(layout, ensure_ascii=False))
-        return cells[cells.index("offices") + 1]
-
-    assert offices_count("nat") == "2" and offices_count("view") == "2"
-    assert offices_count("teh") == "1" and offices_count("isf") == "1"
-
-
 # -- real HTTP -----------------------------------------------------------------------------------
 def test_real_http_server(app, db):
     from werkzeug.serving import make_server
