@@ -142,18 +142,21 @@ def etl_run(
     dry_run: bool = False,
     max_rejects: int = 0,
     timeout_ms: int = 3_600_000,
+    role: str | None = "regen_etl",
 ) -> Iterator[tuple[Any, RunReport]]:
     """Gives (cursor, report) inside the run's transaction; records the run when the block succeeds.
 
     `lock_key` names what the run writes (e.g. "boundaries:city:IR-23"): runs with the same key are
-    serialised by a transaction-level advisory lock, never interleaved.
+    serialised by a transaction-level advisory lock, never interleaved. The run works as `role`
+    (regen_etl: reads and writes the loaded tables, no DDL, not the accounts; see 0040_accounts.sql);
+    a loader that needs more (DDL) passes role=None and works as the owner.
     """
     path = Path(path)
     report = RunReport(kind=kind, file=str(path), checksum=file_checksum(path), level=level,
                        options=options or {}, dry_run=dry_run)
     started = time.monotonic()
     try:
-        with db.transaction(timeout_ms=timeout_ms) as cur:
+        with db.transaction(timeout_ms=timeout_ms, role=role, owner=True) as cur:
             cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (lock_key,))
             cur.execute(_INSERT_RUN, (kind, level, str(path), report.checksum,
                                       json.dumps(report.options, ensure_ascii=False, default=str), _who()))

@@ -241,3 +241,19 @@ def test_every_table_is_granted_or_deliberately_closed(world):
         if r["relname"] not in closed:
             assert r["can_read"], f"regen_app cannot read {r['relname']}: grant it in a migration, or close it"
     assert not any(r["can_read"] for r in rows if r["relname"] in ("users", "schema_migrations"))
+
+
+def test_etl_runs_as_its_own_role(world, tmp_path):
+    from etl.runs import etl_run
+
+    source = tmp_path / "x.csv"
+    source.write_text("code\n")
+    with etl_run(world, "test", source, lock_key="test") as (cur, _report):
+        cur.execute("SELECT current_user AS u, (SELECT count(*) FROM offices) AS n")
+        assert dict(cur.fetchone()) == {"u": "regen_etl", "n": 2}  # every province, whatever the scope
+        cur.execute("UPDATE offices SET name_en = 'x' WHERE code = 'of-isf'")
+        assert cur.rowcount == 1
+    for statement in ("SELECT * FROM users", "SELECT * FROM audit_log", "CREATE TABLE evil (id int)"):
+        with pytest.raises(psycopg2.Error):
+            with etl_run(world, "test", source, lock_key="test") as (cur, _report):
+                cur.execute(statement)
