@@ -326,14 +326,17 @@ _AUDIT_HTML = (
     <a href="{{ home }}">داشبورد</a> · <a href="{{ home }}logout">خروج</a></p>
  <form method="get">
   <select name="entity">
-   <option value="">همه <span>all</span></option>
-   <option value="office_state" {% if entity == 'office_state' %}selected{% endif %}>وضعیت دفتر (office state)</option>
-   <option value="action_status" {% if entity == 'action_status' %}selected{% endif %}>وضعیت اقدام (action status)</option>
+   <option value="">همه (all)</option>
+   <option value="office_state" {% if entity == 'office_state' %}selected{% endif %}>
+    وضعیت دفتر (office state)</option>
+   <option value="action_status" {% if entity == 'action_status' %}selected{% endif %}>
+    وضعیت اقدام (action status)</option>
   </select>
   <input type="text" name="code" value="{{ code }}" placeholder="کد دفتر یا اقدام — code" dir="ltr">
   <button type="submit">نمایش</button>
  </form>
- <table><thead><tr><th>زمان</th><th>کاربر</th><th>موضوع</th><th>کد</th><th>استان</th><th>پیش از</th><th>پس از</th></tr></thead>
+ <table><thead><tr><th>زمان</th><th>کاربر</th><th>موضوع</th><th>کد</th><th>استان</th>
+  <th>پیش از</th><th>پس از</th></tr></thead>
  <tbody>
  {% for r in rows %}<tr>
   <td>{{ r.at_fa }}</td><td>{{ r.who }} <span class="en">{{ r.who_role }}</span></td>

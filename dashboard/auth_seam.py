@@ -10,6 +10,7 @@ from __future__ import annotations
 from regen.errors import RegenError
 from regen.scope import Scope
 
+
 class NotAllowed(RegenError):
     """The user's scope does not cover what the URL asks for."""
 

@@ -27,7 +27,8 @@ INSERT INTO offices (code, kind, name_fa, city_code, location) VALUES
 INSERT INTO office_neighborhoods VALUES ('of-teh', 'nb-teh'), ('of-isf', 'nb-isf');
 INSERT INTO office_states (office_code, state, began_on) VALUES
  ('of-teh', 'established', '2020-01-01'), ('of-isf', 'established', '2020-01-01');
-INSERT INTO actions (code, meeting_number, resolution_number, agency_code, title_fa, kind, city_code, office_code) VALUES
+INSERT INTO actions (code, meeting_number, resolution_number, agency_code, title_fa, kind, city_code,
+                     office_code) VALUES
  ('ac-teh', 50, 3, 'moi_social', 'واگذاری دفتر نارمک', 'handover_office', 'tehran', 'of-teh'),
  ('ac-isf', 50, 3, 'moi_social', 'واگذاری دفتر جلفا', 'handover_office', 'isfahan', 'of-isf');
 INSERT INTO actions (code, meeting_number, resolution_number, agency_code, title_fa, kind) VALUES

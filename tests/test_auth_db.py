@@ -60,7 +60,8 @@ def test_update_and_insert_outside_the_functions_change_nothing(world):
         "UPDATE offices SET name_fa = 'hacked'",
         "DELETE FROM office_states",
         "INSERT INTO office_states (office_code, state, began_on) VALUES ('of-isf', 'closed', '2021-01-01')",
-        "INSERT INTO audit_log (who, who_role, entity, entity_code, after) VALUES ('x','national','office_state','x','{}')",
+        "INSERT INTO audit_log (who, who_role, entity, entity_code, after)"
+        " VALUES ('x', 'national', 'office_state', 'x', '{}')",
         "SELECT * FROM users",
         "DROP TABLE offices",
         "CREATE TABLE evil (id int)",
@@ -170,7 +171,8 @@ def test_handover_of_an_office_never_established_is_refused(world):
     with world.transaction() as cur:
         cur.execute("DELETE FROM office_states WHERE office_code = 'of-teh'")
         cur.execute(
-            "INSERT INTO office_states (office_code, state, began_on) VALUES ('of-teh', 'planned', '2019-01-01')"
+            "INSERT INTO office_states (office_code, state, began_on)"
+            " VALUES ('of-teh', 'planned', '2019-01-01')"
         )
     before = counts(world)
     with pytest.raises(psycopg2.Error, match="without an earlier established or active state"):
@@ -231,7 +233,8 @@ def test_every_table_is_granted_or_deliberately_closed(world):
     closed = {"users", "schema_migrations", "spatial_ref_sys"}
     rows = world.query(
         "SELECT c.relname, has_table_privilege('regen_app', c.oid, 'SELECT') AS can_read,"
-        " has_table_privilege('regen_app', c.oid, 'INSERT') OR has_table_privilege('regen_app', c.oid, 'UPDATE')"
+        " has_table_privilege('regen_app', c.oid, 'INSERT')"
+        " OR has_table_privilege('regen_app', c.oid, 'UPDATE')"
         " OR has_table_privilege('regen_app', c.oid, 'DELETE') AS can_write"
         " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
         " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v', 'p')"
@@ -239,7 +242,7 @@ def test_every_table_is_granted_or_deliberately_closed(world):
     for r in rows:
         assert not r["can_write"], f"regen_app may write {r['relname']} directly"
         if r["relname"] not in closed:
-            assert r["can_read"], f"regen_app cannot read {r['relname']}: grant it in a migration, or close it"
+            assert r["can_read"], f"regen_app cannot read {r['relname']}: grant it in a migration or close it"
     assert not any(r["can_read"] for r in rows if r["relname"] in ("users", "schema_migrations"))
 
 
