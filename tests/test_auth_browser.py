@@ -4,6 +4,7 @@ city view with the recording panel and the account links, and records a change t
 from __future__ import annotations
 
 import threading
+
 import pytest
 from auth_seed import PASSWORD, counts, seed
 from selenium import webdriver
