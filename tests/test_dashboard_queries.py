@@ -13,8 +13,17 @@ from dashboard.pages.common import recolour
 from regen.scope import NATIONAL, Scope
 from dashboard_fixture import D1, D2, build
 
-COV_KEYS = ("neighborhoods", "covered", "coverage_count_pct", "area_ha", "covered_ha", "coverage_area_pct",
-            "population", "covered_population", "coverage_population_pct")
+COV_KEYS = (
+    "neighborhoods",
+    "covered",
+    "coverage_count_pct",
+    "area_ha",
+    "covered_ha",
+    "coverage_area_pct",
+    "population",
+    "covered_population",
+    "coverage_population_pct",
+)
 HO_KEYS = ("planned", "established", "active", "handed_over", "closed", "handover_pct")
 
 
@@ -68,8 +77,10 @@ def test_numbers_worked_out_by_hand(world):
 
 @pytest.mark.parametrize("day", [D1, D2])
 def test_neighborhood_status_is_neighborhood_status_on(world, day):
-    truth = {r["neighborhood_code"]: r["status"] for r in world.query(
-        "SELECT * FROM neighborhood_status_on(%s)", (day,))}
+    truth = {
+        r["neighborhood_code"]: r["status"]
+        for r in world.query("SELECT * FROM neighborhood_status_on(%s)", (day,))
+    }
     for city in ("TEH", "RAY", "ISF"):
         for r in queries.neighborhoods(world, NATIONAL, city, day):
             assert r["status"] == truth[r["code"]]
@@ -98,7 +109,9 @@ def test_offices_and_history(world):
     offices = {o["code"]: o for o in queries.city_offices(world, NATIONAL, "TEH", D1)}
     assert offices["O1"]["state"] == "active" and offices["O1"]["handed_over_on"] is None
     assert offices["O2"]["active_on"].isoformat() == "2021-02-01"
-    events = [(r["event"], r["day"].isoformat()) for r in queries.history(world, NATIONAL, "neighborhood", "N1")]
+    events = [
+        (r["event"], r["day"].isoformat()) for r in queries.history(world, NATIONAL, "neighborhood", "N1")
+    ]
     assert ("boundary_redrawn", "2020-01-01") in events and ("handed_over", "2023-03-01") in events
     due = queries.offices_due_handover(world, NATIONAL, "IR-23", D2)
     assert [o["code"] for o in due] == ["O2", "O3"]  # O2 has a handover action due 2022-06-30
