@@ -253,7 +253,7 @@ def status_map(
 
 
 def timeline_figure(rows: list[dict], lang: str) -> go.Figure:
-    """Gives coverage and handover over time on a Jalali axis (labels computed here, Persian digits in Persian)."""
+    """Gives coverage and handover over time on a Jalali axis (labels computed here: Persian digits)."""
     days = [r["day"].isoformat() for r in rows]
     labels = [i18n.date(r["day"], lang) for r in rows]
     fig = go.Figure()

@@ -14,8 +14,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import admin_execute, with_dbname
-from dashboard_fixture import build
 from psycopg2 import sql
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -27,6 +25,8 @@ from werkzeug.serving import make_server
 from dashboard import queries
 from dashboard.app import create_app
 from regen.db import Database
+from tests.conftest import admin_execute, with_dbname
+from tests.dashboard_fixture import build
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -209,7 +209,9 @@ def test_as_of_date_redraws(page):
 def test_shared_url_opens_filtered_view(page):
     d = page("/city/TEH?as_of=1400-03-11&kind=historic&lang=en", "#city-map .maplibregl-canvas")
     assert d.execute_script("return document.getElementById('root').dir") == "ltr"
-    assert d.find_element(By.CSS_SELECTOR, "input.f-asof, .f-asof input").get_attribute("value") == "1400/03/11"
+    assert (
+        d.find_element(By.CSS_SELECTOR, "input.f-asof, .f-asof input").get_attribute("value") == "1400/03/11"
+    )
     rows = d.find_elements(By.CSS_SELECTOR, "#city-hoods tbody tr td[data-dash-column='name']")
     assert [r.text for r in rows] == ["Oudlajan"]
     assert "Office active" in text_of(d, "#city-hoods")  # N1 on 2021-06-01

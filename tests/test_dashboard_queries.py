@@ -11,7 +11,7 @@ from dashboard import queries, shell
 from dashboard.auth_seam import NotAllowed
 from dashboard.pages.common import recolour
 from regen.scope import NATIONAL, Scope
-from dashboard_fixture import D1, D2, build
+from tests.dashboard_fixture import D1, D2, build
 
 COV_KEYS = (
     "neighborhoods",
@@ -167,3 +167,41 @@ def test_render_in_english_and_refused_views(world):
     assert (direction, lang) == ("ltr", "en")
     _, _, _, page, _ = shell.render("/city/NOPE", "")
     assert "NOPE" in json.dumps(page.to_plotly_json(), ensure_ascii=False, default=str)
+
+
+def test_downloads_are_what_is_on_screen(world):
+    import csv
+    import io
+
+    from dashboard.downloads import for_view
+    from dashboard.urls import parse
+
+    data, name = for_view(world, NATIONAL, "/", parse("?as_of=1402-03-11"), "csv")
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))}
+    assert name == "regen-coverage-provinces-2023-06-01.csv"
+    assert (rows["IR-23"]["neighborhoods"], rows["IR-23"]["covered"]) == ("4", "3")
+    geo = json.loads(for_view(world, NATIONAL, "/province/IR-23", parse("?as_of=1402-03-11"), "geojson")[0])
+    assert {f["properties"]["code"]: f["properties"]["covered"] for f in geo["features"]} == {
+        "TEH": 2,
+        "RAY": 1,
+    }
+    geo = json.loads(
+        for_view(world, NATIONAL, "/city/TEH", parse("?as_of=1402-03-11&kind=historic"), "geojson")[0]
+    )
+    assert [(f["properties"]["code"], f["properties"]["status"]) for f in geo["features"]] == [
+        ("N1", "handed_over")
+    ]
+    xlsx, name = for_view(world, NATIONAL, "/actions", parse("?as_of=1400-03-11&province=IR-10"), "xlsx")
+    assert xlsx[:2] == b"PK" and name.endswith(".xlsx")
+    assert for_view(world, NATIONAL, "/about", parse(""), "csv") is None
+    with pytest.raises(NotAllowed):
+        for_view(world, Scope(user="u", role="provincial", province="IR-10"), "/city/TEH", parse(""), "csv")
+
+
+def test_national_falls_back_to_city_points(world):
+    world.execute("UPDATE provinces SET boundary = NULL")
+    queries.clear_cache()
+    _, _, _, page, retry = shell.render("/", "?as_of=1402-03-11")
+    text = str(page)
+    assert retry is False and "'scattermap'" in text and "choroplethmap" not in text
+    assert "بارگذاری نشده است" in text  # the notice that says why the map shows points

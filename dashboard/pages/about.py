@@ -13,7 +13,8 @@ _ABOUT = (
     "اطلس بازآفرینی پوشش محلات هدف بازآفرینی شهری با دفاتر تسهیلگری فعال، و واگذاری دفاتر به شهرداری‌ها را "
     "به تفکیک استان و شهر و در هر تاریخ نشان می‌دهد.",
     "Regen Atlas shows how target neighborhoods of the urban regeneration program are covered by active "
-    "facilitation offices, and how offices are handed over to municipalities, per province and city, on any day.",
+    "facilitation offices, and how offices are handed over to municipalities, per province and city, "
+    "on any day.",
 )
 
 

@@ -89,7 +89,8 @@ def body(view: View) -> list:
             html.Div(
                 [
                     html.H4(
-                        f"{t('meeting', lang)} {i18n.num(meeting, lang)} ({i18n.date(first['held_on'], lang)}) — "
+                        f"{t('meeting', lang)} {i18n.num(meeting, lang)} "
+                        f"({i18n.date(first['held_on'], lang)}) — "
                         f"{t('resolution', lang)} {i18n.num(number, lang)}"
                     ),
                     html.P(text, className="notice"),
