@@ -232,4 +232,6 @@ def test_actions_data_about(page):
     shot(d, "data-fa")
     d = page("/about", "#demo-line")
     assert "داده نمایشی" in text_of(d, "#demo-line")
+    assert "demo data: synthetic neighborhoods and offices" in text_of(d, "#demo-line")
+    assert "OpenStreetMap" not in text_of(d, "main")  # no OSM data in the fixture: no OSM line
     shot(d, "about-fa")
