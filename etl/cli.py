@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from regen.cli import _Group
+from regen.clibase import Group as _Group
 
 
 @click.group(cls=_Group)

@@ -8,17 +8,11 @@ import sys
 import click
 
 from regen import settings as settings_mod
+from regen.clibase import Group
 from regen.errors import RegenError
 
 
-class _Group(click.Group):
-    """A click group that turns RegenError into a one-line message instead of a traceback."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except RegenError as e:
-            raise click.ClickException(str(e)) from e
+_Group = Group  # the name sub-command modules used first
 
 
 @click.group(cls=_Group)
