@@ -141,7 +141,10 @@ def _load_demo_if_empty(database) -> None:
     from regen import queries
 
     if queries.run("is_empty", database)[0]["empty"]:
-        click.echo("database is empty: the demo data set is not built yet (see the demo issue).")
+        from etl.demo.build import build_demo
+
+        click.echo("database is empty: loading the demo data set (`regen demo`) …")
+        click.echo(build_demo(database, echo=click.echo).summary())
 
 
 @cli.command("settings")
@@ -154,9 +157,11 @@ def show_settings() -> None:
 def _register() -> None:
     """Adds the sub-command groups that live beside the modules they drive."""
     from etl.cli import export, load
+    from etl.demo.cli import demo
 
     cli.add_command(load)
     cli.add_command(export)
+    cli.add_command(demo)
 
 
 _register()
