@@ -21,7 +21,13 @@ OUT = ROOT / "data" / "geo" / "iran_outline.geojson"
 
 def natural_earth_path() -> Path:
     """Gives the path of Natural Earth's low-resolution countries inside the installed pyogrio."""
-    path = Path(pyogrio.__file__).parent / "tests" / "fixtures" / "naturalearth_lowres" / "naturalearth_lowres.shp"
+    path = (
+        Path(pyogrio.__file__).parent
+        / "tests"
+        / "fixtures"
+        / "naturalearth_lowres"
+        / "naturalearth_lowres.shp"
+    )
     if not path.exists():
         raise SystemExit(f"{path} is missing: this pyogrio wheel does not ship the Natural Earth fixture")
     return path
@@ -37,18 +43,23 @@ def main() -> None:
     feature = {
         "type": "Feature",
         "properties": {
-            "iso_a3": "IRN", "name_en": "Iran", "name_fa": "ایران",
+            "iso_a3": "IRN",
+            "name_en": "Iran",
+            "name_fa": "ایران",
             "source": "Natural Earth 1:110m Admin 0 countries (public domain), via pyogrio "
-                      f"{pyogrio.__version__} tests/fixtures/naturalearth_lowres",
+            f"{pyogrio.__version__} tests/fixtures/naturalearth_lowres",
         },
         "geometry": json.loads(json.dumps(mapping(geom))),
     }
     # Six decimals (about 0.1 m) keep the file small and its bytes stable from run to run.
     feature["geometry"]["coordinates"] = [
-        [[[round(x, 6), round(y, 6)] for x, y in ring] for ring in poly] for poly in feature["geometry"]["coordinates"]
+        [[[round(x, 6), round(y, 6)] for x, y in ring] for ring in poly]
+        for poly in feature["geometry"]["coordinates"]
     ]
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}, ensure_ascii=False) + "\n")
+    OUT.write_text(
+        json.dumps({"type": "FeatureCollection", "features": [feature]}, ensure_ascii=False) + "\n"
+    )
     print(f"wrote {OUT.relative_to(ROOT)}")
 
 

@@ -20,8 +20,11 @@ from etl.demo.offices import CAPITALS, Office
 
 REPORTING_AGENCIES = ("mrud", "urc", "moi_social", "social_council", "tvto")
 AGENCY_FA = {
-    "mrud": "وزارت راه و شهرسازی", "urc": "شرکت بازآفرینی شهری ایران", "moi_social": "سازمان امور اجتماعی کشور",
-    "social_council": "شورای اجتماعی کشور", "tvto": "سازمان آموزش فنی و حرفه‌ای کشور",
+    "mrud": "وزارت راه و شهرسازی",
+    "urc": "شرکت بازآفرینی شهری ایران",
+    "moi_social": "سازمان امور اجتماعی کشور",
+    "social_council": "شورای اجتماعی کشور",
+    "tvto": "سازمان آموزش فنی و حرفه‌ای کشور",
 }
 
 
@@ -57,7 +60,9 @@ def _due_for_establishing(n: Neighborhood, pilot_city_codes: set[str], capital_i
     return jalali(1405, 12, 29) if c.population >= 30_000 else jalali(1406, 12, 29)
 
 
-def generate(neighborhoods: list[Neighborhood], offices: list[Office], seed: int, scale: int = 1) -> list[Action]:
+def generate(
+    neighborhoods: list[Neighborhood], offices: list[Office], seed: int, scale: int = 1
+) -> list[Action]:
     """Gives all actions: resolution 3 (establish, hand over), then 2 (reports), then 6."""
     rng = np.random.default_rng([seed, 50, scale])
     end = as_of()
@@ -72,11 +77,20 @@ def generate(neighborhoods: list[Neighborhood], offices: list[Office], seed: int
         if office is not None and office.pre_program:
             continue  # it had an office before the meeting: resolution 3 asks nothing here
         due = _due_for_establishing(n, pilot_city_codes, capital_ids)
-        a = Action(code=f"demo-50-3-est-{len(actions) + 1:05d}", resolution=3, agency="moi_social",
-                   title_fa=f"راه‌اندازی دفتر تسهیلگری در محله {n.name_fa} ({n.city.name_fa})",
-                   title_en=f"Set up a facilitation office in {n.name_en} ({n.city.name_en})",
-                   kind="establish_office", due_on=due, status="open", status_on=MEETING_50,
-                   province=n.city.province, city=n.city.code, neighborhood=n.code)
+        a = Action(
+            code=f"demo-50-3-est-{len(actions) + 1:05d}",
+            resolution=3,
+            agency="moi_social",
+            title_fa=f"راه‌اندازی دفتر تسهیلگری در محله {n.name_fa} ({n.city.name_fa})",
+            title_en=f"Set up a facilitation office in {n.name_en} ({n.city.name_en})",
+            kind="establish_office",
+            due_on=due,
+            status="open",
+            status_on=MEETING_50,
+            province=n.city.province,
+            city=n.city.code,
+            neighborhood=n.code,
+        )
         if office is not None and office.established_on:
             a.status, a.status_on = "done", office.established_on
             a.evidence = f"دفتر {office.code} در {jalali_text(office.established_on)} تأسیس شد"
@@ -93,13 +107,26 @@ def generate(neighborhoods: list[Neighborhood], offices: list[Office], seed: int
         if not o.established_on or o.operator == "municipalities":
             continue  # nothing to hand over: never established, or the municipality's own
         due = add_years(max(o.established_on, MEETING_50), 3)
-        a = Action(code=f"demo-50-3-hnd-{len(actions) + 1:05d}", resolution=3, agency="moi_social",
-                   title_fa=f"واگذاری {o.name_fa} به شهرداری {o.city.name_fa}",
-                   title_en=f"Hand over the {o.name_en} to the municipality of {o.city.name_en}",
-                   kind="handover_office", due_on=due, status="open", status_on=o.established_on,
-                   province=o.city.province, city=o.city.code, office=o.code)
+        a = Action(
+            code=f"demo-50-3-hnd-{len(actions) + 1:05d}",
+            resolution=3,
+            agency="moi_social",
+            title_fa=f"واگذاری {o.name_fa} به شهرداری {o.city.name_fa}",
+            title_en=f"Hand over the {o.name_en} to the municipality of {o.city.name_en}",
+            kind="handover_office",
+            due_on=due,
+            status="open",
+            status_on=o.established_on,
+            province=o.city.province,
+            city=o.city.code,
+            office=o.code,
+        )
         if o.handed_over_on:
-            a.status, a.status_on, a.evidence = "done", o.handed_over_on, f"نامه شهرداری شماره {o.handover_letter}"
+            a.status, a.status_on, a.evidence = (
+                "done",
+                o.handed_over_on,
+                f"نامه شهرداری شماره {o.handover_letter}",
+            )
         elif o.closed_on:
             a.status, a.status_on, a.evidence = "cancelled", o.closed_on, "دفتر پیش از واگذاری بسته شد"
         elif o.active_on and add_years(o.active_on, 2) <= end:
@@ -110,22 +137,39 @@ def generate(neighborhoods: list[Neighborhood], offices: list[Office], seed: int
     # Resolution 2: each member agency reports to the secretariat; three did, one is at it, one is late.
     outcomes = ["done", "done", "done", "in_progress", "open"]
     for agency, status in zip(REPORTING_AGENCIES, rng.permutation(outcomes), strict=True):
-        a = Action(code=f"demo-50-2-{agency}", resolution=2, agency=agency,
-                   title_fa=f"ارسال گزارش عملکرد {AGENCY_FA[agency]} در برنامه ملی بازآفرینی به دبیرخانه ستاد",
-                   title_en="Send the performance report on the national program to the HQ secretariat",
-                   kind="performance_report", due_on=jalali(1397, 10, 30), status=str(status), status_on=MEETING_50)
+        a = Action(
+            code=f"demo-50-2-{agency}",
+            resolution=2,
+            agency=agency,
+            title_fa=f"ارسال گزارش عملکرد {AGENCY_FA[agency]} در برنامه ملی بازآفرینی به دبیرخانه ستاد",
+            title_en="Send the performance report on the national program to the HQ secretariat",
+            kind="performance_report",
+            due_on=jalali(1397, 10, 30),
+            status=str(status),
+            status_on=MEETING_50,
+        )
         if status == "done":
             a.status_on = after(rng, jalali(1397, 9, 1), 0, 120)
-            a.evidence = f"نامه شماره {int(rng.integers(1000, 9999))}/د/{1397 if a.status_on < jalali(1398, 1, 1) else 1398}"
+            year = 1397 if a.status_on < jalali(1398, 1, 1) else 1398
+            a.evidence = f"نامه شماره {int(rng.integers(1000, 9999))}/د/{year}"
         elif status == "in_progress":
             a.status_on = after(rng, jalali(1397, 11, 1), 0, 60)
             a.evidence = "پیش‌نویس گزارش تهیه شده است"
         actions.append(a)
 
     # Resolution 6: the TVTO's report goes on the next meeting's agenda.
-    actions.append(Action(code="demo-50-6-tvto", resolution=6, agency="tvto",
-                          title_fa="طرح گزارش عملکرد سازمان آموزش فنی و حرفه‌ای در محلات هدف در جلسه آینده ستاد",
-                          title_en="Put the TVTO's performance report in target neighborhoods on the next HQ meeting's agenda",
-                          kind="performance_report", due_on=jalali(1397, 9, 30), status="done",
-                          status_on=jalali(1397, 9, 20), evidence="در دستور جلسه پنجاه‌ویکم ستاد قرار گرفت"))
+    actions.append(
+        Action(
+            code="demo-50-6-tvto",
+            resolution=6,
+            agency="tvto",
+            title_fa="طرح گزارش عملکرد سازمان آموزش فنی و حرفه‌ای در محلات هدف در جلسه آینده ستاد",
+            title_en="Put the TVTO's report on target neighborhoods on the next HQ meeting's agenda",
+            kind="performance_report",
+            due_on=jalali(1397, 9, 30),
+            status="done",
+            status_on=jalali(1397, 9, 20),
+            evidence="در دستور جلسه پنجاه‌ویکم ستاد قرار گرفت",
+        )
+    )
     return actions

@@ -67,19 +67,29 @@ class DemoResult:
         lines = [
             f"demo data loaded in {self.timings.get('total', 0):.1f} s "
             f"(generate {self.timings.get('generate', 0):.1f} s, load {self.timings.get('load', 0):.1f} s):",
-            f"  real: {c.get('cities')} cities from GeoNames ({c.get('cities_with_boundary')} with an OSM county as "
-            f"boundary), {c.get('provinces_with_boundary')} province boundaries from OpenStreetMap",
+            f"  real: {c.get('cities')} cities from GeoNames "
+            f"({c.get('cities_with_boundary')} with an OSM county as boundary), "
+            f"{c.get('provinces_with_boundary')} province boundaries from OpenStreetMap",
             f"  synthetic (source demo-…): {c.get('neighborhoods')} target neighborhoods, "
-            f"{c.get('facilitation_offices')} facilitation and {c.get('renewal_offices')} renewal service offices, "
+            f"{c.get('facilitation_offices')} facilitation and "
+            f"{c.get('renewal_offices')} renewal service offices, "
             f"{c.get('actions')} actions of the 50th meeting",
-            f"  national coverage {s.get('coverage_pct') or 0:.1f}% ({s.get('covered')} of {s.get('neighborhoods')} "
+            f"  national coverage {s.get('coverage_pct') or 0:.1f}% "
+            f"({s.get('covered')} of {s.get('neighborhoods')} "
             f"neighborhoods), handover rate {s.get('handover_pct') or 0:.1f}%",
         ]
         return "\n".join(lines)
 
 
-def build_demo(db: Database, *, boundaries: Path | None = None, scale: int = 1, seed: int = DEFAULT_SEED,
-               workdir: Path | None = None, echo: Callable[[str], None] = lambda _: None) -> DemoResult:
+def build_demo(
+    db: Database,
+    *,
+    boundaries: Path | None = None,
+    scale: int = 1,
+    seed: int = DEFAULT_SEED,
+    workdir: Path | None = None,
+    echo: Callable[[str], None] = lambda _: None,
+) -> DemoResult:
     """Builds the demo into `db` through the ETL loaders; gives what was loaded.
 
     `boundaries` is a folder like ../shared/data/iran-osm (provinces.geojson, counties/IR-NN.geojson);
@@ -88,21 +98,29 @@ def build_demo(db: Database, *, boundaries: Path | None = None, scale: int = 1, 
     if scale < 1:
         raise RegenError(f"--scale must be 1 or more, not {scale}")
     if db.scalar(_REAL_NEIGHBORHOODS):
-        raise RegenError("the database already holds neighborhoods that are not demo data: the demo is for an "
-                         "empty database (or one that holds only the demo)")
+        raise RegenError(
+            "the database already holds neighborhoods that are not demo data: the demo is for an "
+            "empty database (or one that holds only the demo)"
+        )
     result = DemoResult()
     started = time.monotonic()
     cities = iran_cities()
     outline = shape(json.loads(OUTLINE.read_text())["features"][0]["geometry"])
     counties = county_boundaries(boundaries, cities) if boundaries else []
-    nbhds = neighborhoods_mod.generate(cities, seed, scale, boundaries={b.city.code: b.geometry for b in counties},
-                                       land=outline)
+    nbhds = neighborhoods_mod.generate(
+        cities, seed, scale, boundaries={b.city.code: b.geometry for b in counties}, land=outline
+    )
     offices = offices_mod.generate(cities, nbhds, seed, scale)
     actions = actions_mod.generate(nbhds, offices, seed, scale)
-    result.persian_names = {k: sum(c.persian_from == k for c in cities) for k in ("geonames", "by hand", "english fallback")}
+    result.persian_names = {
+        k: sum(c.persian_from == k for c in cities) for k in ("geonames", "by hand", "english fallback")
+    }
     result.timings["generate"] = time.monotonic() - started
-    echo(f"generated {len(cities)} cities, {len(nbhds)} neighborhoods, {len(offices)} offices, {len(actions)} actions "
-         f"in {result.timings['generate']:.1f} s")
+    echo(
+        f"generated {len(cities)} cities, {len(nbhds)} neighborhoods, {len(offices)} offices, "
+        f"{len(actions)} actions "
+        f"in {result.timings['generate']:.1f} s"
+    )
 
     loading = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="regen-demo-") as tmp:
@@ -113,8 +131,10 @@ def build_demo(db: Database, *, boundaries: Path | None = None, scale: int = 1, 
             t = time.monotonic()
             report = run(db)
             result.reports.append(report)
-            echo(f"  {label}: read {report.read}, inserted {report.inserted}, updated {report.updated}, "
-                 f"unchanged {report.unchanged}, rejected {report.rejected} ({time.monotonic() - t:.1f} s)")
+            echo(
+                f"  {label}: read {report.read}, inserted {report.inserted}, updated {report.updated}, "
+                f"unchanged {report.unchanged}, rejected {report.rejected} ({time.monotonic() - t:.1f} s)"
+            )
     result.timings["load"] = time.monotonic() - loading
     result.counts = db.query(_COUNTS)[0]
     from etl.demo.calendar import as_of
@@ -132,23 +152,55 @@ def _steps(folder: Path, boundaries: Path | None, cities, counties, nbhds, offic
     steps = []
     if boundaries:
         provinces = Path(boundaries) / "provinces.geojson"
-        steps.append(("provinces (OSM)", lambda db: load_boundaries(
-            db, provinces, "province", name_field="name:fa", name_en_field="name:en")))
+        steps.append(
+            (
+                "provinces (OSM)",
+                lambda db: load_boundaries(
+                    db, provinces, "province", name_field="name:fa", name_en_field="name:en"
+                ),
+            )
+        )
     cities_csv = files.write_cities(folder, cities)
     steps.append(("cities (GeoNames)", lambda db: load_table(db, "cities", cities_csv)))
     if counties:
         counties_file = files.write_counties(folder, counties)
-        steps.append(("city boundaries (OSM counties)", lambda db: load_boundaries(
-            db, counties_file, "city", code_field="code", name_field="name_fa", name_en_field="name_en",
-            parent_field="province")))
+        steps.append(
+            (
+                "city boundaries (OSM counties)",
+                lambda db: load_boundaries(
+                    db,
+                    counties_file,
+                    "city",
+                    code_field="code",
+                    name_field="name_fa",
+                    name_en_field="name_en",
+                    parent_field="province",
+                ),
+            )
+        )
     else:
-        capitals_csv = files._csv(folder / CAPITALS_FILE, ["province", "city"],
-                                  [[p, f"gn-{g}"] for p, g in sorted(CAPITALS.items())])
+        capitals_csv = files._csv(
+            folder / CAPITALS_FILE,
+            ["province", "city"],
+            [[p, f"gn-{g}"] for p, g in sorted(CAPITALS.items())],
+        )
         steps.append(("province points (capitals)", lambda db: _province_points(db, capitals_csv)))
     nbhd_file = files.write_neighborhoods(folder, nbhds)
-    steps.append(("neighborhoods (demo)", lambda db: load_boundaries(
-        db, nbhd_file, "neighborhood", code_field="code", name_field="name_fa", name_en_field="name_en",
-        kind_field="kinds", parent_field="city")))
+    steps.append(
+        (
+            "neighborhoods (demo)",
+            lambda db: load_boundaries(
+                db,
+                nbhd_file,
+                "neighborhood",
+                code_field="code",
+                name_field="name_fa",
+                name_en_field="name_en",
+                kind_field="kinds",
+                parent_field="city",
+            ),
+        )
+    )
     facts = files.write_facts(folder, nbhds)
     steps.append(("neighborhood facts (demo)", lambda db: load_table(db, "neighborhood-facts", facts)))
     offices_csv = files.write_offices(folder, offices)

@@ -7,7 +7,7 @@ import datetime as dt
 import jdatetime
 import numpy as np
 
-MEETING_50 = jdatetime.date(1397, 7, 10).togregorian()   # 2018-10-02, the 50th meeting of the HQ
+MEETING_50 = jdatetime.date(1397, 7, 10).togregorian()  # 2018-10-02, the 50th meeting of the HQ
 # The story is told as of this day (1405/09/05): no date in the data lies after it, so two builds on
 # any later day give the same data. On a machine whose clock is earlier, its today is used instead.
 STORY_DAY = dt.date(2026, 11, 26)

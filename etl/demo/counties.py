@@ -40,8 +40,10 @@ def county_boundaries(folder: Path, cities: list[City]) -> list[CountyBoundary]:
     """Gives, for each county with a city in it, the county's polygon as its biggest city's boundary."""
     counties_dir = Path(folder) / "counties"
     if not (Path(folder) / "provinces.geojson").exists() or not counties_dir.is_dir():
-        raise RegenError(f"{folder}: expected provinces.geojson and counties/IR-NN.geojson in it "
-                         "(like ../shared/data/iran-osm)")
+        raise RegenError(
+            f"{folder}: expected provinces.geojson and counties/IR-NN.geojson in it "
+            "(like ../shared/data/iran-osm)"
+        )
     out: list[CountyBoundary] = []
     by_province: dict[str, list[City]] = {}
     for c in cities:
@@ -62,9 +64,13 @@ def county_boundaries(folder: Path, cities: list[City]) -> list[CountyBoundary]:
         for i, city in sorted(owner.items(), key=lambda kv: kv[1].code):
             row = polys.iloc[i]
             tags = row.get("tags")
-            out.append(CountyBoundary(
-                city=city, county_fa=_name(tags, "name"), county_en=_name(tags, "name:en"),
-                osm_id=int(row["id"]) if "id" in polys.columns and row["id"] == row["id"] else None,
-                geometry=geoms[i],
-            ))
+            out.append(
+                CountyBoundary(
+                    city=city,
+                    county_fa=_name(tags, "name"),
+                    county_en=_name(tags, "name:en"),
+                    osm_id=int(row["id"]) if "id" in polys.columns and row["id"] == row["id"] else None,
+                    geometry=geoms[i],
+                )
+            )
     return out

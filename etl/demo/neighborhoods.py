@@ -26,8 +26,8 @@ from etl.demo.places import City
 from etl.demo.words import neighborhood_name
 
 NATIONAL_COUNT = 2_700
-MAX_KM = 14.5          # the story promises "within 15 km of its city"; keep half a kilometre to spare
-GAP_M = 60.0           # at least a street between two neighborhoods
+MAX_KM = 14.5  # the story promises "within 15 km of its city"; keep half a kilometre to spare
+GAP_M = 60.0  # at least a street between two neighborhoods
 KINDS = ("historic", "inner_city", "rural_core", "informal")
 # Share of each kind by city size (large ≥ 500k, medium ≥ 100k, small), after the public figures:
 # inner-city and informal fabric dominate; historic cores are old big towns; rural cores ring small ones.
@@ -36,7 +36,12 @@ KIND_SHARES = {
     "medium": (0.12, 0.40, 0.15, 0.33),
     "small": (0.08, 0.38, 0.30, 0.24),
 }
-SECOND_KIND = {"historic": "inner_city", "inner_city": "informal", "informal": "rural_core", "rural_core": "informal"}
+SECOND_KIND = {
+    "historic": "inner_city",
+    "inner_city": "informal",
+    "informal": "rural_core",
+    "rural_core": "informal",
+}
 SECOND_KIND_SHARE = 0.12
 MEDIAN_HA = {"historic": 28.0, "inner_city": 42.0, "rural_core": 48.0, "informal": 52.0}
 DENSITY = {"historic": 110.0, "inner_city": 150.0, "rural_core": 85.0, "informal": 165.0}  # residents per ha
@@ -55,7 +60,7 @@ class Neighborhood:
     kinds: tuple[str, ...]
     population: int
     households: int
-    polygon: Polygon        # lon/lat, coordinates rounded to 6 decimals
+    polygon: Polygon  # lon/lat, coordinates rounded to 6 decimals
     centre_m: tuple[float, float]
     pilot: bool = False
 
@@ -66,8 +71,8 @@ def to_metres(geom: BaseGeometry) -> BaseGeometry:
 
 
 def allocate(cities: list[City], total: int, cap: int = 220) -> list[int]:
-    """Gives each city's number of neighborhoods: at least one, the rest by population^0.75 (no city
-    above `cap`, what a 15 km disc holds at a loose packing; the excess goes to the others), summing to total."""
+    """Gives each city's number of neighborhoods, summing to total: at least one, the rest by
+    population^0.75; no city above `cap` (what a 15 km disc holds loosely packed), the excess to others."""
     n = len(cities)
     if total < n or total > n * cap:
         raise ValueError(f"{total} neighborhoods do not fit {n} cities at 1 to {cap} each")
@@ -117,12 +122,16 @@ class _Grid:
 
 
 def _shape(rng: np.random.Generator, area_m2: float) -> tuple[np.ndarray, float]:
-    """Gives the vertices (around 0,0) of a smooth irregular polygon of the given area, and its outer radius."""
+    """Gives the vertices (around 0,0) of a smooth irregular polygon of that area, and its outer radius."""
     m = int(rng.integers(9, 15))
     angles = (np.arange(m) + rng.uniform(-0.3, 0.3, m)) * 2 * math.pi / m
     phases = rng.uniform(0, 2 * math.pi, 3)
-    radii = 1 + 0.18 * np.sin(2 * angles + phases[0]) + 0.10 * np.sin(3 * angles + phases[1]) \
+    radii = (
+        1
+        + 0.18 * np.sin(2 * angles + phases[0])
+        + 0.10 * np.sin(3 * angles + phases[1])
         + 0.05 * np.sin(5 * angles + phases[2])
+    )
     unit = np.column_stack([radii * np.cos(angles), radii * np.sin(angles)])
     x, y = unit[:, 0], unit[:, 1]
     unit_area = 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
@@ -150,8 +159,13 @@ def _radial(rng: np.random.Generator, kind: str, reach: float) -> float:
     return reach * (0.5 + 0.5 * math.sqrt(u))
 
 
-def generate(cities: list[City], seed: int, scale: int = 1, boundaries: dict[str, BaseGeometry] | None = None,
-             land: BaseGeometry | None = None) -> list[Neighborhood]:
+def generate(
+    cities: list[City],
+    seed: int,
+    scale: int = 1,
+    boundaries: dict[str, BaseGeometry] | None = None,
+    land: BaseGeometry | None = None,
+) -> list[Neighborhood]:
     """Gives the synthetic neighborhoods of all cities, in city order then by number.
 
     `boundaries` maps a city code to its boundary (lon/lat): its neighborhoods are placed inside it.
@@ -178,7 +192,10 @@ def generate(cities: list[City], seed: int, scale: int = 1, boundaries: dict[str
         for mask in masks:
             shapely.prepare(mask)
         # Room for the neighborhoods at a loose packing (a third of the disc), never less than the town.
-        reach = min(MAX_KM * 1000 - 1500, max(1200.0, city.radius_km * 1100, math.sqrt(count * 5.5e5 / (0.3 * math.pi))))
+        reach = min(
+            MAX_KM * 1000 - 1500,
+            max(1200.0, city.radius_km * 1100, math.sqrt(count * 5.5e5 / (0.3 * math.pi))),
+        )
         taken: set[str] = set()
         for made in range(count):
             kinds = _kinds(rng, city)
@@ -194,18 +211,34 @@ def generate(cities: list[City], seed: int, scale: int = 1, boundaries: dict[str
             population = int(round(area_ha * density / 10) * 10)
             households = int(round(population / rng.uniform(3.0, 3.6)))
             name_fa, name_en = neighborhood_name(rng, kinds[0] in ("informal", "rural_core"), taken)
-            out.append(Neighborhood(
-                code=f"demo-nb-{len(out) + 1:05d}", city=city, name_fa=name_fa, name_en=name_en, kinds=kinds,
-                population=population, households=households, polygon=polygon, centre_m=(x, y),
-            ))
+            out.append(
+                Neighborhood(
+                    code=f"demo-nb-{len(out) + 1:05d}",
+                    city=city,
+                    name_fa=name_fa,
+                    name_en=name_en,
+                    kinds=kinds,
+                    population=population,
+                    households=households,
+                    polygon=polygon,
+                    centre_m=(x, y),
+                )
+            )
     if carry:
         raise RuntimeError(f"no room left for {carry} neighborhood(s) near the last cities")
     return out
 
 
-def _place(rng: np.random.Generator, grid: _Grid, centre: tuple[float, float], kind: str, reach: float,
-           area_m2: float, masks: list[BaseGeometry]) -> tuple[np.ndarray, tuple[float, float]] | None:
-    """Gives (ring in metres, centre) of a polygon that fits, shrinking it and widening the search as needed."""
+def _place(
+    rng: np.random.Generator,
+    grid: _Grid,
+    centre: tuple[float, float],
+    kind: str,
+    reach: float,
+    area_m2: float,
+    masks: list[BaseGeometry],
+) -> tuple[np.ndarray, tuple[float, float]] | None:
+    """Gives (ring in metres, centre) of a polygon that fits, shrinking it and searching wider as needed."""
     cx, cy = centre
     limit = MAX_KM * 1000
     for attempt in range(400):

@@ -17,17 +17,42 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from etl.demo.calendar import MEETING_50, add_years, after, as_of, between, jalali
+from etl.demo.calendar import MEETING_50, after, as_of, between, jalali
 from etl.demo.neighborhoods import Neighborhood
 from etl.demo.places import City
 
 # Provincial capitals (GeoNames ids), for the pilot.
 CAPITALS: dict[str, int] = {
-    "IR-00": 143127, "IR-01": 118743, "IR-02": 116996, "IR-03": 113646, "IR-04": 121801, "IR-05": 128226,
-    "IR-06": 144448, "IR-07": 115019, "IR-08": 128234, "IR-09": 124665, "IR-10": 418863, "IR-11": 1159301,
-    "IR-12": 117574, "IR-13": 132144, "IR-14": 115770, "IR-15": 127349, "IR-16": 130802, "IR-17": 66093,
-    "IR-18": 139817, "IR-19": 111453, "IR-20": 116402, "IR-21": 111822, "IR-22": 141681, "IR-23": 112931,
-    "IR-24": 143083, "IR-25": 119208, "IR-26": 119505, "IR-27": 132892, "IR-28": 140380, "IR-29": 140463,
+    "IR-00": 143127,
+    "IR-01": 118743,
+    "IR-02": 116996,
+    "IR-03": 113646,
+    "IR-04": 121801,
+    "IR-05": 128226,
+    "IR-06": 144448,
+    "IR-07": 115019,
+    "IR-08": 128234,
+    "IR-09": 124665,
+    "IR-10": 418863,
+    "IR-11": 1159301,
+    "IR-12": 117574,
+    "IR-13": 132144,
+    "IR-14": 115770,
+    "IR-15": 127349,
+    "IR-16": 130802,
+    "IR-17": 66093,
+    "IR-18": 139817,
+    "IR-19": 111453,
+    "IR-20": 116402,
+    "IR-21": 111822,
+    "IR-22": 141681,
+    "IR-23": 112931,
+    "IR-24": 143083,
+    "IR-25": 119208,
+    "IR-26": 119505,
+    "IR-27": 132892,
+    "IR-28": 140380,
+    "IR-29": 140463,
     "IR-30": 128747,
 }
 PRE_PROGRAM = 30
@@ -64,12 +89,29 @@ class Office:
         return round(p.x, 6), round(p.y, 6)
 
     def last_state_on(self) -> dt.date | None:
-        days = [d for d in (self.planned_on, self.established_on, self.active_on, self.handed_over_on, self.closed_on) if d]
+        days = [
+            d
+            for d in (
+                self.planned_on,
+                self.established_on,
+                self.active_on,
+                self.handed_over_on,
+                self.closed_on,
+            )
+            if d
+        ]
         return max(days) if days else None
 
 
-def _lifecycle(rng: np.random.Generator, office: Office, planned: dt.date | None, established: dt.date,
-               end: dt.date, handover_share: float, close_share: float) -> None:
+def _lifecycle(
+    rng: np.random.Generator,
+    office: Office,
+    planned: dt.date | None,
+    established: dt.date,
+    end: dt.date,
+    handover_share: float,
+    close_share: float,
+) -> None:
     """Fills in the office's dates from `established` on, stopping at whatever has not happened by `end`."""
     office.planned_on = planned if planned and planned <= end else None
     if established > end:
@@ -102,11 +144,16 @@ def _group(rng: np.random.Generator, free: list[Neighborhood]) -> list[Neighborh
     first = free[int(rng.integers(len(free)))]
     size = 1 + int(rng.random() < 0.22) + int(rng.random() < 0.05)
     x, y = first.centre_m
-    rest = sorted((n for n in free if n is not first), key=lambda n: (math.hypot(n.centre_m[0] - x, n.centre_m[1] - y), n.code))
+    rest = sorted(
+        (n for n in free if n is not first),
+        key=lambda n: (math.hypot(n.centre_m[0] - x, n.centre_m[1] - y), n.code),
+    )
     return [first] + rest[: size - 1]
 
 
-def generate(cities: list[City], neighborhoods: list[Neighborhood], seed: int, scale: int = 1) -> list[Office]:
+def generate(
+    cities: list[City], neighborhoods: list[Neighborhood], seed: int, scale: int = 1
+) -> list[Office]:
     """Gives the offices (facilitation first, then renewal service), marking pilot neighborhoods."""
     rng = np.random.default_rng([seed, 7, scale])
     end = as_of()
@@ -120,9 +167,16 @@ def generate(cities: list[City], neighborhoods: list[Neighborhood], seed: int, s
         for n in group:
             free[city.code].remove(n)
         nb = group[0]
-        o = Office(code=f"demo-fo-{len(offices) + 1:05d}", kind="facilitation",
-                   name_fa=f"دفتر تسهیلگری و توسعه محله {nb.name_fa}", name_en=f"{nb.name_en} facilitation office",
-                   operator=operator, city=city, neighborhoods=group, **kw)
+        o = Office(
+            code=f"demo-fo-{len(offices) + 1:05d}",
+            kind="facilitation",
+            name_fa=f"دفتر تسهیلگری و توسعه محله {nb.name_fa}",
+            name_en=f"{nb.name_en} facilitation office",
+            operator=operator,
+            city=city,
+            neighborhoods=group,
+            **kw,
+        )
         offices.append(o)
         return o
 
@@ -147,7 +201,9 @@ def generate(cities: list[City], neighborhoods: list[Neighborhood], seed: int, s
     by_id = {c.geonameid: c for c in cities}
     capitals = [by_id[g] for g in CAPITALS.values() if g in by_id]
     w = np.array([c.population for c in capitals], dtype=float) ** 0.5
-    pilot_cities = [capitals[i] for i in sorted(rng.choice(len(capitals), PILOT_CITIES, replace=False, p=w / w.sum()))]
+    pilot_cities = [
+        capitals[i] for i in sorted(rng.choice(len(capitals), PILOT_CITIES, replace=False, p=w / w.sum()))
+    ]
     for city in pilot_cities:
         for _ in range(PILOT_PER_CITY * scale):
             if not free[city.code]:
@@ -183,9 +239,16 @@ def generate(cities: list[City], neighborhoods: list[Neighborhood], seed: int, s
             nb = choices[int(rng.integers(len(choices)))]
             used[city.code].add(nb.code)
             renewal += 1
-            o = Office(code=f"demo-rs-{renewal:04d}", kind="renewal_service",
-                       name_fa=f"دفتر خدمات نوسازی محله {nb.name_fa}", name_en=f"{nb.name_en} renewal service office",
-                       operator="private_sector", supervisor="municipalities", city=city, neighborhoods=[nb])
+            o = Office(
+                code=f"demo-rs-{renewal:04d}",
+                kind="renewal_service",
+                name_fa=f"دفتر خدمات نوسازی محله {nb.name_fa}",
+                name_en=f"{nb.name_en} renewal service office",
+                operator="private_sector",
+                supervisor="municipalities",
+                city=city,
+                neighborhoods=[nb],
+            )
             _lifecycle(rng, o, None, between(rng, jalali(1396, 1, 15), jalali(1404, 6, 30)), end, 0.0, 0.05)
             offices.append(o)
     return offices

