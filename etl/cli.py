@@ -15,3 +15,12 @@ def load() -> None:
 @click.group(cls=_Group)
 def export() -> None:
     """Export what the database holds as GeoJSON, CSV or XLSX."""
+
+
+def _register() -> None:
+    from etl.load_boundaries import boundaries
+
+    load.add_command(boundaries)
+
+
+_register()
