@@ -31,6 +31,10 @@ def _fresh_db(pg_server: str, template_url: str) -> tuple[str, Database]:
     return name, Database(url)
 
 
+def _drop(pg_server: str, name: str) -> None:
+    admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
 @pytest.fixture(scope="module")
 def built(pg_server, template_url, iran_osm):
     """Gives {"osm": Database, "points": Database}, each holding a demo build, with its DemoResult."""
@@ -42,7 +46,7 @@ def built(pg_server, template_url, iran_osm):
     yield out
     for name, database in names:
         database.close()
-        admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        _drop(pg_server, name)
 
 
 VARIANTS = ["osm", "points"]
@@ -79,8 +83,8 @@ def test_scale_and_shape_of_the_national_picture(built, variant):
     assert set(shares) == {"historic", "inner_city", "rural_core", "informal"}
     assert shares["inner_city"] > shares["historic"] and shares["informal"] > shares["historic"]
     # Larger cities hold more neighborhoods: Tehran the most.
-    top = database.query("SELECT city_code FROM neighborhoods GROUP BY city_code ORDER BY count(*) DESC LIMIT 1")
-    assert top[0]["city_code"] == "gn-112931"
+    top = one(database, "SELECT city_code FROM neighborhoods GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+    assert top == "gn-112931"
     # Persian names: the cities' from GeoNames, the neighborhoods' from Persian words.
     assert one(database, "SELECT count(*) FROM cities WHERE name_fa ~ '[پچژگکی]|[ا-ی]{2}'") == 540
     assert one(database, "SELECT count(*) FROM neighborhoods WHERE name_fa !~ '^[آ-ی‌ ]+$'") == 0
@@ -115,7 +119,8 @@ def test_coverage_and_handover_lie_in_plausible_ranges(built, variant):
     assert abs(result.story["coverage_pct"] - s["coverage"]) < 1e-6
     # Before the 50th meeting only the pre-program offices covered anything; coverage grew after it.
     before = one(database, "SELECT sum(covered) FROM coverage_by_province(%s)", (MEETING_50,))
-    pre = one(database, "SELECT count(*) FROM office_neighborhoods JOIN offices ON code = office_code WHERE pre_program")
+    pre = one(database, "SELECT count(*) FROM office_neighborhoods JOIN offices ON code = office_code "
+                        "WHERE pre_program")
     assert 0 < before <= pre
 
 
@@ -128,7 +133,7 @@ def test_every_office_history_is_a_possible_sequence_within_the_story(built, var
     assert one(database, "SELECT max(began_on) FROM office_states") <= STORY_DAY
     assert one(database, "SELECT min(began_on) FROM office_states WHERE state = 'handed_over'") > MEETING_50
     assert one(database, "SELECT count(*) FROM office_states WHERE state = 'closed'") > 0
-    # The pilot came first: program offices planned within a year of the meeting are in 10 provincial capitals.
+    # The pilot came first: program offices planned within a year of the meeting are in 10 capitals.
     pilot_cities = one(database, """
         SELECT count(DISTINCT o.city_code) FROM offices o JOIN office_states s ON s.office_code = o.code
         WHERE s.state = 'planned' AND s.began_on < %s AND NOT o.pre_program""", (dt.date(2019, 9, 1),))
@@ -160,17 +165,20 @@ def test_every_action_points_at_a_resolution_and_agency_with_a_status(built, var
     assert by[(3, "establish_office")] == 2700 - pre_covered
     established = one(database, """
         SELECT count(DISTINCT o.code) FROM offices o JOIN office_states s ON s.office_code = o.code
-        WHERE o.kind = 'facilitation' AND s.state = 'established' AND o.operator_agency_code <> 'municipalities'""")
+        WHERE o.kind = 'facilitation' AND s.state = 'established'
+          AND o.operator_agency_code <> 'municipalities'""")
     assert by[(3, "handover_office")] == established
     assert one(database, "SELECT count(*) FROM actions a WHERE NOT EXISTS "
                          "(SELECT 1 FROM action_statuses s WHERE s.action_code = a.code)") == 0
     overdue = one(database, """
         SELECT count(*) FROM actions a JOIN LATERAL (
-          SELECT status FROM action_statuses s WHERE s.action_code = a.code ORDER BY began_on DESC, id DESC LIMIT 1
+          SELECT status FROM action_statuses s WHERE s.action_code = a.code
+          ORDER BY began_on DESC, id DESC LIMIT 1
         ) st ON true WHERE a.due_on < %s AND st.status IN ('open', 'in_progress')""", (STORY_DAY,))
     total = one(database, "SELECT count(*) FROM actions")
     assert 0.1 * total <= overdue <= 0.6 * total
-    assert one(database, "SELECT count(*) FROM action_statuses WHERE status = 'done' AND evidence IS NULL") == 0
+    assert one(database, "SELECT count(*) FROM action_statuses "
+                         "WHERE status = 'done' AND evidence IS NULL") == 0
     assert one(database, "SELECT max(began_on) FROM action_statuses") <= STORY_DAY
 
 
@@ -252,4 +260,4 @@ def test_same_seed_gives_the_same_exports_through_regen_demo(built, pg_server, t
         assert export_checksums(second_db) == first
     finally:
         second_db.close()
-        admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        _drop(pg_server, name)
