@@ -242,6 +242,18 @@ def test_synthetic_rows_are_marked_and_the_runs_say_so(built, variant):
     assert [r.rejected for r in result.reports] == [0] * len(result.reports)
 
 
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_the_data_notice_says_demo_and_attributes_the_sources(built, variant):
+    from etl.demo.notice import data_notice
+
+    database, _ = built[variant]
+    notice = data_notice(database)
+    assert notice["en"][0].startswith("Demo data: synthetic") and "ساختگی" in notice["fa"][0]
+    assert any("GeoNames" in line for line in notice["en"])
+    assert any("Natural Earth" in line for line in notice["en"])
+    assert any("© OpenStreetMap contributors" in line for line in notice["en"]) == (variant == "osm")
+
+
 def test_same_seed_gives_the_same_exports_through_regen_demo(built, pg_server, template_url, monkeypatch):
     from regen.cli import cli
 
