@@ -68,10 +68,12 @@ def _view(points: list[tuple[float, float]]) -> dict:
         return {"center": {"lon": 53.7, "lat": 32.4}, "zoom": 4.0}
     xs, ys = [p[0] for p in pts], [p[1] for p in pts]
     lon_span, lat_span = max(max(xs) - min(xs), 0.01), max(max(ys) - min(ys), 0.01)
-    zoom = math.log2(min(600 * 360 / (512 * lon_span), 460 * 170 / (512 * lat_span * 1.25)))
+    # At zoom z the world is 512·2^z px wide; a degree of latitude is ~1/cos(lat) longer (Mercator).
+    stretch = 1 / max(0.3, math.cos(math.radians((min(ys) + max(ys)) / 2)))
+    zoom = math.log2(min(680 * 360 / (512 * lon_span), 440 * 360 / (512 * lat_span * stretch)))
     return {
         "center": {"lon": (min(xs) + max(xs)) / 2, "lat": (min(ys) + max(ys)) / 2},
-        "zoom": max(2.0, min(15.5, zoom - 0.2)),
+        "zoom": max(2.0, min(15.5, zoom - 0.25)),
     }
 
 
@@ -331,7 +333,14 @@ def table(
                 "height": "auto",
             },
             style_header={"fontWeight": "600", "backgroundColor": "#eef2f5"},
-            style_data_conditional=[{"if": {"filter_query": "{overdue_flag} = 1"}, "color": "#b42318"}],
+            style_data_conditional=[
+                {
+                    "if": {"filter_query": "{overdue_flag} = 1", "column_id": c},
+                    "color": "#b42318",
+                    "fontWeight": "600",
+                }
+                for c in ("overdue", "status", "due_on", "title")
+            ],
             **extra,
         ),
         dir="ltr",
