@@ -22,7 +22,8 @@ FONT = "Vazirmatn, Tahoma, sans-serif"
 MAP_STYLE = {
     "version": 8,
     "name": "regen-blank",
-    "sources": {},
+    # not empty: plotly.js prunes an empty `sources` on update, and MapLibre then rejects the style
+    "sources": {"none": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}},
     "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#eef2f5"}}],
 }
 NO_DATA = -5.0  # z of a place with nothing to measure: drawn grey, below the 0–100 scale
@@ -67,10 +68,12 @@ def _view(points: list[tuple[float, float]]) -> dict:
         return {"center": {"lon": 53.7, "lat": 32.4}, "zoom": 4.0}
     xs, ys = [p[0] for p in pts], [p[1] for p in pts]
     lon_span, lat_span = max(max(xs) - min(xs), 0.01), max(max(ys) - min(ys), 0.01)
-    zoom = math.log2(min(600 * 360 / (512 * lon_span), 460 * 170 / (512 * lat_span * 1.25)))
+    # At zoom z the world is 512·2^z px wide; a degree of latitude is ~1/cos(lat) longer (Mercator).
+    stretch = 1 / max(0.3, math.cos(math.radians((min(ys) + max(ys)) / 2)))
+    zoom = math.log2(min(680 * 360 / (512 * lon_span), 440 * 360 / (512 * lat_span * stretch)))
     return {
         "center": {"lon": (min(xs) + max(xs)) / 2, "lat": (min(ys) + max(ys)) / 2},
-        "zoom": max(2.0, min(15.5, zoom - 0.2)),
+        "zoom": max(2.0, min(15.5, zoom - 0.25)),
     }
 
 
@@ -127,6 +130,7 @@ def choropleth_map(
     """Gives a choropleth of polygons (feature id = code) coloured by a 0–100 share."""
     trace = go.Choroplethmap(
         geojson=fc,
+        below="",  # on top of the background: the default looks for a "water" layer our style lacks
         locations=codes,
         z=z,
         featureidkey="id",
@@ -212,6 +216,7 @@ def status_map(
     n_colors = [STATUS_COLORS[s] for s in STATUSES]
     hoods = go.Choroplethmap(
         geojson=fc,
+        below="",  # on top of the background: the default looks for a "water" layer our style lacks
         locations=codes,
         z=[status_index(s) for s in statuses],
         featureidkey="id",
@@ -250,7 +255,7 @@ def status_map(
 
 
 def timeline_figure(rows: list[dict], lang: str) -> go.Figure:
-    """Gives coverage and handover over time on a Jalali axis (labels computed here, Persian digits in Persian)."""
+    """Gives coverage and handover over time on a Jalali axis (labels computed here: Persian digits)."""
     days = [r["day"].isoformat() for r in rows]
     labels = [i18n.date(r["day"], lang) for r in rows]
     fig = go.Figure()
@@ -304,28 +309,42 @@ def column(key: str, label: str, kind: str = "text", decimals: int = 0) -> dict:
 
 def table(
     id_: str, columns: list[dict], rows: list[dict], lang: str, page_size: int = 15, **extra
-) -> dash_table.DataTable:
+) -> html.Div:
     """Gives a sortable table; numbers stay numbers (they sort) and show in Persian digits in Persian."""
     fa = lang == "fa"
-    return dash_table.DataTable(
-        id=id_,
-        columns=columns,
-        data=rows,
-        sort_action="native",
-        page_size=page_size,
-        locale_format=i18n.table_locale(lang),
-        style_table={"overflowX": "auto", "direction": "rtl" if fa else "ltr"},
-        style_cell={
-            "fontFamily": FONT,
-            "textAlign": "right" if fa else "left",
-            "padding": "4px 8px",
-            "fontSize": "0.9rem",
-            "whiteSpace": "normal",
-            "height": "auto",
-        },
-        style_header={"fontWeight": "600", "backgroundColor": "#eef2f5"},
-        style_data_conditional=[{"if": {"filter_query": "{overdue_flag} = 1"}, "color": "#b42318"}],
-        **extra,
+    # DataTable lays itself out wrongly inside a right-to-left element (one column takes the width):
+    # it stays left to right, and in Persian its columns come in reverse so that the first is on the right.
+    return html.Div(
+        dash_table.DataTable(
+            id=id_,
+            columns=list(reversed(columns)) if fa else columns,
+            data=rows,
+            sort_action="native",
+            page_size=page_size,
+            locale_format=i18n.table_locale(lang),
+            style_table={"overflowX": "auto"},
+            style_cell={
+                "fontFamily": FONT,
+                "direction": "rtl" if fa else "ltr",
+                "textAlign": "right" if fa else "left",
+                "padding": "4px 8px",
+                "fontSize": "0.9rem",
+                "whiteSpace": "normal",
+                "height": "auto",
+            },
+            style_header={"fontWeight": "600", "backgroundColor": "#eef2f5"},
+            style_data_conditional=[
+                {
+                    "if": {"filter_query": "{overdue_flag} = 1", "column_id": c},
+                    "color": "#b42318",
+                    "fontWeight": "600",
+                }
+                for c in ("overdue", "status", "due_on", "title")
+            ],
+            **extra,
+        ),
+        dir="ltr",
+        className="table-wrap",
     )
 
 
@@ -353,7 +372,15 @@ def _opts(rows: list[dict], lang: str) -> list[dict]:
     return [{"label": i18n.name(r, lang), "value": r["code"]} for r in rows]
 
 
-def filter_bar(view, lang: str, provinces: list[dict], cities: list[dict], show: tuple[str, ...]) -> html.Div:
+def fid(what: str, page: str) -> dict:
+    """Gives the id of a filter control on one view (ids differ per view so that a view's callbacks
+    never fire for another view's controls; the shared URL callback matches them all)."""
+    return {"f": what, "page": page}
+
+
+def filter_bar(
+    view, lang: str, provinces: list[dict], cities: list[dict], show: tuple[str, ...], page: str
+) -> html.Div:
     """Gives the filters (province, dependent city, neighborhood kind, as-of day); all are always in the
     layout (hidden when a view has no use for them) so that one callback can keep the URL in step."""
 
@@ -366,7 +393,8 @@ def filter_bar(view, lang: str, provinces: list[dict], cities: list[dict], show:
                 "province",
                 t("province", lang),
                 dcc.Dropdown(
-                    id="f-province",
+                    id=fid("province", page),
+                    className="f-province",
                     options=_opts(provinces, lang),
                     value=view.province,
                     placeholder=t("all_provinces", lang),
@@ -377,7 +405,8 @@ def filter_bar(view, lang: str, provinces: list[dict], cities: list[dict], show:
                 "city",
                 t("city", lang),
                 dcc.Dropdown(
-                    id="f-city",
+                    id=fid("city", page),
+                    className="f-city",
                     options=_opts(cities, lang),
                     value=view.city,
                     placeholder=t("all_cities", lang),
@@ -388,7 +417,8 @@ def filter_bar(view, lang: str, provinces: list[dict], cities: list[dict], show:
                 "kind",
                 t("kind", lang),
                 dcc.Dropdown(
-                    id="f-kind",
+                    id=fid("kind", page),
+                    className="f-kind",
                     options=[{"label": t(f"k_{k}", lang), "value": k} for k in KINDS],
                     value=view.kind,
                     placeholder=t("all_kinds", lang),
@@ -399,7 +429,8 @@ def filter_bar(view, lang: str, provinces: list[dict], cities: list[dict], show:
                 "as_of",
                 t("as_of", lang),
                 dcc.Input(
-                    id="f-asof",
+                    id=fid("asof", page),
+                    className="f-asof",
                     type="text",
                     debounce=True,
                     value=i18n.date(view.day, lang),
@@ -407,15 +438,18 @@ def filter_bar(view, lang: str, provinces: list[dict], cities: list[dict], show:
                     style={"width": "9rem"},
                 ),
             ),
-            html.Span(t("bad_date", lang) if view.bad_date else "", id="f-msg", className="msg"),
+            html.Span(
+                t("bad_date", lang) if view.bad_date else "", id=fid("msg", page), className="msg f-msg"
+            ),
         ],
         className="filters",
     )
 
 
-def measure_switch(view, lang: str) -> dcc.RadioItems:
+def measure_switch(view, lang: str, page: str) -> dcc.RadioItems:
     return dcc.RadioItems(
-        id="measure",
+        id=fid("measure", page),
+        className="measure",
         value=view.measure,
         inline=True,
         options=[{"label": " " + t(f"m_{m}", lang) + " ", "value": m} for m in MEASURES],

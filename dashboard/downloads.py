@@ -1,110 +1,85 @@
-"""Downloads of what is on screen (CSV, XLSX, GeoJSON), for the view a URL describes.
+"""Downloads of what is on screen (CSV, XLSX, GeoJSON), through the same export layer as `regen export`.
 
-When the ETL's `etl.export.export_bytes` is there, the same export as `regen export` is used; until
-then (and for views it has no entity for) the rows come from this dashboard's query layer.
+- city view → `neighborhoods` of the city on the as-of day (status, covered), kind filter applied;
+- actions view → `actions` with their status on the as-of day, province / city filters applied;
+- national and province views → the coverage table on screen: the `provinces` / `cities` export
+  (names, geometry) joined to the coverage numbers of the SQL functions on the as-of day.
+Dates are written as Jalali text in Persian (the loaders read both), ISO in English.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import json
+import pandas as pd
 
 from dashboard import queries
+from dashboard.auth_seam import allowed_province, check_place
 from dashboard.urls import View
+from etl.export import export_bytes, export_rows, to_csv, to_geojson, to_xlsx
 from regen.db import Database
 from regen.scope import Scope
 
-
-def _entity(pathname: str, view: View) -> tuple[str, dict] | None:
-    """Gives (entity, filters) for a view's path, or None for views with nothing to export."""
-    if pathname in ("/", ""):
-        return "coverage_provinces", {}
-    if pathname.startswith("/province/"):
-        return "coverage_cities", {"province": pathname.rstrip("/").rsplit("/", 1)[-1]}
-    if pathname.startswith("/city/"):
-        return "neighborhoods", {"city": pathname.rstrip("/").rsplit("/", 1)[-1]}
-    if pathname.startswith("/actions"):
-        return "actions", {"province": view.province, "city": view.city}
-    return None
+COVERAGE_COLUMNS = (
+    "neighborhoods", "covered", "coverage_count_pct", "area_ha", "covered_ha", "coverage_area_pct",
+    "population", "covered_population", "coverage_population_pct",
+    "planned", "established", "active", "handed_over", "closed", "handover_pct",
+)  # fmt: skip
 
 
 def for_view(db: Database, scope: Scope, pathname: str, view: View, fmt: str) -> tuple[bytes, str] | None:
-    """Gives (file bytes, file name) of the view's table in `fmt`, or None when it has none."""
-    found = _entity(pathname or "/", view)
-    if found is None:
-        return None
-    entity, filters = found
-    stamp = view.day.isoformat()
-    name = "-".join(x for x in (entity, filters.get("province") or "", filters.get("city") or "", stamp) if x)
-    filename = f"{name}.{fmt}"
-    try:
-        from etl.export import export_bytes  # the ETL's export, shared with `regen export`
-    except ImportError:
-        export_bytes = None
-    if export_bytes is not None:
-        try:
-            return export_bytes(db, entity, fmt, scope=scope, as_of=view.day, **filters), filename
-        except (KeyError, ValueError, NotImplementedError):
-            pass  # an entity the ETL export does not know: fall back to the rows on screen
-    rows, shapes = _rows(db, scope, entity, view, filters)
-    return _encode(rows, shapes, fmt), filename
-
-
-def _rows(
-    db: Database, scope: Scope, entity: str, view: View, filters: dict
-) -> tuple[list[dict], dict | None]:
-    day = view.day
-    if entity == "coverage_provinces":
-        return queries.coverage_provinces(db, scope, day), None
-    if entity == "coverage_cities":
-        return queries.coverage_cities(db, scope, day, province=filters["province"]), None
-    if entity == "neighborhoods":
-        rows = queries.neighborhoods(db, scope, filters["city"], day, view.kind)
-        return rows, queries.neighborhood_shapes(db, scope, filters["city"])
-    return queries.actions(db, scope, day, province=filters.get("province"), city=filters.get("city")), None
-
-
-def _plain(v):
-    if isinstance(v, (dt.date, dt.datetime)):
-        return v.isoformat()
-    if isinstance(v, list):
-        return ";".join(map(str, v))
-    return v
-
-
-def _encode(rows: list[dict], shapes: dict | None, fmt: str) -> bytes:
-    cols = [c for c in (rows[0].keys() if rows else []) if c not in ("lon", "lat")]
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        w.writerow(cols)
-        w.writerows([[_plain(r[c]) for c in cols] for r in rows])
-        return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel then reads Persian as UTF-8
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.sheet_view.rightToLeft = True
-        ws.append(cols)
-        for r in rows:
-            ws.append([_plain(r[c]) for c in cols])
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
-    if fmt == "geojson":
-        geoms = {f["id"]: f["geometry"] for f in (shapes or {}).get("features", [])}
-        features = []
-        for r in rows:
-            geom = geoms.get(r.get("code"))
-            if geom is None and r.get("lon") is not None:
-                geom = {"type": "Point", "coordinates": [r["lon"], r["lat"]]}
-            features.append(
-                {"type": "Feature", "geometry": geom, "properties": {c: _plain(r[c]) for c in cols}}
-            )
-        return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode(
-            "utf-8"
+    """Gives (file bytes, file name) of what the view at `pathname` shows, or None when it shows no table."""
+    day, jalali = view.day, view.lang == "fa"
+    path = (pathname or "/").rstrip("/") or "/"
+    code = path.rsplit("/", 1)[-1]
+    if path.startswith("/city/"):
+        check_place(scope, queries.place_of(db, scope, "city", code)["province_code"])
+        if view.kind:
+            frame = export_rows(db, "neighborhoods", city=code, scope=scope, as_of=day)
+            frame = frame[[view.kind in str(k).split(";") for k in frame["kinds"]]]
+            data = _encode(frame, fmt, "neighborhoods")
+        else:
+            data = export_bytes(db, "neighborhoods", fmt, city=code, scope=scope, as_of=day, jalali=jalali)
+        return data, _name("neighborhoods", code, view, fmt)
+    if path == "/actions":
+        province = allowed_province(scope, view.province)
+        data = export_bytes(db, "actions", fmt, province=province, city=view.city, scope=scope, as_of=day,
+                            jalali=jalali)  # fmt: skip
+        return data, _name("actions", province or view.city or "", view, fmt)
+    if path == "/":
+        rows = queries.coverage_provinces(db, scope, day)
+        places = export_rows(db, "provinces", province=allowed_province(scope, None), scope=scope)
+        return _encode(_with_coverage(places, rows), fmt, "provinces"), _name(
+            "coverage-provinces", "", view, fmt
         )
+    if path.startswith("/province/"):
+        rows = queries.coverage_cities(db, scope, day, province=code)
+        places = export_rows(db, "cities", province=allowed_province(scope, code), scope=scope)
+        return _encode(_with_coverage(places, rows), fmt, "cities"), _name("coverage-cities", code, view, fmt)
+    return None
+
+
+def _with_coverage(places: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
+    """Gives the export rows of places with the coverage numbers of the same places added."""
+    numbers = pd.DataFrame([{"code": r["code"], **{k: r.get(k) for k in COVERAGE_COLUMNS}} for r in rows])
+    if numbers.empty:
+        return places
+    places = places.drop(columns=[c for c in COVERAGE_COLUMNS if c in places.columns and c != "area_ha"])
+    numbers = numbers.rename(columns={"area_ha": "neighborhoods_area_ha"})
+    merged = places.merge(numbers, on="code", how="inner")
+    return merged[
+        [c for c in merged.columns if c != "geometry"] + (["geometry"] if "geometry" in merged else [])
+    ]
+
+
+def _encode(frame: pd.DataFrame, fmt: str, sheet: str) -> bytes:
+    if fmt == "geojson":
+        return to_geojson(frame)
+    table = pd.DataFrame(frame.drop(columns="geometry")) if "geometry" in frame.columns else frame
+    if fmt == "csv":
+        return to_csv(table)
+    if fmt == "xlsx":
+        return to_xlsx(table, sheet=sheet)
     raise ValueError(f"unknown export format {fmt!r}: use csv, xlsx or geojson")
+
+
+def _name(what: str, code: str, view: View, fmt: str) -> str:
+    return "-".join(x for x in ("regen", what, code, view.day.isoformat()) if x) + f".{fmt}"

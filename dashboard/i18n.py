@@ -1,4 +1,4 @@
-"""The dashboard's words in Persian (default) and English, and numbers and dates as each language reads them."""
+"""The dashboard's words in Persian (default) and English; numbers and dates as each language reads them."""
 
 from __future__ import annotations
 

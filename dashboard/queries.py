@@ -263,7 +263,7 @@ def city_offices(db: Database, scope: Scope, city: str, as_of: dt.date) -> list[
 
 
 def history(db: Database, scope: Scope, level: str, code: str) -> list[dict]:
-    """Gives the dated history of a neighborhood (its offices' lifecycles, earlier boundaries) or an office."""
+    """Gives the dated history of a neighborhood (its offices' lifecycles, old boundaries) or an office."""
     place_of(db, scope, level, code)
     name = "dash_office_history" if level == "office" else "dash_neighborhood_history"
     return _run(name, db, scope, code=code)

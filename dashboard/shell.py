@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import downloads, errors, queries
 from dashboard.auth import account_links
 from dashboard.auth_seam import current_scope
+from dashboard.components import fid
 from dashboard.i18n import t
 from dashboard.pages import about, actions, city, data, national, province
 from dashboard.urls import LANG_COOKIE, View, parse
@@ -109,40 +111,45 @@ def register(app) -> None:
     @app.callback(
         Output("url", "pathname", allow_duplicate=True),
         Output("url", "search", allow_duplicate=True),
-        Output("f-msg", "children"),
-        Input("f-province", "value"),
-        Input("f-city", "value"),
-        Input("f-kind", "value"),
-        Input("f-asof", "value"),
+        Output(fid("msg", ALL), "children"),
+        Input(fid("province", ALL), "value"),
+        Input(fid("city", ALL), "value"),
+        Input(fid("kind", ALL), "value"),
+        Input(fid("asof", ALL), "value"),
         State("url", "pathname"),
         State("url", "search"),
         prevent_initial_call=True,
     )
-    def filters_to_url(province_code, city_code, kind, as_of_text, pathname, search):
+    def filters_to_url(_provinces, _cities, _kinds, _days, pathname, search):
         """Keeps the URL in step with the filters, so the view is a link; province and city navigate."""
-        view = parse(search)
         trigger = ctx.triggered_id
+        if not trigger:
+            raise PreventUpdate
+        what, value = trigger["f"], ctx.triggered[0]["value"]
+        view = parse(search)
+        n = len(ctx.outputs_list[2])
         on_actions = pathname.startswith("/actions")
-        if trigger == "f-asof":
+        if what == "asof":
             try:
-                day = parse_date(as_of_text)
+                day = parse_date(value)
             except BadDate:
-                return no_update, no_update, t("bad_date", view.lang)
-            return no_update, (no_update if on_actions else view.query(as_of=day)), ""
-        if trigger == "f-kind":
-            return no_update, view.query(kind=kind), ""
+                return no_update, no_update, [t("bad_date", view.lang)] * n
+            return no_update, (no_update if on_actions else view.query(as_of=day)), [""] * n
+        if what == "kind":
+            return no_update, view.query(kind=value), [""] * n
         if on_actions:  # the actions view filters in place and keeps its own URL in step
-            return no_update, no_update, ""
+            return no_update, no_update, [""] * n
         plain = view.query(province=None, city=None)
-        if trigger == "f-province":
-            return (f"/province/{province_code}" if province_code else "/"), plain, ""
-        if city_code:
-            return f"/city/{city_code}", plain, ""
-        return (f"/province/{province_code}" if province_code else "/"), plain, ""
+        if what == "province":
+            return (f"/province/{value}" if value else "/"), plain, [""] * n
+        if value:
+            return f"/city/{value}", plain, [""] * n
+        province_code = next((p for p in _provinces if p), None)  # city cleared: back to its province
+        return (f"/province/{province_code}" if province_code else "/"), plain, [""] * n
 
     @app.callback(
-        Output("f-city", "options"),
-        Input("f-province", "value"),
+        Output(fid("city", MATCH), "options"),
+        Input(fid("province", MATCH), "value"),
         State("url", "search"),
         prevent_initial_call=True,
     )

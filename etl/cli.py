@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from regen.cli import _Group
+from regen.clibase import Group as _Group
 
 
 @click.group(cls=_Group)
@@ -25,4 +25,11 @@ def _register_tables() -> None:
     export_commands.register(export)
 
 
+def _register() -> None:
+    from etl.load_boundaries import boundaries
+
+    load.add_command(boundaries)
+
+
 _register_tables()
+_register()

@@ -8,17 +8,11 @@ import sys
 import click
 
 from regen import settings as settings_mod
+from regen.clibase import Group
 from regen.errors import RegenError
 
 
-class _Group(click.Group):
-    """A click group that turns RegenError into a one-line message instead of a traceback."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except RegenError as e:
-            raise click.ClickException(str(e)) from e
+_Group = Group  # the name sub-command modules used first
 
 
 @click.group(cls=_Group)
@@ -149,7 +143,10 @@ def _load_demo_if_empty(database) -> None:
     from regen import queries
 
     if queries.run("is_empty", database)[0]["empty"]:
-        click.echo("database is empty: the demo data set is not built yet (see the demo issue).")
+        from etl.demo.build import build_demo
+
+        click.echo("database is empty: loading the demo data set (`regen demo`) …")
+        click.echo(build_demo(database, echo=click.echo).summary())
 
 
 def _show_demo_accounts(database, data_dir, host: str, port: int) -> None:
@@ -172,10 +169,12 @@ def show_settings() -> None:
 def _register() -> None:
     """Adds the sub-command groups that live beside the modules they drive."""
     from etl.cli import export, load
+    from etl.demo.cli import demo
     from regen.users_cli import users
 
     cli.add_command(load)
     cli.add_command(export)
+    cli.add_command(demo)
     cli.add_command(users)
 
 

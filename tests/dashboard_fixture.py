@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (SQL rows of the fixture read best one per line)
 """A small hand-built world for the dashboard tests: two provinces with boundaries, three cities,
 six neighborhoods, offices in several states on different dates, actions and an ETL run.
 

@@ -12,10 +12,19 @@ from dashboard.auth_seam import NotAllowed
 from dashboard.pages.common import recolour
 from regen.db import request_scope
 from regen.scope import NATIONAL, Scope
-from dashboard_fixture import D1, D2, build
+from tests.dashboard_fixture import D1, D2, build
 
-COV_KEYS = ("neighborhoods", "covered", "coverage_count_pct", "area_ha", "covered_ha", "coverage_area_pct",
-            "population", "covered_population", "coverage_population_pct")
+COV_KEYS = (
+    "neighborhoods",
+    "covered",
+    "coverage_count_pct",
+    "area_ha",
+    "covered_ha",
+    "coverage_area_pct",
+    "population",
+    "covered_population",
+    "coverage_population_pct",
+)
 HO_KEYS = ("planned", "established", "active", "handed_over", "closed", "handover_pct")
 
 
@@ -72,8 +81,10 @@ def test_numbers_worked_out_by_hand(world):
 
 @pytest.mark.parametrize("day", [D1, D2])
 def test_neighborhood_status_is_neighborhood_status_on(world, day):
-    truth = {r["neighborhood_code"]: r["status"] for r in world.query(
-        "SELECT * FROM neighborhood_status_on(%s)", (day,))}
+    truth = {
+        r["neighborhood_code"]: r["status"]
+        for r in world.query("SELECT * FROM neighborhood_status_on(%s)", (day,))
+    }
     for city in ("TEH", "RAY", "ISF"):
         for r in queries.neighborhoods(world, NATIONAL, city, day):
             assert r["status"] == truth[r["code"]]
@@ -102,7 +113,9 @@ def test_offices_and_history(world):
     offices = {o["code"]: o for o in queries.city_offices(world, NATIONAL, "TEH", D1)}
     assert offices["O1"]["state"] == "active" and offices["O1"]["handed_over_on"] is None
     assert offices["O2"]["active_on"].isoformat() == "2021-02-01"
-    events = [(r["event"], r["day"].isoformat()) for r in queries.history(world, NATIONAL, "neighborhood", "N1")]
+    events = [
+        (r["event"], r["day"].isoformat()) for r in queries.history(world, NATIONAL, "neighborhood", "N1")
+    ]
     assert ("boundary_redrawn", "2020-01-01") in events and ("handed_over", "2023-03-01") in events
     due = queries.offices_due_handover(world, NATIONAL, "IR-23", D2)
     assert [o["code"] for o in due] == ["O2", "O3"]  # O2 has a handover action due 2022-06-30
@@ -158,3 +171,41 @@ def test_render_in_english_and_refused_views(world):
     assert (direction, lang) == ("ltr", "en")
     _, _, _, page, _ = shell.render("/city/NOPE", "")
     assert "NOPE" in json.dumps(page.to_plotly_json(), ensure_ascii=False, default=str)
+
+
+def test_downloads_are_what_is_on_screen(world):
+    import csv
+    import io
+
+    from dashboard.downloads import for_view
+    from dashboard.urls import parse
+
+    data, name = for_view(world, NATIONAL, "/", parse("?as_of=1402-03-11"), "csv")
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))}
+    assert name == "regen-coverage-provinces-2023-06-01.csv"
+    assert (rows["IR-23"]["neighborhoods"], rows["IR-23"]["covered"]) == ("4", "3")
+    geo = json.loads(for_view(world, NATIONAL, "/province/IR-23", parse("?as_of=1402-03-11"), "geojson")[0])
+    assert {f["properties"]["code"]: f["properties"]["covered"] for f in geo["features"]} == {
+        "TEH": 2,
+        "RAY": 1,
+    }
+    geo = json.loads(
+        for_view(world, NATIONAL, "/city/TEH", parse("?as_of=1402-03-11&kind=historic"), "geojson")[0]
+    )
+    assert [(f["properties"]["code"], f["properties"]["status"]) for f in geo["features"]] == [
+        ("N1", "handed_over")
+    ]
+    xlsx, name = for_view(world, NATIONAL, "/actions", parse("?as_of=1400-03-11&province=IR-10"), "xlsx")
+    assert xlsx[:2] == b"PK" and name.endswith(".xlsx")
+    assert for_view(world, NATIONAL, "/about", parse(""), "csv") is None
+    with pytest.raises(NotAllowed):
+        for_view(world, Scope(user="u", role="provincial", province="IR-10"), "/city/TEH", parse(""), "csv")
+
+
+def test_national_falls_back_to_city_points(world):
+    world.execute("UPDATE provinces SET boundary = NULL")
+    queries.clear_cache()
+    _, _, _, page, retry = shell.render("/", "?as_of=1402-03-11")
+    text = str(page)
+    assert retry is False and "'scattermap'" in text and "choroplethmap" not in text
+    assert "بارگذاری نشده است" in text  # the notice that says why the map shows points

@@ -102,6 +102,21 @@ def test_cities_cp1256_with_persian_headers_and_arabic_letters(db, tmp_path):
     assert stored[1]["province_code"] == "IR-17" and stored[1]["name_key"] == "یاسوج"
 
 
+def test_encoding_override_and_utf16(db, tmp_path):
+    arabic = [[c.replace("ی", "ي").replace("ک", "ك") for c in r] for r in CITIES]  # cp1256 has no ی
+    path = write_csv(tmp_path / "c.csv", arabic, encoding="cp1256")  # not valid UTF-8
+    before = fingerprint(db)
+    with pytest.raises(LoadError, match="not valid utf-8 at byte"):
+        load_table(db, "cities", path, encoding="utf-8")
+    assert fingerprint(db) == before
+    assert load_table(db, "cities", path, encoding="cp1256").inserted == 3
+    tsv = tmp_path / "c.txt"
+    tsv.write_text("\n".join("\t".join(r) for r in CITIES), encoding="utf-16")
+    report = load_table(db, "cities", tsv)
+    assert (report.encoding, report.updated, report.unchanged) == ("utf-16", 2, 1)  # کرج, شیراز spelt anew
+    assert db.scalar("SELECT name_fa FROM cities WHERE code = 'shiraz'") == "شیراز"
+
+
 def test_cities_bom_and_xlsx_give_the_same_rows(db, tmp_path):
     bom = write_csv(tmp_path / "c-bom.csv", CITIES, encoding="utf-8-sig")
     report = load_table(db, "cities", bom)

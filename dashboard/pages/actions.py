@@ -89,7 +89,8 @@ def body(view: View) -> list:
             html.Div(
                 [
                     html.H4(
-                        f"{t('meeting', lang)} {i18n.num(meeting, lang)} ({i18n.date(first['held_on'], lang)}) — "
+                        f"{t('meeting', lang)} {i18n.num(meeting, lang)} "
+                        f"({i18n.date(first['held_on'], lang)}) — "
                         f"{t('resolution', lang)} {i18n.num(number, lang)}"
                     ),
                     html.P(text, className="notice"),
@@ -143,6 +144,7 @@ def layout(view: View, **_):
                 queries.province_options(db, scope),
                 queries.city_options(db, scope, view.province),
                 show=("province", "city", "as_of"),
+                page="actions",
             ),
             html.Label(
                 [
@@ -168,9 +170,9 @@ def register(app) -> None:
     @app.callback(
         Output("act-body", "children"),
         Output("url", "search", allow_duplicate=True),
-        Input("f-province", "value"),
-        Input("f-city", "value"),
-        Input("f-asof", "value"),
+        Input(C.fid("province", "actions"), "value"),
+        Input(C.fid("city", "actions"), "value"),
+        Input(C.fid("asof", "actions"), "value"),
         Input("act-agency-filter", "value"),
         State("url", "search"),
         prevent_initial_call=True,

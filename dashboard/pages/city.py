@@ -122,6 +122,7 @@ def layout(view: View, code: str):
                 queries.province_options(db, scope),
                 cities,
                 show=("province", "city", "kind", "as_of"),
+                page="city",
             ),
             dcc.Store(
                 id="city-store", data={"code": code, "hoods": codes, "offices": [o["code"] for o in offices]}
@@ -158,8 +159,8 @@ def register(app) -> None:
         Output("city-cards", "children"),
         Output("city-hoods", "data"),
         Output("city-offices", "data"),
-        Input("f-asof", "value"),
-        Input("f-kind", "value"),
+        Input(C.fid("asof", "city"), "value"),
+        Input(C.fid("kind", "city"), "value"),
         State("city-store", "data"),
         State("url", "search"),
         prevent_initial_call=True,

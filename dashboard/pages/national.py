@@ -49,14 +49,21 @@ def layout(view: View, **_):
     overdue = queries.overdue_by(acts, "province_code")
     return html.Div(
         [
-            C.filter_bar(view, lang, queries.province_options(db, scope), [], show=("province", "as_of")),
+            C.filter_bar(
+                view,
+                lang,
+                queries.province_options(db, scope),
+                [],
+                show=("province", "as_of"),
+                page="national",
+            ),
             dcc.Store(id="nat-store", data={"mode": mode, "codes": codes}),
             html.Div(C.cards(head, lang), id="nat-cards", className="cards"),
             html.Div(
                 [
                     C.panel(
                         t("national", lang),
-                        C.measure_switch(view, lang),
+                        C.measure_switch(view, lang, "national"),
                         html.P(notice, className="notice") if notice else None,
                         C.graph("nat-map", fig),
                     ),
@@ -92,8 +99,8 @@ def register(app) -> None:
         Output("nat-table", "data"),
         Output("nat-timeline", "figure"),
         Output("url", "search", allow_duplicate=True),
-        Input("measure", "value"),
-        Input("f-asof", "value"),
+        Input(C.fid("measure", "national"), "value"),
+        Input(C.fid("asof", "national"), "value"),
         State("nat-store", "data"),
         State("url", "search"),
         prevent_initial_call=True,
@@ -112,7 +119,7 @@ def register(app) -> None:
             else queries.coverage_cities(db, scope, day)
         )
         patch = recolour(mode, store["codes"], rows, measure, lang)
-        if ctx.triggered_id == "measure":
+        if ctx.triggered_id == C.fid("measure", "national"):
             return patch, no_update, no_update, no_update, view.query(measure=measure)
         acts = queries.actions(db, scope, day)
         prov_rows = rows if mode == "polygons" else queries.coverage_provinces(db, scope, day)

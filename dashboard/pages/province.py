@@ -3,6 +3,8 @@ office, and its offices due for handover."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -95,17 +97,20 @@ def layout(view: View, code: str):
         [
             html.H2(f"{t('province', lang)} {i18n.name(place, lang)}"),
             C.filter_bar(
-                View(**{**view.__dict__, "province": code}),
+                replace(view, province=code),
                 lang,
                 queries.province_options(db, scope),
                 cities,
                 show=("province", "city", "kind", "as_of"),
+                page="province",
             ),
             dcc.Store(id="prov-store", data={"code": code, "codes": [r["code"] for r in located]}),
             html.Div(C.cards(head, lang), id="prov-cards", className="cards"),
             html.Div(
                 [
-                    C.panel(t("cities", lang), C.measure_switch(view, lang), C.graph("prov-map", fig)),
+                    C.panel(
+                        t("cities", lang), C.measure_switch(view, lang, "province"), C.graph("prov-map", fig)
+                    ),
                     C.panel(
                         t("over_time", lang),
                         C.graph(
@@ -158,9 +163,9 @@ def register(app) -> None:
         Output("prov-due", "data"),
         Output("prov-timeline", "figure"),
         Output("url", "search", allow_duplicate=True),
-        Input("measure", "value"),
-        Input("f-asof", "value"),
-        Input("f-kind", "value"),
+        Input(C.fid("measure", "province"), "value"),
+        Input(C.fid("asof", "province"), "value"),
+        Input(C.fid("kind", "province"), "value"),
         State("prov-store", "data"),
         State("url", "search"),
         prevent_initial_call=True,
@@ -174,7 +179,7 @@ def register(app) -> None:
         db, scope, lang, code = queries.database(), current_scope(), view.lang, store["code"]
         rows = queries.coverage_cities(db, scope, day, province=code)
         patch = recolour("points", store["codes"], rows, measure, lang)
-        if ctx.triggered_id == "measure":
+        if ctx.triggered_id == C.fid("measure", "province"):
             return patch, no_update, no_update, no_update, no_update, no_update, view.query(measure=measure)
         acts = queries.actions(db, scope, day, province=code)
         head = queries.headline(db, scope, day, province=code, rows=rows, action_rows=acts)

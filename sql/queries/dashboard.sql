@@ -214,10 +214,11 @@ ORDER BY row_no NULLS LAST, id
 LIMIT 500;
 
 -- name: dash_about
--- What the database holds, for the attributions: demo rows, OpenStreetMap and GeoNames data.
-SELECT EXISTS (SELECT 1 FROM neighborhoods WHERE source = 'demo')
-       OR EXISTS (SELECT 1 FROM offices WHERE source = 'demo')
-       OR EXISTS (SELECT 1 FROM cities WHERE source = 'demo') AS demo,
+-- What the database holds, for the attributions: demo rows (source 'demo' or a demo-… file), OpenStreetMap
+-- and GeoNames data.
+SELECT EXISTS (SELECT 1 FROM neighborhoods WHERE source ~ '^demo')
+       OR EXISTS (SELECT 1 FROM offices WHERE source ~ '^demo')
+       OR EXISTS (SELECT 1 FROM cities WHERE source ~ '^demo') AS demo,
        EXISTS (SELECT 1 FROM provinces WHERE boundary IS NOT NULL
                  AND boundary_source ~* %(osm)s)
        OR EXISTS (SELECT 1 FROM cities WHERE boundary IS NOT NULL AND source ~* %(osm)s)

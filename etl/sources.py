@@ -1,0 +1,437 @@
+"""Reading a boundary file the way agencies send it: format, layer, CRS, attribute encoding, fields.
+
+`open_source(...)` inspects the file (no features read yet) and gives a `Source` whose `batches()`
+streams the features in Arrow batches, so memory does not grow with the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import math
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyogrio
+import pyproj
+
+from etl.runs import LoadError
+
+# Iran and a margin: lon/lat outside this box are not plausible for a file of Iranian boundaries.
+IRAN_BBOX = (43.0, 24.5, 64.5, 40.5)
+UTM_ZONES = {38: "EPSG:32638", 39: "EPSG:32639", 40: "EPSG:32640", 41: "EPSG:32641"}
+BATCH = 2000  # features per Arrow batch: a few MB of coordinates at most
+
+# Field-name candidates tried (in order) when --name-field / --name-en-field are not given.
+NAME_CANDIDATES = (
+    "name:fa",
+    "name_fa",
+    "NAME_FA",
+    "Name_Fa",
+    "nam_fa",
+    "name",
+    "NAME",
+    "Name",
+    "نام",
+    "tags.name",
+)
+NAME_EN_CANDIDATES = ("name:en", "name_en", "NAME_EN", "Name_En", "tags.name:en")
+
+
+@dataclass
+class Source:
+    """A readable layer of a boundary file, with what was decided about it."""
+
+    path: Path
+    gdal_path: str
+    layer: str | None
+    driver: str
+    fields: list[str]
+    json_fields: set[str]
+    features: int | None
+    encoding: str
+    crs: str | None  # as read from the file or --source-crs; None when assumed lon/lat
+    source_crs: str  # what goes into the report
+    notes: list[str] = field(default_factory=list)
+    open_encoding: str | None = None  # passed to GDAL (Shapefiles without .cpg)
+
+    @property
+    def needs_transform(self) -> bool:
+        return self.crs is not None and not _is_wgs84(self.crs)
+
+    def transformer(self) -> pyproj.Transformer:
+        return pyproj.Transformer.from_crs(pyproj.CRS.from_user_input(self.crs), "EPSG:4326", always_xy=True)
+
+    def resolve(
+        self, path: str | None, option: str, required: bool = False, candidates: tuple[str, ...] = ()
+    ) -> FieldPath | None:
+        """Gives the accessor of a (possibly dotted) field path, or None when not given and not found."""
+        if path is None:
+            for c in candidates:
+                found = self._lookup(c)
+                if found is not None:
+                    self.notes.append(f"{option} not given: using field {c}")
+                    return found
+            if required:
+                raise LoadError(
+                    f"{self.path}: no name field found (tried {', '.join(candidates)}); give {option} "
+                    f"with one of the file's fields: {', '.join(self.fields) or '(none)'}"
+                )
+            return None
+        found = self._lookup(path)
+        if found is None:
+            raise LoadError(
+                f"{self.path}: {option} {path!r} is not a field of the file; its fields are: "
+                f"{', '.join(self.fields) or '(none)'} (nested properties as e.g. tags.name)"
+            )
+        return found
+
+    def _lookup(self, path: str) -> FieldPath | None:
+        if path in self.fields:
+            return FieldPath(path, path, ())
+        # dotted path: the longest leading part that is a column, the rest are keys inside its JSON
+        parts = path.split(".")
+        for i in range(len(parts) - 1, 0, -1):
+            column = ".".join(parts[:i])
+            if column in self.fields:
+                return FieldPath(path, column, tuple(parts[i:]))
+        return None
+
+    def batches(self, columns: list[str]) -> Iterator[Any]:
+        """Gives pyarrow RecordBatches of the chosen columns plus the geometry (WKB) as the last column."""
+        kwargs: dict[str, Any] = {}
+        if self.open_encoding:
+            kwargs["encoding"] = self.open_encoding
+        done = 0
+        try:
+            with pyogrio.raw.open_arrow(
+                self.gdal_path,
+                layer=self.layer,
+                columns=columns,
+                batch_size=BATCH,
+                use_pyarrow=True,
+                **kwargs,
+            ) as (_meta, reader):
+                for batch in reader:
+                    done += batch.num_rows
+                    yield batch
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as e:
+            raise LoadError(
+                f"{self.path}: reading stopped after {done} feature(s): {_gdal_message(e)}. "
+                "The file looks damaged or truncated: export it again and retry."
+            ) from e
+
+
+@dataclass(frozen=True)
+class FieldPath:
+    """A field as asked for (`tags.name`) and how to reach it: a column, then keys inside its JSON."""
+
+    asked: str
+    column: str
+    keys: tuple[str, ...]
+
+    def values(self, column_values: list[Any]) -> list[Any]:
+        """Gives the values of this field for a batch's column values (None where missing)."""
+        if not self.keys:
+            return [_clean(v) for v in column_values]
+        out = []
+        for v in column_values:
+            if isinstance(v, str):
+                try:
+                    v = json.loads(v)
+                except ValueError:
+                    v = None
+            out.append(_dig(v, self.keys))
+        return out
+
+
+def _dig(obj: Any, keys: tuple[str, ...]) -> Any:
+    for i, k in enumerate(keys):
+        if not isinstance(obj, dict):
+            return None
+        rest = ".".join(keys[i:])
+        if rest in obj:  # keys may hold dots themselves
+            return _clean(obj[rest])
+        obj = obj.get(k)
+    return _clean(obj)
+
+
+def _clean(v: Any) -> Any:
+    # Missing values arrive as None, NaN or empty strings depending on driver and type.
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if isinstance(v, str):
+        v = v.strip()
+        return v or None
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))  # codes read as numbers: 6554884.0 → "6554884"
+    return str(v) if not isinstance(v, dict | list) else json.dumps(v, ensure_ascii=False)
+
+
+def open_source(
+    path: Path,
+    layer: str | None = None,
+    source_crs: str | None = None,
+    encoding: str | None = None,
+    hint_crs_check: Any = None,
+) -> Source:
+    """Gives the Source of `path` after checking it can be read; raises LoadError naming what to fix.
+
+    `hint_crs_check(zone_lonlat_bounds) -> str | None` may name where coordinates land (for the UTM hint).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise LoadError(f"{path}: no such file")
+    gdal_path, shp = _gdal_path(path, layer)
+    if shp is not None:
+        layer_arg = None
+    else:
+        layer_arg = layer
+    if shp is None and layer is None:
+        try:
+            layers = pyogrio.list_layers(gdal_path)
+        except pyogrio.errors.DataSourceError as e:
+            raise _unreadable(path, e) from e
+        if len(layers) > 1:
+            names = ", ".join(str(n) for n, _ in layers)
+            raise LoadError(f"{path}: holds {len(layers)} layers ({names}); choose one with --layer")
+    notes: list[str] = []
+    open_encoding = None
+    if shp is not None:
+        _check_shapefile_parts(path, shp)
+        if encoding:
+            enc, open_encoding = _codec_name(encoding), encoding
+            notes.append(f"attributes decoded as {enc} (--encoding)")
+        else:
+            cpg = _read_member(path, shp, ".cpg")
+            if cpg is not None:
+                enc = _codec_name(cpg.decode("ascii", "replace").strip() or "utf-8")
+                notes.append(f"attributes decoded as {enc}, as the .cpg file declares")
+            else:
+                enc = _sniff_dbf(path, shp)
+                open_encoding = enc
+                why = (
+                    "valid UTF-8"
+                    if enc == "utf-8"
+                    else "not valid UTF-8, so read as Windows-1256 (Arabic-script Windows)"
+                )
+                notes.append(f"no .cpg file: attributes are {why}")
+                if enc == "windows-1256":
+                    open_encoding = "cp1256"
+                else:
+                    open_encoding = "UTF-8"
+    else:
+        enc = "utf-8"
+        if encoding:
+            open_encoding = encoding
+            enc = _codec_name(encoding)
+    try:
+        info = pyogrio.read_info(gdal_path, layer=layer_arg, encoding=open_encoding, force_total_bounds=True)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as e:
+        raise _unreadable(path, e) from e
+    fields = [str(f) for f in info["fields"]]
+    json_fields = {
+        f for f, st in zip(fields, info.get("ogr_subtypes") or [], strict=False) if st == "OFSTJSON"
+    }
+    bounds = info.get("total_bounds")
+    crs = source_crs or info.get("crs")
+    if source_crs:
+        try:
+            pyproj.CRS.from_user_input(source_crs)
+        except pyproj.exceptions.CRSError as e:
+            raise LoadError(f"--source-crs {source_crs!r} is not a known CRS (give e.g. EPSG:32639)") from e
+        if info.get("crs"):
+            notes.append(f"--source-crs {source_crs} overrides the file's own CRS {info['crs']}")
+        report_crs = source_crs
+    elif crs:
+        report_crs = crs if len(crs) < 80 else pyproj.CRS.from_user_input(crs).name
+    else:
+        report_crs = _guess_missing_crs(path, bounds, hint_crs_check)
+        notes.append(
+            "the file declares no CRS: its coordinates are longitudes/latitudes in Iran, read as EPSG:4326"
+        )
+    return Source(
+        path=path,
+        gdal_path=gdal_path,
+        layer=layer_arg,
+        driver=info.get("driver") or "?",
+        fields=fields,
+        json_fields=json_fields,
+        features=info.get("features"),
+        encoding=enc,
+        crs=crs,
+        source_crs=report_crs,
+        notes=notes,
+        open_encoding=open_encoding,
+    )
+
+
+def _is_wgs84(crs: str) -> bool:
+    if crs.upper() in ("EPSG:4326", "OGC:CRS84"):
+        return True
+    try:
+        c = pyproj.CRS.from_user_input(crs)
+    except pyproj.exceptions.CRSError:
+        return False
+    return c.to_epsg() == 4326 or c.equals(pyproj.CRS("OGC:CRS84"))
+
+
+def _guess_missing_crs(path: Path, bounds: Any, hint: Any) -> str:
+    if bounds is None or any(b is None or (isinstance(b, float) and math.isnan(b)) for b in bounds):
+        return "EPSG:4326"
+    x0, y0, x1, y1 = bounds
+    if IRAN_BBOX[0] <= x0 and x1 <= IRAN_BBOX[2] and IRAN_BBOX[1] <= y0 and y1 <= IRAN_BBOX[3]:
+        return "EPSG:4326"
+    span = f"x {x0:,.0f}…{x1:,.0f}, y {y0:,.0f}…{y1:,.0f}"
+    zones = []
+    for zone, epsg in UTM_ZONES.items():
+        t = pyproj.Transformer.from_crs(epsg, "EPSG:4326", always_xy=True)
+        lon0, lat0, lon1, lat1 = t.transform_bounds(x0, y0, x1, y1)
+        if IRAN_BBOX[0] <= lon0 and lon1 <= IRAN_BBOX[2] and IRAN_BBOX[1] <= lat0 and lat1 <= IRAN_BBOX[3]:
+            zones.append((zone, epsg, hint((lon0, lat0, lon1, lat1)) if hint else None))
+    if not zones:
+        raise LoadError(
+            f"{path}: the file declares no CRS and its coordinates ({span}) are neither longitudes/latitudes "
+            "in Iran nor UTM zones 38N–41N (EPSG:32638–32641); give the CRS with --source-crs EPSG:NNNN"
+        )
+    placed = [z for z in zones if z[2]]
+    best = placed if placed and len(placed) < len(zones) else zones
+    if len(best) == 1:
+        zone, epsg, where = best[0]
+        at = f" (they then fall in {where})" if where else ""
+        guess = f"they look like UTM zone {zone}N, {epsg}{at}"
+        fix = f"--source-crs {epsg}"
+    else:
+        guess = (
+            "they look like UTM coordinates; zones "
+            + ", ".join(f"{z}N ({e})" for z, e, _ in best)
+            + " all place them in Iran — ask the sender which one"
+        )
+        fix = f"--source-crs {best[0][1]} (or the zone the sender names)"
+    raise LoadError(
+        f"{path}: the file declares no CRS (no .prj) and its coordinates ({span}) are not longitudes/latitudes; "
+        f"{guess}. Rerun with {fix}."
+    )
+
+
+def _gdal_path(path: Path, layer: str | None) -> tuple[str, str | None]:
+    """Gives (GDAL path, Shapefile member name or None)."""
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        with zipfile.ZipFile(path) as z:
+            shps = [n for n in z.namelist() if n.lower().endswith(".shp") and not n.startswith("__MACOSX")]
+        if not shps:
+            raise LoadError(f"{path}: the zip holds no .shp file (a zipped Shapefile is expected)")
+        if layer:
+            shps = [n for n in shps if Path(n).stem == layer] or shps
+            if Path(shps[0]).stem != layer:
+                raise LoadError(f"{path}: no {layer}.shp in the zip; it holds {', '.join(shps)}")
+        if len(shps) > 1:
+            raise LoadError(
+                f"{path}: the zip holds several Shapefiles ({', '.join(shps)}); choose one with --layer"
+            )
+        return f"/vsizip/{path.resolve()}/{shps[0]}", shps[0]
+    if suffix == ".shp":
+        return str(path), path.name
+    return str(path), None
+
+
+def _member(path: Path, shp: str, ext: str) -> tuple[str, bool]:
+    stem = shp[: -len(".shp")]
+    return stem + ext, path.suffix.lower() == ".zip"
+
+
+def _read_member(path: Path, shp: str, ext: str) -> bytes | None:
+    """Gives the bytes of the Shapefile part with extension `ext` (any case), or None."""
+    stem = shp[: -len(".shp")]
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as z:
+            names = {n.lower(): n for n in z.namelist()}
+            n = names.get((stem + ext).lower())
+            return z.read(n) if n else None
+    for cand in (path.with_suffix(ext), path.with_suffix(ext.upper())):
+        if cand.exists():
+            return cand.read_bytes()
+    return None
+
+
+def _has_member(path: Path, shp: str, ext: str) -> bool:
+    stem = shp[: -len(".shp")]
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as z:
+            return (stem + ext).lower() in {n.lower() for n in z.namelist()}
+    return path.with_suffix(ext).exists() or path.with_suffix(ext.upper()).exists()
+
+
+def _check_shapefile_parts(path: Path, shp: str) -> None:
+    missing = [ext for ext in (".shx", ".dbf") if not _has_member(path, shp, ext)]
+    if missing:
+        stem = Path(shp).stem
+        raise LoadError(
+            f"{path}: the Shapefile {stem} has no {' or '.join(stem + m for m in missing)}: a Shapefile is "
+            f"several files (.shp, .shx, .dbf, and .prj/.cpg when known) that must travel together — ask "
+            f"the sender for the missing part(s), or send them all in one .zip"
+        )
+
+
+def _sniff_dbf(path: Path, shp: str) -> str:
+    """Gives 'utf-8' when the .dbf's records decode as plausible UTF-8, else 'windows-1256'."""
+    stem = shp[: -len(".shp")]
+    if path.suffix.lower() == ".zip":
+        z = zipfile.ZipFile(path)
+        names = {n.lower(): n for n in z.namelist()}
+        f = z.open(names[(stem + ".dbf").lower()])
+    else:
+        dbf = path.with_suffix(".dbf") if path.with_suffix(".dbf").exists() else path.with_suffix(".DBF")
+        f = open(dbf, "rb")  # noqa: SIM115 — closed below
+    try:
+        header = f.read(32)
+        header_len = int.from_bytes(header[8:10], "little") if len(header) >= 10 else 32
+        f.read(max(0, header_len - 32))
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        # Read in blocks: a big .dbf is never held in memory whole.
+        while chunk := f.read(1 << 20):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return "windows-1256"
+            # Valid UTF-8 that holds C1 control characters is Windows-1256 (or Latin) text by accident.
+            if any("\x80" <= ch <= "\x9f" for ch in text):
+                return "windows-1256"
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "windows-1256"
+        return "utf-8"
+    finally:
+        f.close()
+
+
+def _codec_name(name: str) -> str:
+    try:
+        n = codecs.lookup(name.replace("ANSI ", "cp").replace("ANSI", "cp")).name
+    except LookupError as e:
+        raise LoadError(f"unknown encoding {name!r} (give e.g. --encoding windows-1256 or utf-8)") from e
+    return {"cp1256": "windows-1256", "cp1252": "windows-1252"}.get(n, n)
+
+
+def _gdal_message(e: Exception) -> str:
+    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+
+
+def _unreadable(path: Path, e: Exception) -> LoadError:
+    msg = _gdal_message(e)
+    kind = {
+        ".geojson": "GeoJSON",
+        ".json": "GeoJSON",
+        ".gpkg": "GeoPackage",
+        ".shp": "Shapefile",
+        ".zip": "zipped Shapefile",
+    }.get(path.suffix.lower(), "a GeoJSON, Shapefile or GeoPackage")
+    return LoadError(
+        f"{path}: cannot be read as {kind}: {msg}. Is the file complete (not truncated) and of that format? "
+        "Export it again and retry."
+    )

@@ -1,0 +1,237 @@
+"""The dashboard in a real headless Chromium (Debian's chromium + chromedriver, plain Selenium so the
+performance log can be read): each view opens, maps hold the expected features, Persian and right to
+left by default, English on request, the as-of date redraws the figures, a shared URL opens the same
+filtered view, no console errors, and no request leaves 127.0.0.1. Screenshots go to tests/artifacts/."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from psycopg2 import sql
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+from werkzeug.serving import make_server
+
+from dashboard import queries
+from dashboard.app import create_app
+from regen.db import Database
+from tests.conftest import admin_execute, with_dbname
+from tests.dashboard_fixture import build
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="module")
+def base_url(pg_server, template_url):
+    """Gives the URL of the dashboard, served from a thread, over a database holding the fixture."""
+    name = f"regen_browser_{uuid.uuid4().hex[:8]}"
+    template = urlsplit(template_url).path.lstrip("/")
+    admin_execute(
+        pg_server,
+        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)),
+    )
+    url = with_dbname(pg_server, name)
+    database = Database(url)
+    build(database)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DATABASE_URL", url)
+    queries.clear_cache()
+    server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    mp.undo()
+    database.close()
+    admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not Path(path).exists():
+            pytest.fail(f"{path} is missing: run `make test` (it installs chromium and chromium-driver)")
+    if shutil.which("chromedriver") is None and not Path(CHROMEDRIVER).exists():
+        pytest.fail("chromedriver not found")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--enable-unsafe-swiftshader",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1400,1100",
+        "--lang=fa",
+    ):
+        opts.add_argument(flag)
+    opts.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    ARTIFACTS.mkdir(exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """Gives an `open(path)` that loads a view and waits for it; after the test, checks the console and
+    the network: no severe console message, no request from the page to any host but 127.0.0.1."""
+    browser.get("about:blank")  # leaving the last view's map can log its own aborts: not this test's
+    browser.get_log("browser")
+    browser.get_log("performance")
+
+    def open_(path: str, ready: str):
+        browser.get(base_url + path)
+        wait_for(browser, ready)
+        return browser
+
+    yield open_
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert severe == [], "\n".join(e["message"][:600] for e in severe)
+    outside = []
+    for entry in browser.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg["method"] != "Network.requestWillBeSent":
+            continue
+        params = msg["params"]
+        if not params.get("documentURL", "").startswith(base_url):
+            continue  # the browser's own traffic (updates, accounts), not the page's
+        host = urlsplit(params["request"]["url"]).hostname
+        if params["request"]["url"].startswith(("data:", "blob:")):
+            continue
+        if host != "127.0.0.1":
+            outside.append(params["request"]["url"])
+    assert outside == [], outside
+
+
+def wait_for(driver, css: str, timeout: float = 30):
+    WebDriverWait(driver, timeout).until(lambda d: d.find_elements(By.CSS_SELECTOR, css))
+    time.sleep(0.3)
+
+
+def wait_until(driver, script: str, timeout: float = 30):
+    """Waits until a JavaScript expression is truthy; gives its value."""
+    WebDriverWait(driver, timeout).until(lambda d: d.execute_script(f"return {script}"))
+    return driver.execute_script(f"return {script}")
+
+
+def plot(graph_id: str) -> str:
+    return f"document.querySelector('#{graph_id} .js-plotly-plot')"
+
+
+def shot(driver, name: str) -> None:
+    time.sleep(1.0)  # let MapLibre finish drawing
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+
+def text_of(driver, css: str) -> str:
+    return driver.find_element(By.CSS_SELECTOR, css).text
+
+
+def test_national_view(page):
+    d = page("/?as_of=1402-03-11", "#nat-map .maplibregl-canvas")
+    assert d.execute_script("return document.getElementById('root').dir") == "rtl"
+    assert d.execute_script("return document.documentElement.dir") in ("", None)  # not on <html>
+    assert "اطلس بازآفرینی" in text_of(d, "header")
+    assert wait_until(d, f"{plot('nat-map')}.data[0].locations.length") == 2  # provinces with boundaries
+    assert wait_until(d, f"{plot('nat-map')}.data[0].type") == "choroplethmap"
+    assert text_of(d, "#card-share_covered") == "۶۶٫۷٪"
+    assert "تهران" in text_of(d, "#nat-table")
+    shot(d, "national-fa")
+
+
+def test_province_view(page):
+    d = page("/province/IR-23?as_of=1402-03-11", "#prov-map .maplibregl-canvas")
+    assert wait_until(d, f"{plot('prov-map')}.data[0].lon.length") == 2  # Tehran and Rey
+    assert "ری" in text_of(d, "#prov-table")
+    assert "شهر ری مرکزی" not in text_of(d, "#prov-uncovered")  # covered on 1402/03/11
+    assert "خاک سفید" in text_of(d, "#prov-uncovered")
+    shot(d, "province-IR-23-fa")
+
+
+def test_city_view_and_history(page):
+    d = page("/city/TEH?as_of=1402-03-11", "#city-map .maplibregl-canvas")
+    assert wait_until(d, f"{plot('city-map')}.data[0].locations.length") == 3  # N1–N3
+    assert wait_until(d, f"{plot('city-map')}.data[1].lon.length") == 3  # O1, O2 and the renewal office
+    assert "واگذارشده به شهرداری" in text_of(d, "#city-hoods")
+    d.find_element(By.CSS_SELECTOR, "#city-offices td[data-dash-column='name']").click()
+    wait_for(d, "#history-title")
+    assert "۱۴۰۱/۱۲/۱۰" in text_of(d, "#city-history")  # O1 handed over 2023-03-01
+    shot(d, "city-TEH-fa")
+
+
+def test_switch_to_english(page):
+    d = page("/province/IR-23", "#prov-map .maplibregl-canvas")
+    d.find_element(By.ID, "lang-switch").click()
+    wait_until(d, "(document.getElementById('root') || {}).dir === 'ltr'")
+    wait_for(d, "#prov-map .maplibregl-canvas")
+    assert "National" in text_of(d, "header")
+    assert "lang=en" in d.current_url
+    assert "Tehran" in text_of(d, "h2")
+    shot(d, "province-IR-23-en")
+    d.get(d.current_url.split("?")[0])  # the cookie keeps English without ?lang
+    wait_for(d, "#prov-map .maplibregl-canvas")
+    assert d.execute_script("return document.getElementById('root').dir") == "ltr"
+    d.delete_all_cookies()
+
+
+def test_as_of_date_redraws(page):
+    d = page("/?as_of=1400-03-11", "#nat-map .maplibregl-canvas")
+    assert text_of(d, "#card-share_covered") == "۵۰٫۰٪"  # 3 of 6 on 2021-06-01
+    assert text_of(d, "#card-actions_overdue") == "۲"
+    z_before = d.execute_script(f"return {plot('nat-map')}.data[0].z")
+    box = d.find_element(By.CSS_SELECTOR, "input.f-asof, .f-asof input")
+    box.clear()
+    box.send_keys("۱۴۰۲/۰۳/۱۱" + Keys.ENTER)
+    wait_until(d, "document.getElementById('card-share_covered').innerText === '۶۶٫۷٪'")
+    assert text_of(d, "#card-actions_overdue") == "۱"
+    assert d.execute_script(f"return {plot('nat-map')}.data[0].z") != z_before
+    assert "as_of=1402-03-11" in d.current_url
+    shot(d, "national-as-of-changed")
+
+
+def test_shared_url_opens_filtered_view(page):
+    d = page("/city/TEH?as_of=1400-03-11&kind=historic&lang=en", "#city-map .maplibregl-canvas")
+    assert d.execute_script("return document.getElementById('root').dir") == "ltr"
+    assert (
+        d.find_element(By.CSS_SELECTOR, "input.f-asof, .f-asof input").get_attribute("value") == "1400/03/11"
+    )
+    rows = d.find_elements(By.CSS_SELECTOR, "#city-hoods tbody tr td[data-dash-column='name']")
+    assert [r.text for r in rows] == ["Oudlajan"]
+    assert "Office active" in text_of(d, "#city-hoods")  # N1 on 2021-06-01
+    shot(d, "city-TEH-shared-en")
+    d.delete_all_cookies()
+
+
+def test_actions_data_about(page):
+    d = page("/actions?as_of=1400-03-11", "#act-body")
+    assert "معوق" in text_of(d, "#act-body")
+    first = d.find_elements(By.CSS_SELECTOR, "#act-body .resolution")[0]
+    assert "۲" in first.text
+    shot(d, "actions-fa")
+    d = page("/data", "#data-runs")
+    d.find_element(By.CSS_SELECTOR, "#data-runs td[data-dash-column='file']").click()
+    wait_for(d, "#data-reject-table")
+    assert "تهرون" in text_of(d, "#data-reject-table")
+    shot(d, "data-fa")
+    d = page("/about", "#demo-line")
+    assert "داده نمایشی" in text_of(d, "#demo-line")
+    assert "demo data: synthetic neighborhoods and offices" in text_of(d, "#demo-line")
+    assert "OpenStreetMap" not in text_of(d, "main")  # no OSM data in the fixture: no OSM line
+    shot(d, "about-fa")
