@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from auth_seed import PASSWORD, counts, seed
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -15,6 +14,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.app import create_app
+from tests.auth_seed import PASSWORD, counts, seed
 
 pytestmark = pytest.mark.browser
 

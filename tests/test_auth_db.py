@@ -7,9 +7,9 @@ import datetime as dt
 
 import psycopg2
 import pytest
-from auth_seed import ISFAHAN, NATIONAL, TEHRAN, VIEWER, counts, seed
 
 from regen.scope import ANONYMOUS, Scope
+from tests.auth_seed import ISFAHAN, NATIONAL, TEHRAN, VIEWER, counts, seed
 
 INJECTIONS = ["'; DROP TABLE offices; --", "%' OR '1'='1", "of-teh' OR '1'='1", "\\'; SELECT pg_sleep(5); --"]
 

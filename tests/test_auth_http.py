@@ -14,11 +14,11 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from auth_seed import PASSWORD, counts, seed
 
 import dashboard.auth as auth_mod
 from dashboard.app import create_app
 from regen.jalali import to_jalali
+from tests.auth_seed import PASSWORD, counts, seed
 
 INJECTIONS = ["'; DROP TABLE offices; --", "%' OR '1'='1", "<script>alert(1)</script>"]
 

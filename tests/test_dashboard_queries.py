@@ -7,10 +7,10 @@ import json
 
 import pytest
 
+import dashboard.auth
 from dashboard import queries, shell
 from dashboard.auth_seam import NotAllowed
 from dashboard.pages.common import recolour
-from regen.db import request_scope
 from regen.scope import NATIONAL, Scope
 from tests.dashboard_fixture import D1, D2, build
 
@@ -29,13 +29,12 @@ HO_KEYS = ("planned", "established", "active", "handed_over", "closed", "handove
 
 
 @pytest.fixture
-def world(db):
+def world(db, monkeypatch):
     build(db)
     queries.clear_cache()
-    # Pages rendered outside a request act for a signed-in national user (auth_seam reads this).
-    token = request_scope.set(NATIONAL)
+    # Pages rendered outside a request act for a signed-in national user (what auth_seam gives).
+    monkeypatch.setattr(dashboard.auth, "current_user_scope", lambda: NATIONAL)
     yield db
-    request_scope.reset(token)
     queries.clear_cache()
 
 
