@@ -118,8 +118,6 @@ def load_boundaries(
                 cur.execute("SELECT pg_advisory_xact_lock_shared(hashtextextended(%s, 0))", (level_key,))
             report.encoding, report.source_crs = source.encoding, source.source_crs
             load(cur, source, opts, report, progress=progress)
-            for n in source.notes:
-                report.note(n)
     except psycopg2.Error as e:
         detail = (e.pgerror or str(e)).strip().splitlines()[0]
         raise LoadError(f"{path}: the database refused the data, so nothing was loaded: {detail}") from e
@@ -169,7 +167,7 @@ def _resolve_parent(db: Database, value: str, label: str, query: str) -> str:
 @click.option("--name-field", help="Field with the Persian name; dotted for nested properties (tags.name).")
 @click.option("--name-en-field", help="Field with the English name (tags.name:en).")
 @click.option("--code-field", help="Field with the feature's code (e.g. id); without it, matched by name.")
-@click.option("--kind-field", help="Neighborhoods: field with the kind(s), e.g. «تاریخی، غیررسمی».")
+@click.option("--kind-field", help="Neighborhoods: field with the kind(s), e.g. «تاریخی، غیررسمی».")  # noqa: E501
 @click.option(
     "--parent-field",
     help="Field with each feature's parent code (province of a city, city of a "
@@ -178,7 +176,9 @@ def _resolve_parent(db: Database, value: str, label: str, query: str) -> str:
 @click.option("--province", help="Cities: the province of every feature (code or name).")
 @click.option("--city", help="Neighborhoods: the city of every feature (code).")
 @click.option(
-    "--strip-prefix", multiple=True, help="Remove this prefix from names (repeatable), e.g. «شهرستان »."
+    "--strip-prefix",
+    multiple=True,
+    help="Remove this prefix from names (repeatable), e.g. «شهرستان ».",
 )
 @click.option("--source-crs", help="CRS of a file that declares none, e.g. EPSG:32639.")
 @click.option("--encoding", help="Attribute encoding of a Shapefile without .cpg, e.g. windows-1256.")

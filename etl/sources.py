@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import json
 import math
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from etl.runs import LoadError
 # Iran and a margin: lon/lat outside this box are not plausible for a file of Iranian boundaries.
 IRAN_BBOX = (43.0, 24.5, 64.5, 40.5)
 UTM_ZONES = {38: "EPSG:32638", 39: "EPSG:32639", 40: "EPSG:32640", 41: "EPSG:32641"}
-BATCH = 2000  # features per Arrow batch: a few MB of coordinates at most
+BATCH = 500  # features per Arrow batch: a few MB of coordinates, whatever the file's size
 
 # Field-name candidates tried (in order) when --name-field / --name-en-field are not given.
 NAME_CANDIDATES = (
@@ -103,8 +104,14 @@ class Source:
     def sample_keys(self, column: str, limit: int = 200) -> list[str]:
         """Gives the keys seen inside a JSON column over the first features (to help name a field)."""
         keys: dict[str, None] = {}
-        with pyogrio.raw.open_arrow(self.gdal_path, layer=self.layer, columns=[column], batch_size=limit,
-                                    use_pyarrow=True, read_geometry=False) as (_meta, reader):
+        with pyogrio.raw.open_arrow(
+            self.gdal_path,
+            layer=self.layer,
+            columns=[column],
+            batch_size=limit,
+            use_pyarrow=True,
+            read_geometry=False,
+        ) as (_meta, reader):
             for batch in reader:  # the first batch only
                 for v in batch.column(column).to_pylist():
                     if isinstance(v, str):
@@ -119,22 +126,23 @@ class Source:
 
     def batches(self, columns: list[str]) -> Iterator[Any]:
         """Gives pyarrow RecordBatches of the chosen columns plus the geometry (WKB) as the last column."""
-        kwargs: dict[str, Any] = {}
-        if self.open_encoding:
-            kwargs["encoding"] = self.open_encoding
+        kwargs: dict[str, Any] = {"encoding": self.open_encoding} if self.open_encoding else {}
         done = 0
         try:
-            with pyogrio.raw.open_arrow(
-                self.gdal_path,
-                layer=self.layer,
-                columns=columns,
-                batch_size=BATCH,
-                use_pyarrow=True,
-                **kwargs,
-            ) as (_meta, reader):
-                for batch in reader:
-                    done += batch.num_rows
-                    yield batch
+            with warnings.catch_warnings():
+                # GDAL renumbers repeated feature ids and says so; codes are checked by the loader.
+                warnings.filterwarnings("ignore", message="Several features with id")
+                with pyogrio.raw.open_arrow(
+                    self.gdal_path,
+                    layer=self.layer,
+                    columns=columns,
+                    batch_size=BATCH,
+                    use_pyarrow=True,
+                    **kwargs,
+                ) as (_meta, reader):
+                    for batch in reader:
+                        done += batch.num_rows
+                        yield batch
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as e:
             raise LoadError(
                 f"{self.path}: reading stopped after {done} feature(s): {_gdal_message(e)}. "
@@ -329,7 +337,8 @@ def _guess_missing_crs(path: Path, bounds: Any, hint: Any) -> str:
         )
         fix = f"--source-crs {best[0][1]} (or the zone the sender names)"
     raise LoadError(
-        f"{path}: the file declares no CRS (no .prj) and its coordinates ({span}) are not longitudes/latitudes; "
+        f"{path}: the file declares no CRS (no .prj) and its coordinates ({span}) are not "
+        "longitudes/latitudes; "
         f"{guess}. Rerun with {fix}."
     )
 
