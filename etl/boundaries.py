@@ -147,7 +147,11 @@ def parse_kinds(text: str | None) -> tuple[list[str] | None, str | None]:
 
 
 def load(
-    cur, source: Source, opts: Options, report: RunReport, progress: Callable[[int], None] | None = None
+    cur,
+    source: Source,
+    opts: Options,
+    report: RunReport,
+    progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Loads the source into the level's table inside the run's transaction; fills in the report."""
     lvl = LEVEL[opts.level]
@@ -241,7 +245,7 @@ def _stage(
     opts: Options,
     fields: dict[str, FieldPath | None],
     report: RunReport,
-    progress: Callable[[int], None] | None,
+    progress: Callable[[int, int], None] | None,
 ) -> None:
     columns = sorted({fp.column for fp in fields.values() if fp is not None})
     transformer = source.transformer() if source.needs_transform else None
@@ -324,7 +328,7 @@ def _stage(
         buf.seek(0)
         copy_rows(cur, "boundary_stage", STAGE_COLUMNS, buf)
         if progress:
-            progress(n)
+            progress(n, source.features or 0)
     report.read = row_no
     report.skipped = sum(skipped.values())
     polygons = row_no - report.skipped

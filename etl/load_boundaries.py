@@ -199,12 +199,10 @@ def boundaries(file: Path, level: str, as_json: bool, **kwargs) -> None:
     show_bar = not as_json and sys.stderr.isatty()
     bar = None
 
-    def progress(n: int) -> None:
+    def progress(n: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = click.progressbar(
-                length=_feature_count(file, kwargs.get("layer")), label="reading features", file=sys.stderr
-            )
+            bar = click.progressbar(length=total or None, label="reading features", file=sys.stderr)
             bar.__enter__()
         bar.update(n)
 
@@ -217,12 +215,3 @@ def boundaries(file: Path, level: str, as_json: bool, **kwargs) -> None:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, default=str))
     else:
         click.echo(report.summary())
-
-
-def _feature_count(file: Path, layer: str | None) -> int:
-    import pyogrio
-
-    try:
-        return int(pyogrio.read_info(str(file), layer=layer).get("features") or 0)
-    except Exception:  # the bar is a courtesy: a count it cannot get only makes it less precise
-        return 0

@@ -215,7 +215,8 @@ def open_source(
         layer_arg = None
     else:
         layer_arg = layer
-    if shp is None and layer is None:
+    # A GeoJSON file is one layer; opening it to list layers would parse it a whole extra time.
+    if shp is None and layer is None and path.suffix.lower() not in (".geojson", ".json"):
         try:
             layers = pyogrio.list_layers(gdal_path)
         except pyogrio.errors.DataSourceError as e:
@@ -254,7 +255,12 @@ def open_source(
             open_encoding = encoding
             enc = _codec_name(encoding)
     try:
-        info = pyogrio.read_info(gdal_path, layer=layer_arg, encoding=open_encoding, force_total_bounds=True)
+        info = pyogrio.read_info(gdal_path, layer=layer_arg, encoding=open_encoding)
+        if not (source_crs or info.get("crs")) and info.get("total_bounds") is None:
+            # only a file without CRS needs its extent (to tell lon/lat from UTM): one more pass then
+            info = pyogrio.read_info(
+                gdal_path, layer=layer_arg, encoding=open_encoding, force_total_bounds=True
+            )
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as e:
         raise _unreadable(path, e) from e
     fields = [str(f) for f in info["fields"]]
