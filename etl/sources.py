@@ -58,6 +58,19 @@ class Source:
     source_crs: str  # what goes into the report
     notes: list[str] = field(default_factory=list)
     open_encoding: str | None = None  # passed to GDAL (Shapefiles without .cpg)
+    # GeoJSON: the stream opened while inspecting the file (GDAL scans a GeoJSON whole to open it: once)
+    stream: Any = None
+
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.stream is not None:
+            (ctx, _reader), self.stream = self.stream, None
+            ctx.__exit__(None, None, None)
 
     @property
     def needs_transform(self) -> bool:
@@ -132,17 +145,22 @@ class Source:
             with warnings.catch_warnings():
                 # GDAL renumbers repeated feature ids and says so; codes are checked by the loader.
                 warnings.filterwarnings("ignore", message="Several features with id")
-                with pyogrio.raw.open_arrow(
-                    self.gdal_path,
-                    layer=self.layer,
-                    columns=columns,
-                    batch_size=BATCH,
-                    use_pyarrow=True,
-                    **kwargs,
-                ) as (_meta, reader):
-                    for batch in reader:
+                if self.stream is None:
+                    ctx = pyogrio.raw.open_arrow(
+                        self.gdal_path,
+                        layer=self.layer,
+                        columns=columns,
+                        batch_size=BATCH,
+                        use_pyarrow=True,
+                        **kwargs,
+                    )
+                    self.stream = (ctx, ctx.__enter__()[1])
+                try:
+                    for batch in self.stream[1]:
                         done += batch.num_rows
                         yield batch
+                finally:
+                    self.close()
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as e:
             raise LoadError(
                 f"{self.path}: reading stopped after {done} feature(s): {_gdal_message(e)}. "
@@ -254,8 +272,20 @@ def open_source(
         if encoding:
             open_encoding = encoding
             enc = _codec_name(encoding)
+    stream = None
     try:
-        info = pyogrio.read_info(gdal_path, layer=layer_arg, encoding=open_encoding)
+        if path.suffix.lower() in (".geojson", ".json"):
+            # Opening a GeoJSON parses all of it (GDAL learns its fields): open the stream once, here.
+            stream = pyogrio.raw.open_arrow(
+                gdal_path,
+                batch_size=BATCH,
+                use_pyarrow=True,
+                **({"encoding": open_encoding} if open_encoding else {}),
+            )
+            info, reader = stream.__enter__()
+            stream = (stream, reader)
+        else:
+            info = pyogrio.read_info(gdal_path, layer=layer_arg, encoding=open_encoding)
         if not (source_crs or info.get("crs")) and info.get("total_bounds") is None:
             # only a file without CRS needs its extent (to tell lon/lat from UTM): one more pass then
             info = pyogrio.read_info(
@@ -263,6 +293,19 @@ def open_source(
             )
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as e:
         raise _unreadable(path, e) from e
+    try:
+        return _inspect(
+            path, gdal_path, layer_arg, info, stream, enc, open_encoding, notes, source_crs, hint_crs_check
+        )
+    except BaseException:
+        if stream is not None:
+            stream[0].__exit__(None, None, None)
+        raise
+
+
+def _inspect(
+    path, gdal_path, layer_arg, info, stream, enc, open_encoding, notes, source_crs, hint_crs_check
+) -> Source:
     fields = [str(f) for f in info["fields"]]
     json_fields = {
         f for f, st in zip(fields, info.get("ogr_subtypes") or [], strict=False) if st == "OFSTJSON"
@@ -297,6 +340,7 @@ def open_source(
         source_crs=report_crs,
         notes=notes,
         open_encoding=open_encoding,
+        stream=stream,
     )
 
 
