@@ -77,7 +77,8 @@ KIND_WORDS = {
         "حاشیه نشینی",
     ),
 }
-_KIND_KEY = {fa_normalize(w): k for k, words in KIND_WORDS.items() for w in words}
+# Compared without spaces or ZWNJ: «غیر رسمی», «غیررسمی» and «سکونتگاه‌های» all match.
+_KIND_KEY = {fa_normalize(w).replace(" ", ""): k for k, words in KIND_WORDS.items() for w in words}
 _KIND_SPLIT = re.compile(r"[,،;؛|/+]")
 # Same-length letter fixes only, so that a prefix found in the fixed name can be cut from the original.
 _LETTERS = str.maketrans("يىكۀة", "ییکهه")
@@ -138,6 +139,7 @@ def parse_kinds(text: str | None) -> tuple[list[str] | None, str | None]:
         key = fa_normalize(word)
         if key is None:
             continue
+        key = key.replace(" ", "")
         kind = _KIND_KEY.get(key)
         if kind is None:
             return None, word.strip()
