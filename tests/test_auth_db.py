@@ -260,3 +260,22 @@ def test_etl_runs_as_its_own_role(world, tmp_path):
         with pytest.raises(psycopg2.Error):
             with etl_run(world, "test", source, lock_key="test") as (cur, _report):
                 cur.execute(statement)
+
+
+def test_neighborhood_boundary_history_follows_scope(world):
+    world.execute(
+        "INSERT INTO boundary_history (level, code, name_fa, boundary, reason)"
+        " SELECT 'neighborhood', code, name_fa, boundary, 'redrawn' FROM neighborhoods"
+        " UNION ALL SELECT 'province', 'IR-10', 'اصفهان', NULL, 'redrawn'"
+    )
+    seen = {
+        s.user: sorted(r["code"] for r in world.query("SELECT code FROM boundary_history", scope=s))
+        for s in (NATIONAL, VIEWER, TEHRAN, ISFAHAN, ANONYMOUS)
+    }
+    assert seen == {
+        "nat": ["IR-10", "nb-isf", "nb-teh"],
+        "view": ["IR-10", "nb-isf", "nb-teh"],
+        "teh": ["IR-10", "nb-teh"],
+        "isf": ["IR-10", "nb-isf"],
+        "anonymous": [],
+    }
