@@ -24,6 +24,7 @@ from werkzeug.serving import make_server
 
 from dashboard import queries
 from dashboard.app import create_app
+from regen.accounts import add_user
 from regen.db import Database
 from tests.conftest import admin_execute, with_dbname
 from tests.dashboard_fixture import build
@@ -31,6 +32,7 @@ from tests.dashboard_fixture import build
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+BROWSER_USER, BROWSER_PASSWORD = "browser-national", "browser test password"
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +47,7 @@ def base_url(pg_server, template_url):
     url = with_dbname(pg_server, name)
     database = Database(url)
     build(database)
+    add_user(database, BROWSER_USER, "national", None, BROWSER_PASSWORD)  # every view needs a session
     mp = pytest.MonkeyPatch()
     mp.setenv("DATABASE_URL", url)
     queries.clear_cache()
@@ -89,7 +92,19 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, base_url):
+def signed_in(browser, base_url):
+    """Signs the browser in through the login page as a national user (tests delete their cookies)."""
+    browser.get(base_url + "/login")
+    wait = WebDriverWait(browser, 20)
+    wait.until(lambda d: d.find_elements(By.ID, "password"))
+    browser.find_element(By.ID, "name").send_keys(BROWSER_USER)
+    browser.find_element(By.ID, "password").send_keys(BROWSER_PASSWORD + Keys.ENTER)
+    wait.until(lambda d: "/login" not in d.current_url)
+    return browser
+
+
+@pytest.fixture
+def page(browser, base_url, signed_in):
     """Gives an `open(path)` that loads a view and waits for it; after the test, checks the console and
     the network: no severe console message, no request from the page to any host but 127.0.0.1."""
     browser.get("about:blank")  # leaving the last view's map can log its own aborts: not this test's
