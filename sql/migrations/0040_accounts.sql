@@ -80,6 +80,18 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
   SELECT current_setting('regen.role', true) IN ('national', 'viewer', 'provincial')
 $$;
 
+-- The two halves of every policy below, cheap to evaluate: whether the scope sees every province,
+-- and the one province of a provincial scope (NULL for anything else).
+CREATE OR REPLACE FUNCTION regen_sees_all() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT COALESCE(current_setting('regen.role', true) IN ('national', 'viewer'), false)
+$$;
+CREATE OR REPLACE FUNCTION regen_own_province() RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT CASE WHEN current_setting('regen.role', true) = 'provincial'
+              THEN NULLIF(current_setting('regen.province', true), '') END
+$$;
+
 -- The province of a city (cities are reference data and carry no row-level security).
 CREATE OR REPLACE FUNCTION city_province(p_city text) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
@@ -98,6 +110,15 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
                     WHERE n.code = p_neighborhood),
                   (SELECT c.province_code FROM offices o JOIN cities c ON c.code = o.city_code
                     WHERE o.code = p_office))
+$$;
+
+-- The actions a provincial user sees: its province's (by the most specific place they are tied to)
+-- and the national ones (tied to no place). Read as the owner: a policy on `actions` cannot read
+-- `actions` under its own policy.
+CREATE OR REPLACE FUNCTION province_actions(p text) RETURNS SETOF text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT ap.action_code FROM action_places ap
+  WHERE p IS NOT NULL AND COALESCE(ap.province_code, p) = p
 $$;
 
 -- Whether the app role sees rows of province `p`; any other role (the owner, also inside the
@@ -120,25 +141,34 @@ ALTER TABLE action_statuses ENABLE ROW LEVEL SECURITY;
 ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY;
 ALTER TABLE users ENABLE ROW LEVEL SECURITY;   -- no policy at all: only the owner reads accounts
 
+-- Each policy is "sees everything" OR "the row is in the user's province", written so that the first
+-- arm is a constant per statement (national and viewer pay nothing per row) and the second a
+-- hashed sub-plan computed once per statement (the set of the province's cities / offices /
+-- actions), never a function call per row.
 CREATE POLICY app_read ON neighborhoods FOR SELECT TO regen_app
-  USING (regen_sees_province(city_province(city_code)));
+  USING (regen_sees_all()
+         OR city_code IN (SELECT c.code FROM cities c WHERE c.province_code = regen_own_province()));
 CREATE POLICY app_read ON offices FOR SELECT TO regen_app
-  USING (regen_sees_province(city_province(city_code)));
--- These two lean on the offices / neighborhoods policies (a policy's sub-query is itself filtered).
+  USING (regen_sees_all()
+         OR city_code IN (SELECT c.code FROM cities c WHERE c.province_code = regen_own_province()));
 CREATE POLICY app_read ON office_neighborhoods FOR SELECT TO regen_app
-  USING (EXISTS (SELECT 1 FROM offices o WHERE o.code = office_code)
-         AND EXISTS (SELECT 1 FROM neighborhoods n WHERE n.code = neighborhood_code));
+  USING (regen_sees_all()
+         OR (office_code IN (SELECT o.code FROM offices o JOIN cities c ON c.code = o.city_code
+                              WHERE c.province_code = regen_own_province())
+             AND neighborhood_code IN (SELECT n.code FROM neighborhoods n JOIN cities c ON c.code = n.city_code
+                                        WHERE c.province_code = regen_own_province())));
 CREATE POLICY app_read ON office_states FOR SELECT TO regen_app
-  USING (EXISTS (SELECT 1 FROM offices o WHERE o.code = office_code));
+  USING (regen_sees_all()
+         OR office_code IN (SELECT o.code FROM offices o JOIN cities c ON c.code = o.city_code
+                             WHERE c.province_code = regen_own_province()));
 CREATE POLICY app_read ON actions FOR SELECT TO regen_app
-  USING (CASE WHEN place_province(province_code, city_code, neighborhood_code, office_code) IS NULL
-              THEN regen_signed_in()
-              ELSE regen_sees_province(place_province(province_code, city_code, neighborhood_code, office_code))
-         END);
+  USING (regen_sees_all() OR code IN (SELECT province_actions(regen_own_province())));
 CREATE POLICY app_read ON action_statuses FOR SELECT TO regen_app
-  USING (EXISTS (SELECT 1 FROM actions a WHERE a.code = action_code));
+  USING (regen_sees_all() OR action_code IN (SELECT province_actions(regen_own_province())));
 CREATE POLICY app_read ON audit_log FOR SELECT TO regen_app
-  USING (CASE WHEN province_code IS NULL THEN regen_signed_in() ELSE regen_sees_province(province_code) END);
+  USING (regen_sees_all()
+         OR (regen_own_province() IS NOT NULL
+             AND (province_code IS NULL OR province_code = regen_own_province())));
 
 -- ETL loads everything, in every province.
 CREATE POLICY etl_all ON neighborhoods FOR ALL TO regen_etl USING (true) WITH CHECK (true);
@@ -389,6 +419,8 @@ REVOKE ALL ON FUNCTION regen_writer() FROM PUBLIC;
 REVOKE ALL ON FUNCTION record_office_state(text, text, date, text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION record_action_status(text, text, date, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION place_province(text, text, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION province_actions(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION province_actions(text) TO regen_app;
 GRANT EXECUTE ON FUNCTION record_office_state(text, text, date, text, text) TO regen_app;
 GRANT EXECUTE ON FUNCTION record_action_status(text, text, date, text) TO regen_app;
 GRANT EXECUTE ON FUNCTION place_province(text, text, text, text) TO regen_app, regen_etl;
