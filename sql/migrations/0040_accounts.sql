@@ -92,12 +92,6 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
               THEN NULLIF(current_setting('regen.province', true), '') END
 $$;
 
--- The province of a city (cities are reference data and carry no row-level security).
-CREATE OR REPLACE FUNCTION city_province(p_city text) RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT province_code FROM cities WHERE code = p_city
-$$;
-
 -- The province of an action from the most specific place it is tied to, read as the owner: under
 -- regen_app a neighborhood or office of another province would be invisible and the action would
 -- look national.
