@@ -254,23 +254,30 @@ def test_the_data_notice_says_demo_and_attributes_the_sources(built, variant):
     assert any("© OpenStreetMap contributors" in line for line in notice["en"]) == (variant == "osm")
 
 
-def test_same_seed_gives_the_same_exports_through_regen_demo(built, pg_server, template_url, monkeypatch):
-    from regen.cli import cli
+def test_same_seed_gives_the_same_exports_and_regen_run_loads_it_once(built, pg_server, template_url,
+                                                                      monkeypatch, capsys):
+    from regen.cli import _load_demo_if_empty, cli
 
     database, _ = built["points"]
     first = export_checksums(database)
     name, second_db = _fresh_db(pg_server, template_url)
     try:
+        # What `regen run` does on an empty database: load the demo and say what it loaded.
+        _load_demo_if_empty(second_db)
+        said = capsys.readouterr().out
+        assert "loading the demo data set" in said and "2700 target neighborhoods" in said
+        assert "national coverage" in said and "demo data loaded in" in said
+        assert export_checksums(second_db) == first
+        # `regen demo` again: every loader finds its file already loaded; the exports are the same.
         monkeypatch.setenv("DATABASE_URL", second_db.url)
         out = CliRunner().invoke(cli, ["demo", "--checksums"], catch_exceptions=False)
         assert out.exit_code == 0, out.output
-        printed = dict(re.findall(r"sha256 (\w+): ([0-9a-f]{64})", out.output))
-        assert printed == first
-        assert "2700 target neighborhoods" in out.output and "national coverage" in out.output
-        # A second build into the same database changes nothing.
-        again = build_demo(second_db)
-        assert sum(r.inserted + r.updated for r in again.reports) == 0
-        assert export_checksums(second_db) == first
+        steps = re.findall(r"inserted (\d+), updated (\d+)", out.output)
+        assert len(steps) == 6 and all(step == ("0", "0") for step in steps), out.output
+        assert dict(re.findall(r"sha256 (\w+): ([0-9a-f]{64})", out.output)) == first
+        # A database that holds data is left alone by `regen run`.
+        _load_demo_if_empty(second_db)
+        assert capsys.readouterr().out == ""
     finally:
         second_db.close()
         _drop(pg_server, name)

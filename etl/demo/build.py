@@ -17,6 +17,7 @@ from etl.demo import actions as actions_mod
 from etl.demo import files
 from etl.demo import neighborhoods as neighborhoods_mod
 from etl.demo import offices as offices_mod
+from etl.demo.calendar import as_of
 from etl.demo.counties import county_boundaries
 from etl.demo.offices import CAPITALS
 from etl.demo.places import iran_cities
@@ -137,8 +138,6 @@ def build_demo(
             )
     result.timings["load"] = time.monotonic() - loading
     result.counts = db.query(_COUNTS)[0]
-    from etl.demo.calendar import as_of
-
     result.story = db.query(_STORY, (as_of(),))[0]
     result.timings["total"] = time.monotonic() - started
     return result
