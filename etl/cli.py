@@ -15,3 +15,14 @@ def load() -> None:
 @click.group(cls=_Group)
 def export() -> None:
     """Export what the database holds as GeoJSON, CSV or XLSX."""
+
+
+def _register_tables() -> None:
+    """Adds the table loaders and the exports (etl/table_commands.py, etl/export_commands.py)."""
+    from etl import export_commands, table_commands
+
+    table_commands.register(load)
+    export_commands.register(export)
+
+
+_register_tables()

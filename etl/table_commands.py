@@ -1,0 +1,59 @@
+"""`regen load cities|offices|neighborhood-facts|actions FILE`: the table loaders' commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from etl.load_tables import KINDS, load_table
+
+_HELP = {
+    "cities": "Load cities as points (code, name_fa, name_en, province, lat, lon, population).",
+    "offices": "Load facilitation and renewal service offices with their neighborhoods and lifecycle dates.",
+    "neighborhood-facts": "Load population, households, kinds and pilot flag of existing neighborhoods.",
+    "actions": "Load the actions of HQ resolutions with their scope, due date and status.",
+}
+
+
+def _make(kind: str) -> click.Command:
+    @click.command(
+        kind,
+        help=_HELP[kind] + " CSV (UTF-8, UTF-8 with BOM, Windows-1256) or XLSX; English or "
+        "Persian headers (see README). One transaction: any error leaves the database as it was.",
+    )
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option(
+        "--encoding", default=None, help="CSV encoding (utf-8, utf-8-sig, cp1256); default: detected."
+    )
+    @click.option("--sheet", default=None, help="XLSX sheet to read; default: the first.")
+    @click.option("--dry-run", is_flag=True, help="Do everything but commit; print the same report.")
+    @click.option("--json", "as_json", is_flag=True, help="Print the run report as one JSON object.")
+    @click.option(
+        "--max-rejects",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        help="Rows that may be rejected (and left out) before the whole run is abandoned.",
+    )
+    def command(
+        file: Path, encoding: str | None, sheet: str | None, dry_run: bool, as_json: bool, max_rejects: int
+    ) -> None:
+        from regen.db import get_db
+
+        report = load_table(
+            get_db(), kind, file, encoding=encoding, sheet=sheet, dry_run=dry_run, max_rejects=max_rejects
+        )
+        if as_json:
+            click.echo(json.dumps(report.as_dict(), ensure_ascii=False, default=str))
+        else:
+            click.echo(report.summary())
+
+    return command
+
+
+def register(group: click.Group) -> None:
+    """Adds `regen load cities|offices|neighborhood-facts|actions` to `group`."""
+    for kind in KINDS:
+        group.add_command(_make(kind))

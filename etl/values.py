@@ -1,0 +1,191 @@
+"""Cell values of the agencies' tables: numbers, yes/no, dates, enumerations, codes and the names of
+places and agencies, each parsed or looked up with an error that names the column and the value."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from etl.columns import AGENCY_ALIASES, BOOLEANS, header_key
+from regen.jalali import BadDate, parse_date
+from regen.text import fa_normalize, to_ascii_digits
+
+
+class RowError(Exception):
+    """One cell of one row is wrong: `field` names the column, the message says what and how to fix."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+# Iran's extent with a margin: a point outside it is a typo or swapped coordinates.
+_LON = (43.5, 64.0)
+_LAT = (24.5, 40.0)
+_SEPARATORS = re.compile(r"[;،,؛\n]+")
+
+
+def code(value: str | None) -> str | None:
+    """Gives a code as stored: trimmed, Persian/Arabic digits as ASCII."""
+    if not value:
+        return None
+    return to_ascii_digits(value).strip() or None
+
+
+def integer(value: str | None, col: str) -> int | None:
+    if value is None:
+        return None
+    text = to_ascii_digits(value).replace(",", "").replace("٬", "").replace(" ", "")
+    try:
+        number = float(text)
+    except ValueError:
+        raise RowError(col, f"«{value}» is not a number") from None
+    if not number.is_integer() or number < 0:
+        raise RowError(col, f"«{value}» is not a whole number of zero or more")
+    return int(number)
+
+
+def decimal(value: str | None, col: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(to_ascii_digits(value).replace("٫", ".").replace(" ", ""))
+    except ValueError:
+        raise RowError(col, f"«{value}» is not a number") from None
+
+
+def boolean(value: str | None, col: str) -> bool | None:
+    if value is None:
+        return None
+    key = header_key(to_ascii_digits(value))
+    if key not in BOOLEANS:
+        raise RowError(col, f"«{value}» is not yes/no: write yes/no, true/false, 1/0 or بله/خیر")
+    return BOOLEANS[key]
+
+
+def day(value: str | None, col: str) -> dt.date | None:
+    """Gives the Gregorian date of a Jalali (1397/07/10) or ISO (2018-10-02) cell."""
+    try:
+        return parse_date(value)
+    except BadDate as e:
+        raise RowError(col, str(e)) from None
+
+
+def choice(value: str | None, col: str, mapping: dict[str, str]) -> str | None:
+    """Gives the stored code of an enumeration cell (English code or a Persian word)."""
+    if value is None:
+        return None
+    found = mapping.get(header_key(value))
+    if found is None:
+        allowed = ", ".join(sorted(set(mapping.values())))
+        raise RowError(col, f"«{value}» is not one of {allowed} (or their Persian names)")
+    return found
+
+
+def codes(value: str | None) -> list[str]:
+    """Gives the codes of a list cell separated by ; ، , or ؛ (in order, without repeats)."""
+    if not value:
+        return []
+    out: list[str] = []
+    for part in _SEPARATORS.split(value):
+        c = code(part)
+        if c and c not in out:
+            out.append(c)
+    return out
+
+
+def point(lat: str | None, lon: str | None) -> tuple[float, float] | None:
+    """Gives (lon, lat) inside Iran, or None when both cells are empty."""
+    if lat is None and lon is None:
+        return None
+    if lat is None or lon is None:
+        raise RowError("lat" if lat is None else "lon", "give both lat and lon, or neither")
+    y, x = decimal(lat, "lat"), decimal(lon, "lon")
+    inside = _LAT[0] <= y <= _LAT[1] and _LON[0] <= x <= _LON[1]
+    if not inside:
+        if _LAT[0] <= x <= _LAT[1] and _LON[0] <= y <= _LON[1]:
+            raise RowError("lat", f"lat {lat} / lon {lon} look swapped (Iran is at lat 25–40, lon 44–63)")
+        raise RowError("lat", f"lat {lat} / lon {lon} is outside Iran (lat 25–40, lon 44–63, WGS 84 degrees)")
+    return x, y
+
+
+@dataclass
+class Lookups:
+    """Codes and names already in the database, read once per run (the run's transaction sees them)."""
+
+    provinces: dict[str, str] = field(default_factory=dict)  # key (code/name) → code
+    agencies: dict[str, str] = field(default_factory=dict)  # key (code/name) → code
+    cities: dict[str, str] = field(default_factory=dict)  # code → province code
+    neighborhoods: dict[str, str] = field(default_factory=dict)  # code → city code (current only)
+    offices: dict[str, str] = field(default_factory=dict)  # code → city code
+    resolutions: dict[tuple[int, int], dt.date] = field(default_factory=dict)  # → meeting date
+
+    @classmethod
+    def read(cls, cur) -> Lookups:
+        found = cls()
+        cur.execute("SELECT code, name_key, name_en_key FROM provinces")
+        for r in cur.fetchall():
+            for k in (r["code"].lower(), r["name_key"], r["name_en_key"], "استان " + r["name_key"]):
+                found.provinces[k] = r["code"]
+        cur.execute("SELECT code, name_key, name_en FROM agencies")
+        for r in cur.fetchall():
+            for k in (r["code"].lower(), r["name_key"], fa_normalize(r["name_en"])):
+                found.agencies[header_key(k)] = r["code"]
+        for alias, agency in AGENCY_ALIASES.items():
+            if agency in found.agencies.values():
+                found.agencies.setdefault(header_key(alias), agency)
+        cur.execute("SELECT code, province_code FROM cities WHERE retired_at IS NULL")
+        found.cities = {r["code"]: r["province_code"] for r in cur.fetchall()}
+        cur.execute("SELECT code, city_code FROM neighborhoods WHERE retired_at IS NULL")
+        found.neighborhoods = {r["code"]: r["city_code"] for r in cur.fetchall()}
+        cur.execute("SELECT code, city_code FROM offices")
+        found.offices = {r["code"]: r["city_code"] for r in cur.fetchall()}
+        cur.execute(
+            "SELECT r.meeting_number, r.number, m.held_on FROM resolutions r "
+            "JOIN meetings m ON m.number = r.meeting_number"
+        )
+        found.resolutions = {(r["meeting_number"], r["number"]): r["held_on"] for r in cur.fetchall()}
+        return found
+
+    def province(self, value: str | None, col: str) -> str | None:
+        if value is None:
+            return None
+        key = fa_normalize(to_ascii_digits(value))
+        if key not in self.provinces:
+            raise RowError(col, f"unknown province «{value}»: give its code (IR-00 … IR-30) or its name")
+        return self.provinces[key]
+
+    def agency(self, value: str | None, col: str) -> str | None:
+        if value is None:
+            return None
+        found = self.agencies.get(header_key(value))
+        if found is None:
+            known = ", ".join(sorted(set(self.agencies.values())))
+            raise RowError(col, f"unknown agency «{value}»: give its code ({known}) or its Persian name")
+        return found
+
+    def city(self, value: str | None, col: str) -> str | None:
+        c = code(value)
+        if c is not None and c not in self.cities:
+            raise RowError(col, f"unknown city code «{value}»: load the city first (`regen load cities`)")
+        return c
+
+    def neighborhood(self, value: str | None, col: str) -> str | None:
+        c = code(value)
+        if c is not None and c not in self.neighborhoods:
+            raise RowError(
+                col,
+                f"unknown neighborhood code «{value}»: load its boundary first "
+                "(`regen load boundaries --level neighborhood`)",
+            )
+        return c
+
+    def office(self, value: str | None, col: str) -> str | None:
+        c = code(value)
+        if c is not None and c not in self.offices:
+            raise RowError(
+                col, f"unknown office code «{value}»: load the office first (`regen load offices`)"
+            )
+        return c
