@@ -28,13 +28,16 @@ import shapely
 from regen import queries
 from regen.db import Database
 from regen.errors import RegenError
-from regen.scope import Scope
+from regen.jalali import to_jalali
+from regen.scope import ANONYMOUS, Scope
 from regen.text import fa_normalize
 
 ENTITIES = ("provinces", "cities", "neighborhoods", "offices", "actions")
 FORMATS = ("geojson", "csv", "xlsx")
 # Entities without geometry export as plain DataFrames (GeoJSON features with null geometry).
 _GEOMETRIC = {"provinces", "cities", "neighborhoods", "offices"}
+# Detail a provincial user sees for their own province only (Scope.sees_province).
+_DETAIL = {"neighborhoods", "offices", "actions"}
 
 
 def export_rows(
@@ -49,13 +52,20 @@ def export_rows(
     """Gives the current rows of `entity` (a GeoDataFrame in EPSG:4326 where it has geometry).
 
     `province` is a code (IR-23) or a province name in Persian or English; `city` a city code.
-    `scope` is passed to the database with the query (row-level security sees it).
+    `scope` is passed to the database with the query (row-level security sees it) and checked here
+    too: detail (neighborhoods, offices, actions) needs a scope that sees the province; a provincial
+    user's export is limited to their province; no scope is the anonymous one, which sees no detail.
     """
     if entity not in ENTITIES:
         raise RegenError(f"cannot export «{entity}»: choose one of {', '.join(ENTITIES)}")
     province = resolve_province(db, province) if province else None
-    if city is not None and not queries.run("city_exists", db, code=city):
-        raise RegenError(f"no city with code «{city}»: see `regen export cities` for the codes")
+    if city is not None:
+        found = queries.run("city_exists", db, code=city)
+        if not found:
+            raise RegenError(f"no city with code «{city}»: see `regen export cities` for the codes")
+        city_province = found[0]["province_code"]
+    if entity in _DETAIL:
+        province = _scoped_province(scope or ANONYMOUS, province, city_province if city else None)
     params = {"province": province, "city": city, "as_of": as_of}
     with db.transaction(scope=scope) as cur:
         cur.execute(queries.sql(f"export_{entity}"), params)
@@ -68,15 +78,39 @@ def export_rows(
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
 
 
-def export_bytes(db: Database, entity: str, fmt: str, **filters: Any) -> bytes:
-    """Gives the export of `entity` as GeoJSON, CSV (UTF-8 with BOM) or XLSX bytes."""
+def export_bytes(db: Database, entity: str, fmt: str, *, jalali: bool = False, **filters: Any) -> bytes:
+    """Gives the export of `entity` as GeoJSON, CSV (UTF-8 with BOM) or XLSX bytes.
+
+    `jalali=True` writes dates as Jalali text (1397/07/10, ASCII digits) instead of ISO / Excel dates;
+    the loaders read both.
+    """
     if fmt not in FORMATS:
         raise RegenError(f"unknown export format «{fmt}»: choose one of {', '.join(FORMATS)}")
     frame = export_rows(db, entity, **filters)
+    if jalali:
+        for name in frame.columns:
+            if name != "geometry" and any(isinstance(x, dt.date) for x in frame[name]):
+                frame[name] = [
+                    to_jalali(x, persian_digits=False) if isinstance(x, dt.date) else x for x in frame[name]
+                ]
     if fmt == "geojson":
         return to_geojson(frame)
     table = pd.DataFrame(frame.drop(columns="geometry")) if "geometry" in frame.columns else frame
     return to_csv(table) if fmt == "csv" else to_xlsx(table, sheet=entity)
+
+
+def _scoped_province(scope: Scope, province: str | None, city_province: str | None) -> str | None:
+    """Gives the province filter a scope allows for detail rows; raises RegenError when it allows none."""
+    if scope.role in ("national", "viewer"):
+        return province
+    if scope.role == "provincial" and scope.province:
+        for asked in (province, city_province):
+            if asked is not None and asked != scope.province:
+                raise RegenError(
+                    f"your account sees the detail of province {scope.province} only, not {asked}"
+                )
+        return scope.province
+    raise RegenError("neighborhoods, offices and actions are shown to signed-in users only: sign in first")
 
 
 def resolve_province(db: Database, value: str) -> str:
@@ -121,12 +155,22 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 def to_xlsx(frame: pd.DataFrame, sheet: str = "export") -> bytes:
     """Gives an XLSX workbook with one sheet: a header row, then values (dates as Excel dates)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet[:31])
+
+    def cell(v: Any) -> Any:
+        v = _cell_value(v)
+        if isinstance(v, str) and v.startswith("="):  # text from a file, never a formula Excel would run
+            c = WriteOnlyCell(ws, value=v)
+            c.data_type = "s"
+            return c
+        return v
+
     ws.append(list(frame.columns))
     for row in frame.itertuples(index=False):
-        ws.append([_cell_value(v) for v in row])
+        ws.append([cell(v) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

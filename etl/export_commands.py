@@ -30,6 +30,7 @@ def _make(entity: str) -> click.Command:
         default=None,
         help="States and statuses on this day (Jalali 1403/01/15 or ISO); default today.",
     )
+    @click.option("--jalali", is_flag=True, help="Dates as Jalali text (1397/07/10) instead of ISO.")
     @click.option(
         "-o",
         "--output",
@@ -38,7 +39,12 @@ def _make(entity: str) -> click.Command:
         help="Write to FILE instead of stdout.",
     )
     def command(
-        fmt: str | None, province: str | None, city: str | None, as_of: str | None, output: Path | None
+        fmt: str | None,
+        province: str | None,
+        city: str | None,
+        as_of: str | None,
+        jalali: bool,
+        output: Path | None,
     ) -> None:
         from regen.db import get_db
 
@@ -48,7 +54,14 @@ def _make(entity: str) -> click.Command:
         if fmt == "xlsx" and output is None and click.get_text_stream("stdout").isatty():
             raise RegenError("XLSX is a binary file: write it with -o FILE.xlsx (or redirect stdout)")
         data = export_bytes(
-            get_db(), entity, fmt, province=province, city=city, as_of=parse_date(as_of), scope=NATIONAL
+            get_db(),
+            entity,
+            fmt,
+            province=province,
+            city=city,
+            as_of=parse_date(as_of),
+            scope=NATIONAL,
+            jalali=jalali,
         )
         if output is None:
             sys.stdout.flush()

@@ -1,9 +1,10 @@
 """Reading the tables agencies send: CSV (UTF-8, UTF-8 with BOM, Windows-1256) or XLSX, with English
 or Persian headers, into rows of text keyed by the loader's column names.
 
-Encoding of a CSV: a BOM means UTF-8 with BOM; bytes that are valid UTF-8 are UTF-8; anything else is
-Windows-1256 (what Excel on a Persian Windows saves as "CSV"); `encoding=` overrides. Rows are
-numbered from 1 at the first data row (the header row is not counted), as in `etl_rejects.row_no`.
+Encoding of a CSV: a BOM means UTF-8 with BOM (or UTF-16, Excel's "Unicode Text"); bytes that are
+valid UTF-8 are UTF-8; anything else is Windows-1256 (what Excel on a Persian Windows saves as "CSV");
+`encoding=` overrides. Rows are numbered from 1 at the first data row (the header row is not counted),
+as in `etl_rejects.row_no`.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, s
             ) from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data.decode("utf-8-sig"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text" (tab-separated)
+        return data.decode("utf-16"), "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

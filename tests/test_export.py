@@ -10,7 +10,7 @@ import json
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from table_fixtures import insert_places
+from tests.table_fixtures import insert_places
 
 from etl.export import ENTITIES, export_bytes, export_rows
 from regen.cli import cli
@@ -141,7 +141,7 @@ def test_cli_export_to_stdout_and_file(filled, tmp_path):
 
 # -- round trip: what a load writes, an export gives back, and loading the export changes nothing ----------
 def test_load_export_round_trip(db, tmp_path):
-    from test_load_tables import ACTIONS, CITIES, OFFICES_FA, data_tables, write_csv, write_xlsx
+    from tests.test_load_tables import ACTIONS, CITIES, OFFICES_FA, data_tables, write_csv, write_xlsx
 
     from etl.load_tables import load_table
 
@@ -217,9 +217,9 @@ def test_load_export_round_trip(db, tmp_path):
         ("offices", "offices"),
         ("actions", "actions"),
     ):
-        for fmt in ("csv", "xlsx"):
-            path = tmp_path / f"export-{entity}.{fmt}"
-            path.write_bytes(export_bytes(db, entity, fmt, scope=NATIONAL))
+        for fmt, jalali in (("csv", False), ("xlsx", False), ("csv", True)):
+            path = tmp_path / f"export-{entity}-{jalali}.{fmt}"
+            path.write_bytes(export_bytes(db, entity, fmt, jalali=jalali, scope=NATIONAL))
             report = load_table(db, kind, path)
             assert (report.inserted, report.updated, report.rejected) == (0, 0, 0), (
                 entity,
@@ -228,3 +228,29 @@ def test_load_export_round_trip(db, tmp_path):
             )
             assert report.unchanged == report.read > 0
     assert data_tables(db) == before
+
+
+def test_jalali_dates_and_text_that_looks_like_a_formula(filled, tmp_path):
+    filled.execute("UPDATE actions SET title_fa = '=HYPERLINK(\"http://x\")' WHERE code = 'A-2'")
+    rows = {r["code"]: r for r in _csv(export_bytes(filled, "offices", "csv", jalali=True, scope=NATIONAL))}
+    assert (rows["OF-1"]["established_on"], rows["OF-1"]["handed_over_on"]) == ("1397/10/20", "1400/03/11")
+    ws = openpyxl.load_workbook(io.BytesIO(export_bytes(filled, "actions", "xlsx", scope=NATIONAL))).active
+    cell = next(c for c in ws["E"] if c.value and str(c.value).startswith("="))
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://x")'
+    result = CliRunner().invoke(cli, ["export", "actions", "--jalali", "--format", "csv"])
+    assert result.exit_code == 0 and "1397/07/10" in result.stdout_bytes.decode("utf-8-sig")
+
+
+def test_scope_limits_detail(filled):
+    from regen.scope import Scope
+
+    tehran = Scope(user="t", role="provincial", province="IR-23")
+    assert list(export_rows(filled, "offices", scope=tehran)["code"]) == ["OF-1"]
+    assert list(export_rows(filled, "actions", scope=tehran)["code"]) == ["A-1"]
+    with pytest.raises(RegenError, match="sees the detail of province IR-23 only, not IR-10"):
+        export_rows(filled, "neighborhoods", city="isfahan", scope=tehran)
+    with pytest.raises(RegenError, match="signed-in users only"):
+        export_rows(filled, "offices")
+    assert len(export_rows(filled, "provinces")) == 31  # the national picture is for everyone
+    viewer = Scope(user="v", role="viewer")
+    assert len(export_rows(filled, "neighborhoods", scope=viewer)) == 4

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from table_fixtures import fingerprint, insert_places
+from tests.table_fixtures import fingerprint, insert_places
 
 from etl.load_tables import load_table
 from etl.runs import LoadError, TooManyRejects
@@ -100,6 +100,21 @@ def test_cities_cp1256_with_persian_headers_and_arabic_letters(db, tmp_path):
     stored = db.query("SELECT code, name_fa, name_key, province_code FROM cities ORDER BY code")
     assert stored[0]["name_fa"] == "كرج" and stored[0]["name_key"] == "کرج"  # stored as given, found as typed
     assert stored[1]["province_code"] == "IR-17" and stored[1]["name_key"] == "یاسوج"
+
+
+def test_encoding_override_and_utf16(db, tmp_path):
+    arabic = [[c.replace("ی", "ي").replace("ک", "ك") for c in r] for r in CITIES]  # cp1256 has no ی
+    path = write_csv(tmp_path / "c.csv", arabic, encoding="cp1256")  # not valid UTF-8
+    before = fingerprint(db)
+    with pytest.raises(LoadError, match="not valid utf-8 at byte"):
+        load_table(db, "cities", path, encoding="utf-8")
+    assert fingerprint(db) == before
+    assert load_table(db, "cities", path, encoding="cp1256").inserted == 3
+    tsv = tmp_path / "c.txt"
+    tsv.write_text("\n".join("\t".join(r) for r in CITIES), encoding="utf-16")
+    report = load_table(db, "cities", tsv)
+    assert (report.encoding, report.updated, report.unchanged) == ("utf-16", 2, 1)  # کرج, شیراز spelt anew
+    assert db.scalar("SELECT name_fa FROM cities WHERE code = 'shiraz'") == "شیراز"
 
 
 def test_cities_bom_and_xlsx_give_the_same_rows(db, tmp_path):
