@@ -99,7 +99,10 @@ CREATE TEMP TABLE boundary_stage (
     target      text,
     repair      text,
     reject      text
-) ON COMMIT DROP
+) ON COMMIT DROP;
+-- Read many times (validity, parents, matching, writing): stored uncompressed, so no pass pays for
+-- decompressing every polygon again.
+ALTER TABLE boundary_stage ALTER COLUMN geom SET STORAGE EXTERNAL;
 """
 
 
@@ -148,6 +151,7 @@ def load(
     """Loads the source into the level's table inside the run's transaction; fills in the report."""
     lvl = LEVEL[opts.level]
     fields = _fields(source, opts)
+    _room_for_staging(cur)
     cur.execute(_CREATE_STAGE)
     _stage(cur, source, opts, fields, report, progress)
     _repair(cur, report)
@@ -160,6 +164,18 @@ def load(
         _check_duplicates(cur, source, "target", "name within the same " + lvl.parent_label)
     _collect_rejects(cur, report)
     _write(cur, lvl, opts, report, source, has_name_en=fields["name_en"] is not None)
+
+
+def _room_for_staging(cur) -> None:
+    # Temporary tables live in the session's temp_buffers (8 MB by default): a staging table larger
+    # than that is re-read from disk on every pass. It can only be raised before the session first
+    # touches a temporary table; a pooled session that already did keeps its setting.
+    cur.execute("SAVEPOINT temp_buffers")
+    try:
+        cur.execute("SELECT set_config('temp_buffers', '1GB', true)")
+    except Exception:  # noqa: BLE001 — the setting is an optimisation; the load works without it
+        cur.execute("ROLLBACK TO SAVEPOINT temp_buffers")
+    cur.execute("RELEASE SAVEPOINT temp_buffers")
 
 
 # -- reading and staging ------------------------------------------------------------------------------
@@ -285,6 +301,15 @@ def _stage(
             progress(n)
     report.read = row_no
     report.skipped = sum(skipped.values())
+    polygons = row_no - report.skipped
+    no_name = sum(1 for r in report.rejects if r.reason.startswith("no name in field"))
+    if polygons and no_name == polygons:
+        fp = fields["name"]
+        raise LoadError(
+            f"{source.path}: --name-field {fp.asked!r} gave no name on any of the {polygons} polygon "
+            f"feature(s); the file's fields are: {', '.join(source.fields)}"
+            + (f" (keys inside {fp.column}: {', '.join(source.sample_keys(fp.column))})" if fp.keys else "")
+        )
     if skipped:
         kinds = ", ".join(f"{v} {k}" for k, v in sorted(skipped.items()))
         report.note(f"skipped {report.skipped} feature(s) that are not polygons ({kinds})")

@@ -100,6 +100,23 @@ class Source:
                 return FieldPath(path, column, tuple(parts[i:]))
         return None
 
+    def sample_keys(self, column: str, limit: int = 200) -> list[str]:
+        """Gives the keys seen inside a JSON column over the first features (to help name a field)."""
+        keys: dict[str, None] = {}
+        with pyogrio.raw.open_arrow(self.gdal_path, layer=self.layer, columns=[column], batch_size=limit,
+                                    use_pyarrow=True, read_geometry=False) as (_meta, reader):
+            for batch in reader:  # the first batch only
+                for v in batch.column(column).to_pylist():
+                    if isinstance(v, str):
+                        try:
+                            v = json.loads(v)
+                        except ValueError:
+                            continue
+                    if isinstance(v, dict):
+                        keys.update(dict.fromkeys(v))
+                break
+        return list(keys)
+
     def batches(self, columns: list[str]) -> Iterator[Any]:
         """Gives pyarrow RecordBatches of the chosen columns plus the geometry (WKB) as the last column."""
         kwargs: dict[str, Any] = {}
