@@ -225,5 +225,6 @@ def _province_points(db: Database, capitals_csv: Path) -> RunReport:
 def export_checksums(db: Database) -> dict[str, str]:
     """Gives the sha256 of each entity's GeoJSON export (the same data gives the same checksums)."""
     from etl.export import ENTITIES, export_bytes
+    from regen.scope import NATIONAL
 
-    return {e: hashlib.sha256(export_bytes(db, e, "geojson")).hexdigest() for e in ENTITIES}
+    return {e: hashlib.sha256(export_bytes(db, e, "geojson", scope=NATIONAL)).hexdigest() for e in ENTITIES}

@@ -241,11 +241,12 @@ def _place(
     """Gives (ring in metres, centre) of a polygon that fits, shrinking it and searching wider as needed."""
     cx, cy = centre
     limit = MAX_KM * 1000
+    shape, r = _shape(rng, area_m2)
     for attempt in range(400):
-        if attempt and attempt % 100 == 0:
+        if attempt and attempt % 100 == 0:  # no room for this size: a smaller one
             area_m2 *= 0.7
+            shape, r = _shape(rng, area_m2)
         widen = 1 + attempt / 150
-        shape, r = _shape(rng, area_m2)
         d = min(_radial(rng, kind, reach) * widen, limit - r)
         theta = rng.uniform(0, 2 * math.pi)
         x, y = cx + d * math.cos(theta), cy + d * math.sin(theta)
