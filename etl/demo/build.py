@@ -3,6 +3,7 @@ same ETL loaders real files go through, and report what was loaded."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import tempfile
@@ -28,7 +29,6 @@ from regen.errors import RegenError
 DEFAULT_SEED = 1397
 ROOT = Path(__file__).resolve().parents[2]
 OUTLINE = ROOT / "data" / "geo" / "iran_outline.geojson"
-CAPITALS_FILE = "geonames-province-capitals.csv"
 
 _REAL_NEIGHBORHOODS = "SELECT count(*) AS n FROM neighborhoods WHERE source NOT LIKE 'demo-%'"
 _PROVINCE_POINTS = """
@@ -178,11 +178,7 @@ def _steps(folder: Path, boundaries: Path | None, cities, counties, nbhds, offic
             )
         )
     else:
-        capitals_csv = files._csv(
-            folder / CAPITALS_FILE,
-            ["province", "city"],
-            [[p, f"gn-{g}"] for p, g in sorted(CAPITALS.items())],
-        )
+        capitals_csv = files.write_capitals(folder, CAPITALS)
         steps.append(("province points (capitals)", lambda db: _province_points(db, capitals_csv)))
     nbhd_file = files.write_neighborhoods(folder, nbhds)
     steps.append(
@@ -211,7 +207,8 @@ def _steps(folder: Path, boundaries: Path | None, cities, counties, nbhds, offic
 
 def _province_points(db: Database, capitals_csv: Path) -> RunReport:
     """Gives each province without a boundary its capital's point as label point (a recorded run)."""
-    rows = [line.split(",") for line in capitals_csv.read_text().splitlines()[1:]]
+    with open(capitals_csv, encoding="utf-8", newline="") as f:
+        rows = [(r["province"], r["city"]) for r in csv.DictReader(f)]
     with etl_run(db, "province-points", capitals_csv, lock_key="boundaries:province") as (cur, report):
         report.read = len(rows)
         for province, city in rows:
