@@ -133,8 +133,9 @@ def write_offices(folder: Path, offices: list[Office]) -> Path:
         "closed_on",
     ]
     rows = []
-    for o in offices:
+    for i, o in enumerate(offices):
         lon, lat = o.location
+        fa = i % 4 == 3  # as agencies' files do: some dates typed with Persian digits (۱۳۹۸/۰۶/۰۱)
         rows.append(
             [
                 o.code,
@@ -148,12 +149,12 @@ def write_offices(folder: Path, offices: list[Office]) -> Path:
                 lat,
                 lon,
                 "yes" if o.pre_program else "no",
-                jalali_text(o.planned_on),
-                jalali_text(o.established_on),
-                jalali_text(o.active_on),
-                jalali_text(o.handed_over_on),
+                jalali_text(o.planned_on, fa),
+                jalali_text(o.established_on, fa),
+                jalali_text(o.active_on, fa),
+                jalali_text(o.handed_over_on, fa),
                 o.handover_letter or "",
-                jalali_text(o.closed_on),
+                jalali_text(o.closed_on, fa),
             ]
         )
     return _csv(folder / OFFICES, header, rows)
@@ -193,11 +194,11 @@ def write_actions(folder: Path, actions: list[Action]) -> Path:
                 a.city,
                 a.neighborhood,
                 a.office,
-                jalali_text(a.due_on),
+                jalali_text(a.due_on, i % 4 == 3),
                 a.status,
-                jalali_text(a.status_on),
+                jalali_text(a.status_on, i % 4 == 3),
                 a.evidence,
             ]
-            for a in actions
+            for i, a in enumerate(actions)
         ],
     )
