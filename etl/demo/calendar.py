@@ -33,6 +33,11 @@ def jalali_text(day: dt.date | None, persian_digits: bool = False) -> str:
     return fa_digits(text) if persian_digits else text
 
 
+def jalali_year(day: dt.date) -> int:
+    """Gives the Jalali year of `day`."""
+    return jdatetime.date.fromgregorian(date=day).year
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     """Gives the same Jalali day `years` later (the 30th of Esfand falls back to the 29th)."""
     j = jdatetime.date.fromgregorian(date=day)
