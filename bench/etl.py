@@ -167,13 +167,13 @@ def main() -> None:
                 for _ in range(args.repeat):
                     reset(url)
                     ogr_times.append(run_ogr2ogr(path, url, f"ogr_counties_x{n}"))
-                    seconds, peak, report = run_ours(path, env)
+                    seconds, peak, rep = run_ours(path, env)
+                    if not our_times or seconds < min(our_times):
+                        report = rep  # the phase timings shown are those of the best run
                     our_times.append(seconds)
                     rss = max(rss, peak)
-                    if report["inserted"] != 478 * n:
-                        raise SystemExit(
-                            f"N={n}: inserted {report['inserted']}, expected {478 * n}: {report}"
-                        )
+                    if rep["inserted"] != 478 * n:
+                        raise SystemExit(f"N={n}: inserted {rep['inserted']}, expected {478 * n}: {rep}")
                 ours, ogr = min(our_times), min(ogr_times)
                 size_mb = path.stat().st_size / 1e6
                 timing = next(x for x in report["notes"] if x.startswith("time:"))

@@ -617,3 +617,35 @@ def test_neighborhoods_of_a_city_known_only_as_a_point(db, iran_osm, tmp_path):
     r = load_boundaries(db, path, "neighborhood", code_field="kod", name_field="nam", city="qom")
     assert r.unchanged == 1
     assert db.scalar("SELECT city_code FROM neighborhoods") == "qom"
+
+
+def test_empty_and_missing_geometries_are_rejected_by_name(unchanged, tmp_path):
+    feats = [
+        {
+            "type": "Feature",
+            "properties": {"id": 1, "name": "تهی"},
+            "geometry": {"type": "MultiPolygon", "coordinates": []},
+        },
+        {"type": "Feature", "properties": {"id": 2, "name": "بی‌شکل"}, "geometry": None},
+        {
+            "type": "Feature",
+            "properties": {"id": 3, "name": "خط"},
+            "geometry": {"type": "LineString", "coordinates": [[51, 35], [51.1, 35.1]]},
+        },
+    ]
+    path = tmp_path / "empty.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False))
+    out = _fails(
+        unchanged,
+        str(path),
+        "--level",
+        "city",
+        "--code-field",
+        "id",
+        "--name-field",
+        "name",
+        "--province",
+        "IR-23",
+    )
+    assert "2 row(s) rejected" in out
+    assert "row 1 «تهی»: empty geometry" in out and "row 2 «بی‌شکل»: no geometry" in out
