@@ -51,7 +51,6 @@ class Source:
     layer: str | None
     driver: str
     fields: list[str]
-    json_fields: set[str]
     features: int | None
     encoding: str
     crs: str | None  # as read from the file or --source-crs; None when assumed lon/lat
@@ -307,9 +306,6 @@ def _inspect(
     path, gdal_path, layer_arg, info, stream, enc, open_encoding, notes, source_crs, hint_crs_check
 ) -> Source:
     fields = [str(f) for f in info["fields"]]
-    json_fields = {
-        f for f, st in zip(fields, info.get("ogr_subtypes") or [], strict=False) if st == "OFSTJSON"
-    }
     bounds = info.get("total_bounds")
     crs = source_crs or info.get("crs")
     if source_crs:
@@ -333,7 +329,6 @@ def _inspect(
         layer=layer_arg,
         driver=info.get("driver") or "?",
         fields=fields,
-        json_fields=json_fields,
         features=info.get("features"),
         encoding=enc,
         crs=crs,
@@ -413,11 +408,6 @@ def _gdal_path(path: Path, layer: str | None) -> tuple[str, str | None]:
     if suffix == ".shp":
         return str(path), path.name
     return str(path), None
-
-
-def _member(path: Path, shp: str, ext: str) -> tuple[str, bool]:
-    stem = shp[: -len(".shp")]
-    return stem + ext, path.suffix.lower() == ".zip"
 
 
 def _read_member(path: Path, shp: str, ext: str) -> bytes | None:

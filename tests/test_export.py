@@ -10,12 +10,12 @@ import json
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from tests.table_fixtures import insert_places
 
 from etl.export import ENTITIES, export_bytes, export_rows
 from regen.cli import cli
 from regen.errors import RegenError
 from regen.scope import NATIONAL
-from tests.table_fixtures import insert_places
 
 OFFICE_SQL = """
 INSERT INTO offices (code, kind, name_fa, city_code, location, operator_agency_code, pre_program) VALUES
