@@ -183,19 +183,37 @@ def headline(
         else:
             rows = coverage_provinces(db, scope, as_of, province=province)
     if action_rows is None:
-        action_rows = actions(db, scope, as_of, province=province, city=city)
+        action_rows = overdue_counts(db, scope, as_of, province=province, city=city)
     t = totals(rows)
-    t["overdue_actions"] = sum(1 for a in action_rows if a["overdue"])
+    t["overdue_actions"] = sum(_overdue(a) for a in action_rows)
     return t
 
 
-def overdue_by(action_rows: list[dict], key: str) -> dict[str, int]:
-    """Gives the number of overdue actions per value of `key` (province_code, city_code, agency_code)."""
+def overdue_counts(
+    db: Database, scope: Scope, as_of: dt.date, province: str | None = None, city: str | None = None
+) -> list[dict]:
+    """Gives the number of overdue actions on as_of per (province_code, city_code) of the actions."""
+    province = allowed_province(scope, province)
+    return _run("dash_overdue_counts", db, scope, as_of=as_of, province=province, city=city)
+
+
+def _overdue(row: dict) -> int:
+    return int(row["overdue"])  # a count, or one action's flag (True = 1)
+
+
+def overdue_by(rows: list[dict], key: str) -> dict[str, int]:
+    """Gives overdue actions per value of `key` (province_code, city_code, agency_code), from overdue
+    counts or from action rows."""
     out: dict[str, int] = {}
-    for a in action_rows:
-        if a["overdue"] and a[key]:
-            out[a[key]] = out.get(a[key], 0) + 1
+    for a in rows:
+        if a[key] and _overdue(a):
+            out[a[key]] = out.get(a[key], 0) + _overdue(a)
     return out
+
+
+def resolutions(db: Database, scope: Scope) -> dict[tuple[int, int], dict]:
+    """Gives (meeting, number) → the resolution's text."""
+    return {(r["meeting_number"], r["number"]): r for r in _run("dash_resolutions", db, scope)}
 
 
 def timeline_days(first: dt.date | None, as_of: dt.date, max_points: int = 16) -> list[dt.date]:
@@ -223,13 +241,18 @@ def timeline_days(first: dt.date | None, as_of: dt.date, max_points: int = 16) -
 def timeline(db: Database, scope: Scope, as_of: dt.date, province: str | None = None) -> list[dict]:
     """Gives coverage and handover (sums of coverage_by_province) on each day of `timeline_days`."""
     province = allowed_province(scope, province)
-    first = _run("dash_first_office_date", db, scope)[0]["first"]
-    days = timeline_days(first, as_of)
-    rows = _run("dash_timeline", db, scope, days=days, province=province)
-    for r in rows:
-        r["coverage_count_pct"] = _pct(r["covered"], r["neighborhoods"])
-        r["handover_pct"] = _pct(r["handed_over"], r["established_total"])
-    return rows
+
+    def compute():
+        first = _run("dash_first_office_date", db, scope)[0]["first"]
+        rows = _run("dash_timeline", db, scope, days=timeline_days(first, as_of), province=province)
+        for r in rows:
+            r["coverage_count_pct"] = _pct(r["covered"], r["neighborhoods"])
+            r["handover_pct"] = _pct(r["handed_over"], r["established_total"])
+        return rows
+
+    # Sixteen days of coverage_by_province cost the most of a view: kept until the data changes.
+    stamp = tuple(_run("dash_data_stamp", db, scope)[0].values())
+    return _cached(("timeline", db.url, scope, as_of, province, stamp), compute)
 
 
 # -- places, tables, histories ------------------------------------------------------------------------

@@ -174,6 +174,13 @@ def test_city_view_and_history(page):
     wait_for(d, "#history-title")
     assert "۱۴۰۱/۱۲/۱۰" in text_of(d, "#city-history")  # O1 handed over 2023-03-01
     shot(d, "city-TEH-fa")
+    z_before = d.execute_script(f"return {plot('city-map')}.data[0].z")
+    box = d.find_element(By.CSS_SELECTOR, "input.f-asof, .f-asof input")
+    box.clear()
+    box.send_keys("1400/03/11" + Keys.ENTER)  # before the handover: N1's office is active
+    wait_until(d, "!document.getElementById('city-hoods').innerText.includes('واگذارشده به شهرداری')")
+    assert d.execute_script(f"return {plot('city-map')}.data[0].z") != z_before
+    assert d.execute_script(f"return {plot('city-map')}.data[0].locations.length") == 3
 
 
 def test_switch_to_english(page):

@@ -77,7 +77,7 @@ def layout(view: View, code: str):
     place = queries.place_of(db, scope, "province", code)
     rows = queries.coverage_cities(db, scope, day, province=code)
     located = [r for r in rows if r["lon"] is not None]
-    acts = queries.actions(db, scope, day, province=code)
+    acts = queries.overdue_counts(db, scope, day, province=code)
     shape = queries.province_shapes(db, scope, province=code)
     fig = C.point_map(
         located,
@@ -178,10 +178,11 @@ def register(app) -> None:
             raise PreventUpdate
         db, scope, lang, code = queries.database(), current_scope(), view.lang, store["code"]
         rows = queries.coverage_cities(db, scope, day, province=code)
-        patch = recolour("points", store["codes"], rows, measure, lang)
-        if ctx.triggered_id == C.fid("measure", "province"):
+        switched = ctx.triggered_id == C.fid("measure", "province")
+        patch = recolour("points", store["codes"], rows, measure, lang, texts=not switched)
+        if switched:
             return patch, no_update, no_update, no_update, no_update, no_update, view.query(measure=measure)
-        acts = queries.actions(db, scope, day, province=code)
+        acts = queries.overdue_counts(db, scope, day, province=code)
         head = queries.headline(db, scope, day, province=code, rows=rows, action_rows=acts)
         return (
             patch,
