@@ -65,13 +65,15 @@ def database_for(scale: int) -> str:
     if exists:
         c = psycopg2.connect(url)
         with c.cursor() as cur:
-            cur.execute("SELECT to_regclass('neighborhoods') IS NOT NULL AND EXISTS (SELECT 1 FROM neighborhoods)")
+            cur.execute(
+                "SELECT to_regclass('neighborhoods') IS NOT NULL AND EXISTS (SELECT 1 FROM neighborhoods)"
+            )
             filled = cur.fetchone()[0]
         c.close()
     if not filled:
         t = time.perf_counter()
-        subprocess.run([REGEN, "demo", "--boundaries", str(IRAN_OSM), "--scale", str(scale)], env=env, check=True,
-                       capture_output=True)  # fmt: skip
+        demo = [REGEN, "demo", "--boundaries", str(IRAN_OSM), "--scale", str(scale)]
+        subprocess.run(demo, env=env, check=True, capture_output=True)
         print(f"  built the demo ×{scale} in {time.perf_counter() - t:.0f} s", flush=True)
     return url
 
@@ -153,13 +155,27 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     app = create_app()
     client = app.server.test_client()
     db = Database(url)
-    counts = db.query("SELECT (SELECT count(*) FROM neighborhoods) AS n, (SELECT count(*) FROM offices) AS o")[0]
+    counts = db.query(
+        "SELECT (SELECT count(*) FROM neighborhoods) AS n, (SELECT count(*) FROM offices) AS o"
+    )[0]
     city = db.query(
-        "SELECT city_code FROM neighborhoods WHERE city_code IN (SELECT code FROM cities WHERE province_code = "
+        "SELECT city_code FROM neighborhoods "
+        "WHERE city_code IN (SELECT code FROM cities WHERE province_code = "
         "'IR-23') GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
     )[0]["city_code"]
-    views = {"national": "/", "province": "/province/IR-23", f"city ({city})": f"/city/{city}", "actions": "/actions"}
-    result = {"scale": scale, "neighborhoods": counts["n"], "offices": counts["o"], "views": {}, "recolours": {}}
+    views = {
+        "national": "/",
+        "province": "/province/IR-23",
+        f"city ({city})": f"/city/{city}",
+        "actions": "/actions",
+    }
+    result = {
+        "scale": scale,
+        "neighborhoods": counts["n"],
+        "offices": counts["o"],
+        "views": {},
+        "recolours": {},
+    }
 
     recorded: list[tuple] = []
     original = queries._run
@@ -192,14 +208,31 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     nat_bytes = result["views"]["national"]["bytes"]
     cases = {
         "national: measure → ha": payload(
-            app, "..nat-map.figure", ["ha", "1405/09/05"], [store, ""], '{"f":"measure","page":"national"}.value'),
+            app,
+            "..nat-map.figure",
+            ["ha", "1405/09/05"],
+            [store, ""],
+            '{"f":"measure","page":"national"}.value',
+        ),
         "national: as-of → 1400/01/01": payload(
-            app, "..nat-map.figure", ["count", "1400/01/01"], [store, ""], '{"f":"asof","page":"national"}.value'),
+            app,
+            "..nat-map.figure",
+            ["count", "1400/01/01"],
+            [store, ""],
+            '{"f":"asof","page":"national"}.value',
+        ),
     }
     _, data = post(client, view_payload(app, f"/city/{city}"))
-    cstore = find_props(json.loads(data), "city-store")["data"]
-    cases[f"city: as-of → 1400/01/01"] = payload(
-        app, "..city-map.figure", ["1400/01/01", None], [cstore, ""], '{"f":"asof","page":"city"}.value')
+    page = json.loads(data)
+    cstore = find_props(page, "city-store")["data"]
+    hoods, offices = find_props(page, "city-hoods")["data"], find_props(page, "city-offices")["data"]
+    cases["city: as-of → 1400/01/01"] = payload(
+        app,
+        "..city-map.figure",
+        ["1400/01/01", None],
+        [cstore, "", hoods, offices],
+        '{"f":"asof","page":"city"}.value',
+    )
     for label, body in cases.items():
         post(client, body)
         server = timed(lambda body=body: post(client, body))
@@ -212,8 +245,11 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     db.close()
     result["load"] = load_test(url, app, list(views.values())[:3], seconds, clients)
     lt = result["load"]
-    print(f"  ×{scale} {clients} clients {seconds} s: {lt['requests']} views, {lt['per_s']:.1f}/s, "
-          f"p50 {lt['p50_ms']:.0f} ms, p95 {lt['p95_ms']:.0f} ms, errors {lt['errors']}", flush=True)
+    print(
+        f"  ×{scale} {clients} clients {seconds} s: {lt['requests']} views, {lt['per_s']:.1f}/s, "
+        f"p50 {lt['p50_ms']:.0f} ms, p95 {lt['p95_ms']:.0f} ms, errors {lt['errors']}",
+        flush=True,
+    )
     return result
 
 
@@ -262,7 +298,8 @@ def load_test(url: str, app, paths: list[str], seconds: int, clients: int) -> di
         server.terminate()
         server.wait(timeout=30)
     qs = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
-    return {"clients": clients, "seconds": seconds, "requests": len(latencies), "per_s": len(latencies) / seconds,
+    return {"clients": clients, "seconds": seconds, "requests": len(latencies),
+            "per_s": len(latencies) / seconds,
             "p50_ms": qs[49] * 1000, "p95_ms": qs[94] * 1000, "errors": len(errors),
             "error_kinds": sorted(set(errors))}  # fmt: skip
 

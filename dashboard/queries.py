@@ -2,8 +2,12 @@
 
 Callbacks call these functions and nothing else touches the database. Every function takes the
 user's `Scope`, narrows the filters the browser sent to it (`auth_seam`), and passes it on to the
-database so that row-level security can enforce it too. Geometry is simplified in SQL per level and
-kept for `GEOMETRY_TTL_S` seconds per process; values are never cached.
+database so that row-level security can enforce it too. Geometry is simplified in SQL per level.
+Results (geometry and values: the rows of every named query) are kept per process until the data
+changes: each request first reads a cheap "data stamp" (the newest ids of ETL runs, office states,
+action statuses and boundary history, and the counts of neighborhoods, offices and their links), and
+a stored result counts only for the same stamp, query, parameters and scope. A load or a recorded
+state therefore shows on the next request.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import datetime as dt
 import json
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +30,6 @@ from regen.scope import Scope
 
 # Simplification per level: tolerance in degrees (~ metres at Iran's latitudes) and decimals kept.
 TOLERANCE = {"province": (0.01, 3), "city": (0.002, 4), "neighborhood": (0.00005, 5)}
-GEOMETRY_TTL_S = 300.0
 OUTLINE_FILE = DATA_DIR / "geo" / "iran_outline.geojson"
 
 # Measure → (column of the coverage rows, what it is a share of).
@@ -40,6 +44,9 @@ KINDS = ("historic", "inner_city", "rural_core", "informal")
 
 _cache: dict[tuple, tuple[float, Any]] = {}
 _cache_lock = threading.Lock()
+_values: OrderedDict[tuple, list[dict]] = OrderedDict()
+VALUES_MAX = 2000  # results kept per process (least recently used go first)
+_UNCACHED = {"dash_data_stamp", "dash_ping"}
 
 
 def database() -> Database:
@@ -51,7 +58,7 @@ def _cached(key: tuple, compute):
     now = time.monotonic()
     with _cache_lock:
         hit = _cache.get(key)
-        if hit and now - hit[0] < GEOMETRY_TTL_S:
+        if hit:
             return hit[1]
     value = compute()
     with _cache_lock:
@@ -62,10 +69,40 @@ def _cached(key: tuple, compute):
 def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
+        _values.clear()
+
+
+def _stamp(db: Database, scope: Scope) -> tuple:
+    """Gives the data stamp, read once per web request (or on every call outside one)."""
+    from flask import g, has_request_context
+
+    if has_request_context():
+        stamps = g.setdefault("regen_stamps", {})
+        if db.url not in stamps:
+            stamps[db.url] = tuple(named.run("dash_data_stamp", db, scope=scope)[0].values())
+        return stamps[db.url]
+    return tuple(named.run("dash_data_stamp", db, scope=scope)[0].values())
+
+
+def _frozen(params: dict) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
 
 
 def _run(name: str, db: Database, scope: Scope, **params: Any) -> list[dict]:
-    return named.run(name, db, scope=scope, **params)
+    if name in _UNCACHED:
+        return named.run(name, db, scope=scope, **params)
+    key = (db.url, scope, name, _frozen(params), _stamp(db, scope))
+    with _cache_lock:
+        rows = _values.get(key)
+        if rows is not None:
+            _values.move_to_end(key)
+            return rows
+    rows = named.run(name, db, scope=scope, **params)
+    with _cache_lock:
+        _values[key] = rows
+        while len(_values) > VALUES_MAX:
+            _values.popitem(last=False)
+    return rows
 
 
 # -- geometry (sent once per view) -----------------------------------------------------------------
@@ -73,12 +110,7 @@ def province_shapes(db: Database, scope: Scope, province: str | None = None) -> 
     """Gives the simplified province boundaries as a GeoJSON FeatureCollection (feature id = code)."""
     province = allowed_province(scope, province)
     tol, digits = TOLERANCE["province"]
-
-    def compute():
-        rows = _run("dash_province_shapes", db, scope, province=province, tolerance=tol, digits=digits)
-        return rows[0]["fc"]
-
-    return _cached(("province_shapes", db.url, scope, province), compute)
+    return _run("dash_province_shapes", db, scope, province=province, tolerance=tol, digits=digits)[0]["fc"]
 
 
 def provinces_with_boundary(db: Database, scope: Scope) -> int:
@@ -90,25 +122,17 @@ def neighborhood_shapes(db: Database, scope: Scope, city: str) -> dict:
     """Gives a city's current neighborhoods, simplified, as a FeatureCollection (feature id = code)."""
     place = place_of(db, scope, "city", city)
     tol, digits = TOLERANCE["neighborhood"]
-
-    def compute():
-        return _run("dash_neighborhood_shapes", db, scope, city=place["code"], tolerance=tol, digits=digits)[
-            0
-        ]["fc"]
-
-    return _cached(("neighborhood_shapes", db.url, scope, city), compute)
+    return _run("dash_neighborhood_shapes", db, scope, city=place["code"], tolerance=tol, digits=digits)[0][
+        "fc"
+    ]
 
 
 def city_shape(db: Database, scope: Scope, city: str) -> dict | None:
     """Gives a city's boundary (simplified GeoJSON geometry), or None when it has none."""
     place_of(db, scope, "city", city)
     tol, digits = TOLERANCE["city"]
-
-    def compute():
-        rows = _run("dash_city_shape", db, scope, city=city, tolerance=tol, digits=digits)
-        return rows[0]["geometry"] if rows else None
-
-    return _cached(("city_shape", db.url, scope, city), compute)
+    rows = _run("dash_city_shape", db, scope, city=city, tolerance=tol, digits=digits)
+    return rows[0]["geometry"] if rows else None
 
 
 def outline() -> dict | None:
@@ -122,7 +146,7 @@ def _outline_file(path: Path) -> dict | None:
     return _cached(("outline", str(path), path.stat().st_mtime), lambda: json.loads(path.read_text("utf-8")))
 
 
-# -- coverage and handover (values, never cached) -----------------------------------------------------
+# -- coverage and handover (values, kept until the data changes) ----------------------------------
 def coverage_provinces(db: Database, scope: Scope, as_of: dt.date, province: str | None = None) -> list[dict]:
     """Gives coverage_by_province(as_of) with names and label points, one row per province in view."""
     province = allowed_province(scope, province)
@@ -241,18 +265,13 @@ def timeline_days(first: dt.date | None, as_of: dt.date, max_points: int = 16) -
 def timeline(db: Database, scope: Scope, as_of: dt.date, province: str | None = None) -> list[dict]:
     """Gives coverage and handover (sums of coverage_by_province) on each day of `timeline_days`."""
     province = allowed_province(scope, province)
-
-    def compute():
-        first = _run("dash_first_office_date", db, scope)[0]["first"]
-        rows = _run("dash_timeline", db, scope, days=timeline_days(first, as_of), province=province)
-        for r in rows:
-            r["coverage_count_pct"] = _pct(r["covered"], r["neighborhoods"])
-            r["handover_pct"] = _pct(r["handed_over"], r["established_total"])
-        return rows
-
-    # Sixteen days of coverage_by_province cost the most of a view: kept until the data changes.
-    stamp = tuple(_run("dash_data_stamp", db, scope)[0].values())
-    return _cached(("timeline", db.url, scope, as_of, province, stamp), compute)
+    first = _run("dash_first_office_date", db, scope)[0]["first"]
+    rows = _run("dash_timeline", db, scope, days=timeline_days(first, as_of), province=province)
+    return [
+        {**r, "coverage_count_pct": _pct(r["covered"], r["neighborhoods"]),
+         "handover_pct": _pct(r["handed_over"], r["established_total"])}
+        for r in rows
+    ]  # fmt: skip
 
 
 # -- places, tables, histories ------------------------------------------------------------------------
