@@ -266,7 +266,11 @@ def timeline(db: Database, scope: Scope, as_of: dt.date, province: str | None = 
     """Gives coverage and handover (sums of coverage_by_province) on each day of `timeline_days`."""
     province = allowed_province(scope, province)
     first = _run("dash_first_office_date", db, scope)[0]["first"]
-    rows = _run("dash_timeline", db, scope, days=timeline_days(first, as_of), province=province)
+    days = timeline_days(first, as_of)
+    # The season starts are the same for every as-of day of a season: kept apart from the day itself,
+    # so that moving the date computes one new day, not sixteen.
+    rows = _run("dash_timeline", db, scope, days=days[:-1], province=province) if days[:-1] else []
+    rows = rows + _run("dash_timeline", db, scope, days=days[-1:], province=province)
     return [
         {**r, "coverage_count_pct": _pct(r["covered"], r["neighborhoods"]),
          "handover_pct": _pct(r["handed_over"], r["established_total"])}

@@ -195,6 +195,10 @@ def test_switch_to_english(page):
     d.get(d.current_url.split("?")[0])  # the cookie keeps English without ?lang
     wait_for(d, "#prov-map .maplibregl-canvas")
     assert d.execute_script("return document.getElementById('root').dir") == "ltr"
+    d.find_element(By.ID, "lang-switch").click()  # and back to Persian, over the cookie
+    wait_until(d, "(document.getElementById('root') || {}).dir === 'rtl'")
+    wait_for(d, "#prov-map .maplibregl-canvas")
+    assert "استان تهران" in text_of(d, "h2")
     d.delete_all_cookies()
 
 
@@ -210,6 +214,8 @@ def test_as_of_date_redraws(page):
     assert text_of(d, "#card-actions_overdue") == "۱"
     assert d.execute_script(f"return {plot('nat-map')}.data[0].z") != z_before
     assert "as_of=1402-03-11" in d.current_url
+    href = d.find_element(By.ID, "lang-switch").get_attribute("href")
+    assert "as_of=1402-03-11" in href and "lang=en" in href  # the switch keeps the view
     shot(d, "national-as-of-changed")
 
 
