@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,7 +77,8 @@ KIND_WORDS = {
         "حاشیه نشینی",
     ),
 }
-_KIND_KEY = {fa_normalize(w): k for k, words in KIND_WORDS.items() for w in words}
+# Compared without spaces or ZWNJ: «غیر رسمی», «غیررسمی» and «سکونتگاه‌های» all match.
+_KIND_KEY = {fa_normalize(w).replace(" ", ""): k for k, words in KIND_WORDS.items() for w in words}
 _KIND_SPLIT = re.compile(r"[,،;؛|/+]")
 # Same-length letter fixes only, so that a prefix found in the fixed name can be cut from the original.
 _LETTERS = str.maketrans("يىكۀة", "ییکهه")
@@ -99,7 +101,10 @@ CREATE TEMP TABLE boundary_stage (
     target      text,
     repair      text,
     reject      text
-) ON COMMIT DROP
+) ON COMMIT DROP;
+-- Read many times (validity, parents, matching, writing): stored uncompressed, so no pass pays for
+-- decompressing every polygon again.
+ALTER TABLE boundary_stage ALTER COLUMN geom SET STORAGE EXTERNAL;
 """
 
 
@@ -134,6 +139,7 @@ def parse_kinds(text: str | None) -> tuple[list[str] | None, str | None]:
         key = fa_normalize(word)
         if key is None:
             continue
+        key = key.replace(" ", "")
         kind = _KIND_KEY.get(key)
         if kind is None:
             return None, word.strip()
@@ -143,23 +149,65 @@ def parse_kinds(text: str | None) -> tuple[list[str] | None, str | None]:
 
 
 def load(
-    cur, source: Source, opts: Options, report: RunReport, progress: Callable[[int], None] | None = None
+    cur,
+    source: Source,
+    opts: Options,
+    report: RunReport,
+    progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Loads the source into the level's table inside the run's transaction; fills in the report."""
     lvl = LEVEL[opts.level]
     fields = _fields(source, opts)
+    for n in source.notes:  # what was decided about the file comes first in the report
+        report.note(n)
+    clock = _Clock()
+    _room_for_staging(cur)
     cur.execute(_CREATE_STAGE)
     _stage(cur, source, opts, fields, report, progress)
+    clock.lap("read and stage")
     _repair(cur, report)
+    clock.lap("validity")
     if lvl.name == "province":
         _match_provinces(cur, report, source)
     else:
         _check_duplicates(cur, source, "code", "code")
         _find_parents(cur, lvl, opts, report)
+        clock.lap("parents")
         _match_targets(cur, lvl)
         _check_duplicates(cur, source, "target", "name within the same " + lvl.parent_label)
     _collect_rejects(cur, report)
+    clock.lap("matching")
     _write(cur, lvl, opts, report, source, has_name_en=fields["name_en"] is not None)
+    clock.lap("writing")
+    report.note("time: " + clock.summary())
+
+
+class _Clock:
+    """Seconds spent per phase, for the report (a slow load should say where its time went)."""
+
+    def __init__(self) -> None:
+        self.t = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, now - self.t))
+        self.t = now
+
+    def summary(self) -> str:
+        return ", ".join(f"{name} {s:.1f} s" for name, s in self.laps)
+
+
+def _room_for_staging(cur) -> None:
+    # Temporary tables live in the session's temp_buffers (8 MB by default): a staging table larger
+    # than that is re-read from disk on every pass. It can only be raised before the session first
+    # touches a temporary table; a pooled session that already did keeps its setting.
+    cur.execute("SAVEPOINT temp_buffers")
+    try:
+        cur.execute("SELECT set_config('temp_buffers', '1GB', true)")
+    except Exception:  # noqa: BLE001 — the setting is an optimisation; the load works without it
+        cur.execute("ROLLBACK TO SAVEPOINT temp_buffers")
+    cur.execute("RELEASE SAVEPOINT temp_buffers")
 
 
 # -- reading and staging ------------------------------------------------------------------------------
@@ -199,7 +247,7 @@ def _stage(
     opts: Options,
     fields: dict[str, FieldPath | None],
     report: RunReport,
-    progress: Callable[[int], None] | None,
+    progress: Callable[[int, int], None] | None,
 ) -> None:
     columns = sorted({fp.column for fp in fields.values() if fp is not None})
     transformer = source.transformer() if source.needs_transform else None
@@ -282,9 +330,18 @@ def _stage(
         buf.seek(0)
         copy_rows(cur, "boundary_stage", STAGE_COLUMNS, buf)
         if progress:
-            progress(n)
+            progress(n, source.features or 0)
     report.read = row_no
     report.skipped = sum(skipped.values())
+    polygons = row_no - report.skipped
+    no_name = sum(1 for r in report.rejects if r.reason.startswith("no name in field"))
+    if polygons and no_name == polygons:
+        fp = fields["name"]
+        raise LoadError(
+            f"{source.path}: --name-field {fp.asked!r} gave no name on any of the {polygons} polygon "
+            f"feature(s); the file's fields are: {', '.join(source.fields)}"
+            + (f" (keys inside {fp.column}: {', '.join(source.sample_keys(fp.column))})" if fp.keys else "")
+        )
     if skipped:
         kinds = ", ".join(f"{v} {k}" for k, v in sorted(skipped.items()))
         report.note(f"skipped {report.skipped} feature(s) that are not polygons ({kinds})")
@@ -385,7 +442,8 @@ SELECT %(plevel)s, cur.code, cur.h, ST_Subdivide(cur.boundary, 256) FROM cur
 _PARENT_BY_OVERLAP = """
 WITH hits AS MATERIALIZED (
     SELECT s.row_no, bp.id, bp.code
-      FROM boundary_stage s JOIN boundary_pieces bp ON bp.level = %(plevel)s AND ST_Intersects(bp.geom, s.geom)
+      FROM boundary_stage s
+      JOIN boundary_pieces bp ON bp.level = %(plevel)s AND ST_Intersects(bp.geom, s.geom)
      WHERE s.reject IS NULL AND s.parent IS NULL
 ), per AS (
     SELECT row_no, code, count(*) AS n FROM hits GROUP BY row_no, code
@@ -400,7 +458,8 @@ WITH hits AS MATERIALIZED (
 ), best AS (
     SELECT DISTINCT ON (row_no) row_no, code FROM (
         SELECT m.row_no, m.code, CASE WHEN m.parents = 1 THEN 0
-               ELSE ST_Area(s.geom) - (SELECT sum(o.share) FROM others o WHERE o.row_no = m.row_no) END AS share
+               ELSE ST_Area(s.geom) - (SELECT sum(o.share) FROM others o WHERE o.row_no = m.row_no)
+               END AS share
           FROM main m JOIN boundary_stage s ON s.row_no = m.row_no
         UNION ALL
         SELECT row_no, code, share FROM others
@@ -465,7 +524,8 @@ _MATCH_PROVINCES = """
 UPDATE boundary_stage s SET target = (
     SELECT p.code FROM provinces p
      WHERE p.code = upper(s.code)
-        OR (s.code IS NULL AND (p.name_key = fa_normalize(s.name_fa) OR p.name_en_key = fa_normalize(s.name_fa)
+        OR (s.code IS NULL AND (p.name_key = fa_normalize(s.name_fa)
+                                OR p.name_en_key = fa_normalize(s.name_fa)
                                 OR p.name_en_key = fa_normalize(s.name_en)))
      ORDER BY p.code = upper(s.code) DESC NULLS LAST, p.name_key = fa_normalize(s.name_fa) DESC NULLS LAST
      LIMIT 1)
@@ -513,7 +573,8 @@ _OTHER_KINDS = """
          OR (%(has_kinds)s AND t.kinds IS DISTINCT FROM s.kinds)"""
 _HISTORY = """
 INSERT INTO boundary_history (level, code, name_fa, boundary, reason, run_id)
-SELECT %(level)s, t.code, t.name_fa, t.boundary, CASE WHEN c.redrawn THEN 'redrawn' ELSE 'renamed' END, %(run)s
+SELECT %(level)s, t.code, t.name_fa, t.boundary,
+       CASE WHEN c.redrawn THEN 'redrawn' ELSE 'renamed' END, %(run)s
   FROM boundary_changes c JOIN {table} t ON t.code = c.target
  WHERE c.redrawn OR (c.renamed AND t.boundary IS NOT NULL)
 """
@@ -545,7 +606,8 @@ WITH gone AS (
      WHERE t.{pcol} = ANY(%(parents)s) AND t.retired_at IS NULL AND t.boundary IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM boundary_stage s
                         WHERE s.target = t.code OR s.code = t.code
-                           OR (s.code IS NULL AND s.parent = t.{pcol} AND fa_normalize(s.name_fa) = t.name_key))
+                           OR (s.code IS NULL AND s.parent = t.{pcol}
+                               AND fa_normalize(s.name_fa) = t.name_key))
 ), hist AS (
     INSERT INTO boundary_history (level, code, name_fa, boundary, reason, run_id)
     SELECT %(level)s, t.code, t.name_fa, t.boundary, 'retired', %(run)s FROM {table} t JOIN gone USING (code)

@@ -59,14 +59,6 @@ def load_boundaries(
     _check_options(level, province, city, kind_field, parent_field, replace)
     parent = _resolve_parent(db, province, "province", _PROVINCE) if province else None
     parent = _resolve_parent(db, city, "city", _CITY) if city else parent
-
-    def where(box) -> str | None:
-        row = db.query(
-            _WHERE, (*box, parent if level == "city" else None, parent if level == "city" else None)
-        )
-        return row[0]["names"] if row else None
-
-    source = open_source(path, layer=layer, source_crs=source_crs, encoding=encoding, hint_crs_check=where)
     opts = Options(
         level=level,
         name_field=name_field,
@@ -78,51 +70,55 @@ def load_boundaries(
         strip_prefix=tuple(strip_prefix),
         replace=replace,
     )
-    options = {
-        k: v
-        for k, v in {
-            "level": level,
-            "layer": layer,
-            "name_field": name_field,
-            "name_en_field": name_en_field,
-            "code_field": code_field,
-            "kind_field": kind_field,
-            "parent_field": parent_field,
-            "province": province,
-            "city": city,
-            "strip_prefix": list(strip_prefix) or None,
-            "source_crs": source_crs,
-            "encoding": encoding,
-            "replace": replace or None,
-            "dry_run": dry_run or None,
-            "max_rejects": max_rejects or None,
-        }.items()
-        if v is not None
+    given = {
+        "level": level,
+        "layer": layer,
+        "name_field": name_field,
+        "name_en_field": name_en_field,
+        "code_field": code_field,
+        "kind_field": kind_field,
+        "parent_field": parent_field,
+        "province": province,
+        "city": city,
+        "strip_prefix": list(strip_prefix) or None,
+        "source_crs": source_crs,
+        "encoding": encoding,
+        "replace": replace or None,
+        "dry_run": dry_run or None,
+        "max_rejects": max_rejects or None,
     }
+    options = {k: v for k, v in given.items() if v is not None}
+    city_parent = parent if level == "city" else None
+
+    def where(box) -> str | None:
+        row = db.query(_WHERE, (*box, city_parent, city_parent))
+        return row[0]["names"] if row else None
+
     # Loads into one parent serialise on its own key and share the level's key; loads whose parents
     # come from the file (any parent) take the level's key alone, so they wait for all the others.
     level_key = f"boundaries:{level}"
     lock_key = f"{level_key}:{parent}" if parent else level_key
-    try:
-        with etl_run(
-            db,
-            "boundaries",
-            path,
-            lock_key=lock_key,
-            level=level,
-            options=options,
-            dry_run=dry_run,
-            max_rejects=max_rejects,
-        ) as (cur, report):
-            if parent:
-                cur.execute("SELECT pg_advisory_xact_lock_shared(hashtextextended(%s, 0))", (level_key,))
-            report.encoding, report.source_crs = source.encoding, source.source_crs
-            load(cur, source, opts, report, progress=progress)
-            for n in source.notes:
-                report.note(n)
-    except psycopg2.Error as e:
-        detail = (e.pgerror or str(e)).strip().splitlines()[0]
-        raise LoadError(f"{path}: the database refused the data, so nothing was loaded: {detail}") from e
+    with open_source(
+        path, layer=layer, source_crs=source_crs, encoding=encoding, hint_crs_check=where
+    ) as src:
+        try:
+            with etl_run(
+                db,
+                "boundaries",
+                path,
+                lock_key=lock_key,
+                level=level,
+                options=options,
+                dry_run=dry_run,
+                max_rejects=max_rejects,
+            ) as (cur, report):
+                if parent:
+                    cur.execute("SELECT pg_advisory_xact_lock_shared(hashtextextended(%s, 0))", (level_key,))
+                report.encoding, report.source_crs = src.encoding, src.source_crs
+                load(cur, src, opts, report, progress=progress)
+        except psycopg2.Error as e:
+            detail = (e.pgerror or str(e)).strip().splitlines()[0]
+            raise LoadError(f"{path}: the database refused the data, so nothing was loaded: {detail}") from e
     if dry_run:
         report.run_id = None
     return report
@@ -169,7 +165,7 @@ def _resolve_parent(db: Database, value: str, label: str, query: str) -> str:
 @click.option("--name-field", help="Field with the Persian name; dotted for nested properties (tags.name).")
 @click.option("--name-en-field", help="Field with the English name (tags.name:en).")
 @click.option("--code-field", help="Field with the feature's code (e.g. id); without it, matched by name.")
-@click.option("--kind-field", help="Neighborhoods: field with the kind(s), e.g. «تاریخی، غیررسمی».")
+@click.option("--kind-field", help="Neighborhoods: field with the kind(s), e.g. «تاریخی، غیررسمی».")  # noqa: E501
 @click.option(
     "--parent-field",
     help="Field with each feature's parent code (province of a city, city of a "
@@ -178,7 +174,9 @@ def _resolve_parent(db: Database, value: str, label: str, query: str) -> str:
 @click.option("--province", help="Cities: the province of every feature (code or name).")
 @click.option("--city", help="Neighborhoods: the city of every feature (code).")
 @click.option(
-    "--strip-prefix", multiple=True, help="Remove this prefix from names (repeatable), e.g. «شهرستان »."
+    "--strip-prefix",
+    multiple=True,
+    help="Remove this prefix from names (repeatable), e.g. «شهرستان ».",
 )
 @click.option("--source-crs", help="CRS of a file that declares none, e.g. EPSG:32639.")
 @click.option("--encoding", help="Attribute encoding of a Shapefile without .cpg, e.g. windows-1256.")
@@ -197,14 +195,16 @@ def _resolve_parent(db: Database, value: str, label: str, query: str) -> str:
 def boundaries(file: Path, level: str, as_json: bool, **kwargs) -> None:
     """Load province, city or neighborhood boundaries from GeoJSON, Shapefile (.shp/.zip) or GeoPackage."""
     show_bar = not as_json and sys.stderr.isatty()
-    bar = None
+    bar, done = None, 0
 
-    def progress(n: int) -> None:
-        nonlocal bar
+    def progress(n: int, total: int) -> None:
+        nonlocal bar, done
+        done += n
+        if not total:  # a GeoJSON does not say how many features it holds: count them instead
+            click.echo(f"\rreading features: {done}", nl=False, err=True)
+            return
         if bar is None:
-            bar = click.progressbar(
-                length=_feature_count(file, kwargs.get("layer")), label="reading features", file=sys.stderr
-            )
+            bar = click.progressbar(length=total, label="reading features", file=sys.stderr)
             bar.__enter__()
         bar.update(n)
 
@@ -213,16 +213,9 @@ def boundaries(file: Path, level: str, as_json: bool, **kwargs) -> None:
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+        elif show_bar and done:
+            click.echo(err=True)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, default=str))
     else:
         click.echo(report.summary())
-
-
-def _feature_count(file: Path, layer: str | None) -> int:
-    import pyogrio
-
-    try:
-        return int(pyogrio.read_info(str(file), layer=layer).get("features") or 0)
-    except Exception:  # the bar is a courtesy: a count it cannot get only makes it less precise
-        return 0

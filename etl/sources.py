@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import json
 import math
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from etl.runs import LoadError
 # Iran and a margin: lon/lat outside this box are not plausible for a file of Iranian boundaries.
 IRAN_BBOX = (43.0, 24.5, 64.5, 40.5)
 UTM_ZONES = {38: "EPSG:32638", 39: "EPSG:32639", 40: "EPSG:32640", 41: "EPSG:32641"}
-BATCH = 2000  # features per Arrow batch: a few MB of coordinates at most
+BATCH = 500  # features per Arrow batch: a few MB of coordinates, whatever the file's size
 
 # Field-name candidates tried (in order) when --name-field / --name-en-field are not given.
 NAME_CANDIDATES = (
@@ -50,13 +51,25 @@ class Source:
     layer: str | None
     driver: str
     fields: list[str]
-    json_fields: set[str]
     features: int | None
     encoding: str
     crs: str | None  # as read from the file or --source-crs; None when assumed lon/lat
     source_crs: str  # what goes into the report
     notes: list[str] = field(default_factory=list)
     open_encoding: str | None = None  # passed to GDAL (Shapefiles without .cpg)
+    # GeoJSON: the stream opened while inspecting the file (GDAL scans a GeoJSON whole to open it: once)
+    stream: Any = None
+
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.stream is not None:
+            (ctx, _reader), self.stream = self.stream, None
+            ctx.__exit__(None, None, None)
 
     @property
     def needs_transform(self) -> bool:
@@ -100,24 +113,53 @@ class Source:
                 return FieldPath(path, column, tuple(parts[i:]))
         return None
 
+    def sample_keys(self, column: str, limit: int = 200) -> list[str]:
+        """Gives the keys seen inside a JSON column over the first features (to help name a field)."""
+        keys: dict[str, None] = {}
+        with pyogrio.raw.open_arrow(
+            self.gdal_path,
+            layer=self.layer,
+            columns=[column],
+            batch_size=limit,
+            use_pyarrow=True,
+            read_geometry=False,
+        ) as (_meta, reader):
+            for batch in reader:  # the first batch only
+                for v in batch.column(column).to_pylist():
+                    if isinstance(v, str):
+                        try:
+                            v = json.loads(v)
+                        except ValueError:
+                            continue
+                    if isinstance(v, dict):
+                        keys.update(dict.fromkeys(v))
+                break
+        return list(keys)
+
     def batches(self, columns: list[str]) -> Iterator[Any]:
         """Gives pyarrow RecordBatches of the chosen columns plus the geometry (WKB) as the last column."""
-        kwargs: dict[str, Any] = {}
-        if self.open_encoding:
-            kwargs["encoding"] = self.open_encoding
+        kwargs: dict[str, Any] = {"encoding": self.open_encoding} if self.open_encoding else {}
         done = 0
         try:
-            with pyogrio.raw.open_arrow(
-                self.gdal_path,
-                layer=self.layer,
-                columns=columns,
-                batch_size=BATCH,
-                use_pyarrow=True,
-                **kwargs,
-            ) as (_meta, reader):
-                for batch in reader:
-                    done += batch.num_rows
-                    yield batch
+            with warnings.catch_warnings():
+                # GDAL renumbers repeated feature ids and says so; codes are checked by the loader.
+                warnings.filterwarnings("ignore", message="Several features with id")
+                if self.stream is None:
+                    ctx = pyogrio.raw.open_arrow(
+                        self.gdal_path,
+                        layer=self.layer,
+                        columns=columns,
+                        batch_size=BATCH,
+                        use_pyarrow=True,
+                        **kwargs,
+                    )
+                    self.stream = (ctx, ctx.__enter__()[1])
+                try:
+                    for batch in self.stream[1]:
+                        done += batch.num_rows
+                        yield batch
+                finally:
+                    self.close()
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as e:
             raise LoadError(
                 f"{self.path}: reading stopped after {done} feature(s): {_gdal_message(e)}. "
@@ -190,7 +232,8 @@ def open_source(
         layer_arg = None
     else:
         layer_arg = layer
-    if shp is None and layer is None:
+    # A GeoJSON file is one layer; opening it to list layers would parse it a whole extra time.
+    if shp is None and layer is None and path.suffix.lower() not in (".geojson", ".json"):
         try:
             layers = pyogrio.list_layers(gdal_path)
         except pyogrio.errors.DataSourceError as e:
@@ -228,14 +271,41 @@ def open_source(
         if encoding:
             open_encoding = encoding
             enc = _codec_name(encoding)
+    stream = None
     try:
-        info = pyogrio.read_info(gdal_path, layer=layer_arg, encoding=open_encoding, force_total_bounds=True)
+        if path.suffix.lower() in (".geojson", ".json"):
+            # Opening a GeoJSON parses all of it (GDAL learns its fields): open the stream once, here.
+            stream = pyogrio.raw.open_arrow(
+                gdal_path,
+                batch_size=BATCH,
+                use_pyarrow=True,
+                **({"encoding": open_encoding} if open_encoding else {}),
+            )
+            info, reader = stream.__enter__()
+            stream = (stream, reader)
+        else:
+            info = pyogrio.read_info(gdal_path, layer=layer_arg, encoding=open_encoding)
+        if not (source_crs or info.get("crs")) and info.get("total_bounds") is None:
+            # only a file without CRS needs its extent (to tell lon/lat from UTM): one more pass then
+            info = pyogrio.read_info(
+                gdal_path, layer=layer_arg, encoding=open_encoding, force_total_bounds=True
+            )
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as e:
         raise _unreadable(path, e) from e
+    try:
+        return _inspect(
+            path, gdal_path, layer_arg, info, stream, enc, open_encoding, notes, source_crs, hint_crs_check
+        )
+    except BaseException:
+        if stream is not None:
+            stream[0].__exit__(None, None, None)
+        raise
+
+
+def _inspect(
+    path, gdal_path, layer_arg, info, stream, enc, open_encoding, notes, source_crs, hint_crs_check
+) -> Source:
     fields = [str(f) for f in info["fields"]]
-    json_fields = {
-        f for f, st in zip(fields, info.get("ogr_subtypes") or [], strict=False) if st == "OFSTJSON"
-    }
     bounds = info.get("total_bounds")
     crs = source_crs or info.get("crs")
     if source_crs:
@@ -259,13 +329,13 @@ def open_source(
         layer=layer_arg,
         driver=info.get("driver") or "?",
         fields=fields,
-        json_fields=json_fields,
         features=info.get("features"),
         encoding=enc,
         crs=crs,
         source_crs=report_crs,
         notes=notes,
         open_encoding=open_encoding,
+        stream=stream,
     )
 
 
@@ -312,7 +382,8 @@ def _guess_missing_crs(path: Path, bounds: Any, hint: Any) -> str:
         )
         fix = f"--source-crs {best[0][1]} (or the zone the sender names)"
     raise LoadError(
-        f"{path}: the file declares no CRS (no .prj) and its coordinates ({span}) are not longitudes/latitudes; "
+        f"{path}: the file declares no CRS (no .prj) and its coordinates ({span}) are not "
+        "longitudes/latitudes; "
         f"{guess}. Rerun with {fix}."
     )
 
@@ -337,11 +408,6 @@ def _gdal_path(path: Path, layer: str | None) -> tuple[str, str | None]:
     if suffix == ".shp":
         return str(path), path.name
     return str(path), None
-
-
-def _member(path: Path, shp: str, ext: str) -> tuple[str, bool]:
-    stem = shp[: -len(".shp")]
-    return stem + ext, path.suffix.lower() == ".zip"
 
 
 def _read_member(path: Path, shp: str, ext: str) -> bytes | None:

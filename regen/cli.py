@@ -144,7 +144,10 @@ def _load_demo_if_empty(database) -> None:
         from etl.demo.build import build_demo
 
         click.echo("database is empty: loading the demo data set (`regen demo`) …")
-        click.echo(build_demo(database, echo=click.echo).summary())
+        try:
+            click.echo(build_demo(database, echo=click.echo).summary())
+        except RegenError as e:  # the dashboard still serves; the demo can be loaded later
+            click.echo(f"the demo data set could not be loaded ({e}); serving the empty database.", err=True)
 
 
 @cli.command("settings")

@@ -17,6 +17,7 @@ from psycopg2 import sql
 from etl.demo.build import build_demo, export_checksums
 from etl.demo.calendar import STORY_DAY
 from regen.db import Database
+from regen.errors import RegenError
 from tests.conftest import admin_execute, with_dbname
 
 MEETING_50 = dt.date(2018, 10, 2)
@@ -26,8 +27,10 @@ SPREAD_BEGAN = dt.date(2019, 8, 23)  # 1398/06/01: after the pilot, offices spre
 def _fresh_db(pg_server: str, template_url: str) -> tuple[str, Database]:
     name = f"regen_demo_{uuid.uuid4().hex[:10]}"
     template = template_url.rsplit("/", 1)[1]
-    admin_execute(pg_server, sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
-                                                                              sql.Identifier(template)))
+    admin_execute(
+        pg_server,
+        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)),
+    )
     url = with_dbname(pg_server, name)
     return name, Database(url)
 
@@ -79,8 +82,10 @@ def test_scale_and_shape_of_the_national_picture(built, variant):
     assert 0.05 * c["n"] <= c["two_kinds"] <= 0.2 * c["n"] and c["no_kind"] == 0
     assert 200 <= c["fac"] <= 600 and 20 <= c["ren"] <= 150 and 10 <= c["pre"] <= 60
     assert 50 <= c["pilot"] <= 200
-    shares = {r["k"]: r["n"] for r in database.query(
-        "SELECT k, count(*) AS n FROM neighborhoods, unnest(kinds) k GROUP BY k")}
+    shares = {
+        r["k"]: r["n"]
+        for r in database.query("SELECT k, count(*) AS n FROM neighborhoods, unnest(kinds) k GROUP BY k")
+    }
     assert set(shares) == {"historic", "inner_city", "rural_core", "informal"}
     assert shares["inner_city"] > shares["historic"] and shares["informal"] > shares["historic"]
     # Larger cities hold more neighborhoods: Tehran the most.
@@ -102,26 +107,32 @@ def test_per_province_counts_add_up_to_the_national_total(built, variant):
     states = sum(p["planned"] + p["established"] + p["active"] + p["handed_over"] + p["closed"] for p in per)
     assert states == one(database, "SELECT count(*) FROM offices WHERE kind = 'facilitation'")
     assert sum(p["covered"] for p in per) == one(
-        database, "SELECT count(*) FROM neighborhood_status_on(%s) WHERE covered", (STORY_DAY,))
+        database, "SELECT count(*) FROM neighborhood_status_on(%s) WHERE covered", (STORY_DAY,)
+    )
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_coverage_and_handover_lie_in_plausible_ranges(built, variant):
     database, result = built[variant]
-    s = database.query("""
+    s = database.query(
+        """
         SELECT 100.0 * sum(covered) / sum(neighborhoods) AS coverage,
                100.0 * sum(covered_ha) / sum(area_ha) AS coverage_area,
                100.0 * sum(handed_over) / sum(established + active + handed_over) AS handover,
                count(*) FILTER (WHERE covered = 0) AS provinces_uncovered
-        FROM coverage_by_province(%s)""", (STORY_DAY,))[0]
+        FROM coverage_by_province(%s)""",
+        (STORY_DAY,),
+    )[0]
     assert 8 <= s["coverage"] <= 40 and 5 <= s["coverage_area"] <= 45
     assert 15 <= s["handover"] <= 70
     assert s["provinces_uncovered"] <= 10
     assert abs(result.story["coverage_pct"] - s["coverage"]) < 1e-6
     # Before the 50th meeting only the pre-program offices covered anything; coverage grew after it.
     before = one(database, "SELECT sum(covered) FROM coverage_by_province(%s)", (MEETING_50,))
-    pre = one(database, "SELECT count(*) FROM office_neighborhoods JOIN offices ON code = office_code "
-                        "WHERE pre_program")
+    pre = one(
+        database,
+        "SELECT count(*) FROM office_neighborhoods JOIN offices ON code = office_code WHERE pre_program",
+    )
     assert 0 < before <= pre
 
 
@@ -129,57 +140,104 @@ def test_coverage_and_handover_lie_in_plausible_ranges(built, variant):
 def test_every_office_history_is_a_possible_sequence_within_the_story(built, variant):
     database, _ = built[variant]
     assert one(database, "SELECT count(*) FROM offices WHERE office_history_problem(code) IS NOT NULL") == 0
-    assert one(database, "SELECT count(*) FROM offices o WHERE NOT EXISTS "
-                         "(SELECT 1 FROM office_states s WHERE s.office_code = o.code)") == 0
+    assert (
+        one(
+            database,
+            "SELECT count(*) FROM offices o WHERE NOT EXISTS "
+            "(SELECT 1 FROM office_states s WHERE s.office_code = o.code)",
+        )
+        == 0
+    )
     assert one(database, "SELECT max(began_on) FROM office_states") <= STORY_DAY
     assert one(database, "SELECT min(began_on) FROM office_states WHERE state = 'handed_over'") > MEETING_50
     assert one(database, "SELECT count(*) FROM office_states WHERE state = 'closed'") > 0
     # The pilot came first: program offices planned within a year of the meeting are in 10 capitals.
-    pilot_cities = one(database, """
+    pilot_cities = one(
+        database,
+        """
         SELECT count(DISTINCT o.city_code) FROM offices o JOIN office_states s ON s.office_code = o.code
-        WHERE s.state = 'planned' AND s.began_on < %s AND NOT o.pre_program""", (SPREAD_BEGAN,))
+        WHERE s.state = 'planned' AND s.began_on < %s AND NOT o.pre_program""",
+        (SPREAD_BEGAN,),
+    )
     assert pilot_cities == 10
     # Every office serves neighborhoods of its own city, and sits inside one of them.
-    assert one(database, """
+    assert (
+        one(
+            database,
+            """
         SELECT count(*) FROM office_neighborhoods onb JOIN offices o ON o.code = onb.office_code
-        JOIN neighborhoods n ON n.code = onb.neighborhood_code WHERE n.city_code <> o.city_code""") == 0
-    assert one(database, """
+        JOIN neighborhoods n ON n.code = onb.neighborhood_code WHERE n.city_code <> o.city_code""",
+        )
+        == 0
+    )
+    assert (
+        one(
+            database,
+            """
         SELECT count(*) FROM offices o WHERE NOT EXISTS (
           SELECT 1 FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
-          WHERE onb.office_code = o.code AND ST_Intersects(n.boundary, o.location))""") == 0
+          WHERE onb.office_code = o.code AND ST_Intersects(n.boundary, o.location))""",
+        )
+        == 0
+    )
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_every_action_points_at_a_resolution_and_agency_with_a_status(built, variant):
     database, _ = built[variant]
-    assert one(database, """
+    assert (
+        one(
+            database,
+            """
         SELECT count(*) FROM actions a
         LEFT JOIN resolutions r ON (r.meeting_number, r.number) = (a.meeting_number, a.resolution_number)
         LEFT JOIN agencies g ON g.code = a.agency_code
-        WHERE r.number IS NULL OR g.code IS NULL""") == 0
-    by = {(r["resolution_number"], r["kind"]): r["n"] for r in database.query(
-        "SELECT resolution_number, kind, count(*) AS n FROM actions GROUP BY 1, 2")}
+        WHERE r.number IS NULL OR g.code IS NULL""",
+        )
+        == 0
+    )
+    by = {
+        (r["resolution_number"], r["kind"]): r["n"]
+        for r in database.query("SELECT resolution_number, kind, count(*) AS n FROM actions GROUP BY 1, 2")
+    }
     assert by[(2, "performance_report")] == 5 and by[(6, "performance_report")] == 1
-    pre_covered = one(database, """
+    pre_covered = one(
+        database,
+        """
         SELECT count(DISTINCT neighborhood_code) FROM office_neighborhoods JOIN offices ON code = office_code
-        WHERE pre_program""")
+        WHERE pre_program""",
+    )
     assert by[(3, "establish_office")] == 2700 - pre_covered
-    established = one(database, """
+    established = one(
+        database,
+        """
         SELECT count(DISTINCT o.code) FROM offices o JOIN office_states s ON s.office_code = o.code
         WHERE o.kind = 'facilitation' AND s.state = 'established'
-          AND o.operator_agency_code <> 'municipalities'""")
+          AND o.operator_agency_code <> 'municipalities'""",
+    )
     assert by[(3, "handover_office")] == established
-    assert one(database, "SELECT count(*) FROM actions a WHERE NOT EXISTS "
-                         "(SELECT 1 FROM action_statuses s WHERE s.action_code = a.code)") == 0
-    overdue = one(database, """
+    assert (
+        one(
+            database,
+            "SELECT count(*) FROM actions a WHERE NOT EXISTS "
+            "(SELECT 1 FROM action_statuses s WHERE s.action_code = a.code)",
+        )
+        == 0
+    )
+    overdue = one(
+        database,
+        """
         SELECT count(*) FROM actions a JOIN LATERAL (
           SELECT status FROM action_statuses s WHERE s.action_code = a.code
           ORDER BY began_on DESC, id DESC LIMIT 1
-        ) st ON true WHERE a.due_on < %s AND st.status IN ('open', 'in_progress')""", (STORY_DAY,))
+        ) st ON true WHERE a.due_on < %s AND st.status IN ('open', 'in_progress')""",
+        (STORY_DAY,),
+    )
     total = one(database, "SELECT count(*) FROM actions")
     assert 0.1 * total <= overdue <= 0.6 * total
-    assert one(database, "SELECT count(*) FROM action_statuses "
-                         "WHERE status = 'done' AND evidence IS NULL") == 0
+    assert (
+        one(database, "SELECT count(*) FROM action_statuses WHERE status = 'done' AND evidence IS NULL") == 0
+    )
     assert one(database, "SELECT max(began_on) FROM action_statuses") <= STORY_DAY
 
 
@@ -187,18 +245,27 @@ def test_every_action_points_at_a_resolution_and_agency_with_a_status(built, var
 def test_no_two_neighborhoods_overlap(built, variant):
     database, _ = built[variant]
     # && uses the GIST index; the demo leaves a street between neighborhoods, so none even touch.
-    assert one(database, """
+    assert (
+        one(
+            database,
+            """
         SELECT count(*) FROM neighborhoods a JOIN neighborhoods b
-          ON a.code < b.code AND a.boundary && b.boundary AND ST_Intersects(a.boundary, b.boundary)""") == 0
+          ON a.code < b.code AND a.boundary && b.boundary AND ST_Intersects(a.boundary, b.boundary)""",
+        )
+        == 0
+    )
     assert one(database, "SELECT count(*) FROM neighborhoods WHERE NOT ST_IsValid(boundary)") == 0
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_every_neighborhood_lies_within_15_km_of_its_city(built, variant):
     database, _ = built[variant]
-    farthest = one(database, """
+    farthest = one(
+        database,
+        """
         SELECT max(ST_Distance(p.geom::geography, c.location::geography))
-        FROM neighborhoods n JOIN cities c ON c.code = n.city_code, ST_DumpPoints(n.boundary) p""")
+        FROM neighborhoods n JOIN cities c ON c.code = n.city_code, ST_DumpPoints(n.boundary) p""",
+    )
     assert 1000 < farthest <= 15_000
 
 
@@ -209,12 +276,24 @@ def test_with_real_boundaries_cities_hold_their_neighborhoods(built):
     assert 300 <= with_boundary <= 478 and result.counts["cities_with_boundary"] == with_boundary
     # Boundaries are attached to GeoNames cities, which keep their points: no city is duplicated.
     assert one(database, "SELECT count(*) FROM cities WHERE location IS NULL") == 0
-    assert one(database, """
+    assert (
+        one(
+            database,
+            """
         SELECT count(*) FROM neighborhoods n JOIN cities c ON c.code = n.city_code
-        WHERE c.boundary IS NOT NULL AND NOT ST_CoveredBy(n.boundary, c.boundary)""") == 0
-    assert one(database, """
+        WHERE c.boundary IS NOT NULL AND NOT ST_CoveredBy(n.boundary, c.boundary)""",
+        )
+        == 0
+    )
+    assert (
+        one(
+            database,
+            """
         SELECT count(*) FROM cities a JOIN cities b ON a.code < b.code AND a.boundary && b.boundary
-        AND ST_Area(ST_Intersection(a.boundary, b.boundary)::geography) > 1e6""") == 0
+        AND ST_Area(ST_Intersection(a.boundary, b.boundary)::geography) > 1e6""",
+        )
+        == 0
+    )
 
 
 def test_without_boundaries_provinces_and_cities_are_points(built):
@@ -223,9 +302,12 @@ def test_without_boundaries_provinces_and_cities_are_points(built):
     assert one(database, "SELECT count(*) FROM cities WHERE boundary IS NOT NULL") == 0
     assert one(database, "SELECT count(*) FROM provinces WHERE label_point IS NOT NULL") == 31
     # Tehran province is drawn at Tehran.
-    assert one(database, """
+    assert one(
+        database,
+        """
         SELECT ST_DWithin(p.label_point::geography, c.location::geography, 1)
-        FROM provinces p, cities c WHERE p.code = 'IR-23' AND c.code = 'gn-112931'""")
+        FROM provinces p, cities c WHERE p.code = 'IR-23' AND c.code = 'gn-112931'""",
+    )
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -236,8 +318,13 @@ def test_synthetic_rows_are_marked_and_the_runs_say_so(built, variant):
     assert one(database, "SELECT count(*) FROM cities WHERE source LIKE 'demo-%%'") == 0
     runs = database.query("SELECT kind, file, inserted, rejected FROM etl_runs ORDER BY id")
     files = [r["file"].rsplit("/", 1)[-1] for r in runs]
-    assert {"demo-neighborhoods.geojson", "demo-neighborhood-facts.csv", "demo-offices.csv",
-            "demo-actions.csv", "geonames-cities.csv"} <= set(files)
+    assert {
+        "demo-neighborhoods.geojson",
+        "demo-neighborhood-facts.csv",
+        "demo-offices.csv",
+        "demo-actions.csv",
+        "geonames-cities.csv",
+    } <= set(files)
     assert all(r["rejected"] == 0 for r in runs)
     assert [r.rejected for r in result.reports] == [0] * len(result.reports)
 
@@ -254,23 +341,35 @@ def test_the_data_notice_says_demo_and_attributes_the_sources(built, variant):
     assert any("© OpenStreetMap contributors" in line for line in notice["en"]) == (variant == "osm")
 
 
-def test_same_seed_gives_the_same_exports_through_regen_demo(built, pg_server, template_url, monkeypatch):
-    from regen.cli import cli
+def test_same_seed_gives_the_same_exports_and_regen_run_loads_it_once(
+    built, pg_server, template_url, monkeypatch, capsys
+):
+    from regen.cli import _load_demo_if_empty, cli
 
     database, _ = built["points"]
     first = export_checksums(database)
     name, second_db = _fresh_db(pg_server, template_url)
     try:
+        # What `regen run` does on an empty database: load the demo and say what it loaded.
+        _load_demo_if_empty(second_db)
+        said = capsys.readouterr().out
+        assert "loading the demo data set" in said and "2700 target neighborhoods" in said
+        assert "national coverage" in said and "demo data loaded in" in said
+        assert export_checksums(second_db) == first
+        # `regen demo` again: every loader finds its file already loaded; the exports are the same.
         monkeypatch.setenv("DATABASE_URL", second_db.url)
         out = CliRunner().invoke(cli, ["demo", "--checksums"], catch_exceptions=False)
         assert out.exit_code == 0, out.output
-        printed = dict(re.findall(r"sha256 (\w+): ([0-9a-f]{64})", out.output))
-        assert printed == first
-        assert "2700 target neighborhoods" in out.output and "national coverage" in out.output
-        # A second build into the same database changes nothing.
-        again = build_demo(second_db)
-        assert sum(r.inserted + r.updated for r in again.reports) == 0
-        assert export_checksums(second_db) == first
+        steps = re.findall(r"inserted (\d+), updated (\d+)", out.output)
+        assert len(steps) == 6 and all(step == ("0", "0") for step in steps), out.output
+        assert dict(re.findall(r"sha256 (\w+): ([0-9a-f]{64})", out.output)) == first
+        # A database that holds data is left alone by `regen run`.
+        _load_demo_if_empty(second_db)
+        assert capsys.readouterr().out == ""
+        # Real neighborhoods are never mixed with the demo.
+        second_db.execute("UPDATE neighborhoods SET source = 'tehran.shp' WHERE code = 'demo-nb-00001'")
+        with pytest.raises(RegenError, match="not demo data"):
+            build_demo(second_db)
     finally:
         second_db.close()
         _drop(pg_server, name)

@@ -10,7 +10,7 @@ import json
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from table_fixtures import insert_places
+from tests.table_fixtures import insert_places
 
 from etl.export import ENTITIES, export_bytes, export_rows
 from regen.cli import cli
@@ -141,7 +141,7 @@ def test_cli_export_to_stdout_and_file(filled, tmp_path):
 
 # -- round trip: what a load writes, an export gives back, and loading the export changes nothing ----------
 def test_load_export_round_trip(db, tmp_path):
-    from test_load_tables import ACTIONS, CITIES, OFFICES_FA, data_tables, write_csv, write_xlsx
+    from tests.test_load_tables import ACTIONS, CITIES, OFFICES_FA, data_tables, write_csv, write_xlsx
 
     from etl.load_tables import load_table
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from table_fixtures import fingerprint, insert_places
+from tests.table_fixtures import fingerprint, insert_places
 
 from etl.load_tables import load_table
 from etl.runs import LoadError, TooManyRejects

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from etl.demo.calendar import MEETING_50, add_years, after, as_of, jalali, jalali_text
+from etl.demo.calendar import MEETING_50, add_years, after, as_of, jalali, jalali_text, jalali_year
 from etl.demo.neighborhoods import Neighborhood
 from etl.demo.offices import CAPITALS, Office
 
@@ -150,8 +150,7 @@ def generate(
         )
         if status == "done":
             a.status_on = after(rng, jalali(1397, 9, 1), 0, 120)
-            year = 1397 if a.status_on < jalali(1398, 1, 1) else 1398
-            a.evidence = f"نامه شماره {int(rng.integers(1000, 9999))}/د/{year}"
+            a.evidence = f"نامه شماره {int(rng.integers(1000, 9999))}/د/{jalali_year(a.status_on)}"
         elif status == "in_progress":
             a.status_on = after(rng, jalali(1397, 11, 1), 0, 60)
             a.evidence = "پیش‌نویس گزارش تهیه شده است"

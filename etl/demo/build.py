@@ -3,6 +3,7 @@ same ETL loaders real files go through, and report what was loaded."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import tempfile
@@ -17,6 +18,7 @@ from etl.demo import actions as actions_mod
 from etl.demo import files
 from etl.demo import neighborhoods as neighborhoods_mod
 from etl.demo import offices as offices_mod
+from etl.demo.calendar import as_of
 from etl.demo.counties import county_boundaries
 from etl.demo.offices import CAPITALS
 from etl.demo.places import iran_cities
@@ -27,7 +29,6 @@ from regen.errors import RegenError
 DEFAULT_SEED = 1397
 ROOT = Path(__file__).resolve().parents[2]
 OUTLINE = ROOT / "data" / "geo" / "iran_outline.geojson"
-CAPITALS_FILE = "geonames-province-capitals.csv"
 
 _REAL_NEIGHBORHOODS = "SELECT count(*) AS n FROM neighborhoods WHERE source NOT LIKE 'demo-%'"
 _PROVINCE_POINTS = """
@@ -137,8 +138,6 @@ def build_demo(
             )
     result.timings["load"] = time.monotonic() - loading
     result.counts = db.query(_COUNTS)[0]
-    from etl.demo.calendar import as_of
-
     result.story = db.query(_STORY, (as_of(),))[0]
     result.timings["total"] = time.monotonic() - started
     return result
@@ -179,11 +178,7 @@ def _steps(folder: Path, boundaries: Path | None, cities, counties, nbhds, offic
             )
         )
     else:
-        capitals_csv = files._csv(
-            folder / CAPITALS_FILE,
-            ["province", "city"],
-            [[p, f"gn-{g}"] for p, g in sorted(CAPITALS.items())],
-        )
+        capitals_csv = files.write_capitals(folder, CAPITALS)
         steps.append(("province points (capitals)", lambda db: _province_points(db, capitals_csv)))
     nbhd_file = files.write_neighborhoods(folder, nbhds)
     steps.append(
@@ -212,7 +207,8 @@ def _steps(folder: Path, boundaries: Path | None, cities, counties, nbhds, offic
 
 def _province_points(db: Database, capitals_csv: Path) -> RunReport:
     """Gives each province without a boundary its capital's point as label point (a recorded run)."""
-    rows = [line.split(",") for line in capitals_csv.read_text().splitlines()[1:]]
+    with open(capitals_csv, encoding="utf-8", newline="") as f:
+        rows = [(r["province"], r["city"]) for r in csv.DictReader(f)]
     with etl_run(db, "province-points", capitals_csv, lock_key="boundaries:province") as (cur, report):
         report.read = len(rows)
         for province, city in rows:
@@ -226,5 +222,6 @@ def _province_points(db: Database, capitals_csv: Path) -> RunReport:
 def export_checksums(db: Database) -> dict[str, str]:
     """Gives the sha256 of each entity's GeoJSON export (the same data gives the same checksums)."""
     from etl.export import ENTITIES, export_bytes
+    from regen.scope import NATIONAL
 
-    return {e: hashlib.sha256(export_bytes(db, e, "geojson")).hexdigest() for e in ENTITIES}
+    return {e: hashlib.sha256(export_bytes(db, e, "geojson", scope=NATIONAL)).hexdigest() for e in ENTITIES}

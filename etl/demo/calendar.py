@@ -7,6 +7,8 @@ import datetime as dt
 import jdatetime
 import numpy as np
 
+from regen.text import fa_digits
+
 MEETING_50 = jdatetime.date(1397, 7, 10).togregorian()  # 2018-10-02, the 50th meeting of the HQ
 # The story is told as of this day (1405/09/05): no date in the data lies after it, so two builds on
 # any later day give the same data. On a machine whose clock is earlier, its today is used instead.
@@ -23,9 +25,17 @@ def jalali(y: int, m: int, d: int) -> dt.date:
     return jdatetime.date(y, m, d).togregorian()
 
 
-def jalali_text(day: dt.date | None) -> str:
-    """Gives `day` written as Jalali YYYY/MM/DD (ASCII digits), or '' for None."""
-    return jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d") if day else ""
+def jalali_text(day: dt.date | None, persian_digits: bool = False) -> str:
+    """Gives `day` written as Jalali YYYY/MM/DD (ASCII or Persian digits), or '' for None."""
+    if day is None:
+        return ""
+    text = jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")
+    return fa_digits(text) if persian_digits else text
+
+
+def jalali_year(day: dt.date) -> int:
+    """Gives the Jalali year of `day`."""
+    return jdatetime.date.fromgregorian(date=day).year
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

@@ -20,6 +20,7 @@ from etl.demo.offices import Office
 from etl.demo.places import City
 
 CITIES = "geonames-cities.csv"
+CAPITALS = "geonames-province-capitals.csv"
 COUNTIES = "osm-county-boundaries.geojson"
 NEIGHBORHOODS = "demo-neighborhoods.geojson"
 FACTS = "demo-neighborhood-facts.csv"
@@ -48,6 +49,13 @@ def write_cities(folder: Path, cities: list[City]) -> Path:
         folder / CITIES,
         ["code", "name_fa", "name_en", "province", "lat", "lon", "population"],
         [[c.code, c.name_fa, c.name_en, c.province, c.lat, c.lon, c.population] for c in cities],
+    )
+
+
+def write_capitals(folder: Path, capitals: dict[str, int]) -> Path:
+    """Writes province → capital's city code, to draw provinces that have no boundary at their capital."""
+    return _csv(
+        folder / CAPITALS, ["province", "city"], [[p, f"gn-{g}"] for p, g in sorted(capitals.items())]
     )
 
 
@@ -125,8 +133,9 @@ def write_offices(folder: Path, offices: list[Office]) -> Path:
         "closed_on",
     ]
     rows = []
-    for o in offices:
+    for i, o in enumerate(offices):
         lon, lat = o.location
+        fa = i % 4 == 3  # as agencies' files do: some dates typed with Persian digits (۱۳۹۸/۰۶/۰۱)
         rows.append(
             [
                 o.code,
@@ -140,12 +149,12 @@ def write_offices(folder: Path, offices: list[Office]) -> Path:
                 lat,
                 lon,
                 "yes" if o.pre_program else "no",
-                jalali_text(o.planned_on),
-                jalali_text(o.established_on),
-                jalali_text(o.active_on),
-                jalali_text(o.handed_over_on),
+                jalali_text(o.planned_on, fa),
+                jalali_text(o.established_on, fa),
+                jalali_text(o.active_on, fa),
+                jalali_text(o.handed_over_on, fa),
                 o.handover_letter or "",
-                jalali_text(o.closed_on),
+                jalali_text(o.closed_on, fa),
             ]
         )
     return _csv(folder / OFFICES, header, rows)
@@ -185,11 +194,11 @@ def write_actions(folder: Path, actions: list[Action]) -> Path:
                 a.city,
                 a.neighborhood,
                 a.office,
-                jalali_text(a.due_on),
+                jalali_text(a.due_on, i % 4 == 3),
                 a.status,
-                jalali_text(a.status_on),
+                jalali_text(a.status_on, i % 4 == 3),
                 a.evidence,
             ]
-            for a in actions
+            for i, a in enumerate(actions)
         ],
     )

@@ -65,11 +65,6 @@ class Neighborhood:
     pilot: bool = False
 
 
-def to_metres(geom: BaseGeometry) -> BaseGeometry:
-    """Gives `geom` (lon/lat) in the demo's equal-area metres."""
-    return shapely.transform(geom, lambda xy: np.column_stack(_to_m.transform(xy[:, 0], xy[:, 1])))
-
-
 def allocate(cities: list[City], total: int, cap: int = 220) -> list[int]:
     """Gives each city's number of neighborhoods, summing to total: at least one, the rest by
     population^0.75; no city above `cap` (what a 15 km disc holds loosely packed), the excess to others."""
@@ -173,9 +168,8 @@ def generate(
     """
     boundaries = boundaries or {}
     counts = allocate(cities, NATIONAL_COUNT * scale)
-    land_m = to_metres(land) if land is not None else None
-    if land_m is not None:
-        shapely.prepare(land_m)
+    if land is not None:
+        shapely.prepare(land)
     grid = _Grid()
     out: list[Neighborhood] = []
     carry = 0  # neighborhoods a crowded city had no room for go to the next (smaller) one
@@ -184,11 +178,13 @@ def generate(
         carry = 0
         rng = np.random.default_rng([seed, city.geonameid, scale])
         cx, cy = _to_m.transform(city.lon, city.lat)
+        # Masks stay in lon/lat: the polygons are tested as they will be stored (rounded to 6 decimals),
+        # so "inside its city's boundary" holds in the database too, not only in the projection.
         masks = []
         if city.code in boundaries:
-            masks.append(to_metres(boundaries[city.code]))
-        if land_m is not None and land_m.contains(shapely.Point(cx, cy)):
-            masks.append(land_m)
+            masks.append(boundaries[city.code])
+        if land is not None and land.contains(shapely.Point(city.lon, city.lat)):
+            masks.append(land)
         for mask in masks:
             shapely.prepare(mask)
         # Room for the neighborhoods at a loose packing (a third of the disc), never less than the town.
@@ -204,9 +200,7 @@ def generate(
             if placed is None:
                 carry = count - made
                 break
-            ring, (x, y) = placed
-            lon, lat = _to_deg.transform(ring[:, 0], ring[:, 1])
-            polygon = Polygon(np.round(np.column_stack([lon, lat]), 6))
+            polygon, (x, y), area_ha = placed
             density = DENSITY[kinds[0]] * float(rng.lognormal(0, 0.25))
             population = int(round(area_ha * density / 10) * 10)
             households = int(round(population / rng.uniform(3.0, 3.6)))
@@ -237,25 +231,27 @@ def _place(
     reach: float,
     area_m2: float,
     masks: list[BaseGeometry],
-) -> tuple[np.ndarray, tuple[float, float]] | None:
-    """Gives (ring in metres, centre) of a polygon that fits, shrinking it and searching wider as needed."""
+) -> tuple[Polygon, tuple[float, float], float] | None:
+    """Gives (lon/lat polygon, centre in metres, hectares) of a polygon that fits, shrinking it and
+    searching wider as needed; None when there is no room."""
     cx, cy = centre
     limit = MAX_KM * 1000
+    shape, r = _shape(rng, area_m2)
     for attempt in range(400):
-        if attempt and attempt % 100 == 0:
+        if attempt and attempt % 100 == 0:  # no room for this size: a smaller one
             area_m2 *= 0.7
+            shape, r = _shape(rng, area_m2)
         widen = 1 + attempt / 150
-        shape, r = _shape(rng, area_m2)
         d = min(_radial(rng, kind, reach) * widen, limit - r)
         theta = rng.uniform(0, 2 * math.pi)
         x, y = cx + d * math.cos(theta), cy + d * math.sin(theta)
         if math.hypot(x - cx, y - cy) + r > limit or not grid.free(x, y, r):
             continue
         ring = shape + (x, y)
-        if masks:
-            poly = Polygon(ring)
-            if not all(m.contains(poly) for m in masks):
-                continue
+        lon, lat = _to_deg.transform(ring[:, 0], ring[:, 1])
+        polygon = Polygon(np.round(np.column_stack([lon, lat]), 6))
+        if not all(m.contains(polygon) for m in masks):
+            continue
         grid.add(x, y, r)
-        return ring, (x, y)
+        return polygon, (x, y), area_m2 / 1e4
     return None

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from etl.demo.calendar import MEETING_50, after, as_of, between, jalali
+from etl.demo.calendar import MEETING_50, after, as_of, between, jalali, jalali_year
 from etl.demo.neighborhoods import Neighborhood
 from etl.demo.places import City
 
@@ -125,18 +125,12 @@ def _lifecycle(
     handover = max(after(rng, active, 540, 1800), after(rng, MEETING_50, 120, 400))
     if office.operator != "municipalities" and rng.random() < handover_share and handover <= end:
         office.handed_over_on = handover
-        office.handover_letter = f"{int(rng.integers(1000, 9999))}/ش/{_jy(handover)}"
+        office.handover_letter = f"{int(rng.integers(1000, 9999))}/ش/{jalali_year(handover)}"
     if rng.random() < close_share:
         last = office.last_state_on()
         closed = after(rng, last, 60, 900)
         if closed <= end:
             office.closed_on = closed
-
-
-def _jy(day: dt.date) -> int:
-    import jdatetime
-
-    return jdatetime.date.fromgregorian(date=day).year
 
 
 def _group(rng: np.random.Generator, free: list[Neighborhood]) -> list[Neighborhood]:

@@ -63,10 +63,15 @@ PERSIAN_BY_HAND: dict[int, str] = {
 }
 
 # Places whose alternate names hold the right spelling but the picker prefers a variant: the right one.
+# (GeoNames sometimes holds only a former name in Persian script: گاوبندی for Parsian, کنجدجان for Golshahr.)
 PERSIAN_FIXES: dict[int, str] = {
     66093: "یاسوج",
     125446: "مهاباد",
     130802: "ایلام",
+    126640: "گلشهر",
+    1160907: "جالق",
+    133852: "پارسیان",
+    122864: "نجف‌شهر",
 }
 
 # Letters that mark a spelling as Kurdish, Urdu, Pashto … rather than Persian.
