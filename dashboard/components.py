@@ -126,9 +126,10 @@ def coverage_colorbar(measure: str, lang: str) -> dict:
 
 def choropleth_map(
     fc: dict, codes: list[str], z: list[float], texts: list[str], measure: str, lang: str
-) -> go.Figure:
+) -> dict:
     """Gives a choropleth of polygons (feature id = code) coloured by a 0–100 share."""
-    trace = go.Choroplethmap(
+    trace = dict(
+        type="choroplethmap",
         geojson=fc,
         below="",  # on top of the background: the default looks for a "water" layer our style lacks
         locations=codes,
@@ -142,7 +143,7 @@ def choropleth_map(
         marker={"line": {"width": 0.6, "color": "#ffffff"}, "opacity": 0.9},
         colorbar=coverage_colorbar(measure, lang),
     )
-    return go.Figure([trace], _map_layout(lang, _view(_fc_points(fc))))
+    return {"data": [trace], "layout": _map_layout(lang, _view(_fc_points(fc)))}
 
 
 def outline_layers(outline: dict | None) -> list[dict]:
@@ -169,9 +170,10 @@ def point_map(
     lang: str,
     layers: list[dict] | None = None,
     extent: list[tuple[float, float]] | None = None,
-) -> go.Figure:
+) -> dict:
     """Gives circles (one per row with lon/lat) sized by `sizes` and coloured by a 0–100 share."""
-    trace = go.Scattermap(
+    trace = dict(
+        type="scattermap",
         lon=[r["lon"] for r in rows],
         lat=[r["lat"] for r in rows],
         mode="markers",
@@ -189,7 +191,7 @@ def point_map(
         },
     )
     pts = extent or [(r["lon"], r["lat"]) for r in rows]
-    return go.Figure([trace], _map_layout(lang, _view(pts), layers))
+    return {"data": [trace], "layout": _map_layout(lang, _view(pts), layers)}
 
 
 def point_sizes(counts: list[int]) -> list[float]:
@@ -211,10 +213,11 @@ def status_map(
     office_texts: list[str],
     lang: str,
     layers: list[dict] | None = None,
-) -> go.Figure:
+) -> dict:
     """Gives neighborhood polygons coloured by status, with office circles coloured by state, on top."""
     n_colors = [STATUS_COLORS[s] for s in STATUSES]
-    hoods = go.Choroplethmap(
+    hoods = dict(
+        type="choroplethmap",
         geojson=fc,
         below="",  # on top of the background: the default looks for a "water" layer our style lacks
         locations=codes,
@@ -234,7 +237,8 @@ def status_map(
         ),
     )
     o_colors = [STATUS_COLORS[s] for s in OFFICE_STATES]
-    offs = go.Scattermap(
+    offs = dict(
+        type="scattermap",
         lon=[o["lon"] for o in offices],
         lat=[o["lat"] for o in offices],
         mode="markers",
@@ -251,7 +255,7 @@ def status_map(
         },
     )
     pts = _fc_points(fc) + [(o["lon"], o["lat"]) for o in offices]
-    return go.Figure([hoods, offs], _map_layout(lang, _view(pts), layers))
+    return {"data": [hoods, offs], "layout": _map_layout(lang, _view(pts), layers)}
 
 
 def timeline_figure(rows: list[dict], lang: str) -> go.Figure:
@@ -295,7 +299,7 @@ def timeline_figure(rows: list[dict], lang: str) -> go.Figure:
     return fig
 
 
-def graph(id_: str, fig: go.Figure) -> dcc.Graph:
+def graph(id_: str, fig: go.Figure | dict) -> dcc.Graph:
     return dcc.Graph(id=id_, figure=fig, config={"displaylogo": False, "scrollZoom": True})
 
 

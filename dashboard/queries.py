@@ -2,8 +2,12 @@
 
 Callbacks call these functions and nothing else touches the database. Every function takes the
 user's `Scope`, narrows the filters the browser sent to it (`auth_seam`), and passes it on to the
-database so that row-level security can enforce it too. Geometry is simplified in SQL per level and
-kept for `GEOMETRY_TTL_S` seconds per process; values are never cached.
+database so that row-level security can enforce it too. Geometry is simplified in SQL per level.
+Results (geometry and values: the rows of every named query) are kept per process until the data
+changes: each request first reads a cheap "data stamp" (the newest ids of ETL runs, office states,
+action statuses and boundary history, and the counts of neighborhoods, offices and their links), and
+a stored result counts only for the same stamp, query, parameters and scope. A load or a recorded
+state therefore shows on the next request.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import datetime as dt
 import json
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +30,6 @@ from regen.scope import Scope
 
 # Simplification per level: tolerance in degrees (~ metres at Iran's latitudes) and decimals kept.
 TOLERANCE = {"province": (0.01, 3), "city": (0.002, 4), "neighborhood": (0.00005, 5)}
-GEOMETRY_TTL_S = 300.0
 OUTLINE_FILE = DATA_DIR / "geo" / "iran_outline.geojson"
 
 # Measure → (column of the coverage rows, what it is a share of).
@@ -40,6 +44,9 @@ KINDS = ("historic", "inner_city", "rural_core", "informal")
 
 _cache: dict[tuple, tuple[float, Any]] = {}
 _cache_lock = threading.Lock()
+_values: OrderedDict[tuple, list[dict]] = OrderedDict()
+VALUES_MAX = 2000  # results kept per process (least recently used go first)
+_UNCACHED = {"dash_data_stamp", "dash_ping"}
 
 
 def database() -> Database:
@@ -51,7 +58,7 @@ def _cached(key: tuple, compute):
     now = time.monotonic()
     with _cache_lock:
         hit = _cache.get(key)
-        if hit and now - hit[0] < GEOMETRY_TTL_S:
+        if hit:
             return hit[1]
     value = compute()
     with _cache_lock:
@@ -62,10 +69,40 @@ def _cached(key: tuple, compute):
 def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
+        _values.clear()
+
+
+def _stamp(db: Database, scope: Scope) -> tuple:
+    """Gives the data stamp, read once per web request (or on every call outside one)."""
+    from flask import g, has_request_context
+
+    if has_request_context():
+        stamps = g.setdefault("regen_stamps", {})
+        if db.url not in stamps:
+            stamps[db.url] = tuple(named.run("dash_data_stamp", db, scope=scope)[0].values())
+        return stamps[db.url]
+    return tuple(named.run("dash_data_stamp", db, scope=scope)[0].values())
+
+
+def _frozen(params: dict) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
 
 
 def _run(name: str, db: Database, scope: Scope, **params: Any) -> list[dict]:
-    return named.run(name, db, scope=scope, **params)
+    if name in _UNCACHED:
+        return named.run(name, db, scope=scope, **params)
+    key = (db.url, scope, name, _frozen(params), _stamp(db, scope))
+    with _cache_lock:
+        rows = _values.get(key)
+        if rows is not None:
+            _values.move_to_end(key)
+            return rows
+    rows = named.run(name, db, scope=scope, **params)
+    with _cache_lock:
+        _values[key] = rows
+        while len(_values) > VALUES_MAX:
+            _values.popitem(last=False)
+    return rows
 
 
 # -- geometry (sent once per view) -----------------------------------------------------------------
@@ -73,12 +110,7 @@ def province_shapes(db: Database, scope: Scope, province: str | None = None) -> 
     """Gives the simplified province boundaries as a GeoJSON FeatureCollection (feature id = code)."""
     province = allowed_province(scope, province)
     tol, digits = TOLERANCE["province"]
-
-    def compute():
-        rows = _run("dash_province_shapes", db, scope, province=province, tolerance=tol, digits=digits)
-        return rows[0]["fc"]
-
-    return _cached(("province_shapes", db.url, scope, province), compute)
+    return _run("dash_province_shapes", db, scope, province=province, tolerance=tol, digits=digits)[0]["fc"]
 
 
 def provinces_with_boundary(db: Database, scope: Scope) -> int:
@@ -90,25 +122,17 @@ def neighborhood_shapes(db: Database, scope: Scope, city: str) -> dict:
     """Gives a city's current neighborhoods, simplified, as a FeatureCollection (feature id = code)."""
     place = place_of(db, scope, "city", city)
     tol, digits = TOLERANCE["neighborhood"]
-
-    def compute():
-        return _run("dash_neighborhood_shapes", db, scope, city=place["code"], tolerance=tol, digits=digits)[
-            0
-        ]["fc"]
-
-    return _cached(("neighborhood_shapes", db.url, scope, city), compute)
+    return _run("dash_neighborhood_shapes", db, scope, city=place["code"], tolerance=tol, digits=digits)[0][
+        "fc"
+    ]
 
 
 def city_shape(db: Database, scope: Scope, city: str) -> dict | None:
     """Gives a city's boundary (simplified GeoJSON geometry), or None when it has none."""
     place_of(db, scope, "city", city)
     tol, digits = TOLERANCE["city"]
-
-    def compute():
-        rows = _run("dash_city_shape", db, scope, city=city, tolerance=tol, digits=digits)
-        return rows[0]["geometry"] if rows else None
-
-    return _cached(("city_shape", db.url, scope, city), compute)
+    rows = _run("dash_city_shape", db, scope, city=city, tolerance=tol, digits=digits)
+    return rows[0]["geometry"] if rows else None
 
 
 def outline() -> dict | None:
@@ -122,7 +146,7 @@ def _outline_file(path: Path) -> dict | None:
     return _cached(("outline", str(path), path.stat().st_mtime), lambda: json.loads(path.read_text("utf-8")))
 
 
-# -- coverage and handover (values, never cached) -----------------------------------------------------
+# -- coverage and handover (values, kept until the data changes) ----------------------------------
 def coverage_provinces(db: Database, scope: Scope, as_of: dt.date, province: str | None = None) -> list[dict]:
     """Gives coverage_by_province(as_of) with names and label points, one row per province in view."""
     province = allowed_province(scope, province)
@@ -183,19 +207,37 @@ def headline(
         else:
             rows = coverage_provinces(db, scope, as_of, province=province)
     if action_rows is None:
-        action_rows = actions(db, scope, as_of, province=province, city=city)
+        action_rows = overdue_counts(db, scope, as_of, province=province, city=city)
     t = totals(rows)
-    t["overdue_actions"] = sum(1 for a in action_rows if a["overdue"])
+    t["overdue_actions"] = sum(_overdue(a) for a in action_rows)
     return t
 
 
-def overdue_by(action_rows: list[dict], key: str) -> dict[str, int]:
-    """Gives the number of overdue actions per value of `key` (province_code, city_code, agency_code)."""
+def overdue_counts(
+    db: Database, scope: Scope, as_of: dt.date, province: str | None = None, city: str | None = None
+) -> list[dict]:
+    """Gives the number of overdue actions on as_of per (province_code, city_code) of the actions."""
+    province = allowed_province(scope, province)
+    return _run("dash_overdue_counts", db, scope, as_of=as_of, province=province, city=city)
+
+
+def _overdue(row: dict) -> int:
+    return int(row["overdue"])  # a count, or one action's flag (True = 1)
+
+
+def overdue_by(rows: list[dict], key: str) -> dict[str, int]:
+    """Gives overdue actions per value of `key` (province_code, city_code, agency_code), from overdue
+    counts or from action rows."""
     out: dict[str, int] = {}
-    for a in action_rows:
-        if a["overdue"] and a[key]:
-            out[a[key]] = out.get(a[key], 0) + 1
+    for a in rows:
+        if a[key] and _overdue(a):
+            out[a[key]] = out.get(a[key], 0) + _overdue(a)
     return out
+
+
+def resolutions(db: Database, scope: Scope) -> dict[tuple[int, int], dict]:
+    """Gives (meeting, number) → the resolution's text."""
+    return {(r["meeting_number"], r["number"]): r for r in _run("dash_resolutions", db, scope)}
 
 
 def timeline_days(first: dt.date | None, as_of: dt.date, max_points: int = 16) -> list[dt.date]:
@@ -225,11 +267,15 @@ def timeline(db: Database, scope: Scope, as_of: dt.date, province: str | None = 
     province = allowed_province(scope, province)
     first = _run("dash_first_office_date", db, scope)[0]["first"]
     days = timeline_days(first, as_of)
-    rows = _run("dash_timeline", db, scope, days=days, province=province)
-    for r in rows:
-        r["coverage_count_pct"] = _pct(r["covered"], r["neighborhoods"])
-        r["handover_pct"] = _pct(r["handed_over"], r["established_total"])
-    return rows
+    # The season starts are the same for every as-of day of a season: kept apart from the day itself,
+    # so that moving the date computes one new day, not sixteen.
+    rows = _run("dash_timeline", db, scope, days=days[:-1], province=province) if days[:-1] else []
+    rows = rows + _run("dash_timeline", db, scope, days=days[-1:], province=province)
+    return [
+        {**r, "coverage_count_pct": _pct(r["covered"], r["neighborhoods"]),
+         "handover_pct": _pct(r["handed_over"], r["established_total"])}
+        for r in rows
+    ]  # fmt: skip
 
 
 # -- places, tables, histories ------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def header(view: View, pathname: str) -> list:
             t("switch_lang", view.lang),
             id="lang-switch",
             className="lang",
-            href=pathname + view.query(lang=other),
+            href=pathname + view.query(lang=other, explicit_lang=True),
             lang=other,
         )
     )
@@ -192,6 +192,20 @@ def register(app) -> None:
         except Exception:  # still down: keep waiting, quietly
             return no_update, no_update
         return True, True
+
+    # Filters rewrite the query in place: the language switch follows, so it keeps the date and kind.
+    app.clientside_callback(
+        """function(search, pathname) {
+            var q = new URLSearchParams(search || "");
+            var now = q.get("lang") || document.getElementById("root").lang;
+            q.set("lang", now === "en" ? "fa" : "en");
+            return pathname + "?" + q.toString();
+        }""",
+        Output("lang-switch", "href"),
+        Input("url", "search"),
+        State("url", "pathname"),
+        prevent_initial_call=True,
+    )
 
     # The database is back: load the page again (the server rebuilds it from the URL).
     app.clientside_callback(

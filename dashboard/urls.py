@@ -29,11 +29,12 @@ class View:
     def day(self) -> dt.date:
         return self.as_of or dt.date.today()
 
-    def query(self, **changes) -> str:
-        """Gives '?lang=en&as_of=1403-12-30…' for this view with `changes` applied (defaults left out)."""
+    def query(self, explicit_lang: bool = False, **changes) -> str:
+        """Gives '?lang=en&as_of=1403-12-30…' for this view with `changes` applied (defaults left out;
+        `explicit_lang` writes lang=fa too, which overrides an English cookie)."""
         v = replace(self, **changes)
         pairs = {
-            "lang": v.lang if v.lang != "fa" else None,
+            "lang": v.lang if v.lang != "fa" or explicit_lang else None,
             "as_of": to_jalali(v.as_of, persian_digits=False, sep="-") if v.as_of else None,
             "province": v.province,
             "city": v.city,

@@ -63,8 +63,11 @@ class Database:
                 pool = _pools.get(self.url)
                 if pool is None:
                     try:
+                        # minconn 1: psycopg2's pool keeps a returned connection only while it holds
+                        # fewer than minconn; with 0 every transaction opened a new connection (~8 ms
+                        # and a new server process each time).
                         pool = psycopg2.pool.ThreadedConnectionPool(
-                            0, self._pool_max, self.url, connect_timeout=5, application_name="regen-atlas"
+                            1, self._pool_max, self.url, connect_timeout=5, application_name="regen-atlas"
                         )
                     except psycopg2.OperationalError as e:
                         raise DatabaseUnavailable(_unavailable(e)) from e

@@ -189,6 +189,13 @@ def test_city_view_and_history(page):
     wait_for(d, "#history-title")
     assert "۱۴۰۱/۱۲/۱۰" in text_of(d, "#city-history")  # O1 handed over 2023-03-01
     shot(d, "city-TEH-fa")
+    z_before = d.execute_script(f"return {plot('city-map')}.data[0].z")
+    box = d.find_element(By.CSS_SELECTOR, "input.f-asof, .f-asof input")
+    box.clear()
+    box.send_keys("1400/03/11" + Keys.ENTER)  # before the handover: N1's office is active
+    wait_until(d, "!document.getElementById('city-hoods').innerText.includes('واگذارشده به شهرداری')")
+    assert d.execute_script(f"return {plot('city-map')}.data[0].z") != z_before
+    assert d.execute_script(f"return {plot('city-map')}.data[0].locations.length") == 3
 
 
 def test_switch_to_english(page):
@@ -203,6 +210,10 @@ def test_switch_to_english(page):
     d.get(d.current_url.split("?")[0])  # the cookie keeps English without ?lang
     wait_for(d, "#prov-map .maplibregl-canvas")
     assert d.execute_script("return document.getElementById('root').dir") == "ltr"
+    d.find_element(By.ID, "lang-switch").click()  # and back to Persian, over the cookie
+    wait_until(d, "(document.getElementById('root') || {}).dir === 'rtl'")
+    wait_for(d, "#prov-map .maplibregl-canvas")
+    assert "استان تهران" in text_of(d, "h2")
     d.delete_all_cookies()
 
 
@@ -218,6 +229,8 @@ def test_as_of_date_redraws(page):
     assert text_of(d, "#card-actions_overdue") == "۱"
     assert d.execute_script(f"return {plot('nat-map')}.data[0].z") != z_before
     assert "as_of=1402-03-11" in d.current_url
+    href = d.find_element(By.ID, "lang-switch").get_attribute("href")
+    assert "as_of=1402-03-11" in href and "lang=en" in href  # the switch keeps the view
     shot(d, "national-as-of-changed")
 
 

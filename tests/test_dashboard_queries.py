@@ -208,3 +208,15 @@ def test_national_falls_back_to_city_points(world):
     text = str(page)
     assert retry is False and "'scattermap'" in text and "choroplethmap" not in text
     assert "بارگذاری نشده است" in text  # the notice that says why the map shows points
+
+
+def test_kept_results_follow_the_data(world):
+    before = next(r for r in queries.coverage_provinces(world, NATIONAL, D2) if r["code"] == "IR-23")
+    again = next(r for r in queries.coverage_provinces(world, NATIONAL, D2) if r["code"] == "IR-23")
+    assert again is before  # kept: the same rows, no second query
+    world.execute(
+        "INSERT INTO office_states (office_code, state, began_on) VALUES ('O2', 'handed_over', '2023-05-01')"
+    )
+    after = next(r for r in queries.coverage_provinces(world, NATIONAL, D2) if r["code"] == "IR-23")
+    assert (before["handed_over"], after["handed_over"]) == (1, 2)
+    assert queries.timeline(world, NATIONAL, D2)[-1]["handed_over"] == 2

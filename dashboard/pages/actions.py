@@ -13,6 +13,7 @@ from dashboard.i18n import t
 from dashboard.pages.common import as_of_from
 from dashboard.urls import View, parse
 
+MAX_ROWS = 100  # per resolution on screen
 ACTION_COLS = [
     ("title", "title"),
     ("agency", "agency"),
@@ -82,9 +83,20 @@ def body(view: View) -> list:
     by_res: dict[tuple, list[dict]] = {}
     for a in rows:
         by_res.setdefault((a["meeting_number"], a["resolution_number"]), []).append(a)
+    texts = queries.resolutions(db, scope)
     for (meeting, number), acts in sorted(by_res.items()):
         first = acts[0]
-        text = first["resolution_en"] if lang == "en" else first["resolution_fa"]
+        res = texts.get((meeting, number), {})
+        text = res.get("summary_en") if lang == "en" else res.get("text_fa")
+        shown = acts[:MAX_ROWS]  # overdue first: what matters is on screen, the rest is in the download
+        more = (
+            html.P(
+                f"{i18n.num(len(shown), lang)} / {i18n.num(len(acts), lang)} — {t('download', lang)}",
+                className="notice",
+            )
+            if len(acts) > len(shown)
+            else None
+        )
         sections.append(
             html.Div(
                 [
@@ -97,10 +109,11 @@ def body(view: View) -> list:
                     C.table(
                         f"act-res-{meeting}-{number}",
                         [C.column(k, t(label, lang)) for k, label in ACTION_COLS],
-                        _action_rows(acts, lang),
+                        _action_rows(shown, lang),
                         lang,
                         page_size=10,
                     ),
+                    more,
                 ],
                 className="resolution",
             )

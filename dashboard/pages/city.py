@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dash import Input, Output, Patch, State, ctx, dcc, html
+from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
@@ -94,6 +94,36 @@ def _values(hood_codes, hoods, offices, lang):
     return z, texts, colors, [_office_text(o, lang) for o in offices]
 
 
+def _rows_patch(old: list[dict] | None, new: list[dict]):
+    """Gives what turns table rows `old` into `new`: a Patch of the changed cells when the rows are the
+    same ones, else the new rows."""
+    if not old or [r["id"] for r in old] != [r["id"] for r in new]:
+        return new
+    patch, changed = Patch(), False
+    for i, (a, b) in enumerate(zip(old, new, strict=True)):
+        for key, value in b.items():
+            if a.get(key) != value:
+                patch[i][key] = value
+                changed = True
+    return patch if changed else no_update
+
+
+def _patch_changed(
+    target, texts: list[str], codes: list[str], old: list[dict] | None, new: list[dict]
+) -> None:
+    """Sets in `target` (a Patch of a trace's text) the texts of the features whose row changed; all of
+    them when the rows are not the same ones."""
+    before = {r["id"]: r for r in old or []}
+    after = {r["id"]: r for r in new}
+    if set(before) != set(after):
+        for i, text in enumerate(texts):
+            target[i] = text
+        return
+    for i, c in enumerate(codes):
+        if c in after and before.get(c) != after[c]:
+            target[i] = texts[i]
+
+
 def layout(view: View, code: str):
     db, scope, lang, day = queries.database(), current_scope(), view.lang, view.day
     place = queries.place_of(db, scope, "city", code)
@@ -110,7 +140,7 @@ def layout(view: View, code: str):
     fig = C.status_map(
         fc, codes, [h["status"] for h in all_hoods], texts, offices, office_texts, lang, layers
     )
-    fig.data[0].z = z  # kind filter: polygons of other kinds are left uncoloured
+    fig["data"][0]["z"] = z  # kind filter: polygons of other kinds are left uncoloured
     head = queries.headline(db, scope, day, province=place["province_code"], city=code)
     cities = queries.city_options(db, scope, place["province_code"])
     return html.Div(
@@ -163,10 +193,13 @@ def register(app) -> None:
         Input(C.fid("kind", "city"), "value"),
         State("city-store", "data"),
         State("url", "search"),
+        State("city-hoods", "data"),
+        State("city-offices", "data"),
         prevent_initial_call=True,
     )
-    def recolour_city(as_of_text, kind, store, search):
-        """Recolours polygons and office points for the as-of day / kind: values only (Patch)."""
+    def recolour_city(as_of_text, kind, store, search, old_hoods, old_offices):
+        """Recolours polygons and office points for the as-of day / kind: values only (Patch), and only
+        the table cells and hover texts that changed."""
         view = parse(search)
         day = as_of_from(as_of_text, view)
         if day is None:
@@ -176,14 +209,22 @@ def register(app) -> None:
         by_office = {o["code"]: o for o in queries.city_offices(db, scope, code, day)}
         offices = [by_office[c] for c in store["offices"] if c in by_office]
         z, texts, colors, office_texts = _values(store["hoods"], hoods, offices, lang)
+        hood_rows, office_rows = _hood_rows(hoods, lang), _office_rows(offices, lang)
         patch = Patch()
         patch["data"][0]["z"] = z
-        patch["data"][0]["text"] = texts
         patch["data"][1]["marker"]["color"] = colors
-        patch["data"][1]["text"] = office_texts
+        _patch_changed(patch["data"][0]["text"], texts, store["hoods"], old_hoods, hood_rows)
+        _patch_changed(
+            patch["data"][1]["text"], office_texts, [o["code"] for o in offices], old_offices, office_rows
+        )
         place = queries.place_of(db, scope, "city", code)
         head = queries.headline(db, scope, day, province=place["province_code"], city=code)
-        return patch, C.cards(head, lang), _hood_rows(hoods, lang), _office_rows(offices, lang)
+        return (
+            patch,
+            C.cards(head, lang),
+            _rows_patch(old_hoods, hood_rows),
+            _rows_patch(old_offices, office_rows),
+        )
 
     @app.callback(
         Output("city-history", "children"),

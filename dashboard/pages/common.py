@@ -21,18 +21,14 @@ def as_of_from(text: str | None, view: View):
 
 
 def place_text(r: dict, measure: str, lang: str) -> str:
-    """Gives a place's hover text: name, the measure's share, neighborhoods covered of all (RLE…PDF)."""
-    return (
-        i18n.rtl(
-            f"{i18n.name(r, lang)} — {t('m_' + measure, lang)}: {i18n.pct(r.get(MEASURES[measure]), lang)}"
-            f" — {t('covered', lang)} {i18n.num(r['covered'], lang)}/{i18n.num(r['neighborhoods'], lang)}"
-        )
-        if lang == "fa"
-        else (
-            f"{i18n.name(r, lang)} — {t('m_' + measure, lang)}: {i18n.pct(r.get(MEASURES[measure]), lang)}"
-            f" — {t('covered', lang)} {r['covered']}/{r['neighborhoods']}"
-        )
+    """Gives a place's hover text: name, all four shares, neighborhoods covered of all (RLE…PDF in
+    Persian). It names every measure, so switching the measure changes colours only, not the text."""
+    shares = " · ".join(f"{t('m_' + m, lang)} {i18n.pct(r.get(col), lang)}" for m, col in MEASURES.items())
+    text = (
+        f"{i18n.name(r, lang)} — {t('covered', lang)} {i18n.num(r['covered'], lang)}/"
+        f"{i18n.num(r['neighborhoods'], lang)}<br>{shares}"
     )
+    return i18n.rtl(text) if lang == "fa" else text
 
 
 def place_columns(lang: str, first: str) -> list[dict]:
@@ -79,19 +75,25 @@ def place_rows(rows: list[dict], overdue: dict[str, int], lang: str, path: str, 
     return out
 
 
-def recolour(mode: str, codes: list[str], rows: list[dict], measure: str, lang: str) -> Patch:
-    """Gives the Patch that recolours a map in place: values only, never the geometry again."""
+def recolour(
+    mode: str, codes: list[str], rows: list[dict], measure: str, lang: str, texts: bool = True
+) -> Patch:
+    """Gives the Patch that recolours a map in place: values only, never the geometry again (and the
+    hover texts only when the numbers changed, not for a mere switch of measure)."""
     by_code = {r["code"]: r for r in rows}
     ordered = [by_code.get(c) for c in codes]
     z = [C.measure_value(r, measure) if r else C.NO_DATA for r in ordered]
-    texts = [place_text(r, measure, lang) if r else "" for r in ordered]
     patch = Patch()
     if mode == "polygons":
         patch["data"][0]["z"] = z
         patch["data"][0]["colorbar"]["title"]["text"] = t(f"m_{measure}", lang)
     else:
         patch["data"][0]["marker"]["color"] = z
-        patch["data"][0]["marker"]["size"] = C.point_sizes([r["neighborhoods"] if r else 0 for r in ordered])
         patch["data"][0]["marker"]["colorbar"]["title"]["text"] = t(f"m_{measure}", lang)
-    patch["data"][0]["text"] = texts
+        if texts:
+            patch["data"][0]["marker"]["size"] = C.point_sizes(
+                [r["neighborhoods"] if r else 0 for r in ordered]
+            )
+    if texts:
+        patch["data"][0]["text"] = [place_text(r, measure, lang) if r else "" for r in ordered]
     return patch

@@ -43,7 +43,7 @@ def _map(db, scope, view: View, rows: list[dict]):
 def layout(view: View, **_):
     db, scope, lang = queries.database(), current_scope(), view.lang
     rows = queries.coverage_provinces(db, scope, view.day)
-    acts = queries.actions(db, scope, view.day)
+    acts = queries.overdue_counts(db, scope, view.day)
     fig, mode, codes, notice = _map(db, scope, view, rows)
     head = queries.headline(db, scope, view.day, rows=rows, action_rows=acts)
     overdue = queries.overdue_by(acts, "province_code")
@@ -118,10 +118,11 @@ def register(app) -> None:
             if mode == "polygons"
             else queries.coverage_cities(db, scope, day)
         )
-        patch = recolour(mode, store["codes"], rows, measure, lang)
-        if ctx.triggered_id == C.fid("measure", "national"):
+        switched = ctx.triggered_id == C.fid("measure", "national")
+        patch = recolour(mode, store["codes"], rows, measure, lang, texts=not switched)
+        if switched:
             return patch, no_update, no_update, no_update, view.query(measure=measure)
-        acts = queries.actions(db, scope, day)
+        acts = queries.overdue_counts(db, scope, day)
         prov_rows = rows if mode == "polygons" else queries.coverage_provinces(db, scope, day)
         head = queries.headline(db, scope, day, rows=prov_rows, action_rows=acts)
         table = place_rows(prov_rows, queries.overdue_by(acts, "province_code"), lang, "/province/", view)

@@ -47,6 +47,16 @@ def _due_rows(rows: list[dict], lang: str) -> list[dict]:
     ]
 
 
+MAX_ROWS = 300  # per list on screen: a province can have thousands of neighborhoods without an office
+
+
+def _note(rows: list[dict], lang: str) -> str:
+    """Gives '300 of 3,456 shown' when a list is cut, else its count."""
+    if len(rows) > MAX_ROWS:
+        return f"{i18n.num(MAX_ROWS, lang)} / {i18n.num(len(rows), lang)}"
+    return f"{t('total', lang)}: {i18n.num(len(rows), lang)}"
+
+
 UNCOVERED_COLS = [
     ("name", "name"),
     ("city", "city"),
@@ -77,7 +87,7 @@ def layout(view: View, code: str):
     place = queries.place_of(db, scope, "province", code)
     rows = queries.coverage_cities(db, scope, day, province=code)
     located = [r for r in rows if r["lon"] is not None]
-    acts = queries.actions(db, scope, day, province=code)
+    acts = queries.overdue_counts(db, scope, day, province=code)
     shape = queries.province_shapes(db, scope, province=code)
     fig = C.point_map(
         located,
@@ -138,13 +148,15 @@ def layout(view: View, code: str):
                         C.table(
                             "prov-uncovered",
                             _cols(UNCOVERED_COLS, lang),
-                            _uncovered_rows(uncovered, lang),
+                            _uncovered_rows(uncovered[:MAX_ROWS], lang),
                             lang,
                         ),
+                        html.P(_note(uncovered, lang), id="prov-uncovered-note", className="notice"),
                     ),
                     C.panel(
                         t("due_handover", lang),
-                        C.table("prov-due", _cols(DUE_COLS, lang), _due_rows(due, lang), lang),
+                        C.table("prov-due", _cols(DUE_COLS, lang), _due_rows(due[:MAX_ROWS], lang), lang),
+                        html.P(_note(due, lang), id="prov-due-note", className="notice"),
                     ),
                 ],
                 className="grid2",
@@ -163,6 +175,8 @@ def register(app) -> None:
         Output("prov-due", "data"),
         Output("prov-timeline", "figure"),
         Output("url", "search", allow_duplicate=True),
+        Output("prov-uncovered-note", "children"),
+        Output("prov-due-note", "children"),
         Input(C.fid("measure", "province"), "value"),
         Input(C.fid("asof", "province"), "value"),
         Input(C.fid("kind", "province"), "value"),
@@ -178,19 +192,24 @@ def register(app) -> None:
             raise PreventUpdate
         db, scope, lang, code = queries.database(), current_scope(), view.lang, store["code"]
         rows = queries.coverage_cities(db, scope, day, province=code)
-        patch = recolour("points", store["codes"], rows, measure, lang)
-        if ctx.triggered_id == C.fid("measure", "province"):
-            return patch, no_update, no_update, no_update, no_update, no_update, view.query(measure=measure)
-        acts = queries.actions(db, scope, day, province=code)
+        switched = ctx.triggered_id == C.fid("measure", "province")
+        patch = recolour("points", store["codes"], rows, measure, lang, texts=not switched)
+        if switched:
+            return (patch, *[no_update] * 5, view.query(measure=measure), no_update, no_update)
+        acts = queries.overdue_counts(db, scope, day, province=code)
         head = queries.headline(db, scope, day, province=code, rows=rows, action_rows=acts)
+        uncovered = queries.uncovered_neighborhoods(db, scope, code, day, kind)
+        due = queries.offices_due_handover(db, scope, code, day)
         return (
             patch,
             C.cards(head, lang),
             place_rows(rows, queries.overdue_by(acts, "city_code"), lang, "/city/", view),
-            _uncovered_rows(queries.uncovered_neighborhoods(db, scope, code, day, kind), lang),
-            _due_rows(queries.offices_due_handover(db, scope, code, day), lang),
+            _uncovered_rows(uncovered[:MAX_ROWS], lang),
+            _due_rows(due[:MAX_ROWS], lang),
             C.timeline_figure(queries.timeline(db, scope, day, province=code), lang),
             no_update,
+            _note(uncovered, lang),
+            _note(due, lang),
         )
 
     @app.callback(

@@ -76,8 +76,7 @@ WITH st AS (
   WHERE s.began_on <= %(as_of)s
   ORDER BY s.action_code, s.began_on DESC, s.id DESC
 )
-SELECT a.code, a.meeting_number, m.held_on, a.resolution_number, r.text_fa AS resolution_fa,
-       r.summary_en AS resolution_en, a.agency_code, ag.name_fa AS agency_fa, ag.name_en AS agency_en,
+SELECT a.code, a.meeting_number, m.held_on, a.resolution_number, a.agency_code, ag.name_fa AS agency_fa, ag.name_en AS agency_en,
        a.title_fa, a.title_en, a.kind, ap.province_code, ap.city_code,
        pr.name_fa AS province_fa, pr.name_en AS province_en, ci.name_fa AS city_fa, ci.name_en AS city_en,
        a.neighborhood_code, a.office_code, a.due_on,
@@ -86,7 +85,6 @@ SELECT a.code, a.meeting_number, m.held_on, a.resolution_number, r.text_fa AS re
          AS overdue
 FROM actions a
 JOIN meetings m ON m.number = a.meeting_number
-JOIN resolutions r ON r.meeting_number = a.meeting_number AND r.number = a.resolution_number
 JOIN agencies ag ON ag.code = a.agency_code
 JOIN action_places ap ON ap.action_code = a.code
 LEFT JOIN provinces pr ON pr.code = ap.province_code
@@ -96,6 +94,34 @@ WHERE (%(province)s::text IS NULL OR ap.province_code = %(province)s)
   AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
   AND (%(agency)s::text IS NULL OR a.agency_code = %(agency)s)
 ORDER BY overdue DESC, a.due_on NULLS LAST, a.meeting_number, a.resolution_number, a.code;
+
+-- name: dash_resolutions
+SELECT meeting_number, number, text_fa, summary_en FROM resolutions ORDER BY meeting_number, number;
+
+-- name: dash_overdue_counts
+-- Overdue actions on a day, counted per place (province and city of the action; NULL = national),
+-- by the same rule as dash_actions.
+WITH st AS (
+  SELECT DISTINCT ON (s.action_code) s.action_code, s.status
+  FROM action_statuses s
+  WHERE s.began_on <= %(as_of)s
+  ORDER BY s.action_code, s.began_on DESC, s.id DESC
+)
+SELECT ap.province_code, ap.city_code, count(*)::int AS overdue
+FROM actions a
+JOIN action_places ap ON ap.action_code = a.code
+LEFT JOIN st ON st.action_code = a.code
+WHERE a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled')
+  AND (%(province)s::text IS NULL OR ap.province_code = %(province)s)
+  AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
+GROUP BY ap.province_code, ap.city_code;
+
+-- name: dash_data_stamp
+-- Changes whenever data is loaded or recorded (new ids, new rows): the key of cached derived series.
+SELECT (SELECT max(id) FROM etl_runs) AS runs, (SELECT max(id) FROM office_states) AS states,
+       (SELECT max(id) FROM action_statuses) AS statuses, (SELECT max(id) FROM boundary_history) AS history,
+       (SELECT count(*) FROM neighborhoods) AS neighborhoods, (SELECT count(*) FROM offices) AS offices,
+       (SELECT count(*) FROM office_neighborhoods) AS served;
 
 -- name: dash_neighborhoods
 -- A city's current neighborhoods with their status on a day (neighborhood_status_on).

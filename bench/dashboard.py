@@ -1,0 +1,333 @@
+"""Benchmark (not a test): the dashboard at the demo scale and at ×10, in one run.
+
+For each scale K (a database `regen_bench_xK` in the embedded cluster, filled once by
+`regen demo --boundaries ../shared/data/iran-osm --scale K`):
+
+1. each view's server time (the router callback that builds the page, through Flask's test client):
+   warm (results kept, the usual case; median of 7) and cold (every kept result dropped first: what
+   the first request after a data change pays; median of 3), against the bare SQL of the same view
+   (the named statements that request ran, replayed through the database layer, median of 3):
+   cold/sql is the dashboard's overhead over its SQL;
+2. bytes per view (the router response) and per recolour (measure switch and as-of change: Patch
+   responses), and the recolour's share of its view's bytes;
+3. 20 concurrent clients on loopback for 60 s against `regen serve` (gunicorn, REGEN_WORKERS workers),
+   each asking for a random view (national, province, city) in a closed loop: p50/p95 and errors.
+
+Usage: .venv/bin/python bench/dashboard.py [--scales 1,10] [--seconds 60] [--clients 20]
+Writes bench/out/dashboard.json and prints a summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import psycopg2  # noqa: E402
+import requests  # noqa: E402
+
+REGEN = ROOT / ".venv" / "bin" / "regen"
+IRAN_OSM = ROOT.parent / "shared" / "data" / "iran-osm"
+OUT = ROOT / "bench" / "out"
+REPEAT = 7
+
+
+def with_dbname(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def database_for(scale: int) -> str:
+    """Gives the URL of the bench database of a scale, building the demo data into it the first time."""
+    subprocess.run([REGEN, "db", "up"], check=True, capture_output=True)
+    base = subprocess.run([REGEN, "db", "url"], check=True, capture_output=True, text=True).stdout.strip()
+    name = f"regen_bench_x{scale}"
+    conn = psycopg2.connect(with_dbname(base, "postgres"))
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        exists = cur.fetchone() is not None
+        if not exists:
+            cur.execute(f'CREATE DATABASE "{name}"')  # a fixed name made here, not user input
+    conn.close()
+    url = with_dbname(base, name)
+    env = {**os.environ, "DATABASE_URL": url}
+    filled = False
+    if exists:
+        c = psycopg2.connect(url)
+        with c.cursor() as cur:
+            cur.execute(
+                "SELECT to_regclass('neighborhoods') IS NOT NULL AND EXISTS (SELECT 1 FROM neighborhoods)"
+            )
+            filled = cur.fetchone()[0]
+        c.close()
+    if not filled:
+        t = time.perf_counter()
+        demo = [REGEN, "demo", "--boundaries", str(IRAN_OSM), "--scale", str(scale)]
+        subprocess.run(demo, env=env, check=True, capture_output=True)
+        print(f"  built the demo ×{scale} in {time.perf_counter() - t:.0f} s", flush=True)
+    return url
+
+
+# -- Dash requests ------------------------------------------------------------------------------------
+def outputs_of(key: str):
+    if key.startswith(".."):
+        parts = key[2:-2].split("...")
+        return [{"id": _id(p.rsplit(".", 1)[0]), "property": p.rsplit(".", 1)[1]} for p in parts]
+    i, p = key.rsplit(".", 1)
+    return {"id": _id(i), "property": p}
+
+
+def _id(text: str):
+    return json.loads(text) if text.startswith("{") else text
+
+
+def payload(app, key_start: str, inputs: list, state: list, changed: str) -> dict:
+    key = next(k for k in app.callback_map if k.startswith(key_start))
+    spec = app.callback_map[key]
+    return {
+        "output": key,
+        "outputs": outputs_of(key),
+        "inputs": [{**i, "value": v} for i, v in zip(spec["inputs"], inputs, strict=True)],
+        "state": [{**s, "value": v} for s, v in zip(spec["state"], state, strict=True)],
+        "changedPropIds": [changed],
+    }
+
+
+def view_payload(app, path: str, search: str = "") -> dict:
+    return payload(app, "..root.dir", [path], [search], "url.pathname")
+
+
+def find_props(tree, wanted: str):
+    """Gives the props of the component with id `wanted` inside a Dash response, or None."""
+    if isinstance(tree, dict):
+        if tree.get("props", {}).get("id") == wanted:
+            return tree["props"]
+        for v in tree.values():
+            found = find_props(v, wanted)
+            if found is not None:
+                return found
+    elif isinstance(tree, list):
+        for v in tree:
+            found = find_props(v, wanted)
+            if found is not None:
+                return found
+    return None
+
+
+def post(client, body: dict) -> tuple[float, bytes]:
+    t = time.perf_counter()
+    r = client.post("/_dash-update-component", json=body)
+    elapsed = time.perf_counter() - t
+    if r.status_code != 200:
+        raise RuntimeError(f"{body['output'][:40]}: HTTP {r.status_code} {r.data[:300]!r}")
+    return elapsed, r.data
+
+
+def timed(fn, n: int = REPEAT) -> float:
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+# -- one scale ------------------------------------------------------------------------------------------
+def measure_scale(scale: int, seconds: int, clients: int) -> dict:
+    url = database_for(scale)
+    os.environ["DATABASE_URL"] = url
+    from dashboard import queries
+    from dashboard.app import create_app
+    from regen import queries as named
+    from regen.db import Database
+
+    queries.clear_cache()
+    app = create_app()
+    client = app.server.test_client()
+    db = Database(url)
+    counts = db.query(
+        "SELECT (SELECT count(*) FROM neighborhoods) AS n, (SELECT count(*) FROM offices) AS o"
+    )[0]
+    city = db.query(
+        "SELECT city_code FROM neighborhoods "
+        "WHERE city_code IN (SELECT code FROM cities WHERE province_code = "
+        "'IR-23') GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+    )[0]["city_code"]
+    views = {
+        "national": "/",
+        "province": "/province/IR-23",
+        f"city ({city})": f"/city/{city}",
+        "actions": "/actions",
+    }
+    result = {
+        "scale": scale,
+        "neighborhoods": counts["n"],
+        "offices": counts["o"],
+        "views": {},
+        "recolours": {},
+    }
+
+    recorded: list[tuple] = []
+    original = queries._run
+
+    def recording(name, database, scope, **params):
+        recorded.append((name, scope, params))
+        return original(name, database, scope, **params)
+
+    for label, path in views.items():
+        body = view_payload(app, path)
+        post(client, body)  # first time: geometry into the cache
+        post(client, body)
+        recorded.clear()
+        queries._run = recording
+        _, data = post(client, body)
+        queries._run = original
+        statements = list(recorded)
+        server = timed(lambda body=body: post(client, body))
+        cold = timed(lambda body=body: (queries.clear_cache(), post(client, body)), n=3)
+        bare = timed(lambda st=statements: [named.run(n, db, scope=s, **p) for n, s, p in st], n=3)
+        post(client, body)
+        result["views"][label] = {"path": path, "warm_ms": server * 1000, "cold_ms": cold * 1000,
+                                  "sql_ms": bare * 1000, "cold_ratio": cold / bare, "bytes": len(data),
+                                  "statements": len(statements)}  # fmt: skip
+        print(f"  ×{scale} {label:22s} warm {server * 1000:6.1f} ms  cold {cold * 1000:7.1f} ms  "
+              f"sql {bare * 1000:7.1f} ms  cold/sql {cold / bare:4.2f}  {len(data) / 1024:7.1f} KB  "
+              f"({len(statements)} statements)", flush=True)  # fmt: skip
+
+    # recolours: measure switch and as-of change on the national view, as-of change on the city view
+    _, data = post(client, view_payload(app, "/"))
+    store = find_props(json.loads(data), "nat-store")["data"]
+    nat_bytes = result["views"]["national"]["bytes"]
+    cases = {
+        "national: measure → ha": payload(
+            app,
+            "..nat-map.figure",
+            ["ha", "1405/09/05"],
+            [store, ""],
+            '{"f":"measure","page":"national"}.value',
+        ),
+        "national: as-of → 1400/01/01": payload(
+            app,
+            "..nat-map.figure",
+            ["count", "1400/01/01"],
+            [store, ""],
+            '{"f":"asof","page":"national"}.value',
+        ),
+    }
+    _, data = post(client, view_payload(app, f"/city/{city}"))
+    page = json.loads(data)
+    cstore = find_props(page, "city-store")["data"]
+    hoods, offices = find_props(page, "city-hoods")["data"], find_props(page, "city-offices")["data"]
+    cases["city: as-of → 1400/01/01"] = payload(
+        app,
+        "..city-map.figure",
+        ["1400/01/01", None],
+        [cstore, "", hoods, offices],
+        '{"f":"asof","page":"city"}.value',
+    )
+    for label, body in cases.items():
+        post(client, body)
+        server = timed(lambda body=body: post(client, body))
+        _, data = post(client, body)
+        view_bytes = nat_bytes if label.startswith("national") else result["views"][f"city ({city})"]["bytes"]
+        graph = "nat-map" if label.startswith("national") else "city-map"
+        map_bytes = len(json.dumps(json.loads(data)["response"][graph]["figure"], separators=(",", ":")))
+        result["recolours"][label] = {
+            "server_ms": server * 1000, "bytes": len(data), "map_patch_bytes": map_bytes,
+            "share_of_view": len(data) / view_bytes, "map_share_of_view": map_bytes / view_bytes,
+        }  # fmt: skip
+        print(f"  ×{scale} {label:30s} {server * 1000:7.1f} ms  {len(data) / 1024:7.1f} KB "
+              f"= {100 * len(data) / view_bytes:5.1f}% of the view "
+              f"(the map's Patch {map_bytes / 1024:.1f} KB "
+              f"= {100 * map_bytes / view_bytes:4.1f}%)", flush=True)  # fmt: skip
+    db.close()
+    result["load"] = load_test(url, app, list(views.values())[:3], seconds, clients)
+    lt = result["load"]
+    print(
+        f"  ×{scale} {clients} clients {seconds} s: {lt['requests']} views, {lt['per_s']:.1f}/s, "
+        f"p50 {lt['p50_ms']:.0f} ms, p95 {lt['p95_ms']:.0f} ms, errors {lt['errors']}",
+        flush=True,
+    )
+    return result
+
+
+def load_test(url: str, app, paths: list[str], seconds: int, clients: int) -> dict:
+    """Gives latencies of `clients` closed-loop clients asking gunicorn for random views for `seconds`."""
+    port = 18000 + random.randint(0, 999)
+    env = {**os.environ, "DATABASE_URL": url, "REGEN_PORT": str(port)}
+    server = subprocess.Popen([REGEN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                requests.get(base + "/", timeout=1)
+                break
+            except (requests.ConnectionError, requests.Timeout):
+                time.sleep(0.2)
+        bodies = [view_payload(app, p) for p in paths]
+        for b in bodies:  # warm both workers' caches
+            for _ in range(4):
+                requests.post(base + "/_dash-update-component", json=b, timeout=60)
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        stop = time.perf_counter() + seconds
+
+        def client_loop():
+            s = requests.Session()
+            while time.perf_counter() < stop:
+                body = random.choice(bodies)
+                t = time.perf_counter()
+                try:
+                    r = s.post(base + "/_dash-update-component", json=body, timeout=60)
+                    ok = r.status_code == 200 and b"error-banner" not in r.content
+                    why = f"HTTP {r.status_code}" if r.status_code != 200 else "error message in the page"
+                except requests.RequestException as e:
+                    ok, why = False, type(e).__name__
+                with lock:
+                    (latencies.append(time.perf_counter() - t) if ok else errors.append(why))
+
+        threads = [threading.Thread(target=client_loop) for _ in range(clients)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    qs = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0] * 99
+    return {"clients": clients, "seconds": seconds, "requests": len(latencies),
+            "per_s": len(latencies) / seconds,
+            "p50_ms": qs[49] * 1000, "p95_ms": qs[94] * 1000, "errors": len(errors),
+            "error_kinds": sorted(set(errors))}  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--scales", default="1,10")
+    ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--clients", type=int, default=20)
+    args = ap.parse_args()
+    results = []
+    for k in [int(x) for x in args.scales.split(",")]:
+        print(f"scale ×{k}", flush=True)
+        results.append(measure_scale(k, args.seconds, args.clients))
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "dashboard.json").write_text(json.dumps(results, indent=2))
+    print(f"written {OUT / 'dashboard.json'}")
+
+
+if __name__ == "__main__":
+    main()
