@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -126,6 +127,33 @@ def find_props(tree, wanted: str):
     return None
 
 
+BENCH_USER, BENCH_PASSWORD = "bench-national", "bench national password"
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def ensure_bench_account(db) -> None:
+    """Every view needs a session: a national account for the bench (added once per database)."""
+    from regen.accounts import add_user
+
+    if not db.query("SELECT 1 FROM users WHERE name = %s", (BENCH_USER,), owner=True):
+        add_user(db, BENCH_USER, "national", None, BENCH_PASSWORD)
+
+
+def sign_in_client(client) -> None:
+    token = _CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
+    r = client.post("/login", data={"name": BENCH_USER, "password": BENCH_PASSWORD, "csrf": token})
+    assert r.status_code == 302, "bench sign-in refused"
+
+
+def signed_session(base: str) -> requests.Session:
+    s = requests.Session()
+    token = _CSRF.search(s.get(base + "/login", timeout=10).text).group(1)
+    r = s.post(base + "/login", data={"name": BENCH_USER, "password": BENCH_PASSWORD, "csrf": token},
+               allow_redirects=False, timeout=10)
+    assert r.status_code == 302, "bench sign-in refused"
+    return s
+
+
 def post(client, body: dict) -> tuple[float, bytes]:
     t = time.perf_counter()
     r = client.post("/_dash-update-component", json=body)
@@ -157,6 +185,8 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     app = create_app()
     client = app.server.test_client()
     db = Database(url)
+    ensure_bench_account(db)
+    sign_in_client(client)
     counts = db.query(
         "SELECT (SELECT count(*) FROM neighborhoods) AS n, (SELECT count(*) FROM offices) AS o"
     )[0]
@@ -277,16 +307,17 @@ def load_test(url: str, app, paths: list[str], seconds: int, clients: int) -> di
             except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.2)
         bodies = [view_payload(app, p) for p in paths]
+        warm = signed_session(base)
         for b in bodies:  # warm both workers' caches
             for _ in range(4):
-                requests.post(base + "/_dash-update-component", json=b, timeout=60)
+                warm.post(base + "/_dash-update-component", json=b, timeout=60)
         latencies: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()
         stop = time.perf_counter() + seconds
 
         def client_loop():
-            s = requests.Session()
+            s = signed_session(base)
             while time.perf_counter() < stop:
                 body = random.choice(bodies)
                 t = time.perf_counter()
