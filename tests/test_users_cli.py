@@ -153,3 +153,16 @@ def test_run_on_the_embedded_demo_creates_and_prints_the_two_accounts(monkeypatc
         import shutil
 
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_list_shows_a_lock_only_while_it_lasts(db, monkeypatch):
+    monkeypatch.setenv("REGEN_LOGIN_FAIL_DELAY_MS", "0")
+    monkeypatch.setenv("REGEN_LOGIN_MAX_FAILURES", "2")
+    assert run("users", "add", "reza", "--role", "viewer", "--password-stdin", input=PW + "\n").exit_code == 0
+    for _ in range(2):
+        with pytest.raises(SignInRefused):
+            authenticate(db, "reza", "not the password")
+    assert "reza\tviewer\t-\tlocked" in run("users", "list").output
+    db.execute("UPDATE users SET locked_until = now() - interval '1 minute' WHERE name = 'reza'")
+    assert "reza\tviewer\t-\tactive" in run("users", "list").output
+    assert run("users", "passwd", "reza", "--password-stdin", input=PW + "\n").exit_code == 0
