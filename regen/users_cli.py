@@ -55,7 +55,7 @@ def users_list() -> None:
     if not accounts:
         click.echo("no accounts yet: add one with `regen users add NAME --role national`")
     for a in accounts:
-        locked = a.locked_until is not None and a.locked_until > dt.datetime.now(dt.timezone.utc)
+        locked = a.locked_until is not None and a.locked_until > dt.datetime.now(dt.UTC)
         state = "disabled" if a.disabled else ("locked" if locked else "active")
         last = a.last_login_at.strftime("%Y-%m-%d %H:%M") if a.last_login_at else "never"
         click.echo(f"{a.name}\t{a.role}\t{a.province_code or '-'}\t{state}\tlast sign-in: {last}")
