@@ -36,6 +36,14 @@ def allowed_province(scope: Scope, requested: str | None) -> str | None:
     raise NotAllowed("Sign in to see this view.")
 
 
+def aggregate_province(scope: Scope, requested: str | None) -> str | None:
+    """Gives the province filter for per-province aggregates (coverage, handover, overdue counts),
+    which every signed-in role may see for the whole country; raises NotAllowed when not signed in."""
+    if scope.role in ("national", "viewer", "provincial"):
+        return requested
+    raise NotAllowed("Sign in to see this view.")
+
+
 def check_place(scope: Scope, province: str | None) -> None:
     """Raises NotAllowed unless the scope may see the detail of `province`."""
     if not scope.sees_province(province):

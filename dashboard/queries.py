@@ -22,7 +22,7 @@ from typing import Any
 
 import jdatetime
 
-from dashboard.auth_seam import NotAllowed, allowed_province, check_place
+from dashboard.auth_seam import NotAllowed, aggregate_province, allowed_province, check_place
 from regen import DATA_DIR
 from regen import queries as named
 from regen.db import Database, get_db
@@ -108,7 +108,7 @@ def _run(name: str, db: Database, scope: Scope, **params: Any) -> list[dict]:
 # -- geometry (sent once per view) -----------------------------------------------------------------
 def province_shapes(db: Database, scope: Scope, province: str | None = None) -> dict:
     """Gives the simplified province boundaries as a GeoJSON FeatureCollection (feature id = code)."""
-    province = allowed_province(scope, province)
+    province = aggregate_province(scope, province)  # outlines are no one's detail
     tol, digits = TOLERANCE["province"]
     return _run("dash_province_shapes", db, scope, province=province, tolerance=tol, digits=digits)[0]["fc"]
 
@@ -148,8 +148,9 @@ def _outline_file(path: Path) -> dict | None:
 
 # -- coverage and handover (values, kept until the data changes) ----------------------------------
 def coverage_provinces(db: Database, scope: Scope, as_of: dt.date, province: str | None = None) -> list[dict]:
-    """Gives coverage_by_province(as_of) with names and label points, one row per province in view."""
-    province = allowed_province(scope, province)
+    """Gives coverage_by_province(as_of) with names and label points, one row per province in view
+    (all 31 for every signed-in role: the national picture is aggregates, not detail)."""
+    province = aggregate_province(scope, province)
     return _run("dash_coverage_provinces", db, scope, as_of=as_of, province=province)
 
 
@@ -221,6 +222,12 @@ def overdue_counts(
     return _run("dash_overdue_counts", db, scope, as_of=as_of, province=province, city=city)
 
 
+def national_overdue(db: Database, scope: Scope, as_of: dt.date) -> list[dict]:
+    """Gives overdue actions on as_of per province, over the whole country, for every signed-in role."""
+    aggregate_province(scope, None)
+    return _run("dash_overdue_by_province", db, scope, as_of=as_of)
+
+
 def _overdue(row: dict) -> int:
     return int(row["overdue"])  # a count, or one action's flag (True = 1)
 
@@ -264,7 +271,7 @@ def timeline_days(first: dt.date | None, as_of: dt.date, max_points: int = 16) -
 
 def timeline(db: Database, scope: Scope, as_of: dt.date, province: str | None = None) -> list[dict]:
     """Gives coverage and handover (sums of coverage_by_province) on each day of `timeline_days`."""
-    province = allowed_province(scope, province)
+    province = aggregate_province(scope, province)
     first = _run("dash_first_office_date", db, scope)[0]["first"]
     days = timeline_days(first, as_of)
     # The season starts are the same for every as-of day of a season: kept apart from the day itself,

@@ -493,3 +493,12 @@ def test_provincial_crafted_city_callbacks_for_another_province(client, db):
     history["inputs"][2]["value"] = {"row_id": "of-teh", "row": 0, "column": 0}
     text = json.dumps(post_callback(client, history).get_json(), ensure_ascii=False)
     assert "نارمک" in text
+
+
+def test_provincial_national_page_shows_national_aggregates_not_detail(client):
+    """A provincial officer's `/` is the national picture: every province's figures, no other
+    province's neighborhoods, offices or actions."""
+    sign_in(client, "teh")
+    page = page_of(client, "/")
+    assert "اصفهان" in page and "/province/IR-10" in page  # Isfahan's row in the province table
+    assert not any(d in page for d in ISFAHAN_DETAIL)

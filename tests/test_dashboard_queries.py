@@ -122,8 +122,19 @@ def test_offices_and_history(world):
 
 def test_scope_narrows_and_refuses(world):
     isfahan_officer = Scope(user="u", role="provincial", province="IR-10")
-    rows = queries.coverage_provinces(world, isfahan_officer, D1)
-    assert [r["code"] for r in rows] == ["IR-10"]
+    # The national picture (per-province aggregates) is every signed-in role's; the detail is not.
+    rows = {r["code"]: r for r in queries.coverage_provinces(world, isfahan_officer, D1)}
+    national = {r["code"]: r for r in queries.coverage_provinces(world, NATIONAL, D1)}
+    assert len(rows) == 31 and rows["IR-23"]["neighborhoods"] == national["IR-23"]["neighborhoods"] > 0
+    tehran_officer = Scope(user="t", role="provincial", province="IR-23")
+    overdue = queries.overdue_by(queries.national_overdue(world, tehran_officer, D1), "province_code")
+    assert overdue == queries.overdue_by(queries.national_overdue(world, NATIONAL, D1), "province_code")
+    assert overdue["IR-10"] == 1  # Isfahan's count (A4) reaches a Tehran officer; the action does not:
+    assert "A4" not in {a["code"] for a in queries.actions(world, tehran_officer, D1)}
+    with pytest.raises(NotAllowed):
+        queries.coverage_provinces(world, Scope(), D1)
+    with pytest.raises(NotAllowed):
+        queries.national_overdue(world, Scope(), D1)
     assert {a["code"] for a in queries.actions(world, isfahan_officer, D1)} == {"A4"}
     with pytest.raises(NotAllowed):
         queries.coverage_cities(world, isfahan_officer, D1, province="IR-23")

@@ -24,7 +24,7 @@ def _map(db, scope, view: View, rows: list[dict]):
         z = [C.measure_value(by_code[c], measure) for c in codes]
         texts = [place_text(by_code[c], measure, lang) for c in codes]
         return C.choropleth_map(fc, codes, z, texts, measure, lang), "polygons", codes, None
-    cities = [c for c in queries.coverage_cities(db, scope, view.day) if c["lon"] is not None]
+    cities = [c for c in _point_rows(db, scope, view.day, rows) if c["lon"] is not None]
     outline = queries.outline()
     fig = C.point_map(
         cities,
@@ -40,10 +40,23 @@ def _map(db, scope, view: View, rows: list[dict]):
     return fig, "points", [c["code"] for c in cities], notice
 
 
+def _point_rows(db, scope, day, province_rows: list[dict]) -> list[dict]:
+    """Gives the points of the national map without polygons: cities for those who see every city's
+    detail; provinces (at their label points) for a provincial user, whose national picture is made
+    of per-province aggregates."""
+    if scope.role == "provincial":
+        return province_rows
+    return queries.coverage_cities(db, scope, day)
+
+
+def _point_kind(scope) -> str:
+    return "province" if scope.role == "provincial" else "city"
+
+
 def layout(view: View, **_):
     db, scope, lang = queries.database(), current_scope(), view.lang
     rows = queries.coverage_provinces(db, scope, view.day)
-    acts = queries.overdue_counts(db, scope, view.day)
+    acts = queries.national_overdue(db, scope, view.day)
     fig, mode, codes, notice = _map(db, scope, view, rows)
     head = queries.headline(db, scope, view.day, rows=rows, action_rows=acts)
     overdue = queries.overdue_by(acts, "province_code")
@@ -57,7 +70,7 @@ def layout(view: View, **_):
                 show=("province", "as_of"),
                 page="national",
             ),
-            dcc.Store(id="nat-store", data={"mode": mode, "codes": codes}),
+            dcc.Store(id="nat-store", data={"mode": mode, "codes": codes, "points": _point_kind(scope)}),
             html.Div(C.cards(head, lang), id="nat-cards", className="cards"),
             html.Div(
                 [
@@ -113,17 +126,13 @@ def register(app) -> None:
             raise PreventUpdate
         db, scope, lang = queries.database(), current_scope(), view.lang
         mode = store["mode"]
-        rows = (
-            queries.coverage_provinces(db, scope, day)
-            if mode == "polygons"
-            else queries.coverage_cities(db, scope, day)
-        )
+        prov_rows = queries.coverage_provinces(db, scope, day)
+        rows = prov_rows if mode == "polygons" else _point_rows(db, scope, day, prov_rows)
         switched = ctx.triggered_id == C.fid("measure", "national")
         patch = recolour(mode, store["codes"], rows, measure, lang, texts=not switched)
         if switched:
             return patch, no_update, no_update, no_update, view.query(measure=measure)
-        acts = queries.overdue_counts(db, scope, day)
-        prov_rows = rows if mode == "polygons" else queries.coverage_provinces(db, scope, day)
+        acts = queries.national_overdue(db, scope, day)
         head = queries.headline(db, scope, day, rows=prov_rows, action_rows=acts)
         table = place_rows(prov_rows, queries.overdue_by(acts, "province_code"), lang, "/province/", view)
         timeline = C.timeline_figure(queries.timeline(db, scope, day), lang)
@@ -142,4 +151,4 @@ def register(app) -> None:
         point = click["points"][0]
         if store["mode"] == "polygons":
             return f"/province/{point['location']}"
-        return f"/city/{point['customdata']}"
+        return f"/{store.get('points', 'city')}/{point['customdata']}"

@@ -257,3 +257,7 @@ SELECT EXISTS (SELECT 1 FROM neighborhoods WHERE source ~ '^demo')
 
 -- name: dash_ping
 SELECT 1 AS ok;
+
+-- name: dash_overdue_by_province
+-- The national picture of overdue actions, per province (a count any signed-in role may see).
+SELECT province_code, NULL::text AS city_code, overdue FROM overdue_by_province(%(as_of)s);
