@@ -148,8 +148,12 @@ def sign_in_client(client) -> None:
 def signed_session(base: str) -> requests.Session:
     s = requests.Session()
     token = _CSRF.search(s.get(base + "/login", timeout=10).text).group(1)
-    r = s.post(base + "/login", data={"name": BENCH_USER, "password": BENCH_PASSWORD, "csrf": token},
-               allow_redirects=False, timeout=10)
+    r = s.post(
+        base + "/login",
+        data={"name": BENCH_USER, "password": BENCH_PASSWORD, "csrf": token},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert r.status_code == 302, "bench sign-in refused"
     return s
 

@@ -67,8 +67,14 @@ class RunReport:
     run_id: int | None = None
     duration_ms: int | None = None
 
-    def reject(self, row_no: int | None, reason: str, name: str | None = None, field: str | None = None,
-               raw: dict | None = None) -> None:
+    def reject(
+        self,
+        row_no: int | None,
+        reason: str,
+        name: str | None = None,
+        field: str | None = None,
+        raw: dict | None = None,
+    ) -> None:
         self.rejects.append(Reject(row_no, reason, name, field, raw))
         self.rejected += 1
 
@@ -86,10 +92,21 @@ class RunReport:
 
     def summary(self) -> str:
         """Gives the readable run report printed without --json."""
-        head = f"{'[dry run] ' if self.dry_run else ''}{self.kind} {self.level or ''} from {self.file}".strip()
+        head = (
+            f"{'[dry run] ' if self.dry_run else ''}{self.kind} {self.level or ''} from {self.file}".strip()
+        )
         counts = ", ".join(
             f"{k} {getattr(self, k)}"
-            for k in ("read", "inserted", "updated", "unchanged", "skipped", "rejected", "repaired", "retired")
+            for k in (
+                "read",
+                "inserted",
+                "updated",
+                "unchanged",
+                "skipped",
+                "rejected",
+                "repaired",
+                "retired",
+            )
         )
         lines = [head, counts]
         if self.encoding:
@@ -127,7 +144,9 @@ UPDATE etl_runs SET encoding = %s, source_crs = %s, read = %s, inserted = %s, up
        duration_ms = %s
 WHERE id = %s
 """
-_INSERT_REJECT = "INSERT INTO etl_rejects (run_id, row_no, name, field, reason, raw) VALUES (%s, %s, %s, %s, %s, %s)"
+_INSERT_REJECT = (
+    "INSERT INTO etl_rejects (run_id, row_no, name, field, reason, raw) VALUES (%s, %s, %s, %s, %s, %s)"
+)
 
 
 @contextmanager
@@ -152,14 +171,29 @@ def etl_run(
     a loader that needs more (DDL) passes role=None and works as the owner.
     """
     path = Path(path)
-    report = RunReport(kind=kind, file=str(path), checksum=file_checksum(path), level=level,
-                       options=options or {}, dry_run=dry_run)
+    report = RunReport(
+        kind=kind,
+        file=str(path),
+        checksum=file_checksum(path),
+        level=level,
+        options=options or {},
+        dry_run=dry_run,
+    )
     started = time.monotonic()
     try:
         with db.transaction(timeout_ms=timeout_ms, role=role, owner=True) as cur:
             cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (lock_key,))
-            cur.execute(_INSERT_RUN, (kind, level, str(path), report.checksum,
-                                      json.dumps(report.options, ensure_ascii=False, default=str), _who()))
+            cur.execute(
+                _INSERT_RUN,
+                (
+                    kind,
+                    level,
+                    str(path),
+                    report.checksum,
+                    json.dumps(report.options, ensure_ascii=False, default=str),
+                    _who(),
+                ),
+            )
             report.run_id = cur.fetchone()["id"]
             yield cur, report
             if report.rejected > max_rejects:
@@ -170,13 +204,36 @@ def etl_run(
                     f"nothing was loaded. Fix the file, or allow them with --max-rejects:\n{shown}{more}"
                 )
             report.duration_ms = int((time.monotonic() - started) * 1000)
-            cur.execute(_FINISH_RUN, (
-                report.encoding, report.source_crs, report.read, report.inserted, report.updated,
-                report.unchanged, report.skipped, report.rejected, report.repaired, report.retired,
-                json.dumps(report.notes, ensure_ascii=False), report.duration_ms, report.run_id))
+            cur.execute(
+                _FINISH_RUN,
+                (
+                    report.encoding,
+                    report.source_crs,
+                    report.read,
+                    report.inserted,
+                    report.updated,
+                    report.unchanged,
+                    report.skipped,
+                    report.rejected,
+                    report.repaired,
+                    report.retired,
+                    json.dumps(report.notes, ensure_ascii=False),
+                    report.duration_ms,
+                    report.run_id,
+                ),
+            )
             for r in report.rejects:
-                cur.execute(_INSERT_REJECT, (report.run_id, r.row_no, r.name, r.field, r.reason,
-                                             json.dumps(r.raw, ensure_ascii=False, default=str) if r.raw else None))
+                cur.execute(
+                    _INSERT_REJECT,
+                    (
+                        report.run_id,
+                        r.row_no,
+                        r.name,
+                        r.field,
+                        r.reason,
+                        json.dumps(r.raw, ensure_ascii=False, default=str) if r.raw else None,
+                    ),
+                )
             if dry_run:
                 raise _DryRun
     except _DryRun:

@@ -11,15 +11,16 @@ from regen import settings as settings_mod
 from regen.clibase import Group
 from regen.errors import RegenError
 
-
 _Group = Group  # the name sub-command modules used first
 
 
 @click.group(cls=_Group)
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (to stderr).")
 def cli(verbose: bool) -> None:
-    """Regen Atlas (اطلس بازآفرینی): the PostGIS database, ETL and dashboard of the urban-regeneration program."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    """Regen Atlas (اطلس بازآفرینی): the PostGIS database, ETL and dashboard of urban regeneration."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
+    )
 
 
 # -- database ----------------------------------------------------------------------------------------
@@ -90,7 +91,9 @@ def db_status() -> None:
     else:
         cluster = _cluster()
         if not cluster.running():
-            raise RegenError(f"the embedded database in {cluster.base} is not running: start it with `regen db up`")
+            raise RegenError(
+                f"the embedded database in {cluster.base} is not running: start it with `regen db up`"
+            )
         click.echo(f"server: embedded cluster in {cluster.base}, 127.0.0.1:{cluster.port()}")
     database = get_db(start_embedded=False)
     info = queries.run("server_status", database)[0]

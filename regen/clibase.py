@@ -1,4 +1,4 @@
-"""The click group class every `regen` command group uses (kept apart so sub-command modules can import it)."""
+"""The click group class of every `regen` command group (apart, so sub-command modules can import it)."""
 
 import click
 

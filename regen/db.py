@@ -29,7 +29,9 @@ _pools: dict[str, psycopg2.pool.ThreadedConnectionPool] = {}
 APP_ROLE = "regen_app"
 # The signed-in user's scope during a web request (set and reset by dashboard/auth.py). A transaction
 # that names no scope inside a request gets this one, so a forgotten `scope=` cannot run as the owner.
-request_scope: contextvars.ContextVar[Scope | None] = contextvars.ContextVar("regen_request_scope", default=None)
+request_scope: contextvars.ContextVar[Scope | None] = contextvars.ContextVar(
+    "regen_request_scope", default=None
+)
 _pools_lock = threading.Lock()
 
 

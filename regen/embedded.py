@@ -1,4 +1,4 @@
-"""The embedded PostgreSQL + PostGIS cluster: a private server under .data/pg, made from the machine's binaries.
+"""The embedded PostgreSQL + PostGIS cluster: a private server under .data/pg, from the machine's binaries.
 
 It exists so that `make run` works with nothing configured. With DATABASE_URL set it is never used.
 PostgreSQL refuses to run as root, so when we are root the server runs as the `postgres` OS user and
@@ -140,8 +140,15 @@ class Cluster:
         self.password_file.chmod(0o600)
         self._chown()
         self._run(
-            str(bindir / "initdb"), "-D", str(self.data), "-U", SUPERUSER, f"--pwfile={self.password_file}",
-            "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8",
+            str(bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            SUPERUSER,
+            f"--pwfile={self.password_file}",
+            "--auth=scram-sha-256",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
             *(["--no-sync"] if self.fast else []),
         )
         conf = [
@@ -195,8 +202,17 @@ class Cluster:
             self.port_file.write_text(str(port))
             self._chown()
             self._run(
-                str(find_bindir() / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data),
-                "-l", str(self.log_file), "-o", f"-p {port}",
+                str(find_bindir() / "pg_ctl"),
+                "start",
+                "-w",
+                "-t",
+                "60",
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.log_file),
+                "-o",
+                f"-p {port}",
             )
         self._ensure_database()
         return self.url()

@@ -28,10 +28,16 @@ def _int(name: str, default: int) -> int:
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None = field(
-        metadata={"env": "DATABASE_URL", "help": "PostgreSQL+PostGIS server to use; unset = the embedded cluster"}
+        metadata={
+            "env": "DATABASE_URL",
+            "help": "PostgreSQL+PostGIS server to use; unset = the embedded cluster",
+        }
     )
     data_dir: Path = field(
-        metadata={"env": "REGEN_DATA_DIR", "help": "where the embedded cluster and local secrets live (.data)"}
+        metadata={
+            "env": "REGEN_DATA_DIR",
+            "help": "where the embedded cluster and local secrets live (.data)",
+        }
     )
     statement_timeout_ms: int = field(
         metadata={"env": "REGEN_STATEMENT_TIMEOUT_MS", "help": "time limit of one SQL statement (ms, 30000)"}
@@ -44,19 +50,28 @@ class Settings:
         metadata={"env": "REGEN_SECRET_KEY", "help": "session signing key; unset = generated under .data"}
     )
     login_max_failures: int = field(
-        metadata={"env": "REGEN_LOGIN_MAX_FAILURES", "help": "failed sign-ins in a row that lock an account (5)"}
+        metadata={
+            "env": "REGEN_LOGIN_MAX_FAILURES",
+            "help": "failed sign-ins in a row that lock an account (5)",
+        }
     )
     login_lock_minutes: int = field(
         metadata={"env": "REGEN_LOGIN_LOCK_MINUTES", "help": "how long a locked account stays locked (15)"}
     )
     login_fail_delay_ms: int = field(
-        metadata={"env": "REGEN_LOGIN_FAIL_DELAY_MS", "help": "pause before answering a failed sign-in (ms, 1000)"}
+        metadata={
+            "env": "REGEN_LOGIN_FAIL_DELAY_MS",
+            "help": "pause before answering a failed sign-in (ms, 1000)",
+        }
     )
     session_idle_minutes: int = field(
         metadata={"env": "REGEN_SESSION_IDLE_MINUTES", "help": "a session ends after this long unused (480)"}
     )
     cookie_secure: bool = field(
-        metadata={"env": "REGEN_COOKIE_SECURE", "help": "send the session cookie over HTTPS only (1 behind HTTPS; 0)"}
+        metadata={
+            "env": "REGEN_COOKIE_SECURE",
+            "help": "send the session cookie over HTTPS only (1 behind HTTPS; 0)",
+        }
     )
 
     @classmethod

@@ -75,7 +75,9 @@ def _fresh(pg_server: str, template: str | None):
     name = f"regen_t_{uuid.uuid4().hex[:12]}"
     stmt = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
     if template:
-        stmt = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
+        stmt = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(name), sql.Identifier(template)
+        )
     admin_execute(pg_server, stmt)
     return name
 

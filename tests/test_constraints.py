@@ -17,7 +17,8 @@ def built(db):
 
 def _insert_neighborhood(db, code, boundary_sql):
     db.execute(
-        f"INSERT INTO neighborhoods (code, city_code, name_fa, boundary) VALUES (%s, 'C1', 'محله', {boundary_sql})",
+        "INSERT INTO neighborhoods (code, city_code, name_fa, boundary) "
+        f"VALUES (%s, 'C1', 'محله', {boundary_sql})",
         (code,),
     )
 
@@ -33,18 +34,24 @@ def test_empty_polygon_refused(built):
 
 
 def test_point_in_boundary_column_refused(built):
-    with pytest.raises(psycopg2.DataError, match="Geometry type \\(Point\\) does not match column type \\(MultiPolygon\\)"):
+    with pytest.raises(
+        psycopg2.DataError, match="Geometry type \\(Point\\) does not match column type \\(MultiPolygon\\)"
+    ):
         _insert_neighborhood(built, "PT", "ST_SetSRID(ST_MakePoint(51.3, 35.6), 4326)")
 
 
 def test_other_srid_refused(built):
     with pytest.raises(psycopg2.DataError, match="SRID"):
-        _insert_neighborhood(built, "UTM", "ST_Multi(ST_MakeEnvelope(500000, 3900000, 501000, 3901000, 32639))")
+        _insert_neighborhood(
+            built, "UTM", "ST_Multi(ST_MakeEnvelope(500000, 3900000, 501000, 3901000, 32639))"
+        )
 
 
 def test_office_without_location_refused(built):
     with pytest.raises(psycopg2.errors.NotNullViolation, match="location"):
-        built.execute("INSERT INTO offices (code, kind, name_fa, city_code) VALUES ('O9', 'facilitation', 'دفتر', 'C1')")
+        built.execute(
+            "INSERT INTO offices (code, kind, name_fa, city_code) VALUES ('O9', 'facilitation', 'دفتر', 'C1')"
+        )
 
 
 def test_duplicate_codes_refused(built):
@@ -63,21 +70,26 @@ def test_foreign_keys_and_enumerations(built):
     with pytest.raises(psycopg2.errors.CheckViolation):
         built.execute("UPDATE neighborhoods SET kinds = '{slum}' WHERE code = 'N1'")
     with pytest.raises(psycopg2.errors.CheckViolation):
-        built.execute("INSERT INTO office_states (office_code, state, began_on) VALUES ('O1', 'dreaming', '2020-01-01')")
+        built.execute(
+            "INSERT INTO office_states (office_code, state, began_on) VALUES ('O1', 'dreaming', '2020-01-01')"
+        )
     with pytest.raises(psycopg2.errors.CheckViolation):
         built.execute("INSERT INTO cities (code, province_code, name_fa) VALUES ('C9', 'IR-23', 'بی‌جا')")
 
 
 def _insert_neighborhood_into_missing_city(db):
     db.execute(
-        f"INSERT INTO neighborhoods (code, city_code, name_fa, boundary) VALUES ('X', 'NOPE', 'محله', {SQUARE})"
+        "INSERT INTO neighborhoods (code, city_code, name_fa, boundary) "
+        f"VALUES ('X', 'NOPE', 'محله', {SQUARE})"
     )
 
 
 def test_area_is_computed_in_hectares(built):
     # A 0.01° square at 35.6°N is about 1113 m × 905 m ≈ 100.7 ha on the spheroid.
     _insert_neighborhood(built, "SQ", SQUARE)
-    assert built.scalar("SELECT area_ha FROM neighborhoods WHERE code = 'SQ'") == pytest.approx(100.7, rel=0.01)
+    assert built.scalar("SELECT area_ha FROM neighborhoods WHERE code = 'SQ'") == pytest.approx(
+        100.7, rel=0.01
+    )
 
 
 def test_every_geometry_has_a_gist_index(db):
@@ -99,4 +111,10 @@ def test_reference_data(db):
     assert db.scalar("SELECT name_en FROM provinces WHERE code = 'IR-23'") == "Tehran"
     assert db.scalar("SELECT held_on::text FROM meetings WHERE number = 50") == "2018-10-02"
     assert db.scalar("SELECT count(*) FROM resolutions WHERE meeting_number = 50") == 6
-    assert db.scalar("SELECT count(*) FROM resolution_agencies ra LEFT JOIN agencies a ON a.code = ra.agency_code WHERE a.code IS NULL") == 0
+    assert (
+        db.scalar(
+            "SELECT count(*) FROM resolution_agencies ra "
+            "LEFT JOIN agencies a ON a.code = ra.agency_code WHERE a.code IS NULL"
+        )
+        == 0
+    )

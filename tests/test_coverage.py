@@ -24,7 +24,9 @@ def test_coverage_while_both_offices_were_active(built):
     assert (c["neighborhoods"], c["covered"]) == (4, 2)
     assert c["coverage_count_pct"] == pytest.approx(50.0)
     assert c["covered_ha"] == pytest.approx(_area(built, ["N1", "N2"]))
-    assert c["coverage_area_pct"] == pytest.approx(100 * _area(built, ["N1", "N2"]) / _area(built, ["N1", "N2", "N3", "N4"]))
+    assert c["coverage_area_pct"] == pytest.approx(
+        100 * _area(built, ["N1", "N2"]) / _area(built, ["N1", "N2", "N3", "N4"])
+    )
     # N3's population is unknown: population shares count neighborhoods whose population is known.
     assert (c["population"], c["covered_population"]) == (7000, 3000)
 
@@ -46,8 +48,11 @@ def test_neighborhood_status(built):
     rows = built.query("SELECT neighborhood_code, status, covered FROM neighborhood_status_on('2022-01-01')")
     status = {r["neighborhood_code"]: (r["status"], r["covered"]) for r in rows}
     assert status == {
-        "N1": ("handed_over", True), "N2": ("none", False), "N3": ("planned", False),
-        "N4": ("none", False), "N5": ("active", True),
+        "N1": ("handed_over", True),
+        "N2": ("none", False),
+        "N3": ("planned", False),
+        "N4": ("none", False),
+        "N5": ("active", True),
     }
 
 
@@ -77,7 +82,11 @@ def test_retired_neighborhood_leaves_the_picture_after_its_date(built):
 
 def test_history_problems(built):
     assert built.scalar("SELECT count(*) FROM offices WHERE office_history_problem(code) IS NOT NULL") == 0
-    built.execute("INSERT INTO office_states (office_code, state, began_on) VALUES ('O3', 'handed_over', '2020-02-01')")
+    built.execute(
+        "INSERT INTO office_states (office_code, state, began_on) VALUES ('O3', 'handed_over', '2020-02-01')"
+    )
     assert "without an earlier established or active" in built.scalar("SELECT office_history_problem('O3')")
-    built.execute("INSERT INTO office_states (office_code, state, began_on) VALUES ('O5', 'planned', '2018-01-01')")
+    built.execute(
+        "INSERT INTO office_states (office_code, state, began_on) VALUES ('O5', 'planned', '2018-01-01')"
+    )
     assert "later stage" in built.scalar("SELECT office_history_problem('O5')")

@@ -10,12 +10,12 @@ import json
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from tests.table_fixtures import insert_places
 
 from etl.export import ENTITIES, export_bytes, export_rows
 from regen.cli import cli
 from regen.errors import RegenError
 from regen.scope import NATIONAL
+from tests.table_fixtures import insert_places
 
 OFFICE_SQL = """
 INSERT INTO offices (code, kind, name_fa, city_code, location, operator_agency_code, pre_program) VALUES
@@ -141,9 +141,8 @@ def test_cli_export_to_stdout_and_file(filled, tmp_path):
 
 # -- round trip: what a load writes, an export gives back, and loading the export changes nothing ----------
 def test_load_export_round_trip(db, tmp_path):
-    from tests.test_load_tables import ACTIONS, CITIES, OFFICES_FA, data_tables, write_csv, write_xlsx
-
     from etl.load_tables import load_table
+    from tests.test_load_tables import ACTIONS, CITIES, OFFICES_FA, data_tables, write_csv, write_xlsx
 
     insert_places(db)
     load_table(db, "cities", write_csv(tmp_path / "c.csv", CITIES))

@@ -7,9 +7,7 @@ import pytest
 from regen.jalali import BadDate, parse_date, to_jalali
 
 
-@pytest.mark.parametrize(
-    "text", ["1397/07/10", "۱۳۹۷/۰۷/۱۰", "1397-7-10", "2018-10-02", " ١٣٩٧/٠٧/١٠ "]
-)
+@pytest.mark.parametrize("text", ["1397/07/10", "۱۳۹۷/۰۷/۱۰", "1397-7-10", "2018-10-02", " ١٣٩٧/٠٧/١٠ "])
 def test_the_fiftieth_meeting(text):
     assert parse_date(text) == dt.date(2018, 10, 2)
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from tests.table_fixtures import fingerprint, insert_places
 
 from etl.load_tables import load_table
 from etl.runs import LoadError, TooManyRejects
 from regen.cli import cli
+from tests.table_fixtures import fingerprint, insert_places
 
 
 def write_csv(path: Path, rows: list[list], encoding: str = "utf-8") -> Path:

@@ -54,7 +54,9 @@ def test_new_migration_is_applied_once(empty_db_url, tmp_path):
 def test_failed_migration_rolls_back(empty_db_url, tmp_path):
     migrations = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS_DIR, migrations)
-    (migrations / "9999_broken.sql").write_text("CREATE TABLE half_done (id int);\nSELECT no_such_function();")
+    (migrations / "9999_broken.sql").write_text(
+        "CREATE TABLE half_done (id int);\nSELECT no_such_function();"
+    )
     db = Database(empty_db_url)
     try:
         with pytest.raises(Exception, match="no_such_function"):

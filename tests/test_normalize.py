@@ -5,17 +5,17 @@ import pytest
 from regen.text import fa_digits, fa_normalize, to_ascii_digits
 
 CASES = [
-    ("كرج", "کرج"),                       # Arabic kaf
-    ("علي آباد", "علی آباد"),              # Arabic yeh
-    ("موسى", "موسی"),                     # alef maksura
-    ("۱۲۳", "123"),                        # Persian digits
-    ("١٢٣", "123"),                        # Arabic-Indic digits
-    ("می\u200cرود", "می رود"),             # ZWNJ = a space
-    ("  می \u200c  رود ", "می رود"),       # runs of ZWNJ and spaces collapse
-    ("تهـــران", "تهران"),                 # tatweel
-    ("خانۀ", "خانه"),                      # heh with yeh above
+    ("كرج", "کرج"),  # Arabic kaf
+    ("علي آباد", "علی آباد"),  # Arabic yeh
+    ("موسى", "موسی"),  # alef maksura
+    ("۱۲۳", "123"),  # Persian digits
+    ("١٢٣", "123"),  # Arabic-Indic digits
+    ("می\u200cرود", "می رود"),  # ZWNJ = a space
+    ("  می \u200c  رود ", "می رود"),  # runs of ZWNJ and spaces collapse
+    ("تهـــران", "تهران"),  # tatweel
+    ("خانۀ", "خانه"),  # heh with yeh above
     ("Tehran  County", "tehran county"),
-    ("\u200f\u200e", None),                # nothing left: NULL
+    ("\u200f\u200e", None),  # nothing left: NULL
 ]
 
 

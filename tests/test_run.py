@@ -1,7 +1,6 @@
 """`regen run` (what `make run` does) on a fresh data folder: database up, migrated, a page served."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ def _wait_for_page(url: str, proc: subprocess.Popen, seconds: float = 240) -> st
         try:
             with urllib.request.urlopen(url, timeout=5) as resp:
                 return resp.read().decode()
-        except (OSError, socket.timeout):
+        except (TimeoutError, OSError):
             time.sleep(0.5)
     raise AssertionError(f"no page at {url} after {seconds}s")
 
@@ -39,7 +38,11 @@ def env(tmp_path):
 def test_run_brings_up_database_and_page(env):
     port = free_port()
     proc = subprocess.Popen(
-        [REGEN, "run", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [REGEN, "run", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         html = _wait_for_page(f"http://127.0.0.1:{port}/", proc)
@@ -53,7 +56,11 @@ def test_run_brings_up_database_and_page(env):
     # A second run is fast and changes nothing: no migration applied, nothing reloaded.
     port = free_port()
     proc = subprocess.Popen(
-        [REGEN, "run", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [REGEN, "run", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         started = time.monotonic()

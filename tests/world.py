@@ -16,14 +16,28 @@ NEIGHBORHOODS = [
 
 # office, kind, city, neighborhoods, [(state, date)]
 OFFICES = [
-    ("O1", "facilitation", "C1", ["N1"],
-     [("planned", "2018-01-01"), ("established", "2018-06-01"), ("active", "2019-01-01"),
-      ("handed_over", "2021-01-01")]),
-    ("O2", "facilitation", "C1", ["N2"],
-     [("established", "2018-03-01"), ("active", "2018-05-01"), ("closed", "2020-01-01")]),
+    (
+        "O1",
+        "facilitation",
+        "C1",
+        ["N1"],
+        [
+            ("planned", "2018-01-01"),
+            ("established", "2018-06-01"),
+            ("active", "2019-01-01"),
+            ("handed_over", "2021-01-01"),
+        ],
+    ),
+    (
+        "O2",
+        "facilitation",
+        "C1",
+        ["N2"],
+        [("established", "2018-03-01"), ("active", "2018-05-01"), ("closed", "2020-01-01")],
+    ),
     ("O3", "facilitation", "C1", ["N3"], [("planned", "2020-01-01")]),
     ("O4", "renewal_service", "C1", ["N4"], [("active", "2018-01-01")]),  # not a facilitation office
-    ("O5", "facilitation", "C2", ["N5"], [("active", "2017-01-01")]),      # existed before the program
+    ("O5", "facilitation", "C2", ["N5"], [("active", "2017-01-01")]),  # existed before the program
 ]
 
 
@@ -43,7 +57,8 @@ def build(db: Database) -> None:
         for code, kind, city, nbhds, states in OFFICES:
             cur.execute(
                 "INSERT INTO offices (code, kind, name_fa, city_code, location, operator_agency_code) "
-                "SELECT %s, %s, %s, %s, ST_PointOnSurface(boundary), 'moi_social' FROM neighborhoods WHERE code = %s",
+                "SELECT %s, %s, %s, %s, ST_PointOnSurface(boundary), 'moi_social' "
+                "FROM neighborhoods WHERE code = %s",
                 (code, kind, "دفتر " + code, city, nbhds[0]),
             )
             for n in nbhds:
