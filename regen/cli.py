@@ -139,6 +139,7 @@ def run(host: str | None, port: int | None) -> None:
     if not s.database_url:  # the embedded demo only: any other deployment starts with no account
         _show_demo_accounts(database, s.data_dir, host or s.host, port or s.port)
     click.echo(f"Regen Atlas on http://{host or s.host}:{port or s.port}/  (Ctrl-C stops it)")
+    database.close()  # the workers open their own connections; the parent needs none while serving
     run_server(host or s.host, port or s.port, debug=False, workers=s.workers)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,7 +24,18 @@ from regen.scope import Scope
 
 log = logging.getLogger(__name__)
 
-_pools: dict[str, psycopg2.pool.ThreadedConnectionPool] = {}
+# Pools per (URL, process): a pool made before a fork (gunicorn's workers, after `regen run` migrated
+# and loaded the demo in the parent) holds sockets the parent still owns. A child must neither use
+# them (two processes on one socket garble the protocol) nor close them (that ends the parent's
+# sessions), so the child sets inherited pools aside untouched and opens its own.
+_pools: dict[tuple[str, int], psycopg2.pool.ThreadedConnectionPool] = {}
+_inherited: list[psycopg2.pool.ThreadedConnectionPool] = []
+
+
+def _forget_inherited_pools() -> None:
+    for key in [k for k in _pools if k[1] != os.getpid()]:
+        _inherited.append(_pools.pop(key))  # kept referenced: never garbage-collected, never closed
+
 
 # The role a transaction switches to when it carries a user's scope (see sql/migrations/0040).
 APP_ROLE = "regen_app"
@@ -59,21 +71,24 @@ class Database:
 
     # -- connections --------------------------------------------------------------------------------
     def _pool(self) -> psycopg2.pool.ThreadedConnectionPool:
-        pool = _pools.get(self.url)
+        key = (self.url, os.getpid())
+        pool = _pools.get(key)
         if pool is None:
             with _pools_lock:
-                pool = _pools.get(self.url)
+                pool = _pools.get(key)
                 if pool is None:
+                    _forget_inherited_pools()
                     try:
-                        # minconn 1: psycopg2's pool keeps a returned connection only while it holds
-                        # fewer than minconn; with 0 every transaction opened a new connection (~8 ms
-                        # and a new server process each time).
                         pool = psycopg2.pool.ThreadedConnectionPool(
                             1, self._pool_max, self.url, connect_timeout=5, application_name="regen-atlas"
                         )
                     except psycopg2.OperationalError as e:
                         raise DatabaseUnavailable(_unavailable(e)) from e
-                    _pools[self.url] = pool
+                    # psycopg2's pool keeps a returned connection only while it holds fewer than
+                    # `minconn` idle ones, and opens `minconn` at once: start with one, then let it
+                    # keep up to the maximum, so that transactions reuse connections under load.
+                    pool.minconn = self._pool_max
+                    _pools[key] = pool
         return pool
 
     @contextmanager
@@ -171,7 +186,7 @@ class Database:
 
     def close(self) -> None:
         with _pools_lock:
-            pool = _pools.pop(self.url, None)
+            pool = _pools.pop((self.url, os.getpid()), None)
         if pool is not None:
             pool.closeall()
 

@@ -1,10 +1,14 @@
 """`regen run` (what `make run` does) on a fresh data folder: database up, migrated, a page served."""
 
+import http.cookiejar
 import os
+import re
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -27,6 +31,27 @@ def _wait_for_page(url: str, proc: subprocess.Popen, seconds: float = 240) -> st
     raise AssertionError(f"no page at {url} after {seconds}s")
 
 
+def _signed_in_requests(base: str, accounts: Path) -> None:
+    """Signs in with the printed demo account and asks for pages and the layout, several times so
+    that every gunicorn worker answers: each needs its own database connections (the parent opened
+    some for the migrations and the demo before forking them)."""
+    name, password = accounts.read_text().splitlines()[0].split("\t")[:2]
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    form = opener.open(base + "/login", timeout=10).read().decode()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    data = urllib.parse.urlencode({"name": name, "password": password, "csrf": csrf}).encode()
+    opener.open(base + "/login", data=data, timeout=20)
+
+    def fetch(path: str) -> tuple[int, str]:
+        with opener.open(base + path, timeout=30) as resp:
+            return resp.status, resp.geturl()
+
+    # At once, as a browser asks: two workers on one inherited socket would garble each other.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(fetch, ["/", "/_dash-layout", "/_dash-dependencies"] * 8))
+    assert all(status == 200 and "/login" not in url for status, url in answers), answers
+
+
 @pytest.fixture
 def env(tmp_path):
     e = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -47,6 +72,7 @@ def test_run_brings_up_database_and_page(env):
     try:
         html = _wait_for_page(f"http://127.0.0.1:{port}/", proc)
         assert "اطلس بازآفرینی" in html
+        _signed_in_requests(f"http://127.0.0.1:{port}", Path(env["REGEN_DATA_DIR"]) / "demo-accounts.txt")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
