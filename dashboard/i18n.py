@@ -122,6 +122,10 @@ _WORDS: dict[str, tuple[str, str]] = {
         "مرز استان‌ها بارگذاری نشده است: نقشه، شهرها را روی مرز ایران نشان می‌دهد.",
         "Province boundaries are not loaded: the map shows cities over Iran's outline.",
     ),
+    "no_boundaries_provinces": (
+        "مرز استان‌ها بارگذاری نشده است: نقشه، استان‌ها را به صورت نقطه روی مرز ایران نشان می‌دهد.",
+        "Province boundaries are not loaded: the map shows provinces as points over Iran's outline.",
+    ),
     "no_outline": (
         "مرز ایران (data/geo/iran_outline.geojson) موجود نیست.",
         "Iran's outline (data/geo/iran_outline.geojson) is not there.",

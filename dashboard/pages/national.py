@@ -36,7 +36,8 @@ def _map(db, scope, view: View, rows: list[dict]):
         layers=C.outline_layers(outline),
         extent=C._fc_points(outline) if outline else None,
     )
-    notice = t("no_boundaries", lang) + ("" if outline else " " + t("no_outline", lang))
+    kind = "no_boundaries_provinces" if _point_kind(scope) == "province" else "no_boundaries"
+    notice = t(kind, lang) + ("" if outline else " " + t("no_outline", lang))
     return fig, "points", [c["code"] for c in cities], notice
 
 
