@@ -44,6 +44,10 @@ class Reject:
         return f"{where}{who}{col}: {self.reason}"
 
 
+# What every run counts, in the order reports print them.
+COUNTS = ("read", "inserted", "updated", "unchanged", "skipped", "rejected", "repaired", "retired")
+
+
 @dataclass
 class RunReport:
     kind: str
@@ -92,22 +96,10 @@ class RunReport:
 
     def summary(self) -> str:
         """Gives the readable run report printed without --json."""
-        head = (
-            f"{'[dry run] ' if self.dry_run else ''}{self.kind} {self.level or ''} from {self.file}".strip()
+        head = " ".join(
+            filter(None, ["[dry run]" if self.dry_run else "", self.kind, self.level, "from", self.file])
         )
-        counts = ", ".join(
-            f"{k} {getattr(self, k)}"
-            for k in (
-                "read",
-                "inserted",
-                "updated",
-                "unchanged",
-                "skipped",
-                "rejected",
-                "repaired",
-                "retired",
-            )
-        )
+        counts = ", ".join(f"{k} {getattr(self, k)}" for k in COUNTS)
         lines = [head, counts]
         if self.encoding:
             lines.append(f"encoding: {self.encoding}")

@@ -60,15 +60,14 @@ def env(tmp_path):
     subprocess.run([REGEN, "db", "down"], env=e, capture_output=True, timeout=120)
 
 
-def test_run_brings_up_database_and_page(env):
+def _start(env) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    proc = subprocess.Popen(
-        [REGEN, "run", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    cmd = [REGEN, "run", "--port", str(port)]
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True), port
+
+
+def test_run_brings_up_database_and_page(env):
+    proc, port = _start(env)
     try:
         html = _wait_for_page(f"http://127.0.0.1:{port}/", proc)
         assert "اطلس بازآفرینی" in html
@@ -80,14 +79,7 @@ def test_run_brings_up_database_and_page(env):
     assert "migration level: 00" in status.stdout and "postgis: 3" in status.stdout
 
     # A second run is fast and changes nothing: no migration applied, nothing reloaded.
-    port = free_port()
-    proc = subprocess.Popen(
-        [REGEN, "run", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc, port = _start(env)
     try:
         started = time.monotonic()
         _wait_for_page(f"http://127.0.0.1:{port}/", proc)
