@@ -493,6 +493,37 @@ def test_feature_outside_every_province_is_rejected_by_name(unchanged, iran_osm,
     assert f"row 2 «{df['name'].iloc[1]}»: it lies outside every province" in out
 
 
+def test_parent_by_overlap_is_the_largest_share_not_the_most_pieces(db, tmp_path):
+    # Two made-up provinces side by side: IR-01 with a jagged east border of 2,000 vertices (cut into many
+    # pieces), IR-02 a plain box (one piece). A feature 40/60 across the border meets more pieces of
+    # IR-01 but belongs to IR-02; one 60/40 belongs to IR-01; one inside IR-02 needs no areas at all.
+    east = [(52 - 1e-5 * (k % 2), 30 + k / 1000) for k in range(2001)]
+    ir01 = shapely.Polygon([(50, 30), *east, (50, 32)])
+    db.execute(
+        "UPDATE provinces SET boundary = ST_Multi(ST_GeomFromText(%s, 4326)) WHERE code = 'IR-01'",
+        (ir01.wkt,),
+    )
+    db.execute(
+        "UPDATE provinces SET boundary = ST_Multi(ST_MakeEnvelope(52, 30, 54, 32, 4326)) WHERE code = 'IR-02'"
+    )
+    boxes = {1: (51.6, 30.0, 52.6, 32.0), 2: (51.4, 30.0, 52.4, 32.0), 3: (52.5, 30.5, 53.5, 31.5)}
+    feats = [
+        {
+            "type": "Feature",
+            "properties": {"id": i, "name": f"بخش {i}"},
+            "geometry": shapely.geometry.mapping(shapely.box(*b)),
+        }
+        for i, b in boxes.items()
+    ]
+    path = tmp_path / "split.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False))
+    r = load_boundaries(db, path, "city", code_field="id", name_field="name")
+    assert (r.inserted, r.rejected) == (3, 0)
+    assert db.scalar("SELECT count(*) FROM boundary_pieces WHERE code = 'IR-01'") > 10
+    parents = {x["code"]: x["province_code"] for x in db.query("SELECT code, province_code FROM cities")}
+    assert parents == {"1": "IR-02", "2": "IR-01", "3": "IR-02"}
+
+
 def test_rejects_within_max_rejects_are_recorded(db, iran_osm, tmp_path):
     load_boundaries(db, iran_osm / "provinces.geojson", "province")
     df = counties(iran_osm / "counties" / "IR-25.geojson")
