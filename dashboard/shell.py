@@ -97,6 +97,7 @@ def register(app) -> None:
         Output("page", "children"),
         Output("db-retry", "disabled"),
         Output("db-banner", "style"),
+        Output("footer", "children"),
         Input("url", "pathname"),
         State("url", "search"),
     )
@@ -106,7 +107,7 @@ def register(app) -> None:
         direction, lang, head, page, retry = render(pathname, search, request.cookies.get(LANG_COOKIE))
         if "lang=" in (search or ""):
             ctx.response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")
-        return direction, lang, head, page, not retry, {"display": "none"}
+        return direction, lang, head, page, not retry, {"display": "none"}, about.footer(lang)
 
     @app.callback(
         Output("url", "pathname", allow_duplicate=True),

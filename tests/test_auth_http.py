@@ -407,7 +407,15 @@ def multi_body(outputs: list[str], inputs, state=()):
 
 def page_of(client, path: str) -> str:
     body = multi_body(
-        ["root.dir", "root.lang", "header.children", "page.children", "db-retry.disabled", "db-banner.style"],
+        [
+            "root.dir",
+            "root.lang",
+            "header.children",
+            "page.children",
+            "db-retry.disabled",
+            "db-banner.style",
+            "footer.children",
+        ],
         [("url", "pathname", path)],
         [("url", "search", "")],
     )

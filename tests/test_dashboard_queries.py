@@ -231,3 +231,19 @@ def test_kept_results_follow_the_data(world):
     after = next(r for r in queries.coverage_provinces(world, NATIONAL, D2) if r["code"] == "IR-23")
     assert (before["handed_over"], after["handed_over"]) == (1, 2)
     assert queries.timeline(world, NATIONAL, D2)[-1]["handed_over"] == 2
+
+
+def test_footer_says_demo_data_and_credits_sources(world):
+    from dashboard.pages import about
+
+    for table in ("neighborhoods", "offices", "cities"):
+        world.execute(f"UPDATE {table} SET source = 'agency-file.csv'")  # real rows only
+    queries.clear_cache()
+    line = json.dumps(about.footer("en").to_plotly_json(), ensure_ascii=False, default=str)
+    assert "demo data" not in line and "Natural Earth" in line  # no demo warning without demo rows
+    world.execute("UPDATE neighborhoods SET source = 'demo-neighborhoods.geojson' WHERE code = 'N1'")
+    world.execute("UPDATE cities SET source = 'geonames-cities.csv' WHERE code = 'TEH'")
+    queries.clear_cache()
+    line = json.dumps(about.footer("fa").to_plotly_json(), ensure_ascii=False, default=str)
+    assert "demo data: synthetic neighborhoods and offices" in line
+    assert "داده نمایشی" in line and "GeoNames (CC BY 4.0)" in line

@@ -8,6 +8,7 @@ from dashboard import i18n, queries
 from dashboard.auth_seam import current_scope
 from dashboard.i18n import t
 from dashboard.urls import View
+from regen.errors import RegenError
 
 _ABOUT = (
     "اطلس بازآفرینی پوشش محلات هدف بازآفرینی شهری با دفاتر تسهیلگری فعال، و واگذاری دفاتر به شهرداری‌ها را "
@@ -24,29 +25,44 @@ def _demo_line(lang: str) -> str:
     return english if lang == "en" else f"{t('demo_line', 'fa')} ({english})"
 
 
+def _attributions(facts: dict, lang: str) -> list[tuple[str, str]]:
+    """Gives (id, text) of each source the data in the database requires crediting."""
+    en = lang == "en"
+    found = []
+    if facts["osm"]:
+        found.append(
+            ("attr-osm", ("Boundaries: " if en else "مرزها: ") + "© OpenStreetMap contributors (ODbL 1.0)")
+        )
+    if facts["geonames"]:
+        found.append(("attr-geonames", ("Cities: " if en else "شهرها: ") + "GeoNames (CC BY 4.0)"))
+    if facts["outline"]:
+        found.append(
+            (
+                "attr-natural-earth",
+                ("Iran's outline: " if en else "مرز ایران: ") + "Natural Earth (public domain)",
+            )
+        )
+    return found
+
+
+def footer(lang: str):
+    """Gives the line under every view: the demo warning when synthetic data is loaded, and the
+    attributions the data requires (None when the database cannot say)."""
+    try:
+        facts = queries.about(queries.database(), current_scope())
+    except RegenError:
+        return None
+    parts = [_demo_line(lang)] if facts["demo"] else []
+    parts += [text for _id, text in _attributions(facts, lang)]
+    return html.Small(" · ".join(parts), id="footer-line") if parts else None
+
+
 def layout(view: View, **_):
     lang = view.lang
     facts = queries.about(queries.database(), current_scope())
     en = lang == "en"
     sources = [html.Li(t("source_minutes", lang))]
-    if facts["osm"]:
-        sources.append(
-            html.Li(
-                ("Boundaries: " if en else "مرزها: ") + "© OpenStreetMap contributors (ODbL 1.0)",
-                id="attr-osm",
-            )
-        )
-    if facts["geonames"]:
-        sources.append(
-            html.Li(("Cities: " if en else "شهرها: ") + "GeoNames (CC BY 4.0)", id="attr-geonames")
-        )
-    if facts["outline"]:
-        sources.append(
-            html.Li(
-                ("Iran's outline: " if en else "مرز ایران: ") + "Natural Earth (public domain)",
-                id="attr-natural-earth",
-            )
-        )
+    sources += [html.Li(text, id=id_) for id_, text in _attributions(facts, lang)]
     sources.append(html.Li(t("font_credit", lang)))
     counts = [
         ("neighborhoods", facts["neighborhoods"]),
