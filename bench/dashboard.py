@@ -78,6 +78,8 @@ def database_for(scale: int) -> str:
         demo = [REGEN, "demo", "--boundaries", str(IRAN_OSM), "--scale", str(scale)]
         subprocess.run(demo, env=env, check=True, capture_output=True)
         print(f"  built the demo ×{scale} in {time.perf_counter() - t:.0f} s", flush=True)
+    else:  # built by an older tree: bring its schema up to this one's (e.g. the accounts tables)
+        subprocess.run([REGEN, "db", "migrate"], env=env, check=True, capture_output=True)
     return url
 
 
