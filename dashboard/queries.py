@@ -78,6 +78,12 @@ _pages: OrderedDict[tuple, Any] = OrderedDict()
 PAGES_MAX = 64  # a page is 50-250 KB of JSON; the least recently used go first
 
 
+def clear_pages() -> None:
+    """Drops the kept pages only (the kept query results stay)."""
+    with _cache_lock:
+        _pages.clear()
+
+
 def kept_page(key: tuple) -> Any | None:
     """Gives the page kept under `key`, or None."""
     with _cache_lock:
