@@ -70,6 +70,36 @@ def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
         _values.clear()
+        _pages.clear()
+
+
+# Built pages, serialised (dashboard/shell.py's kept_page gives the key: scope, URL, data stamp…).
+_pages: OrderedDict[tuple, Any] = OrderedDict()
+PAGES_MAX = 64  # a page is 50-250 KB of JSON; the least recently used go first
+
+
+def clear_pages() -> None:
+    """Drops the kept pages only (the kept query results stay)."""
+    with _cache_lock:
+        _pages.clear()
+
+
+def kept_page(key: tuple) -> Any | None:
+    """Gives the page kept under `key`, or None."""
+    with _cache_lock:
+        page = _pages.get(key)
+        if page is not None:
+            _pages.move_to_end(key)
+        return page
+
+
+def keep_page(key: tuple, page: Any) -> Any:
+    """Keeps `page` under `key` and gives it back."""
+    with _cache_lock:
+        _pages[key] = page
+        while len(_pages) > PAGES_MAX:
+            _pages.popitem(last=False)
+    return page
 
 
 def _stamp(db: Database, scope: Scope) -> tuple:
@@ -82,6 +112,19 @@ def _stamp(db: Database, scope: Scope) -> tuple:
             stamps[db.url] = tuple(named.run("dash_data_stamp", db, scope=scope)[0].values())
         return stamps[db.url]
     return tuple(named.run("dash_data_stamp", db, scope=scope)[0].values())
+
+
+def data_stamp(db: Database, scope: Scope) -> tuple:
+    """Gives the data stamp (see the module's docstring): equal stamps, equal data for every query."""
+    return _stamp(db, scope)
+
+
+def outline_stamp() -> float | None:
+    """Gives the outline file's modification time (None without the file): pages drawn with it key on it."""
+    try:
+        return OUTLINE_FILE.stat().st_mtime
+    except OSError:
+        return None
 
 
 def _frozen(params: dict) -> tuple:

@@ -3,8 +3,13 @@ the views share (filters ↔ URL, dependent city list, downloads, retry when the
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+try:
+    import orjson
+except ImportError:  # a declared dependency; without it pages are kept as components
+    orjson = None
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -70,21 +75,68 @@ def header(view: View, pathname: str) -> list:
     return links
 
 
-def render(pathname: str, search: str, cookie_lang: str | None = None):
-    """Gives (root dir, lang, header, page, retry) for a URL; never raises."""
+def _serialised(page_):
+    """Gives the page as JSON ready to send (an orjson Fragment, which the response's serialiser
+    inserts as it is) when that serialiser is orjson; otherwise the components themselves."""
+    import plotly.io.json as pj
+
+    if orjson is None or pj.config.default_engine not in ("auto", "orjson"):
+        return page_
+    return orjson.Fragment(pj.to_json_plotly(page_).encode("utf-8"))
+
+
+def _page_key(module, view: View, path_vars: dict) -> tuple | None:
+    """Gives what a built page depends on: the database, the scope (which names the user: nothing is
+    shared between accounts, let alone scopes), the route, the parsed filters, today (the default as-of
+    day), the data stamp (any load or recording changes it) and the outline file; None when it cannot
+    be known (the database down: the page itself will say so)."""
+    db, scope = queries.database(), current_scope()
+    try:
+        stamp = queries.data_stamp(db, scope)
+    except Exception:
+        return None
+    path = tuple(sorted(path_vars.items()))
+    return (db.url, scope, module.__name__, path, view, dt.date.today(), stamp, queries.outline_stamp())
+
+
+def kept_page(module, view: View, path_vars: dict):
+    """Gives (page, retry) for a route, the page serialised and kept per process (queries.kept_page):
+    what the router sends. Only pages built without an error are kept."""
+    key = _page_key(module, view, path_vars)
+    hit = queries.kept_page(key) if key is not None else None
+    if hit is not None:
+        return hit, False
+    built = []
+
+    def build():
+        built.append(module.layout(view, **path_vars))
+        return built[0]
+
+    page_, retry = errors.render_safely(build, view.lang)
+    if key is not None and built:
+        page_ = queries.keep_page(key, _serialised(page_))
+    return page_, retry
+
+
+def render(pathname: str, search: str, cookie_lang: str | None = None, kept: bool = False):
+    """Gives (root dir, lang, header, page, retry) for a URL; never raises. With `kept`, the page is
+    the serialised one kept for the same scope, URL and data when there is one (see kept_page)."""
     view = parse(search, cookie_lang)
     lang = view.lang
-    page = None
+    page_ = None
     for pattern, module in ROUTES:
         m = pattern.match(pathname or "/")
         if m:
-            page, retry = errors.render_safely(
-                lambda module=module, m=m: module.layout(view, **m.groupdict()), lang
-            )
+            if kept:
+                page_, retry = kept_page(module, view, m.groupdict())
+            else:
+                page_, retry = errors.render_safely(
+                    lambda module=module, m=m: module.layout(view, **m.groupdict()), lang
+                )
             break
-    if page is None:
-        page, retry = html.Div(t("not_found", lang), className="error-banner"), False
-    return ("ltr" if lang == "en" else "rtl"), lang, header(view, pathname or "/"), page, retry
+    if page_ is None:
+        page_, retry = html.Div(t("not_found", lang), className="error-banner"), False
+    return ("ltr" if lang == "en" else "rtl"), lang, header(view, pathname or "/"), page_, retry
 
 
 def register(app) -> None:
@@ -104,7 +156,9 @@ def register(app) -> None:
     def route(pathname, search):
         from flask import request
 
-        direction, lang, head, page, retry = render(pathname, search, request.cookies.get(LANG_COOKIE))
+        direction, lang, head, page, retry = render(
+            pathname, search, request.cookies.get(LANG_COOKIE), kept=True
+        )
         if "lang=" in (search or ""):
             ctx.response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")
         return direction, lang, head, page, not retry, {"display": "none"}, about.footer(lang)

@@ -510,3 +510,37 @@ def test_provincial_national_page_shows_national_aggregates_not_detail(client):
     page = page_of(client, "/")
     assert "اصفهان" in page and "/province/IR-10" in page  # Isfahan's row in the province table
     assert not any(d in page for d in ISFAHAN_DETAIL)
+
+
+@pytest.mark.parametrize("same_stamp", [False, True])
+def test_kept_pages_never_cross_scopes(app, db, monkeypatch, same_stamp):
+    """The router keeps built pages per process (dashboard/shell.py kept_page): the same URL asked
+    for by another account gets that account's page, never the one kept for the first — also when
+    the data stamps of the two scopes are the same (the stamp counts rows the scope sees, so it alone
+    could tell scopes apart)."""
+    from dashboard import queries
+
+    queries.clear_cache()
+    if same_stamp:
+        monkeypatch.setattr(queries, "data_stamp", lambda db, scope: ("one stamp for all",))
+    national, tehran, isfahan = app.server.test_client(), app.server.test_client(), app.server.test_client()
+    sign_in(national, "nat")
+    sign_in(tehran, "teh")
+    sign_in(isfahan, "isf")
+    first = page_of(national, "/city/isfahan")
+    assert "جلفا" in first and "of-isf" in first
+    assert page_of(national, "/city/isfahan") == first  # kept: the same page again
+    assert queries._pages  # …from the kept pages
+    for client, sees in ((tehran, False), (isfahan, True), (national, True)):
+        page = page_of(client, "/city/isfahan")
+        assert ("جلفا" in page) == sees, page[:300]
+        assert ("of-isf" in page) == sees
+    national_home, tehran_home = page_of(national, "/"), page_of(tehran, "/")
+    assert "(nat)" in national_home and "(teh" in tehran_home  # each its own header
+    assert national_home != tehran_home
+    if same_stamp:
+        return
+    # a recording changes the data stamp: the kept page is not given again
+    assert "ثبت شد" in text_of(result(post_callback(isfahan, office_write("of-isf", "active"))))
+    after = page_of(national, "/city/isfahan")
+    assert after != first
