@@ -376,6 +376,9 @@ def _opts(rows: list[dict], lang: str) -> list[dict]:
     return [{"label": i18n.name(r, lang), "value": r["code"]} for r in rows]
 
 
+_ALL = {"province": "all_provinces", "city": "all_cities", "kind": "all_kinds"}
+
+
 def fid(what: str, page: str) -> dict:
     """Gives the id of a filter control on one view (ids differ per view so that a view's callbacks
     never fire for another view's controls; the shared URL callback matches them all)."""
@@ -391,43 +394,24 @@ def filter_bar(
     def box(key: str, label: str, control) -> html.Label:
         return html.Label([label, control], style=None if key in show else {"display": "none"})
 
+    def dropdown(key: str, options: list[dict], value) -> dcc.Dropdown:
+        return dcc.Dropdown(
+            id=fid(key, page),
+            className=f"f-{key}",
+            options=options,
+            value=value,
+            placeholder=t(_ALL[key], lang),
+            clearable=True,
+        )
+
     return html.Div(
         [
-            box(
-                "province",
-                t("province", lang),
-                dcc.Dropdown(
-                    id=fid("province", page),
-                    className="f-province",
-                    options=_opts(provinces, lang),
-                    value=view.province,
-                    placeholder=t("all_provinces", lang),
-                    clearable=True,
-                ),
-            ),
-            box(
-                "city",
-                t("city", lang),
-                dcc.Dropdown(
-                    id=fid("city", page),
-                    className="f-city",
-                    options=_opts(cities, lang),
-                    value=view.city,
-                    placeholder=t("all_cities", lang),
-                    clearable=True,
-                ),
-            ),
+            box("province", t("province", lang), dropdown("province", _opts(provinces, lang), view.province)),
+            box("city", t("city", lang), dropdown("city", _opts(cities, lang), view.city)),
             box(
                 "kind",
                 t("kind", lang),
-                dcc.Dropdown(
-                    id=fid("kind", page),
-                    className="f-kind",
-                    options=[{"label": t(f"k_{k}", lang), "value": k} for k in KINDS],
-                    value=view.kind,
-                    placeholder=t("all_kinds", lang),
-                    clearable=True,
-                ),
+                dropdown("kind", [{"label": t(f"k_{k}", lang), "value": k} for k in KINDS], view.kind),
             ),
             box(
                 "as_of",
