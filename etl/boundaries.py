@@ -20,6 +20,8 @@ from typing import Any
 import shapely
 from psycopg2 import sql
 
+from etl.behind import Behind
+from etl.parents import ParentFinder
 from etl.runs import LoadError, RunReport
 from etl.sources import NAME_CANDIDATES, NAME_EN_CANDIDATES, FieldPath, Source
 from regen.db import copy_rows
@@ -167,15 +169,23 @@ def load(
     # features). Off for this transaction only.
     cur.execute("SELECT set_config('jit', 'off', true)")
     cur.execute(_CREATE_STAGE)
-    _stage(cur, source, opts, fields, report, progress)
-    clock.lap("read and stage")
-    _repair(cur, report)
-    clock.lap("validity")
+    finder = _parent_finder(cur, lvl, opts)
+    store = Behind("store")
+    try:
+        _stage(cur, source, opts, fields, report, progress, finder, store)
+        repaired = [r for rows in store.results() for r in rows]
+        found = finder.results() if finder else {}
+    finally:
+        store.close()
+        if finder:
+            finder.close()
+    clock.lap("read, stage and check validity")
+    _repaired(cur, report, repaired)
     if lvl.name == "province":
         _match_provinces(cur, report, source)
     else:
         _check_duplicates(cur, source, "code", "code")
-        _find_parents(cur, lvl, opts, report)
+        _find_parents(cur, lvl, opts, found, report)
         clock.lap("parents")
         _match_targets(cur, lvl)
         _check_duplicates(cur, source, "target", "name within the same " + lvl.parent_label)
@@ -252,13 +262,17 @@ def _stage(
     fields: dict[str, FieldPath | None],
     report: RunReport,
     progress: Callable[[int, int], None] | None,
+    finder: ParentFinder | None,
+    store: Behind,
 ) -> None:
+    """Reads the source batch by batch; `store` COPYs each into the staging table (and repairs its
+    invalid polygons) and `finder` finds parents, both on their threads while the next batch is read."""
     columns = sorted({fp.column for fp in fields.values() if fp is not None})
     transformer = source.transformer() if source.needs_transform else None
     skipped: dict[str, int] = {}
     row_no = 0
     for batch in source.batches(columns):
-        n = batch.num_rows
+        n, first = batch.num_rows, row_no + 1
         col = {c: batch.column(c).to_pylist() for c in columns}
         vals = {k: (fp.values(col[fp.column]) if fp else [None] * n) for k, fp in fields.items()}
         geoms = batch.column(batch.num_columns - 1).to_pylist()
@@ -301,6 +315,9 @@ def _stage(
         if transformer is not None and wkbs:
             g = shapely.transform(shapely.from_wkb(wkbs), lambda xy: _reproject(transformer, xy))
             wkbs = list(shapely.to_wkb(g))
+        if finder is not None:  # parents by overlap, on the worker thread while the next batch is read
+            wanted = [k for k, (i, _) in enumerate(keep) if vals["parent"][i] is None]
+            finder.submit([keep[k][1] for k in wanted], [wkbs[k] for k in wanted])
         buf = io.StringIO()
         for (i, rn), wkb in zip(keep, wkbs, strict=True):
             name = strip_prefix(vals["name"][i], opts.strip_prefix)
@@ -332,7 +349,7 @@ def _stage(
             )
             buf.write("\n")
         buf.seek(0)
-        copy_rows(cur, "boundary_stage", STAGE_COLUMNS, buf)
+        store.submit(_store, cur, buf, first, row_no)
         if progress:
             progress(n, source.features or 0)
     report.read = row_no
@@ -351,6 +368,13 @@ def _stage(
         report.note(f"skipped {report.skipped} feature(s) that are not polygons ({kinds})")
 
 
+def _store(cur, buf: io.StringIO, first: int, last: int) -> list[dict]:
+    """Writes one batch into the staging table and repairs its invalid polygons; gives those."""
+    copy_rows(cur, "boundary_stage", STAGE_COLUMNS, buf)
+    cur.execute(_REPAIR, {"first": first, "last": last})
+    return cur.fetchall()
+
+
 def _reproject(transformer, xy):
     x, y = transformer.transform(xy[:, 0], xy[:, 1])
     xy[:, 0], xy[:, 1] = x, y
@@ -358,11 +382,12 @@ def _reproject(transformer, xy):
 
 
 # -- repair, duplicates, parents, targets ------------------------------------------------------------
+# Repaired by PostGIS, not shapely: the tables' CHECK (ST_IsValid) runs the database's own GEOS.
 _REPAIR = """
 UPDATE boundary_stage
    SET repair = ST_IsValidReason(geom),
        geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(geom), 3))
- WHERE NOT ST_IsValid(geom)
+ WHERE row_no BETWEEN %(first)s AND %(last)s AND NOT ST_IsValid(geom)
 RETURNING row_no, name_fa, repair, ST_IsEmpty(geom) AS empty
 """
 _REJECT_EMPTY = (
@@ -376,9 +401,9 @@ SELECT {col} AS value, array_agg(row_no ORDER BY row_no) AS rows, array_agg(name
 """
 
 
-def _repair(cur, report: RunReport) -> None:
-    cur.execute(_REPAIR)
-    rows = sorted(cur.fetchall(), key=lambda r: r["row_no"])
+def _repaired(cur, report: RunReport, rows: list[dict]) -> None:
+    """Reports the polygons repaired while staging; rejects those that no polygon was left of."""
+    rows = sorted(rows, key=lambda r: r["row_no"])
     fixed = [r for r in rows if not r["empty"]]
     report.repaired = len(fixed)
     for r in fixed[:200]:
@@ -445,6 +470,16 @@ SELECT %(plevel)s, cur.code, cur.h, ST_Subdivide(cur.boundary, 256) FROM cur
  WHERE NOT EXISTS (SELECT 1 FROM boundary_pieces bp
                     WHERE bp.level = %(plevel)s AND bp.code = cur.code AND bp.boundary_md5 = cur.h)
 """
+_PARENTS = """
+SELECT p.code, ST_AsBinary(p.boundary) AS wkb FROM {ptable} p WHERE p.boundary IS NOT NULL {current}
+"""
+_PIECES = "SELECT code, ST_AsBinary(geom) AS wkb FROM boundary_pieces WHERE level = %(plevel)s"
+# Parents etl/parents.py found while the file was read; a polygon the database repaired is left to
+# the overlap below, which measures what was stored.
+_PARENT_FOUND = """
+UPDATE boundary_stage s SET parent = f.parent FROM boundary_found f
+ WHERE f.row_no = s.row_no AND s.reject IS NULL AND s.parent IS NULL AND s.repair IS NULL
+"""
 _PARENT_BY_OVERLAP = """
 WITH hits AS MATERIALIZED (
     SELECT s.row_no, bp.id, bp.code
@@ -480,7 +515,23 @@ UPDATE boundary_stage s SET reject = format('it lies outside every %%s%%s', %(la
 """
 
 
-def _find_parents(cur, lvl: Level, opts: Options, report: RunReport) -> None:
+def _parent_finder(cur, lvl: Level, opts: Options) -> ParentFinder | None:
+    """Gives the finder of parents by overlap, with the parent level's pieces refreshed, if needed."""
+    if lvl.parent_table is None or opts.parent:
+        return None
+    ptable = sql.Identifier(lvl.parent_table)
+    current = sql.SQL("AND p.retired_at IS NULL" if lvl.parent_table == "cities" else "")
+    plevel = {"plevel": lvl.parent_label}
+    cur.execute(sql.SQL(_REFRESH_PIECES).format(ptable=ptable, current=current), plevel)
+    cur.execute(_PIECES, plevel)
+    pieces = [(r["code"], bytes(r["wkb"])) for r in cur.fetchall()]
+    if not pieces:
+        return None
+    cur.execute(sql.SQL(_PARENTS).format(ptable=ptable, current=current))
+    return ParentFinder([(r["code"], bytes(r["wkb"])) for r in cur.fetchall()], pieces)
+
+
+def _find_parents(cur, lvl: Level, opts: Options, found: dict[int, str], report: RunReport) -> None:
     ptable = sql.Identifier(lvl.parent_table)
     current = sql.SQL("AND p.retired_at IS NULL" if lvl.parent_table == "cities" else "")
     label = {"label": lvl.parent_label}
@@ -491,11 +542,22 @@ def _find_parents(cur, lvl: Level, opts: Options, report: RunReport) -> None:
     if opts.parent:
         cur.execute(sql.SQL(_OUTSIDE_GIVEN).format(ptable=ptable), label)
         return
+    if found:
+        cur.execute("CREATE TEMP TABLE boundary_found (row_no integer, parent text) ON COMMIT DROP")
+        copy_rows(
+            cur,
+            "boundary_found",
+            ("row_no", "parent"),
+            io.StringIO("".join(f"{rn}\t{_tsv(code)}\n" for rn, code in found.items())),
+        )
+        cur.execute(_PARENT_FOUND)
+    here = cur.rowcount if found else 0
     cur.execute("SELECT count(*) AS n FROM boundary_stage WHERE reject IS NULL AND parent IS NULL")
-    if cur.fetchone()["n"] == 0:
+    left = cur.fetchone()["n"]
+    report.note(f"parents by overlap: {here} found while reading, {left} left to the database")
+    if left == 0:
         return
     plevel = {"plevel": lvl.parent_label}
-    cur.execute(sql.SQL(_REFRESH_PIECES).format(ptable=ptable, current=current), plevel)
     cur.execute("ANALYZE boundary_stage")
     cur.execute("SELECT count(DISTINCT code) AS n FROM boundary_pieces WHERE level = %(plevel)s", plevel)
     with_boundary = cur.fetchone()["n"]

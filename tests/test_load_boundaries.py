@@ -493,10 +493,17 @@ def test_feature_outside_every_province_is_rejected_by_name(unchanged, iran_osm,
     assert f"row 2 «{df['name'].iloc[1]}»: it lies outside every province" in out
 
 
-def test_parent_by_overlap_is_the_largest_share_not_the_most_pieces(db, tmp_path):
+@pytest.mark.parametrize("finder", ["while reading", "database only"])
+def test_parent_by_overlap_is_the_largest_share_not_the_most_pieces(db, tmp_path, monkeypatch, finder):
     # Two made-up provinces side by side: IR-01 with a jagged east border of 2,000 vertices (cut into many
     # pieces), IR-02 a plain box (one piece). A feature 40/60 across the border meets more pieces of
-    # IR-01 but belongs to IR-02; one 60/40 belongs to IR-01; one inside IR-02 needs no areas at all.
+    # IR-01 but belongs to IR-02; one 60/40 belongs to IR-01; one inside IR-02 needs no areas at all;
+    # one touches IR-01 only along the shared border and lies in IR-02; a self-intersecting one 30/70
+    # across the border is repaired first, so the database finds its parent from the repaired shape.
+    # Parents are found while the file is read (etl/parents.py) and by the SQL for what is left: both
+    # paths must give the same answers.
+    if finder == "database only":
+        monkeypatch.setattr("etl.parents.ParentFinder.submit", lambda self, row_nos, wkbs: None)
     east = [(52 - 1e-5 * (k % 2), 30 + k / 1000) for k in range(2001)]
     ir01 = shapely.Polygon([(50, 30), *east, (50, 32)])
     db.execute(
@@ -506,22 +513,32 @@ def test_parent_by_overlap_is_the_largest_share_not_the_most_pieces(db, tmp_path
     db.execute(
         "UPDATE provinces SET boundary = ST_Multi(ST_MakeEnvelope(52, 30, 54, 32, 4326)) WHERE code = 'IR-02'"
     )
-    boxes = {1: (51.6, 30.0, 52.6, 32.0), 2: (51.4, 30.0, 52.4, 32.0), 3: (52.5, 30.5, 53.5, 31.5)}
+    shapes = {
+        1: shapely.box(51.6, 30.0, 52.6, 32.0),
+        2: shapely.box(51.4, 30.0, 52.4, 32.0),
+        3: shapely.box(52.5, 30.5, 53.5, 31.5),
+        4: shapely.box(52.0, 30.6, 52.8, 30.8),
+        # a bow tie: two triangles meeting at (52.2, 31.2), both across the border, mostly east of it
+        5: shapely.Polygon([(51.9, 31.0), (52.5, 31.4), (52.5, 31.0), (51.9, 31.4)]),
+    }
+    assert not shapes[5].is_valid
     feats = [
         {
             "type": "Feature",
             "properties": {"id": i, "name": f"بخش {i}"},
-            "geometry": shapely.geometry.mapping(shapely.box(*b)),
+            "geometry": shapely.geometry.mapping(g),
         }
-        for i, b in boxes.items()
+        for i, g in shapes.items()
     ]
     path = tmp_path / "split.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False))
     r = load_boundaries(db, path, "city", code_field="id", name_field="name")
-    assert (r.inserted, r.rejected) == (3, 0)
+    assert (r.inserted, r.rejected, r.repaired) == (5, 0, 1)
     assert db.scalar("SELECT count(*) FROM boundary_pieces WHERE code = 'IR-01'") > 10
     parents = {x["code"]: x["province_code"] for x in db.query("SELECT code, province_code FROM cities")}
-    assert parents == {"1": "IR-02", "2": "IR-01", "3": "IR-02"}
+    assert parents == {"1": "IR-02", "2": "IR-01", "3": "IR-02", "4": "IR-02", "5": "IR-02"}
+    here, left = (4, 1) if finder == "while reading" else (0, 5)
+    assert f"parents by overlap: {here} found while reading, {left} left to the database" in r.notes
 
 
 def test_rejects_within_max_rejects_are_recorded(db, iran_osm, tmp_path):
