@@ -64,6 +64,18 @@ def place_columns(lang: str, first: str) -> list[dict]:
     ]
 
 
+PLACE_NUMBERS = (
+    "neighborhoods",
+    "covered",
+    "coverage_count_pct",
+    "coverage_area_pct",
+    "coverage_population_pct",
+    "active",
+    "handed_over",
+    "handover_pct",
+)
+
+
 def place_rows(rows: list[dict], overdue: dict[str, int], lang: str, path: str, view: View) -> list[dict]:
     """Gives table rows for places (provinces or cities) with a link to each place's view."""
     q = view.query(province=None, city=None)
@@ -73,19 +85,7 @@ def place_rows(rows: list[dict], overdue: dict[str, int], lang: str, path: str, 
             {
                 "id": r["code"],
                 "name": f"[{i18n.name(r, lang)}]({path}{r['code']}{q})",
-                **{
-                    k: (round(r[k], 1) if isinstance(r.get(k), float) else r.get(k))
-                    for k in (
-                        "neighborhoods",
-                        "covered",
-                        "coverage_count_pct",
-                        "coverage_area_pct",
-                        "coverage_population_pct",
-                        "active",
-                        "handed_over",
-                        "handover_pct",
-                    )
-                },
+                **{k: (round(r[k], 1) if isinstance(r.get(k), float) else r.get(k)) for k in PLACE_NUMBERS},
                 "overdue": overdue.get(r["code"], 0),
                 "overdue_flag": 1 if overdue.get(r["code"]) else 0,
             }
@@ -117,18 +117,7 @@ def recolour(
     return patch
 
 
-TABLE_VALUES = (
-    "neighborhoods",
-    "covered",
-    "coverage_count_pct",
-    "coverage_area_pct",
-    "coverage_population_pct",
-    "active",
-    "handed_over",
-    "handover_pct",
-    "overdue",
-    "overdue_flag",
-)
+TABLE_VALUES = (*PLACE_NUMBERS, "overdue", "overdue_flag")  # what a new date changes in a row
 
 
 def spread_values(head: dict, table_rows: list[dict], timeline_rows: list[dict], lang: str) -> dict:
