@@ -10,8 +10,9 @@ For each scale K (a database `regen_bench_xK` in the embedded cluster, filled on
    SQL of the same view (the named statements that request ran, replayed through the database layer,
    median of 3):
    cold/sql is the dashboard's overhead over its SQL;
-2. bytes per view (the router response) and per recolour (measure switch and as-of change: Patch
-   responses), and the recolour's share of its view's bytes;
+2. bytes per view (the router response) and per recolour (measure switch and as-of change: the
+   whole response of the server callback, Patch and short values), and the recolour's share of its
+   view's bytes;
 3. 20 concurrent clients on loopback for 60 s against `regen serve` (gunicorn, REGEN_WORKERS workers),
    each asking for a random view (national, province, city) in a closed loop: p50/p95 and errors.
 
@@ -271,12 +272,11 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     _, data = post(client, view_payload(app, f"/city/{city}"))
     page = json.loads(data)
     cstore = find_props(page, "city-store")["data"]
-    hoods, offices = find_props(page, "city-hoods")["data"], find_props(page, "city-offices")["data"]
     cases["city: as-of → 1400/01/01"] = payload(
         app,
-        "..city-map.figure",
+        "city-values.data",
         ["1400/01/01", None],
-        [cstore, "", hoods, offices],
+        [cstore, ""],
         '{"f":"asof","page":"city"}.value',
     )
     for label, body in cases.items():
@@ -284,16 +284,20 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
         server = timed(lambda body=body: post(client, body))
         _, data = post(client, body)
         view_bytes = nat_bytes if label.startswith("national") else result["views"][f"city ({city})"]["bytes"]
-        graph = "nat-map" if label.startswith("national") else "city-map"
-        map_bytes = len(json.dumps(json.loads(data)["response"][graph]["figure"], separators=(",", ":")))
+        # each output's share: the map's Patch, and the short values the browser spreads over the
+        # cards, tables and timeline (assets/recolour.js)
+        parts = {
+            f"{out}.{prop}": len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+            for out, props in json.loads(data)["response"].items()
+            for prop, value in props.items()
+        }
         result["recolours"][label] = {
-            "server_ms": server * 1000, "bytes": len(data), "map_patch_bytes": map_bytes,
-            "share_of_view": len(data) / view_bytes, "map_share_of_view": map_bytes / view_bytes,
+            "server_ms": server * 1000, "bytes": len(data), "share_of_view": len(data) / view_bytes,
+            "parts": parts,
         }  # fmt: skip
         print(f"  ×{scale} {label:30s} {server * 1000:7.1f} ms  {len(data) / 1024:7.1f} KB "
               f"= {100 * len(data) / view_bytes:5.1f}% of the view "
-              f"(the map's Patch {map_bytes / 1024:.1f} KB "
-              f"= {100 * map_bytes / view_bytes:4.1f}%)", flush=True)  # fmt: skip
+              f"({', '.join(f'{k} {v / 1024:.1f} KB' for k, v in parts.items())})", flush=True)  # fmt: skip
     db.close()
     result["load"] = load_test(url, app, list(views.values())[:3], seconds, clients)
     lt = result["load"]

@@ -2,6 +2,11 @@
 
 Maps use Plotly's MapLibre traces with a style of our own that has no tiles, sources or glyphs, so
 a page never fetches anything from outside 127.0.0.1; hover text is wrapped in RLE…PDF.
+
+Hovers are templates: the words are in the template (sent once with the view), the names in `text`
+(constant) and what a date changes in `customdata`, numbers and dates with ASCII digits, which the
+figures' Persian font (Vazirmatn's Farsi-Digits face) draws as Persian digits. A recolour then sends
+short values, never Persian strings.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from dashboard.i18n import t
 from dashboard.queries import KINDS, MEASURES, STATUSES
 
 FONT = "Vazirmatn, Tahoma, sans-serif"
+# Figures in Persian: the same letters, and ASCII digits drawn as Persian ones (dashboard/assets/style.css).
+FONT_FD = "Vazirmatn FD, Vazirmatn, Tahoma, sans-serif"
 # A map style with a plain background only: no tiles, no sources, no glyphs → nothing fetched.
 MAP_STYLE = {
     "version": 8,
@@ -93,12 +100,18 @@ def _fc_points(fc: dict) -> list[tuple[float, float]]:
     return pts[:: max(1, len(pts) // 2000)]
 
 
+def figure_font(lang: str) -> str:
+    """Gives the font family of a figure: in Persian the face that draws ASCII digits as Persian ones."""
+    return FONT_FD if lang == "fa" else FONT
+
+
 def _map_layout(lang: str, view: dict, layers: list | None = None, height: int = 460) -> dict:
     return {
         "map": {"style": MAP_STYLE, **view, "layers": layers or []},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "height": height,
-        "font": {"family": FONT},
+        "font": {"family": figure_font(lang)},
+        "hoverlabel": {"font": {"family": figure_font(lang)}},  # not inherited: Arial by default
         "uirevision": "keep",  # a Patch must not reset the user's pan and zoom
         "showlegend": False,
     }
@@ -124,10 +137,9 @@ def coverage_colorbar(measure: str, lang: str) -> dict:
     )
 
 
-def choropleth_map(
-    fc: dict, codes: list[str], z: list[float], texts: list[str], measure: str, lang: str
-) -> dict:
-    """Gives a choropleth of polygons (feature id = code) coloured by a 0–100 share."""
+def choropleth_map(fc: dict, codes: list[str], z: list[float], hover: dict, measure: str, lang: str) -> dict:
+    """Gives a choropleth of polygons (feature id = code) coloured by a 0–100 share; `hover` holds the
+    trace's text, customdata and hovertemplate."""
     trace = dict(
         type="choroplethmap",
         geojson=fc,
@@ -138,8 +150,7 @@ def choropleth_map(
         zmin=NO_DATA,
         zmax=100,
         colorscale=COVERAGE_SCALE,
-        text=texts,
-        hovertemplate="%{text}<extra></extra>",
+        **hover,
         marker={"line": {"width": 0.6, "color": "#ffffff"}, "opacity": 0.9},
         colorbar=coverage_colorbar(measure, lang),
     )
@@ -165,21 +176,20 @@ def point_map(
     rows: list[dict],
     z: list[float],
     sizes: list[float],
-    texts: list[str],
+    hover: dict,
     measure: str,
     lang: str,
     layers: list[dict] | None = None,
     extent: list[tuple[float, float]] | None = None,
 ) -> dict:
-    """Gives circles (one per row with lon/lat) sized by `sizes` and coloured by a 0–100 share."""
+    """Gives circles (one per row with lon/lat) sized by `sizes` and coloured by a 0–100 share; `hover`
+    holds the trace's text, customdata and hovertemplate (a click names its point by number)."""
     trace = dict(
         type="scattermap",
         lon=[r["lon"] for r in rows],
         lat=[r["lat"] for r in rows],
         mode="markers",
-        customdata=[r["code"] for r in rows],
-        text=texts,
-        hovertemplate="%{text}<extra></extra>",
+        **hover,
         marker={
             "size": sizes,
             "color": z,
@@ -208,13 +218,14 @@ def status_map(
     fc: dict,
     codes: list[str],
     statuses: list[str],
-    texts: list[str],
+    hover: dict,
     offices: list[dict],
-    office_texts: list[str],
+    office_hover: dict,
     lang: str,
     layers: list[dict] | None = None,
 ) -> dict:
-    """Gives neighborhood polygons coloured by status, with office circles coloured by state, on top."""
+    """Gives neighborhood polygons coloured by status, with office circles coloured by state, on top;
+    `hover` and `office_hover` hold each trace's text, customdata and hovertemplate."""
     n_colors = [STATUS_COLORS[s] for s in STATUSES]
     hoods = dict(
         type="choroplethmap",
@@ -226,8 +237,7 @@ def status_map(
         zmin=-0.5,
         zmax=len(STATUSES) - 0.5,
         colorscale=_discrete(n_colors),
-        text=texts,
-        hovertemplate="%{text}<extra></extra>",
+        **hover,
         marker={"line": {"width": 0.8, "color": "#ffffff"}, "opacity": 0.75},
         colorbar=_colorbar(
             t("status", lang),
@@ -242,9 +252,7 @@ def status_map(
         lon=[o["lon"] for o in offices],
         lat=[o["lat"] for o in offices],
         mode="markers",
-        customdata=[o["code"] for o in offices],
-        text=office_texts,
-        hovertemplate="%{text}<extra></extra>",
+        **office_hover,
         marker={
             "size": 11,
             "color": [status_index(o["state"], OFFICE_STATES) for o in offices],
@@ -258,40 +266,60 @@ def status_map(
     return {"data": [hoods, offs], "layout": _map_layout(lang, _view(pts), layers)}
 
 
+TIMELINE_SERIES = ("coverage_count_pct", "handover_pct")
+TIMELINE_TICKS = 6  # about this many dated ticks; recolour.js thins them the same way
+
+
+def timeline_values(rows: list[dict]) -> dict:
+    """Gives what a timeline shows that a date changes: days (ISO), their Jalali dates as numbers
+    (i18n.date_number) and one list of shares per series."""
+    return {
+        "x": [r["day"].isoformat() for r in rows],
+        "d": [i18n.date_number(r["day"]) for r in rows],
+        "y": [[None if r.get(key) is None else round(r[key], 1) for r in rows] for key in TIMELINE_SERIES],
+    }
+
+
 def timeline_figure(rows: list[dict], lang: str) -> go.Figure:
-    """Gives coverage and handover over time on a Jalali axis (labels computed here: Persian digits)."""
-    days = [r["day"].isoformat() for r in rows]
-    labels = [i18n.date(r["day"], lang) for r in rows]
+    """Gives coverage and handover over time on a Jalali axis; dates with ASCII digits, which the Persian
+    figure font draws as Persian digits (recolour.js writes them so for a new date)."""
+    v = timeline_values(rows)
+    v["d"] = [i18n.date(r["day"], "en") for r in rows]
+    fa = lang == "fa"
     fig = go.Figure()
-    for key, label, color in (
-        ("coverage_count_pct", t("coverage", lang), "#14532d"),
-        ("handover_pct", t("handover", lang), "#f79009"),
+    for ys, label, color in zip(
+        v["y"], (t("coverage", lang), t("handover", lang)), ("#14532d", "#f79009"), strict=True
     ):
-        ys = [r.get(key) for r in rows]
+        hover = f"{label} %{{customdata}}: %{{y:.1f}}" + ("٪" if fa else "%")
         fig.add_trace(
             go.Scatter(
-                x=days,
+                x=v["x"],
                 y=ys,
+                customdata=v["d"],
                 name=label,
                 mode="lines+markers",
                 line={"color": color},
-                text=[i18n.rtl(f"{label} {d}: {i18n.pct(y, lang)}") for d, y in zip(labels, ys, strict=True)],
-                hovertemplate="%{text}<extra></extra>",
+                hovertemplate=(i18n.rtl(hover) if fa else hover) + "<extra></extra>",
             )
         )
-    step = max(1, len(days) // 6)
-    fa = lang == "fa"
+    step = max(1, len(v["x"]) // TIMELINE_TICKS)
     fig.update_layout(
         height=300,
         margin={"l": 40, "r": 40, "t": 30, "b": 40},
-        font={"family": FONT},
-        xaxis={"tickvals": days[::step], "ticktext": labels[::step], "autorange": "reversed" if fa else True},
+        font={"family": figure_font(lang)},
+        hoverlabel={"font": {"family": figure_font(lang)}},
+        separators="٫٬" if fa else ".,",
+        xaxis={
+            "tickvals": v["x"][::step],
+            "ticktext": v["d"][::step],
+            "autorange": "reversed" if fa else True,
+        },
         yaxis={
             "range": [0, 100],
             "side": "right" if fa else "left",
             "ticksuffix": "%" if not fa else "",
             "tickvals": [0, 25, 50, 75, 100],
-            "ticktext": [i18n.num(v, lang) for v in (0, 25, 50, 75, 100)],
+            "ticktext": [i18n.num(n, lang) for n in (0, 25, 50, 75, 100)],
         },
         legend={"orientation": "h", "x": 1 if fa else 0, "xanchor": "right" if fa else "left", "y": 1.12},
         plot_bgcolor="#ffffff",
@@ -353,16 +381,23 @@ def table(
 
 
 # -- headline, filters, downloads, panels -------------------------------------------------------------
-def cards(h: dict, lang: str) -> list:
-    """Gives the headline figures as cards."""
-    items = [
-        ("target_neighborhoods", i18n.num(h["neighborhoods"], lang)),
-        ("share_covered", i18n.pct(h["coverage_count_pct"], lang)),
-        ("offices_active", i18n.num(h["active"], lang)),
-        ("share_handed_over", i18n.pct(h["handover_pct"], lang)),
-        ("actions_overdue", i18n.num(h["overdue_actions"], lang)),
+CARDS = ("target_neighborhoods", "share_covered", "offices_active", "share_handed_over", "actions_overdue")
+
+
+def card_values(h: dict, lang: str) -> list[str]:
+    """Gives the headline figures as the cards show them, in the order of CARDS."""
+    return [
+        i18n.num(h["neighborhoods"], lang),
+        i18n.pct(h["coverage_count_pct"], lang),
+        i18n.num(h["active"], lang),
+        i18n.pct(h["handover_pct"], lang),
+        i18n.num(h["overdue_actions"], lang),
     ]
-    return [card(key, value, lang) for key, value in items]
+
+
+def cards(h: dict, lang: str) -> list:
+    """Gives the headline figures as cards (recolour.js sets their values again for a new date)."""
+    return [card(key, value, lang) for key, value in zip(CARDS, card_values(h, lang), strict=True)]
 
 
 def card(key: str, value: str, lang: str) -> html.Div:

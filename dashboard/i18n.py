@@ -162,21 +162,24 @@ def t(key: str, lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-def num(value: float | int | None, lang: str, decimals: int = 0) -> str:
-    """Gives a number with thousands separators, in Persian digits for Persian; '—' for None."""
+def num(value: float | int | None, lang: str, decimals: int = 0, persian_digits: bool = True) -> str:
+    """Gives a number with thousands separators, in Persian digits for Persian; '—' for None.
+    `persian_digits=False` keeps ASCII digits (with Persian separators) for text drawn in the
+    Farsi-Digits font, which shows them as Persian digits."""
     if value is None:
         return "—"
     text = f"{value:,.{decimals}f}"
     if lang == "en":
         return text
-    return fa_digits(text.replace(",", "٬").replace(".", "٫"))
+    text = text.replace(",", "٬").replace(".", "٫")
+    return fa_digits(text) if persian_digits else text
 
 
-def pct(value: float | None, lang: str) -> str:
+def pct(value: float | None, lang: str, persian_digits: bool = True) -> str:
     """Gives a share as '45.3%' / '۴۵٫۳٪'; '—' for None."""
     if value is None:
         return "—"
-    return num(value, lang, 1) + ("%" if lang == "en" else "٪")
+    return num(value, lang, 1, persian_digits) + ("%" if lang == "en" else "٪")
 
 
 def date(day: dt.date | None, lang: str) -> str:
@@ -184,6 +187,12 @@ def date(day: dt.date | None, lang: str) -> str:
     if isinstance(day, dt.datetime):
         day = day.date()
     return to_jalali(day, persian_digits=(lang != "en"))
+
+
+def date_number(day: dt.date | None) -> int:
+    """Gives a Jalali date as the number 14031230 (0 for None): a date's shortest form on the wire
+    (Dash's JSON writes each '/' as six bytes); assets/recolour.js writes it as 1403/12/30 again."""
+    return int(to_jalali(day, persian_digits=False, sep="")) if day else 0
 
 
 def rtl(text: str) -> str:

@@ -263,3 +263,34 @@ def test_actions_data_about(page):
     assert "demo data: synthetic neighborhoods and offices" in text_of(d, "#demo-line")
     assert "OpenStreetMap" not in text_of(d, "main")  # no OSM data in the fixture: no OSM line
     shot(d, "about-fa")
+
+
+def test_hovers_after_a_new_date_persian_digits_by_font(page):
+    """A new date sends short values (status codes, ASCII dates): the hovers get the new state and
+    date, with ASCII digits that the figure's Farsi-Digits face draws as Persian, inside RLE…PDF; the
+    office table gets the dates in Persian digits."""
+    d = page("/city/TEH?as_of=1402-03-11", "#city-map .maplibregl-canvas")
+    wait_until(d, f"{plot('city-map')}.data[1].lon.length === 3")
+    first = d.execute_script(f"return {plot('city-map')}.data[1].customdata")
+    box = d.find_element(By.CSS_SELECTOR, "input.f-asof, .f-asof input")
+    box.clear()
+    box.send_keys("1400/03/11" + Keys.ENTER)
+    wait_until(
+        d, f"JSON.stringify({plot('city-map')}.data[1].customdata) !== {json.dumps(json.dumps(first))}"
+    )
+    hood_hover = d.execute_script(f"return {plot('city-map')}.data[0].hovertemplate")
+    assert hood_hover.startswith("\u202b") and "\u202c" in hood_hover
+    custom = d.execute_script(f"return {plot('city-map')}.data[1].customdata")
+    assert any("(از 1" in c[1] for c in custom), custom  # "since" with an ASCII Jalali date
+    assert "۱۴۰۰" not in json.dumps(custom, ensure_ascii=False)
+    offices = text_of(d, "#city-offices")
+    assert "1399" not in offices and "۱۳۹" in offices  # the table draws Persian digits itself
+    assert d.execute_script(f"return {plot('city-map')}._fullLayout.hoverlabel.font.family").startswith(
+        "Vazirmatn FD"
+    )
+    family = d.execute_script(
+        f"return getComputedStyle({plot('city-map')}.querySelector('.colorbar text')).fontFamily"
+    )
+    assert family.startswith('"Vazirmatn FD"'), family  # the figure's text is drawn in that face
+    wait_until(d, "document.fonts.check('12px \"Vazirmatn FD\"')")  # loaded, from 127.0.0.1
+    shot(d, "city-TEH-hover-fa")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
@@ -13,6 +13,7 @@ from dashboard import i18n, queries
 from dashboard.auth_seam import current_scope
 from dashboard.i18n import t
 from dashboard.pages.common import as_of_from
+from dashboard.queries import STATUSES
 from dashboard.record import record_panel
 from dashboard.urls import View, parse
 
@@ -35,22 +36,64 @@ OFFICE_COLS = [
 ]
 
 
+OFFICE_DATES = ("planned_on", "established_on", "active_on", "handed_over_on")
+
+
 def _cols(spec, lang):
     return [C.column(k, t(label, lang), kind, 1 if k == "area_ha" else 0) for k, label, kind in spec]
 
 
-def _hood_text(r: dict, lang: str) -> str:
-    return (
-        i18n.rtl(f"{i18n.name(r, lang)} — {t('s_' + r['status'], lang)}")
-        if lang == "fa"
-        else f"{i18n.name(r, lang)} — {t('s_' + r['status'], lang)}"
-    )
+def _words(lang: str) -> dict:
+    """Gives the words regen.city (assets/recolour.js) puts in hovers and tables for a new date: sent
+    once with the view, so that a recolour sends status codes and ASCII dates, not words."""
+    return {
+        "s": [t(f"s_{s}", lang) for s in STATUSES],
+        "o": [t(f"s_{s}", lang) for s in C.OFFICE_STATES],
+        "since": t("since", lang),
+        "fa": lang == "fa",
+    }
 
 
-def _office_text(o: dict, lang: str) -> str:
-    since = f" ({t('since', lang)} {i18n.date(o['state_since'], lang)})" if o["state_since"] else ""
-    text = f"{t('office', lang)} {i18n.name(o, lang)} — {t('s_' + o['state'], lang)}{since}"
-    return i18n.rtl(text) if lang == "fa" else text
+def _template(text: str, lang: str) -> str:
+    return (i18n.rtl(text) if lang == "fa" else text) + "<extra></extra>"
+
+
+def _hood_hover(codes: list[str], all_hoods: list[dict], lang: str) -> dict:
+    """Gives the neighborhoods' hover: name (text), status word (customdata)."""
+    by_code = {h["code"]: h for h in all_hoods}
+    return {
+        "text": [i18n.name(by_code[c], lang) if c in by_code else "" for c in codes],
+        "customdata": [t(f"s_{by_code[c]['status']}", lang) if c in by_code else "" for c in codes],
+        "hovertemplate": _template("%{text} — %{customdata}", lang),
+    }
+
+
+def _office_dates(o: dict) -> list[int]:
+    """Gives an office's four state dates up to the day as numbers (i18n.date_number), then the date of
+    its state only when it is not one of them (closed); the trailing empty ones left out."""
+    dates = [i18n.date_number(o[k]) for k in OFFICE_DATES]
+    own = C.status_index(o["state"], C.OFFICE_STATES) - 1  # planned … handed_over: their own column
+    if o["state_since"] and not (0 <= own < len(OFFICE_DATES) and o[OFFICE_DATES[own]] == o["state_since"]):
+        dates.append(i18n.date_number(o["state_since"]))
+    while dates and not dates[-1]:
+        dates.pop()
+    return dates
+
+
+def _office_hover(offices: list[dict], lang: str) -> dict:
+    """Gives the offices' hover: name (text), state word and since when (customdata), as regen.city
+    writes them again for a new date."""
+    since = [i18n.date(o["state_since"], "en") for o in offices]
+    return {
+        "text": [i18n.name(o, lang) for o in offices],
+        "customdata": [
+            [t("s_" + o["state"], lang), f" ({t('since', lang)} {d})" if d else ""]
+            for o, d in zip(offices, since, strict=True)
+        ],
+        "hovertemplate": _template(
+            f"{t('office', lang)} %{{text}} — %{{customdata[0]}}%{{customdata[1]}}", lang
+        ),
+    }
 
 
 def _hood_rows(rows, lang):
@@ -75,53 +118,24 @@ def _office_rows(rows, lang):
             "id": o["code"],
             "name": i18n.name(o, lang),
             "state": t(f"s_{o['state']}", lang),
-            **{
-                k: i18n.date(o[k], lang)
-                for k in ("planned_on", "established_on", "active_on", "handed_over_on")
-            },
+            **{k: i18n.date(o[k], lang) for k in OFFICE_DATES},
             "neighborhoods": o["neighborhoods"] or "",
         }
         for o in rows
     ]
 
 
-def _values(hood_codes, hoods, offices, lang):
-    """Gives the per-feature values of the map: status index (None hides a polygon) and texts."""
+def _city_values(hood_codes, hoods, offices, head, lang) -> dict:
+    """Gives what a new date changes on the city view, as short lists that regen.city
+    (assets/recolour.js) spreads over the map, the tables and the cards: each neighborhood's status
+    index (None hides a polygon of another kind), each office's state index and dates, the cards."""
     by_code = {h["code"]: h for h in hoods}
-    z = [C.status_index(by_code[c]["status"]) if c in by_code else None for c in hood_codes]
-    texts = [_hood_text(by_code[c], lang) if c in by_code else "" for c in hood_codes]
-    colors = [C.status_index(o["state"], C.OFFICE_STATES) for o in offices]
-    return z, texts, colors, [_office_text(o, lang) for o in offices]
-
-
-def _rows_patch(old: list[dict] | None, new: list[dict]):
-    """Gives what turns table rows `old` into `new`: a Patch of the changed cells when the rows are the
-    same ones, else the new rows."""
-    if not old or [r["id"] for r in old] != [r["id"] for r in new]:
-        return new
-    patch, changed = Patch(), False
-    for i, (a, b) in enumerate(zip(old, new, strict=True)):
-        for key, value in b.items():
-            if a.get(key) != value:
-                patch[i][key] = value
-                changed = True
-    return patch if changed else no_update
-
-
-def _patch_changed(
-    target, texts: list[str], codes: list[str], old: list[dict] | None, new: list[dict]
-) -> None:
-    """Sets in `target` (a Patch of a trace's text) the texts of the features whose row changed; all of
-    them when the rows are not the same ones."""
-    before = {r["id"]: r for r in old or []}
-    after = {r["id"]: r for r in new}
-    if set(before) != set(after):
-        for i, text in enumerate(texts):
-            target[i] = text
-        return
-    for i, c in enumerate(codes):
-        if c in after and before.get(c) != after[c]:
-            target[i] = texts[i]
+    return {
+        "z": [C.status_index(by_code[c]["status"]) if c in by_code else None for c in hood_codes],
+        "o": [C.status_index(o["state"], C.OFFICE_STATES) for o in offices],
+        "d": [_office_dates(o) for o in offices],
+        "cards": C.card_values(head, lang),
+    }
 
 
 def layout(view: View, code: str):
@@ -132,15 +146,23 @@ def layout(view: View, code: str):
     hoods = [h for h in all_hoods if not view.kind or view.kind in h["kinds"]]
     offices = queries.city_offices(db, scope, code, day)
     codes = [f["id"] for f in fc["features"]]
-    z, texts, _, office_texts = _values(codes, hoods, offices, lang)
+    by_code = {h["code"]: h for h in hoods}
     boundary = queries.city_shape(db, scope, code)
     layers = C.outline_layers(
         {"type": "Feature", "geometry": boundary, "properties": {}} if boundary else None
     )
     fig = C.status_map(
-        fc, codes, [h["status"] for h in all_hoods], texts, offices, office_texts, lang, layers
+        fc,
+        codes,
+        [h["status"] for h in all_hoods],
+        _hood_hover(codes, all_hoods, lang),
+        offices,
+        _office_hover(offices, lang),
+        lang,
+        layers,
     )
-    fig["data"][0]["z"] = z  # kind filter: polygons of other kinds are left uncoloured
+    # kind filter: polygons of other kinds are left uncoloured
+    fig["data"][0]["z"] = [C.status_index(by_code[c]["status"]) if c in by_code else None for c in codes]
     head = queries.headline(db, scope, day, province=place["province_code"], city=code)
     cities = queries.city_options(db, scope, place["province_code"])
     return html.Div(
@@ -155,8 +177,15 @@ def layout(view: View, code: str):
                 page="city",
             ),
             dcc.Store(
-                id="city-store", data={"code": code, "hoods": codes, "offices": [o["code"] for o in offices]}
+                id="city-store",
+                data={
+                    "code": code,
+                    "hoods": codes,
+                    "offices": [o["code"] for o in offices],
+                    "words": _words(lang),
+                },
             ),
+            dcc.Store(id="city-values"),  # what a new date or kind changes: see _city_values
             html.Div(C.cards(head, lang), id="city-cards", className="cards"),
             html.Div(
                 [
@@ -185,21 +214,17 @@ def layout(view: View, code: str):
 
 def register(app) -> None:
     @app.callback(
-        Output("city-map", "figure"),
-        Output("city-cards", "children"),
-        Output("city-hoods", "data"),
-        Output("city-offices", "data"),
+        Output("city-values", "data"),
         Input(C.fid("asof", "city"), "value"),
         Input(C.fid("kind", "city"), "value"),
         State("city-store", "data"),
         State("url", "search"),
-        State("city-hoods", "data"),
-        State("city-offices", "data"),
         prevent_initial_call=True,
     )
-    def recolour_city(as_of_text, kind, store, search, old_hoods, old_offices):
-        """Recolours polygons and office points for the as-of day / kind: values only (Patch), and only
-        the table cells and hover texts that changed."""
+    def recolour_city(as_of_text, kind, store, search):
+        """Gives the short values that recolour polygons and office points and refresh the tables and
+        cards for the as-of day / kind (see _city_values); the neighborhood rows in full for a new kind,
+        which changes which rows there are."""
         view = parse(search)
         day = as_of_from(as_of_text, view)
         if day is None:
@@ -208,23 +233,25 @@ def register(app) -> None:
         hoods = [h for h in queries.neighborhoods(db, scope, code, day) if not kind or kind in h["kinds"]]
         by_office = {o["code"]: o for o in queries.city_offices(db, scope, code, day)}
         offices = [by_office[c] for c in store["offices"] if c in by_office]
-        z, texts, colors, office_texts = _values(store["hoods"], hoods, offices, lang)
-        hood_rows, office_rows = _hood_rows(hoods, lang), _office_rows(offices, lang)
-        patch = Patch()
-        patch["data"][0]["z"] = z
-        patch["data"][1]["marker"]["color"] = colors
-        _patch_changed(patch["data"][0]["text"], texts, store["hoods"], old_hoods, hood_rows)
-        _patch_changed(
-            patch["data"][1]["text"], office_texts, [o["code"] for o in offices], old_offices, office_rows
-        )
         place = queries.place_of(db, scope, "city", code)
         head = queries.headline(db, scope, day, province=place["province_code"], city=code)
-        return (
-            patch,
-            C.cards(head, lang),
-            _rows_patch(old_hoods, hood_rows),
-            _rows_patch(old_offices, office_rows),
-        )
+        values = _city_values(store["hoods"], hoods, offices, head, lang)
+        if ctx.triggered_id == C.fid("kind", "city"):
+            values["hoods"] = _hood_rows(hoods, lang)
+        return values
+
+    app.clientside_callback(
+        ClientsideFunction("regen", "city"),
+        Output("city-map", "figure"),
+        Output("city-cards", "children"),
+        Output("city-hoods", "data"),
+        Output("city-offices", "data"),
+        Input("city-values", "data"),
+        State("city-store", "data"),
+        State("city-hoods", "data"),
+        State("city-offices", "data"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output("city-history", "children"),
@@ -232,9 +259,10 @@ def register(app) -> None:
         Input("city-hoods", "active_cell"),
         Input("city-offices", "active_cell"),
         State("url", "search"),
+        State("city-store", "data"),
         prevent_initial_call=True,
     )
-    def show_history(click, hood_cell, office_cell, search):
+    def show_history(click, hood_cell, office_cell, search, store):
         """Shows the dated history of the neighborhood or office clicked on the map or in a table."""
         lang = parse(search).lang
         trigger = ctx.triggered_id
@@ -243,7 +271,9 @@ def register(app) -> None:
                 raise PreventUpdate
             p = click["points"][0]
             level, code = (
-                ("neighborhood", p["location"]) if p.get("curveNumber") == 0 else ("office", p["customdata"])
+                ("neighborhood", p["location"])
+                if p.get("curveNumber") == 0
+                else ("office", store["offices"][p["pointNumber"]])
             )
         elif trigger == "city-hoods" and hood_cell:
             level, code = "neighborhood", hood_cell["row_id"]

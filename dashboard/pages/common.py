@@ -1,8 +1,8 @@
-"""Pieces the national and province views share: hover texts, the sortable table of places, recolouring."""
+"""Pieces the national and province views share: hovers, the sortable table of places, recolouring."""
 
 from __future__ import annotations
 
-from dash import Patch
+from dash import Input, Output, Patch, State
 
 from dashboard import components as C
 from dashboard import i18n
@@ -20,15 +20,33 @@ def as_of_from(text: str | None, view: View):
         return None
 
 
-def place_text(r: dict, measure: str, lang: str) -> str:
-    """Gives a place's hover text: name, all four shares, neighborhoods covered of all (RLE…PDF in
-    Persian). It names every measure, so switching the measure changes colours only, not the text."""
-    shares = " · ".join(f"{t('m_' + m, lang)} {i18n.pct(r.get(col), lang)}" for m, col in MEASURES.items())
-    text = (
-        f"{i18n.name(r, lang)} — {t('covered', lang)} {i18n.num(r['covered'], lang)}/"
-        f"{i18n.num(r['neighborhoods'], lang)}<br>{shares}"
-    )
-    return i18n.rtl(text) if lang == "fa" else text
+def place_template(lang: str) -> str:
+    """Gives a place's hover template: name, neighborhoods covered of all, all four shares (RLE…PDF in
+    Persian). It names every measure, so switching the measure changes colours only, not the hover."""
+    shares = " · ".join(f"{t('m_' + m, lang)} %{{customdata[{i + 2}]}}" for i, m in enumerate(MEASURES))
+    text = f"%{{text}} — {t('covered', lang)} %{{customdata[0]}}/%{{customdata[1]}}<br>{shares}"
+    return (i18n.rtl(text) if lang == "fa" else text) + "<extra></extra>"
+
+
+def place_values(r: dict | None, lang: str) -> list[str]:
+    """Gives a place's hover values (covered, neighborhoods, the four shares) with ASCII digits: the
+    figure's Persian font draws them as Persian digits."""
+    if r is None:
+        return ["—"] * (2 + len(MEASURES))
+    return [
+        i18n.num(r["covered"], lang, persian_digits=False),
+        i18n.num(r["neighborhoods"], lang, persian_digits=False),
+        *(i18n.pct(r.get(col), lang, persian_digits=False) for col in MEASURES.values()),
+    ]
+
+
+def place_hover(rows: list[dict], lang: str) -> dict:
+    """Gives the hover of a map of places: names in `text`, values in `customdata`, the template."""
+    return {
+        "text": [i18n.name(r, lang) for r in rows],
+        "customdata": [place_values(r, lang) for r in rows],
+        "hovertemplate": place_template(lang),
+    }
 
 
 def place_columns(lang: str, first: str) -> list[dict]:
@@ -46,6 +64,18 @@ def place_columns(lang: str, first: str) -> list[dict]:
     ]
 
 
+PLACE_NUMBERS = (
+    "neighborhoods",
+    "covered",
+    "coverage_count_pct",
+    "coverage_area_pct",
+    "coverage_population_pct",
+    "active",
+    "handed_over",
+    "handover_pct",
+)
+
+
 def place_rows(rows: list[dict], overdue: dict[str, int], lang: str, path: str, view: View) -> list[dict]:
     """Gives table rows for places (provinces or cities) with a link to each place's view."""
     q = view.query(province=None, city=None)
@@ -55,19 +85,7 @@ def place_rows(rows: list[dict], overdue: dict[str, int], lang: str, path: str, 
             {
                 "id": r["code"],
                 "name": f"[{i18n.name(r, lang)}]({path}{r['code']}{q})",
-                **{
-                    k: (round(r[k], 1) if isinstance(r.get(k), float) else r.get(k))
-                    for k in (
-                        "neighborhoods",
-                        "covered",
-                        "coverage_count_pct",
-                        "coverage_area_pct",
-                        "coverage_population_pct",
-                        "active",
-                        "handed_over",
-                        "handover_pct",
-                    )
-                },
+                **{k: (round(r[k], 1) if isinstance(r.get(k), float) else r.get(k)) for k in PLACE_NUMBERS},
                 "overdue": overdue.get(r["code"], 0),
                 "overdue_flag": 1 if overdue.get(r["code"]) else 0,
             }
@@ -76,10 +94,10 @@ def place_rows(rows: list[dict], overdue: dict[str, int], lang: str, path: str, 
 
 
 def recolour(
-    mode: str, codes: list[str], rows: list[dict], measure: str, lang: str, texts: bool = True
+    mode: str, codes: list[str], rows: list[dict], measure: str, lang: str, values: bool = True
 ) -> Patch:
-    """Gives the Patch that recolours a map in place: values only, never the geometry again (and the
-    hover texts only when the numbers changed, not for a mere switch of measure)."""
+    """Gives the Patch that recolours a map in place: values only, never the geometry or a name again
+    (and the hover values only when the numbers changed, not for a mere switch of measure)."""
     by_code = {r["code"]: r for r in rows}
     ordered = [by_code.get(c) for c in codes]
     z = [C.measure_value(r, measure) if r else C.NO_DATA for r in ordered]
@@ -90,10 +108,36 @@ def recolour(
     else:
         patch["data"][0]["marker"]["color"] = z
         patch["data"][0]["marker"]["colorbar"]["title"]["text"] = t(f"m_{measure}", lang)
-        if texts:
+        if values:
             patch["data"][0]["marker"]["size"] = C.point_sizes(
                 [r["neighborhoods"] if r else 0 for r in ordered]
             )
-    if texts:
-        patch["data"][0]["text"] = [place_text(r, measure, lang) if r else "" for r in ordered]
+    if values:
+        patch["data"][0]["customdata"] = [place_values(r, lang) for r in ordered]
     return patch
+
+
+TABLE_VALUES = (*PLACE_NUMBERS, "overdue", "overdue_flag")  # what a new date changes in a row
+
+
+def spread_values(head: dict, table_rows: list[dict], timeline_rows: list[dict], lang: str) -> dict:
+    """Gives what a new date changes in the cards, the place table and the timeline, as short lists;
+    `regen.places` in assets/recolour.js puts them in place in the browser (names and links stay)."""
+    return {
+        "cards": C.card_values(head, lang),
+        "ids": [r["id"] for r in table_rows],
+        "cols": TABLE_VALUES,
+        "rows": [[r[k] for k in TABLE_VALUES] for r in table_rows],
+        "tl": C.timeline_values(timeline_rows),
+    }
+
+
+def spread_dependencies(page: str) -> list:
+    """Gives the outputs, input and state of `regen.places` on a view of places (`nat`, `prov`)."""
+    return [
+        Output(f"{page}-cards", "children"),
+        Output(f"{page}-table", "data"),
+        Output(f"{page}-timeline", "figure"),
+        Input(f"{page}-values", "data"),
+        State(f"{page}-table", "data"),
+    ]

@@ -3,14 +3,22 @@ province table and coverage and handover over time."""
 
 from __future__ import annotations
 
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
 from dashboard import queries
 from dashboard.auth_seam import current_scope
 from dashboard.i18n import t
-from dashboard.pages.common import as_of_from, place_columns, place_rows, place_text, recolour
+from dashboard.pages.common import (
+    as_of_from,
+    place_columns,
+    place_hover,
+    place_rows,
+    recolour,
+    spread_dependencies,
+    spread_values,
+)
 from dashboard.urls import View, parse
 
 
@@ -22,15 +30,15 @@ def _map(db, scope, view: View, rows: list[dict]):
         codes = [f["id"] for f in fc["features"]]
         by_code = {r["code"]: r for r in rows}
         z = [C.measure_value(by_code[c], measure) for c in codes]
-        texts = [place_text(by_code[c], measure, lang) for c in codes]
-        return C.choropleth_map(fc, codes, z, texts, measure, lang), "polygons", codes, None
+        hover = place_hover([by_code[c] for c in codes], lang)
+        return C.choropleth_map(fc, codes, z, hover, measure, lang), "polygons", codes, None
     cities = [c for c in _point_rows(db, scope, view.day, rows) if c["lon"] is not None]
     outline = queries.outline()
     fig = C.point_map(
         cities,
         [C.measure_value(c, measure) for c in cities],
         C.point_sizes([c["neighborhoods"] for c in cities]),
-        [place_text(c, measure, lang) for c in cities],
+        place_hover(cities, lang),
         measure,
         lang,
         layers=C.outline_layers(outline),
@@ -72,6 +80,7 @@ def layout(view: View, **_):
                 page="national",
             ),
             dcc.Store(id="nat-store", data={"mode": mode, "codes": codes, "points": _point_kind(scope)}),
+            dcc.Store(id="nat-values"),  # what a new date changes besides the map: see spread_values
             html.Div(C.cards(head, lang), id="nat-cards", className="cards"),
             html.Div(
                 [
@@ -109,9 +118,7 @@ def layout(view: View, **_):
 def register(app) -> None:
     @app.callback(
         Output("nat-map", "figure"),
-        Output("nat-cards", "children"),
-        Output("nat-table", "data"),
-        Output("nat-timeline", "figure"),
+        Output("nat-values", "data"),
         Output("url", "search", allow_duplicate=True),
         Input(C.fid("measure", "national"), "value"),
         Input(C.fid("asof", "national"), "value"),
@@ -120,7 +127,8 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def recolour_national(measure, as_of_text, store, search):
-        """Recolours the map for the measure / as-of day: sends values only (Patch), never the polygons."""
+        """Recolours the map for the measure / as-of day: sends values only (Patch), never the polygons;
+        for a new day also the short values of the cards, table and timeline (see spread_values)."""
         view = parse(search)
         day = as_of_from(as_of_text, view)
         if day is None:
@@ -130,14 +138,18 @@ def register(app) -> None:
         prov_rows = queries.coverage_provinces(db, scope, day)
         rows = prov_rows if mode == "polygons" else _point_rows(db, scope, day, prov_rows)
         switched = ctx.triggered_id == C.fid("measure", "national")
-        patch = recolour(mode, store["codes"], rows, measure, lang, texts=not switched)
+        patch = recolour(mode, store["codes"], rows, measure, lang, values=not switched)
         if switched:
-            return patch, no_update, no_update, no_update, view.query(measure=measure)
+            return patch, no_update, view.query(measure=measure)
         acts = queries.national_overdue(db, scope, day)
         head = queries.headline(db, scope, day, rows=prov_rows, action_rows=acts)
         table = place_rows(prov_rows, queries.overdue_by(acts, "province_code"), lang, "/province/", view)
-        timeline = C.timeline_figure(queries.timeline(db, scope, day), lang)
-        return patch, C.cards(head, lang), table, timeline, no_update
+        timeline = queries.timeline(db, scope, day)
+        return patch, spread_values(head, table, timeline, lang), no_update
+
+    app.clientside_callback(
+        ClientsideFunction("regen", "places"), *spread_dependencies("nat"), prevent_initial_call=True
+    )
 
     @app.callback(
         Output("url", "pathname", allow_duplicate=True),
@@ -152,4 +164,4 @@ def register(app) -> None:
         point = click["points"][0]
         if store["mode"] == "polygons":
             return f"/province/{point['location']}"
-        return f"/{store.get('points', 'city')}/{point['customdata']}"
+        return f"/{store.get('points', 'city')}/{store['codes'][point['pointNumber']]}"

@@ -5,14 +5,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
 from dashboard import i18n, queries
 from dashboard.auth_seam import current_scope
 from dashboard.i18n import t
-from dashboard.pages.common import as_of_from, place_columns, place_rows, place_text, recolour
+from dashboard.pages.common import (
+    as_of_from,
+    place_columns,
+    place_hover,
+    place_rows,
+    recolour,
+    spread_dependencies,
+    spread_values,
+)
 from dashboard.urls import View, parse
 
 
@@ -93,7 +101,7 @@ def layout(view: View, code: str):
         located,
         [C.measure_value(r, view.measure) for r in located],
         C.point_sizes([r["neighborhoods"] for r in located]),
-        [place_text(r, view.measure, lang) for r in located],
+        place_hover(located, lang),
         view.measure,
         lang,
         layers=C.outline_layers(shape if shape["features"] else None),
@@ -115,6 +123,7 @@ def layout(view: View, code: str):
                 page="province",
             ),
             dcc.Store(id="prov-store", data={"code": code, "codes": [r["code"] for r in located]}),
+            dcc.Store(id="prov-values"),  # what a new date changes besides the map: see spread_values
             html.Div(C.cards(head, lang), id="prov-cards", className="cards"),
             html.Div(
                 [
@@ -169,11 +178,9 @@ def layout(view: View, code: str):
 def register(app) -> None:
     @app.callback(
         Output("prov-map", "figure"),
-        Output("prov-cards", "children"),
-        Output("prov-table", "data"),
+        Output("prov-values", "data"),
         Output("prov-uncovered", "data"),
         Output("prov-due", "data"),
-        Output("prov-timeline", "figure"),
         Output("url", "search", allow_duplicate=True),
         Output("prov-uncovered-note", "children"),
         Output("prov-due-note", "children"),
@@ -185,7 +192,8 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def recolour_province(measure, as_of_text, kind, store, search):
-        """Recolours the city points for the measure / as-of day (values only) and refreshes the tables."""
+        """Recolours the city points for the measure / as-of day (values only; the cards, city table and
+        timeline by short values, see spread_values) and refreshes the lists of neighborhoods and offices."""
         view = parse(search)
         day = as_of_from(as_of_text, view)
         if day is None:
@@ -193,31 +201,36 @@ def register(app) -> None:
         db, scope, lang, code = queries.database(), current_scope(), view.lang, store["code"]
         rows = queries.coverage_cities(db, scope, day, province=code)
         switched = ctx.triggered_id == C.fid("measure", "province")
-        patch = recolour("points", store["codes"], rows, measure, lang, texts=not switched)
+        patch = recolour("points", store["codes"], rows, measure, lang, values=not switched)
         if switched:
-            return (patch, *[no_update] * 5, view.query(measure=measure), no_update, no_update)
+            return (patch, *[no_update] * 3, view.query(measure=measure), no_update, no_update)
         acts = queries.overdue_counts(db, scope, day, province=code)
         head = queries.headline(db, scope, day, province=code, rows=rows, action_rows=acts)
         uncovered = queries.uncovered_neighborhoods(db, scope, code, day, kind)
         due = queries.offices_due_handover(db, scope, code, day)
+        table = place_rows(rows, queries.overdue_by(acts, "city_code"), lang, "/city/", view)
+        timeline = queries.timeline(db, scope, day, province=code)
         return (
             patch,
-            C.cards(head, lang),
-            place_rows(rows, queries.overdue_by(acts, "city_code"), lang, "/city/", view),
+            spread_values(head, table, timeline, lang),
             _uncovered_rows(uncovered[:MAX_ROWS], lang),
             _due_rows(due[:MAX_ROWS], lang),
-            C.timeline_figure(queries.timeline(db, scope, day, province=code), lang),
             no_update,
             _note(uncovered, lang),
             _note(due, lang),
         )
 
+    app.clientside_callback(
+        ClientsideFunction("regen", "places"), *spread_dependencies("prov"), prevent_initial_call=True
+    )
+
     @app.callback(
         Output("url", "pathname", allow_duplicate=True),
         Input("prov-map", "clickData"),
+        State("prov-store", "data"),
         prevent_initial_call=True,
     )
-    def open_city(click):
+    def open_city(click, store):
         if not click or not click.get("points"):
             raise PreventUpdate
-        return f"/city/{click['points'][0]['customdata']}"
+        return f"/city/{store['codes'][click['points'][0]['pointNumber']]}"
