@@ -475,32 +475,41 @@ def test_views_and_exports_per_role(client, name):
 def test_provincial_crafted_city_callbacks_for_another_province(client, db):
     """The city page's own callbacks, posted by hand with Isfahan's codes by a Tehran user."""
     sign_in(client, "teh")
-    store = {"code": "isfahan", "hoods": ["nb-isf"], "offices": ["of-isf"]}
-    recolour = multi_body(
-        ["city-map.figure", "city-cards.children", "city-hoods.data", "city-offices.data"],
-        [("f-asof", "value", "1403/01/01"), ("f-kind", "value", None)],
-        [("city-store", "data", store), ("url", "search", "")],
-    )
-    history = callback_body(
-        "city-history.children",
-        [
-            ("city-map", "clickData", None),
-            ("city-hoods", "active_cell", None),
-            ("city-offices", "active_cell", {"row_id": "of-isf", "row": 0, "column": 0}),
-        ],
-        [("url", "search", "")],
-    )
-    history["changedPropIds"] = ["city-offices.active_cell"]
-    for body in (recolour, history):
-        resp = post_callback(client, body)
-        text = (
-            json.dumps(resp.get_json(), ensure_ascii=False) if resp.is_json else resp.get_data(as_text=True)
+
+    def bodies(city: str) -> tuple[dict, dict]:
+        store = {"code": city, "hoods": [f"nb-{city[:3]}"], "offices": [f"of-{city[:3]}"]}
+        recolour = callback_body(
+            "city-values.data",
+            [("f-asof", "value", "1403/01/01"), ("f-kind", "value", None)],
+            [("city-store", "data", store), ("url", "search", "")],
         )
-        assert not any(d in text for d in ("جلفا", "دفتر جلفا", "2020-01-01", "۱۳۹۸/۱۰/۱۱")), text[:400]
-    # the same requests for its own city answer with data (so the refusal above is not an accident)
-    history["inputs"][2]["value"] = {"row_id": "of-teh", "row": 0, "column": 0}
-    text = json.dumps(post_callback(client, history).get_json(), ensure_ascii=False)
-    assert "نارمک" in text
+        history = callback_body(
+            "city-history.children",
+            [
+                ("city-map", "clickData", None),
+                ("city-hoods", "active_cell", None),
+                ("city-offices", "active_cell", {"row_id": store["offices"][0], "row": 0, "column": 0}),
+            ],
+            [("url", "search", ""), ("city-store", "data", store)],
+        )
+        history["changedPropIds"] = ["city-offices.active_cell"]
+        return recolour, history
+
+    def answer(body) -> str:
+        resp = post_callback(client, body)
+        if resp.is_json:
+            return json.dumps(resp.get_json(), ensure_ascii=False)
+        return resp.get_data(as_text=True)
+
+    # Isfahan's office was established on 2020-01-01 (1398/10/11; a new date sends it as 13981011).
+    isfahan = ("جلفا", "دفتر جلفا", "2020-01-01", "۱۳۹۸/۱۰/۱۱", "13981011")
+    for body in bodies("isfahan"):
+        text = answer(body)
+        assert not any(d in text for d in isfahan), text[:400]
+    # the same requests for its own city answer with data (so the refusals above are not an accident)
+    recolour, history = bodies("tehran")
+    assert "13981011" in answer(recolour)  # Narmak's office, established the same day
+    assert "نارمک" in answer(history)
 
 
 def test_provincial_national_page_shows_national_aggregates_not_detail(client):

@@ -38,6 +38,12 @@ def world(db, monkeypatch):
     queries.clear_cache()
 
 
+def same(value):
+    """Equal, and for floats equal up to the order of a sum (the view and the function add the same
+    hectares in different orders, which can change the last bit)."""
+    return pytest.approx(value, rel=1e-12, abs=0) if isinstance(value, float) else value
+
+
 @pytest.mark.parametrize("day", [D1, D2])
 def test_province_numbers_are_the_sql_functions(world, day):
     shown = {r["code"]: r for r in queries.coverage_provinces(world, NATIONAL, day)}
@@ -45,7 +51,7 @@ def test_province_numbers_are_the_sql_functions(world, day):
     assert len(shown) == len(truth) == 31
     for code, row in truth.items():
         for key in (*COV_KEYS, *HO_KEYS, "cities"):
-            assert shown[code][key] == row[key], (code, key)
+            assert shown[code][key] == same(row[key]), (code, key)
 
 
 @pytest.mark.parametrize("day", [D1, D2])
@@ -56,9 +62,9 @@ def test_city_numbers_are_the_sql_functions(world, day):
     assert set(shown) == set(cov) == {"TEH", "RAY", "ISF"}
     for code in cov:
         for key in COV_KEYS:
-            assert shown[code][key] == cov[code][key], (code, key)
+            assert shown[code][key] == same(cov[code][key]), (code, key)
         for key in HO_KEYS:
-            assert shown[code][key] == ho[code][key], (code, key)
+            assert shown[code][key] == same(ho[code][key]), (code, key)
 
 
 def test_numbers_worked_out_by_hand(world):
