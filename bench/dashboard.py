@@ -252,7 +252,6 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     # recolours: measure switch and as-of change on the national view, as-of change on the city view
     _, data = post(client, view_payload(app, "/"))
     store = find_props(json.loads(data), "nat-store")["data"]
-    nat_bytes = result["views"]["national"]["bytes"]
     cases = {
         "national: measure → ha": payload(
             app,
@@ -279,11 +278,21 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
         [cstore, ""],
         '{"f":"asof","page":"city"}.value',
     )
+    _, data = post(client, view_payload(app, "/province/IR-23"))
+    pstore = find_props(json.loads(data), "prov-store")["data"]
+    cases["province: as-of → 1400/01/01"] = payload(
+        app,
+        "..prov-map.figure",
+        ["count", "1400/01/01", None],
+        [pstore, ""],
+        '{"f":"asof","page":"province"}.value',
+    )
+    view_of = {"national": "national", "province": "province", "city": f"city ({city})"}
     for label, body in cases.items():
         post(client, body)
         server = timed(lambda body=body: post(client, body))
         _, data = post(client, body)
-        view_bytes = nat_bytes if label.startswith("national") else result["views"][f"city ({city})"]["bytes"]
+        view_bytes = result["views"][view_of[label.split(":")[0]]]["bytes"]
         # each output's share: the map's Patch, and the short values the browser spreads over the
         # cards, tables and timeline (assets/recolour.js)
         parts = {

@@ -231,7 +231,27 @@ def test_as_of_date_redraws(page):
     assert "as_of=1402-03-11" in d.current_url
     href = d.find_element(By.ID, "lang-switch").get_attribute("href")
     assert "as_of=1402-03-11" in href and "lang=en" in href  # the switch keeps the view
+    links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "#nat-table a")]
+    assert links and all("as_of=1402-03-11" in h for h in links), links  # so do the table's links
     shot(d, "national-as-of-changed")
+
+
+def test_province_new_date_patches_the_lists_and_links(page):
+    """A new date on the province view: the lists arrive as their differences (dash Patch operations on
+    the tables' rows), and what the browser makes of them is what the view opened on that date shows;
+    the city table's links carry the new date."""
+    d = page("/province/IR-23?as_of=1400-03-11", "#prov-map .maplibregl-canvas")
+    fresh = {t: text_of(d, f"#prov-{t}") for t in ("uncovered", "due", "table")}
+    d = page("/province/IR-23?as_of=1402-03-11", "#prov-map .maplibregl-canvas")
+    assert text_of(d, "#prov-uncovered") != fresh["uncovered"]  # the dates differ in what they list
+    box = d.find_element(By.CSS_SELECTOR, "input.f-asof, .f-asof input")
+    box.clear()
+    box.send_keys("1400/03/11" + Keys.ENTER)
+    WebDriverWait(d, 30).until(lambda drv: text_of(drv, "#prov-uncovered") == fresh["uncovered"])
+    assert text_of(d, "#prov-due") == fresh["due"]
+    assert text_of(d, "#prov-table") == fresh["table"]
+    links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "#prov-table a")]
+    assert links and all("as_of=1400-03-11" in h for h in links), links
 
 
 def test_shared_url_opens_filtered_view(page):

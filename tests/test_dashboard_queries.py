@@ -287,3 +287,102 @@ def test_a_new_date_sends_a_few_percent_of_the_view(world):
     v = values["response"]["city-values"]["data"]
     assert set(v) == {"z", "o", "d", "cards"}  # codes and date numbers, no words, no geometry
     assert len(json.dumps(values)) <= 0.10 * len(city), (len(json.dumps(values)), len(city))
+
+
+def apply_patch(value, patch: dict):
+    """Applies a serialised dash Patch (the operations rows_patch uses) the way the browser does."""
+    value = json.loads(json.dumps(value))
+    for op in patch["operations"]:
+        *path, last = op["location"] or [None]
+        target = value
+        for k in path:
+            target = target[k]
+        if op["operation"] == "Assign":
+            target[last] = op["params"]["value"]
+        elif op["operation"] == "Delete":
+            del target[last]
+        elif op["operation"] == "Insert":
+            (target if last is None else target[last]).insert(op["params"]["index"], op["params"]["value"])
+        else:
+            raise AssertionError(f"unexpected operation {op['operation']}")
+    return value
+
+
+def test_a_new_date_on_the_province_sends_the_lists_differences(world):
+    """A new date on the province view: the lists of neighborhoods without an office and of offices due
+    for handover travel as their differences from what the page shows, and once applied they are the
+    lists of the view opened on that date; the links of the city table take the new date."""
+    from bench.dashboard import BENCH_PASSWORD, BENCH_USER, find_props, payload, sign_in_client, view_payload
+    from dashboard.app import create_app
+    from regen.accounts import add_user
+
+    add_user(world, BENCH_USER, "national", None, BENCH_PASSWORD)
+    app = create_app()
+    client = app.server.test_client()
+    sign_in_client(client)
+
+    def post(body) -> bytes:
+        r = client.post("/_dash-update-component", json=body)
+        assert r.status_code == 200, r.data[:300]
+        return r.data
+
+    def lists(page) -> tuple:
+        return tuple(find_props(page, i)["data"] for i in ("prov-uncovered", "prov-due"))
+
+    asof = '{"f":"asof","page":"province"}.value'
+    for old, new in (
+        ("1402/01/01", "1403/12/30"),
+        ("1403/12/30", "1400/03/11"),
+        ("1400/03/11", "1400/03/11"),
+    ):
+        search = f"?as_of={old.replace('/', '-')}"
+        page = json.loads(post(view_payload(app, "/province/IR-23", search)))
+        store = find_props(page, "prov-store")["data"]
+        shown = lists(page)
+        raw = post(payload(app, "..prov-map.figure", ["count", new, None], [store, search], asof))
+        answer = json.loads(raw)["response"]
+        assert b"coordinates" not in raw
+        fresh = lists(
+            json.loads(post(view_payload(app, "/province/IR-23", f"?as_of={new.replace('/', '-')}")))
+        )
+        for was, sent, want in zip(
+            shown, (answer["prov-uncovered"]["data"], answer["prov-due"]["data"]), fresh, strict=True
+        ):
+            got = apply_patch(was, sent) if isinstance(sent, dict) and "operations" in sent else sent
+            assert got == want, (old, new)
+        if old == new:  # nothing changed: nothing but an empty Patch travels for the lists
+            assert all(answer[k]["data"]["operations"] == [] for k in ("prov-uncovered", "prov-due"))
+        values = answer["prov-values"]["data"]
+        assert values["q"] == f"?as_of={new.replace('/', '-')}"
+        assert answer["prov-store"]["data"]["operations"]  # the store now says which day the lists show
+
+
+def test_rows_patch_turns_the_old_rows_into_the_new():
+    from dashboard.table_patch import rows_patch
+
+    def row(i, status="none"):
+        return {"id": f"n{i}", "name": f"محله {i}", "status": status}
+
+    old = [row(i) for i in range(10)]
+    new = [
+        row(0),
+        row(2, "planned"),
+        row(3),
+        row(20),
+        row(4),
+        row(5),
+        row(6),
+        row(7),
+        row(8),
+        row(9),
+        row(21),
+    ]
+    sent = rows_patch(old, new).to_plotly_json()
+    assert [op["operation"] for op in sent["operations"]] == ["Delete", "Assign", "Insert", "Insert"]
+    assert apply_patch(old, sent) == new
+    # rows that stay but change places: the new rows themselves
+    moved = [old[1], old[0], *old[2:]]
+    assert rows_patch(old, moved) == moved
+    # most rows changed: the new rows are shorter than the operations
+    renamed = [row(i, "planned") for i in range(10)]
+    assert rows_patch(old, renamed) == renamed

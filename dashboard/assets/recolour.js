@@ -54,6 +54,10 @@
         v.cols.forEach(function (c, j) {
           out[c] = v.rows[i][j];
         });
+        // "[name](/city/x?as_of=…)": the link keeps the name and takes the new filters (common.link_query)
+        out.name = r.name.replace(/\]\(([^)?]*)(\?[^)]*)?\)$/, function (_, path) {
+          return "](" + path + v.q + ")";
+        });
         return out;
       });
       return [cards(v.cards), rows, timeline(v.tl)];

@@ -76,9 +76,14 @@ PLACE_NUMBERS = (
 )
 
 
+def link_query(view: View) -> str:
+    """Gives the query of the links in a table of places: the view's own filters, place left out."""
+    return view.query(province=None, city=None)
+
+
 def place_rows(rows: list[dict], overdue: dict[str, int], lang: str, path: str, view: View) -> list[dict]:
     """Gives table rows for places (provinces or cities) with a link to each place's view."""
-    q = view.query(province=None, city=None)
+    q = link_query(view)
     out = []
     for r in rows:
         out.append(
@@ -108,10 +113,7 @@ def recolour(
     else:
         patch["data"][0]["marker"]["color"] = z
         patch["data"][0]["marker"]["colorbar"]["title"]["text"] = t(f"m_{measure}", lang)
-        if values:
-            patch["data"][0]["marker"]["size"] = C.point_sizes(
-                [r["neighborhoods"] if r else 0 for r in ordered]
-            )
+    # Sizes are not sent: a point is sized by its target neighborhoods, which no date changes.
     if values:
         patch["data"][0]["customdata"] = [place_values(r, lang) for r in ordered]
     return patch
@@ -120,11 +122,13 @@ def recolour(
 TABLE_VALUES = (*PLACE_NUMBERS, "overdue", "overdue_flag")  # what a new date changes in a row
 
 
-def spread_values(head: dict, table_rows: list[dict], timeline_rows: list[dict], lang: str) -> dict:
-    """Gives what a new date changes in the cards, the place table and the timeline, as short lists;
-    `regen.places` in assets/recolour.js puts them in place in the browser (names and links stay)."""
+def spread_values(head: dict, table_rows: list[dict], timeline_rows: list[dict], view: View) -> dict:
+    """Gives what a new date (in `view`) changes in the cards, the place table and the timeline, as
+    short lists; `regen.places` in assets/recolour.js puts them in place in the browser (the names stay;
+    their links get the new query, `q`, so that following one keeps the date)."""
     return {
-        "cards": C.card_values(head, lang),
+        "cards": C.card_values(head, view.lang),
+        "q": link_query(view),
         "ids": [r["id"] for r in table_rows],
         "cols": TABLE_VALUES,
         "rows": [[r[k] for k in TABLE_VALUES] for r in table_rows],

@@ -3,6 +3,8 @@ province table and coverage and handover over time."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -143,9 +145,10 @@ def register(app) -> None:
             return patch, no_update, view.query(measure=measure)
         acts = queries.national_overdue(db, scope, day)
         head = queries.headline(db, scope, day, rows=prov_rows, action_rows=acts)
+        view = replace(view, as_of=day)
         table = place_rows(prov_rows, queries.overdue_by(acts, "province_code"), lang, "/province/", view)
         timeline = queries.timeline(db, scope, day)
-        return patch, spread_values(head, table, timeline, lang), no_update
+        return patch, spread_values(head, table, timeline, view), no_update
 
     app.clientside_callback(
         ClientsideFunction("regen", "places"), *spread_dependencies("nat"), prevent_initial_call=True

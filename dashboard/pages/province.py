@@ -3,9 +3,10 @@ office, and its offices due for handover."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
-from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
@@ -21,6 +22,7 @@ from dashboard.pages.common import (
     spread_dependencies,
     spread_values,
 )
+from dashboard.table_patch import rows_patch
 from dashboard.urls import View, parse
 
 
@@ -122,7 +124,16 @@ def layout(view: View, code: str):
                 show=("province", "city", "kind", "as_of"),
                 page="province",
             ),
-            dcc.Store(id="prov-store", data={"code": code, "codes": [r["code"] for r in located]}),
+            # day and kind: what the lists show, so that a new date sends their differences only
+            dcc.Store(
+                id="prov-store",
+                data={
+                    "code": code,
+                    "codes": [r["code"] for r in located],
+                    "day": day.isoformat(),
+                    "kind": view.kind,
+                },
+            ),
             dcc.Store(id="prov-values"),  # what a new date changes besides the map: see spread_values
             html.Div(C.cards(head, lang), id="prov-cards", className="cards"),
             html.Div(
@@ -184,6 +195,7 @@ def register(app) -> None:
         Output("url", "search", allow_duplicate=True),
         Output("prov-uncovered-note", "children"),
         Output("prov-due-note", "children"),
+        Output("prov-store", "data"),
         Input(C.fid("measure", "province"), "value"),
         Input(C.fid("asof", "province"), "value"),
         Input(C.fid("kind", "province"), "value"),
@@ -203,22 +215,41 @@ def register(app) -> None:
         switched = ctx.triggered_id == C.fid("measure", "province")
         patch = recolour("points", store["codes"], rows, measure, lang, values=not switched)
         if switched:
-            return (patch, *[no_update] * 3, view.query(measure=measure), no_update, no_update)
+            return (patch, *[no_update] * 3, view.query(measure=measure), *[no_update] * 3)
         acts = queries.overdue_counts(db, scope, day, province=code)
         head = queries.headline(db, scope, day, province=code, rows=rows, action_rows=acts)
         uncovered = queries.uncovered_neighborhoods(db, scope, code, day, kind)
         due = queries.offices_due_handover(db, scope, code, day)
-        table = place_rows(rows, queries.overdue_by(acts, "city_code"), lang, "/city/", view)
+        now = replace(view, as_of=day, kind=kind)
+        table = place_rows(rows, queries.overdue_by(acts, "city_code"), lang, "/city/", now)
         timeline = queries.timeline(db, scope, day, province=code)
+        lists = _lists(db, scope, code, store, lang, uncovered, due)
+        shown = Patch()
+        shown["day"], shown["kind"] = day.isoformat(), kind
         return (
             patch,
-            spread_values(head, table, timeline, lang),
-            _uncovered_rows(uncovered[:MAX_ROWS], lang),
-            _due_rows(due[:MAX_ROWS], lang),
+            spread_values(head, table, timeline, now),
+            *lists,
             no_update,
             _note(uncovered, lang),
             _note(due, lang),
+            shown,
         )
+
+    def _lists(db, scope, code, store, lang, uncovered, due) -> tuple:
+        """Gives the rows of both lists for the new day, as the differences from what the page shows
+        (the day and kind in the store) when it says which: a day later, a few rows change, not 300."""
+        new = (_uncovered_rows(uncovered[:MAX_ROWS], lang), _due_rows(due[:MAX_ROWS], lang))
+        if not store.get("day"):
+            return new
+        was = dt.date.fromisoformat(store["day"])
+        old = (
+            _uncovered_rows(
+                queries.uncovered_neighborhoods(db, scope, code, was, store.get("kind"))[:MAX_ROWS], lang
+            ),
+            _due_rows(queries.offices_due_handover(db, scope, code, was)[:MAX_ROWS], lang),
+        )
+        return tuple(rows_patch(o, n) for o, n in zip(old, new, strict=True))
 
     app.clientside_callback(
         ClientsideFunction("regen", "places"), *spread_dependencies("prov"), prevent_initial_call=True
