@@ -6,9 +6,9 @@ For each scale K (a database `regen_bench_xK` in the embedded cluster, filled on
 1. each view's server time (the router callback that builds the page, through Flask's test client):
    warm (the page kept, the usual case; median of 7), built (results kept, the page built again:
    the first request for a URL in a scope and process; median of 7) and cold (every kept result
-   dropped first: what the first request after a data change pays; median of 3), against the bare
+   dropped first: what the first request after a data change pays; median of 7), against the bare
    SQL of the same view (the named statements that request ran, replayed through the database layer,
-   median of 3):
+   median of 7):
    cold/sql is the dashboard's overhead over its SQL;
 2. bytes per view (the router response) and per recolour (measure switch and as-of change: the
    whole response of the server callback, Patch and short values), and the recolour's share of its
@@ -237,8 +237,8 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
         statements = list(recorded)
         server = timed(lambda body=body: post(client, body))
         built = timed(lambda body=body: (queries.clear_pages(), post(client, body)))
-        cold = timed(lambda body=body: (queries.clear_cache(), post(client, body)), n=3)
-        bare = timed(lambda st=statements: [named.run(n, db, scope=s, **p) for n, s, p in st], n=3)
+        cold = timed(lambda body=body: (queries.clear_cache(), post(client, body)), n=7)
+        bare = timed(lambda st=statements: [named.run(n, db, scope=s, **p) for n, s, p in st], n=7)
         post(client, body)
         result["views"][label] = {"path": path, "warm_ms": server * 1000, "built_ms": built * 1000,
                                   "cold_ms": cold * 1000,

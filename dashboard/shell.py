@@ -4,6 +4,7 @@ the views share (filters ↔ URL, dependent city list, downloads, retry when the
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 
 try:
@@ -82,7 +83,33 @@ def _serialised(page_):
 
     if orjson is None or pj.config.default_engine not in ("auto", "orjson"):
         return page_
-    return orjson.Fragment(pj.to_json_plotly(page_).encode("utf-8"))
+    return orjson.Fragment(page_json(page_).encode("utf-8"))
+
+
+# What plotly escapes in the JSON it writes (so that no "</script>" can close a tag it lands in).
+_UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("/", "\\u002f"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
+def _plain(o):
+    if hasattr(o, "to_plotly_json"):  # Dash components and plotly figures
+        return o.to_plotly_json()
+    if isinstance(o, (dt.date, dt.datetime)):
+        return o.isoformat()
+    if isinstance(o, decimal.Decimal):
+        return float(o)
+    raise TypeError(f"cannot send {type(o).__name__} to the page")
+
+
+def page_json(page_) -> str:
+    """Gives what plotly's `to_json_plotly` gives for a page, faster: orjson meets Dash components
+    inside the page and plotly then walks the whole tree again in Python (20 ms of a city page's
+    33 ms); here orjson asks `_plain` for each component as it meets it."""
+    out = orjson.dumps(page_, default=_plain, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY)
+    text = out.decode("utf-8")
+    for unsafe, safe in _UNSAFE:
+        if unsafe in text:
+            text = text.replace(unsafe, safe)
+    return text
 
 
 def _page_key(module, view: View, path_vars: dict) -> tuple | None:

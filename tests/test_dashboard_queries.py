@@ -386,3 +386,14 @@ def test_rows_patch_turns_the_old_rows_into_the_new():
     # most rows changed: the new rows are shorter than the operations
     renamed = [row(i, "planned") for i in range(10)]
     assert rows_patch(old, renamed) == renamed
+
+
+@pytest.mark.parametrize("path", ["/", "/province/IR-23", "/city/TEH", "/actions", "/data", "/about"])
+@pytest.mark.parametrize("search", ["", "?lang=en&as_of=1400-03-11"])
+def test_pages_are_serialised_as_plotly_would(world, path, search):
+    """shell.page_json (orjson, components met as they come) writes exactly what plotly's own
+    to_json_plotly writes for the same page, escapes included."""
+    import plotly.io.json as pj
+
+    page = shell.render(path, search)[3]
+    assert shell.page_json(page) == pj.to_json_plotly(page)
