@@ -8,6 +8,7 @@ import json
 import pytest
 
 import dashboard.auth
+from bench.dashboard import find_props, payload, view_payload
 from dashboard import queries, shell
 from dashboard.auth_seam import NotAllowed
 from dashboard.pages.common import recolour
@@ -255,11 +256,10 @@ def test_footer_says_demo_data_and_credits_sources(world):
     assert "داده نمایشی" in line and "GeoNames (CC BY 4.0)" in line
 
 
-def test_a_new_date_sends_a_few_percent_of_the_view(world):
-    """The as-of recolour's whole response (map Patch and the short values spread in the browser) is a
-    few percent of its view's bytes: no geometry, no names. Issue #6 asks ≤ 5 % at the demo scales
-    (bench/dashboard.py); this fixture's views are small (two provinces), so the bound here is 10 %."""
-    from bench.dashboard import BENCH_PASSWORD, BENCH_USER, find_props, payload, sign_in_client, view_payload
+@pytest.fixture
+def signed_in(world):
+    """Gives (app, post) for a signed-in national user; post(body) gives the bytes of a callback's answer."""
+    from bench.dashboard import BENCH_PASSWORD, BENCH_USER, sign_in_client
     from dashboard.app import create_app
     from regen.accounts import add_user
 
@@ -272,6 +272,15 @@ def test_a_new_date_sends_a_few_percent_of_the_view(world):
         r = client.post("/_dash-update-component", json=body)
         assert r.status_code == 200, r.data[:300]
         return r.data
+
+    return app, post
+
+
+def test_a_new_date_sends_a_few_percent_of_the_view(signed_in):
+    """The as-of recolour's whole response (map Patch and the short values spread in the browser) is a
+    few percent of its view's bytes: no geometry, no names. Issue #6 asks ≤ 5 % at the demo scales
+    (bench/dashboard.py); this fixture's views are small (two provinces), so the bound here is 10 %."""
+    app, post = signed_in
 
     nat = post(view_payload(app, "/"))
     store = find_props(json.loads(nat), "nat-store")["data"]
@@ -308,23 +317,11 @@ def apply_patch(value, patch: dict):
     return value
 
 
-def test_a_new_date_on_the_province_sends_the_lists_differences(world):
+def test_a_new_date_on_the_province_sends_the_lists_differences(signed_in):
     """A new date on the province view: the lists of neighborhoods without an office and of offices due
     for handover travel as their differences from what the page shows, and once applied they are the
     lists of the view opened on that date; the links of the city table take the new date."""
-    from bench.dashboard import BENCH_PASSWORD, BENCH_USER, find_props, payload, sign_in_client, view_payload
-    from dashboard.app import create_app
-    from regen.accounts import add_user
-
-    add_user(world, BENCH_USER, "national", None, BENCH_PASSWORD)
-    app = create_app()
-    client = app.server.test_client()
-    sign_in_client(client)
-
-    def post(body) -> bytes:
-        r = client.post("/_dash-update-component", json=body)
-        assert r.status_code == 200, r.data[:300]
-        return r.data
+    app, post = signed_in
 
     def lists(page) -> tuple:
         return tuple(find_props(page, i)["data"] for i in ("prov-uncovered", "prov-due"))
