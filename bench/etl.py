@@ -92,6 +92,18 @@ def run_ours(path: Path, env: dict) -> tuple[float, float, dict]:
     return seconds, usage.ru_maxrss / 1024, json.loads(out)
 
 
+def start_up() -> float:
+    """Gives the seconds Python takes to import what `regen load boundaries` imports, before any work:
+    the floor under our time at any N (ogr2ogr, in C, has next to none)."""
+    t = time.perf_counter()
+    subprocess.run(
+        [str(REGEN.parent / "python"), "-c", "import regen.cli, etl.load_boundaries, etl.boundaries"],
+        check=True,
+        cwd=ROOT,
+    )
+    return time.perf_counter() - t
+
+
 def run_ogr2ogr(path: Path, url: str, table: str) -> float:
     u = urlsplit(url)
     pg = (
@@ -175,11 +187,12 @@ def main() -> None:
                     if rep["inserted"] != 478 * n:
                         raise SystemExit(f"N={n}: inserted {rep['inserted']}, expected {478 * n}: {rep}")
                 ours, ogr = min(our_times), min(ogr_times)
+                startup = min(start_up() for _ in range(args.repeat))
                 size_mb = path.stat().st_size / 1e6
                 timing = next(x for x in report["notes"] if x.startswith("time:"))
                 print(
                     f"N={n} ours={ours:.2f} ogr2ogr={ogr:.2f} ratio={ours / ogr:.2f} peak_rss_mb={rss:.0f}"
-                    f"  ({count} features, {size_mb:.0f} MB; {timing})",
+                    f"  ({count} features, {size_mb:.0f} MB; Python start-up {startup:.2f} s; {timing})",
                     flush=True,
                 )
                 db.close()
