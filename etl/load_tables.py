@@ -206,7 +206,10 @@ SELECT o.code, o.kind, o.name_fa, o.name_en, o.city_code, ST_X(o.location) AS lo
        ARRAY(SELECT neighborhood_code FROM office_neighborhoods n WHERE n.office_code = o.code
              ORDER BY neighborhood_code) AS neighborhoods,
        ARRAY(SELECT ARRAY[state, began_on::text, COALESCE(letter_no, '')] FROM office_states s
-             WHERE s.office_code = o.code) AS states
+             WHERE s.office_code = o.code) AS states,
+       -- recorded in the dashboard (record_office_state), not loaded from a file
+       ARRAY(SELECT ARRAY[state, began_on::text, COALESCE(letter_no, '')] FROM office_states s
+             WHERE s.office_code = o.code AND s.run_id IS NULL) AS recorded
 FROM offices o
 """
 _POINT_IN = (
@@ -260,6 +263,7 @@ def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> No
     stored = {r["code"]: dict(r) for r in cur.fetchall()}
     has_history = any(table.has(c) for c in LIFECYCLE)
     estimated = 0
+    kept_recorded: list[str] = []
 
     def handle(key: str, row: dict) -> str:
         nonlocal estimated
@@ -306,8 +310,15 @@ def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> No
         }
         estimated += new["location_estimated"]
         old_states = {tuple(s) for s in old["states"]} if old else set()
+        # The file is the truth for the states it names; a state recorded in the dashboard that it
+        # does not name (the agency's table is older than the officer's news) is kept, not lost.
+        named = {s for s, _, _ in states}
+        recorded = {tuple(s) for s in old["recorded"]} if old else set()
+        keep = {s for s in recorded if s[0] not in named}
         same_nbhds = old is not None and sorted(nbhds) == list(old["neighborhoods"])
-        same_states = not has_history or states == old_states
+        same_states = not has_history or states | keep == old_states
+        if has_history and keep:
+            kept_recorded.append(key)
         if old and same_nbhds and same_states and all(old[f] == new[f] for f in _OFFICE_FIELDS):
             return "unchanged"
         with _savepoint(cur):
@@ -322,7 +333,7 @@ def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> No
                         (key, n),
                     )
             if not same_states:
-                _replace_history(cur, key, states, report.run_id)
+                _replace_history(cur, key, states, keep, report.run_id)
         look.offices[key] = city
         return "updated" if old else "inserted"
 
@@ -332,6 +343,12 @@ def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> No
             f"{estimated} office(s) had no lat/lon: placed inside their first neighborhood "
             "(ST_PointOnSurface), marked location_estimated"
         )
+    if kept_recorded:
+        shown = ", ".join(kept_recorded[:20]) + (" …" if len(kept_recorded) > 20 else "")
+        report.note(
+            f"{len(kept_recorded)} office(s) keep states recorded in the dashboard that the file does "
+            f"not name: {shown}"
+        )
 
 
 _INSERT_STATE = """
@@ -340,9 +357,15 @@ VALUES (%s, %s, %s, NULLIF(%s, ''), 'loaded from a table file', %s)
 """
 
 
-def _replace_history(cur, office: str, states: set[tuple[str, str, str]], run_id: int) -> None:
-    """Makes the file's lifecycle the office's history; an impossible sequence rejects the row."""
-    cur.execute("DELETE FROM office_states WHERE office_code = %s", (office,))
+def _replace_history(
+    cur, office: str, states: set[tuple[str, str, str]], keep: set[tuple[str, str, str]], run_id: int
+) -> None:
+    """Makes the file's lifecycle the office's history, with the dashboard's states in `keep` kept;
+    an impossible sequence rejects the row."""
+    cur.execute(
+        "DELETE FROM office_states WHERE office_code = %s AND NOT (run_id IS NULL AND state = ANY(%s))",
+        (office, [s for s, _, _ in keep]),
+    )
     for state, began, letter in sorted(states):
         cur.execute(_INSERT_STATE, (office, state, began, letter, run_id))
     cur.execute("SELECT office_history_problem(%s) AS problem", (office,))
@@ -350,7 +373,14 @@ def _replace_history(cur, office: str, states: set[tuple[str, str, str]], run_id
     if problem:
         state = problem.split(" ", 1)[0]
         col = f"{state}_on" if state in LIFECYCLE.values() else None
-        raise RowError(col, f"impossible lifecycle: {problem}")
+        also = (
+            " (with the state(s) recorded in the dashboard that the file does not name: "
+            + ", ".join(f"{s} on {d}" for s, d, _ in sorted(keep))
+            + ")"
+            if keep
+            else ""
+        )
+        raise RowError(col, f"impossible lifecycle: {problem}{also}")
 
 
 # -- actions ------------------------------------------------------------------------------------------------

@@ -282,6 +282,54 @@ def test_offices_history_is_replaced_from_the_file(places, tmp_path):
     assert [s["state"] for s in states] == ["established", "active"]
 
 
+def test_offices_reload_keeps_states_recorded_in_the_dashboard(places, tmp_path):
+    """The agency's table names the states it knows; a state an officer recorded in the dashboard since
+    (record_office_state) survives a reload of a table that does not name it. A table that names the
+    state is the truth for it; one whose dates cannot follow the recorded state is a row error."""
+    from regen.accounts import add_user
+    from regen.scope import Scope
+
+    load_table(places, "offices", write_xlsx(tmp_path / "o.xlsx", OFFICES_FA))  # OF-3: established 1403/12/30
+    add_user(places, "officer", "national", None, "a long enough password")
+    officer = Scope("officer", "national")
+    places.query("SELECT record_office_state('OF-3', 'active', '2025-06-01', NULL, NULL)", scope=officer)
+
+    def of3():
+        rows = places.query(
+            "SELECT state, began_on, run_id IS NULL AS recorded FROM office_states "
+            "WHERE office_code = 'OF-3' ORDER BY began_on"
+        )
+        return [(r["state"], r["began_on"], r["recorded"]) for r in rows]
+
+    again = load_table(places, "offices", write_xlsx(tmp_path / "o2.xlsx", OFFICES_FA))
+    assert (again.unchanged, again.updated) == (3, 0)
+    assert of3() == [("established", dt.date(2025, 3, 20), False), ("active", dt.date(2025, 6, 1), True)]
+    assert any("1 office(s) keep states recorded in the dashboard" in n and "OF-3" in n for n in again.notes)
+    # another change to OF-3's row rewrites its history: the recorded state is still kept
+    renamed = [row[:] for row in OFFICES_FA]
+    renamed[3][9] = "1403/12/29"
+    r = load_table(places, "offices", write_xlsx(tmp_path / "o3.xlsx", renamed))
+    assert r.updated == 1
+    assert of3() == [("established", dt.date(2025, 3, 19), False), ("active", dt.date(2025, 6, 1), True)]
+    # a table that names the state: its date is the truth
+    named = [row[:] for row in renamed]
+    named[3][10] = "1404/04/10"  # 2025-07-01
+    load_table(places, "offices", write_xlsx(tmp_path / "o4.xlsx", named))
+    assert of3() == [("established", dt.date(2025, 3, 19), False), ("active", dt.date(2025, 7, 1), False)]
+    # the officer records the handover; a table still saying "active", from a date after it, cannot be
+    places.query(
+        "SELECT record_office_state('OF-3', 'handed_over', '2025-09-01', 'L-9', NULL)", scope=officer
+    )
+    before = of3()
+    late = [row[:] for row in named]
+    late[3][10] = "1404/07/01"  # active 2025-09-23, after the recorded handover
+    with pytest.raises(
+        TooManyRejects, match="recorded in the dashboard that the file does not name: handed_over"
+    ):
+        load_table(places, "offices", write_xlsx(tmp_path / "o5.xlsx", late))
+    assert of3() == before
+
+
 # -- actions ------------------------------------------------------------------------------------------------
 ACTIONS = [
     [
