@@ -23,6 +23,7 @@ Writes bench/out/dashboard.json and prints a summary.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import random
@@ -40,6 +41,8 @@ sys.path.insert(0, str(ROOT))
 
 import psycopg2  # noqa: E402
 import requests  # noqa: E402
+
+from regen.jalali import to_jalali  # noqa: E402
 
 REGEN = ROOT / ".venv" / "bin" / "regen"
 IRAN_OSM = ROOT.parent / "shared" / "data" / "iran-osm"
@@ -284,6 +287,15 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
         app,
         "..prov-map.figure",
         ["count", "1400/01/01", None],
+        [pstore, ""],
+        '{"f":"asof","page":"province"}.value',
+    )
+    # a smaller step too: what a user going back a month pays (the lists change by a few rows)
+    month_ago = to_jalali(dt.date.today() - dt.timedelta(days=30), persian_digits=False)
+    cases["province: as-of → a month ago"] = payload(
+        app,
+        "..prov-map.figure",
+        ["count", month_ago, None],
         [pstore, ""],
         '{"f":"asof","page":"province"}.value',
     )

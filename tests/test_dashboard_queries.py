@@ -377,9 +377,13 @@ def test_rows_patch_turns_the_old_rows_into_the_new():
     sent = rows_patch(old, new).to_plotly_json()
     assert [op["operation"] for op in sent["operations"]] == ["Delete", "Assign", "Insert", "Insert"]
     assert apply_patch(old, sent) == new
-    # rows that stay but change places: the new rows themselves
-    moved = [old[1], old[0], *old[2:]]
-    assert rows_patch(old, moved) == moved
+    # rows that change places: the fewest move (deleted, inserted again), the others stay
+    moved = [old[1], old[2], old[0], *old[3:7], old[8], old[7], old[9]]
+    sent = rows_patch(old, moved).to_plotly_json()
+    assert [op["operation"] for op in sent["operations"]] == ["Delete", "Delete", "Insert", "Insert"]
+    assert apply_patch(old, sent) == moved
+    reversed_ = old[::-1]
+    assert rows_patch(old, reversed_) == reversed_  # moving nine of ten costs more than the list
     # most rows changed: the new rows are shorter than the operations
     renamed = [row(i, "planned") for i in range(10)]
     assert rows_patch(old, renamed) == renamed
