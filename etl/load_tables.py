@@ -317,9 +317,9 @@ def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> No
         keep = {s for s in recorded if s[0] not in named}
         same_nbhds = old is not None and sorted(nbhds) == list(old["neighborhoods"])
         same_states = not has_history or states | keep == old_states
-        if has_history and keep:
-            kept_recorded.append(key)
         if old and same_nbhds and same_states and all(old[f] == new[f] for f in _OFFICE_FIELDS):
+            if has_history and keep:
+                kept_recorded.append(key)
             return "unchanged"
         with _savepoint(cur):
             cur.execute(
@@ -334,6 +334,8 @@ def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> No
                     )
             if not same_states:
                 _replace_history(cur, key, states, keep, report.run_id)
+        if has_history and keep:  # a row refused above is not said to keep anything
+            kept_recorded.append(key)
         look.offices[key] = city
         return "updated" if old else "inserted"
 
