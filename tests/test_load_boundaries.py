@@ -22,6 +22,7 @@ import shapely
 from click.testing import CliRunner
 from psycopg2 import sql
 
+from bench.etl import COUNTY_ARGS
 from etl.load_boundaries import load_boundaries
 from etl.runs import LoadError, TooManyRejects
 from regen.cli import cli
@@ -30,18 +31,6 @@ from regen.text import fa_normalize
 
 PREFIX = "شهرستان "
 COUNTY = dict(code_field="id", name_field="tags.name", name_en_field="tags.name:en", strip_prefix=(PREFIX,))
-COUNTY_ARGS = [
-    "--level",
-    "city",
-    "--code-field",
-    "id",
-    "--name-field",
-    "tags.name",
-    "--name-en-field",
-    "tags.name:en",
-    "--strip-prefix",
-    PREFIX,
-]
 GEOD = pyproj.Geod(ellps="WGS84")
 
 
