@@ -112,6 +112,7 @@ def layout(view: View, code: str):
     head = queries.headline(db, scope, day, province=code, rows=rows, action_rows=acts)
     uncovered = queries.uncovered_neighborhoods(db, scope, code, day, view.kind)
     due = queries.offices_due_handover(db, scope, code, day)
+    uncovered_rows, due_rows = _list_rows(uncovered, due, lang)
     cities = queries.city_options(db, scope, code)
     return html.Div(
         [
@@ -168,14 +169,14 @@ def layout(view: View, code: str):
                         C.table(
                             "prov-uncovered",
                             _cols(UNCOVERED_COLS, lang),
-                            _uncovered_rows(uncovered[:MAX_ROWS], lang),
+                            uncovered_rows,
                             lang,
                         ),
                         html.P(_note(uncovered, lang), id="prov-uncovered-note", className="notice"),
                     ),
                     C.panel(
                         t("due_handover", lang),
-                        C.table("prov-due", _cols(DUE_COLS, lang), _due_rows(due[:MAX_ROWS], lang), lang),
+                        C.table("prov-due", _cols(DUE_COLS, lang), due_rows, lang),
                         html.P(_note(due, lang), id="prov-due-note", className="notice"),
                     ),
                 ],
@@ -184,6 +185,25 @@ def layout(view: View, code: str):
             C.downloads(lang),
         ]
     )
+
+
+def _list_rows(uncovered: list[dict], due: list[dict], lang: str) -> tuple[list[dict], list[dict]]:
+    """Gives the rows of both lists as shown: neighborhoods without an office, offices due for handover."""
+    return _uncovered_rows(uncovered[:MAX_ROWS], lang), _due_rows(due[:MAX_ROWS], lang)
+
+
+def _list_changes(db, scope, code: str, store: dict, new: tuple, lang: str) -> tuple:
+    """Gives both lists for the new day as their differences from what the page shows (the day and
+    kind in the store), when it says which: a day later a few rows change, not 300."""
+    if not store.get("day"):
+        return new
+    was = dt.date.fromisoformat(store["day"])
+    old = _list_rows(
+        queries.uncovered_neighborhoods(db, scope, code, was, store.get("kind")),
+        queries.offices_due_handover(db, scope, code, was),
+        lang,
+    )
+    return tuple(rows_patch(o, n) for o, n in zip(old, new, strict=True))
 
 
 def register(app) -> None:
@@ -223,7 +243,7 @@ def register(app) -> None:
         now = replace(view, as_of=day, kind=kind)
         table = place_rows(rows, queries.overdue_by(acts, "city_code"), lang, "/city/", now)
         timeline = queries.timeline(db, scope, day, province=code)
-        lists = _lists(db, scope, code, store, lang, uncovered, due)
+        lists = _list_changes(db, scope, code, store, _list_rows(uncovered, due, lang), lang)
         shown = Patch()
         shown["day"], shown["kind"] = day.isoformat(), kind
         return (
@@ -235,21 +255,6 @@ def register(app) -> None:
             _note(due, lang),
             shown,
         )
-
-    def _lists(db, scope, code, store, lang, uncovered, due) -> tuple:
-        """Gives the rows of both lists for the new day, as the differences from what the page shows
-        (the day and kind in the store) when it says which: a day later, a few rows change, not 300."""
-        new = (_uncovered_rows(uncovered[:MAX_ROWS], lang), _due_rows(due[:MAX_ROWS], lang))
-        if not store.get("day"):
-            return new
-        was = dt.date.fromisoformat(store["day"])
-        old = (
-            _uncovered_rows(
-                queries.uncovered_neighborhoods(db, scope, code, was, store.get("kind"))[:MAX_ROWS], lang
-            ),
-            _due_rows(queries.offices_due_handover(db, scope, code, was)[:MAX_ROWS], lang),
-        )
-        return tuple(rows_patch(o, n) for o, n in zip(old, new, strict=True))
 
     app.clientside_callback(
         ClientsideFunction("regen", "places"), *spread_dependencies("prov"), prevent_initial_call=True
