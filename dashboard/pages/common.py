@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, Patch, State
+from dash import ClientsideFunction, Input, Output, Patch, State
 
 from dashboard import components as C
 from dashboard import i18n
@@ -136,12 +136,15 @@ def spread_values(head: dict, table_rows: list[dict], timeline_rows: list[dict],
     }
 
 
-def spread_dependencies(page: str) -> list:
-    """Gives the outputs, input and state of `regen.places` on a view of places (`nat`, `prov`)."""
-    return [
+def register_spread(app, page: str) -> None:
+    """Registers `regen.places` (assets/recolour.js) on a view of places (`nat`, `prov`): it spreads the
+    short values of `<page>-values` over the cards, the place table and the timeline in the browser."""
+    app.clientside_callback(
+        ClientsideFunction("regen", "places"),
         Output(f"{page}-cards", "children"),
         Output(f"{page}-table", "data"),
         Output(f"{page}-timeline", "figure"),
         Input(f"{page}-values", "data"),
         State(f"{page}-table", "data"),
-    ]
+        prevent_initial_call=True,
+    )

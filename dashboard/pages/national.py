@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
@@ -18,7 +18,7 @@ from dashboard.pages.common import (
     place_hover,
     place_rows,
     recolour,
-    spread_dependencies,
+    register_spread,
     spread_values,
 )
 from dashboard.urls import View, parse
@@ -150,9 +150,7 @@ def register(app) -> None:
         timeline = queries.timeline(db, scope, day)
         return patch, spread_values(head, table, timeline, view), no_update
 
-    app.clientside_callback(
-        ClientsideFunction("regen", "places"), *spread_dependencies("nat"), prevent_initial_call=True
-    )
+    register_spread(app, "nat")
 
     @app.callback(
         Output("url", "pathname", allow_duplicate=True),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from dash import ClientsideFunction, Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
@@ -19,7 +19,7 @@ from dashboard.pages.common import (
     place_hover,
     place_rows,
     recolour,
-    spread_dependencies,
+    register_spread,
     spread_values,
 )
 from dashboard.table_patch import rows_patch
@@ -256,9 +256,7 @@ def register(app) -> None:
             shown,
         )
 
-    app.clientside_callback(
-        ClientsideFunction("regen", "places"), *spread_dependencies("prov"), prevent_initial_call=True
-    )
+    register_spread(app, "prov")
 
     @app.callback(
         Output("url", "pathname", allow_duplicate=True),
