@@ -346,13 +346,13 @@ def table(
     fa = lang == "fa"
     # DataTable lays itself out wrongly inside a right-to-left element (one column takes the width):
     # it stays left to right, and in Persian its columns come in reverse so that the first is on the right.
+    # Sorted and paged in the browser unless `extra` says otherwise (a list too long to send whole).
+    extra = {"sort_action": "native", "page_size": page_size, **extra}
     return html.Div(
         dash_table.DataTable(
             id=id_,
             columns=list(reversed(columns)) if fa else columns,
             data=rows,
-            sort_action="native",
-            page_size=page_size,
             locale_format=i18n.table_locale(lang),
             style_table={"overflowX": "auto"},
             style_cell={

@@ -16,6 +16,7 @@ import urllib.request
 import pytest
 
 import dashboard.auth as auth_mod
+from bench.dashboard import payload
 from dashboard.app import create_app
 from regen.jalali import to_jalali
 from tests.auth_seed import PASSWORD, counts, seed
@@ -510,6 +511,33 @@ def test_provincial_crafted_city_callbacks_for_another_province(client, db):
     recolour, history = bodies("tehran")
     assert "13981011" in answer(recolour)  # Narmak's office, established the same day
     assert "نارمک" in answer(history)
+
+
+def test_provincial_crafted_list_pages_for_another_province(app, client):
+    """The province view's paging and sorting callbacks, posted by hand for Isfahan by a Tehran user:
+    refused with the message, no row of Isfahan's; for Tehran they answer."""
+    sign_in(client, "teh")
+
+    def answer(province: str, name: str) -> str:
+        store = {
+            "code": province,
+            "codes": [],
+            "day": "2024-01-01",
+            "kind": None,
+            "lists": {n: {"page": 0, "sort": []} for n in ("uncovered", "due")},
+        }
+        by_name = [{"column_id": "name", "direction": "desc"}]
+        body = payload(app, f"..prov-{name}.data", [0, by_name], [store, ""], f"prov-{name}.sort_by")
+        resp = post_callback(client, body)
+        assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+        return json.dumps(resp.get_json(), ensure_ascii=False)
+
+    for name in ("uncovered", "due"):
+        text = answer("IR-10", name)
+        assert not any(d in text for d in ISFAHAN_DETAIL + ("nb-isf", "of-isf")), text[:400]
+        assert "db-banner" in text and f"prov-{name}" not in text, text[:400]
+        own = answer("IR-23", name)
+        assert "db-banner" not in own and f"prov-{name}" in own, own[:400]
 
 
 def test_provincial_national_page_shows_national_aggregates_not_detail(client):

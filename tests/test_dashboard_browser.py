@@ -180,6 +180,37 @@ def test_province_view(page):
     shot(d, "province-IR-23-fa")
 
 
+def test_province_lists_page_and_sort_on_the_server(page, monkeypatch):
+    """The lists' pager and sort arrows ask the server: the next page shows the next neighborhood, and
+    sorting by population starts again from the first page, smallest first."""
+    import dashboard.paging
+
+    monkeypatch.setattr(dashboard.paging, "PAGE_SIZE", 1)
+    queries.clear_pages()  # a page kept with longer pages is not this one
+    # on 1400/03/11 (2021-06-01) Tehran's خاک سفید (3,000 people) and Rey's شهر ری مرکزی (500) lack one
+    d = page("/province/IR-23?as_of=1400-03-11", "#prov-map .maplibregl-canvas")
+    rows = "#prov-uncovered td[data-dash-column=name]"
+    assert [e.text for e in d.find_elements(By.CSS_SELECTOR, rows)] == ["خاک سفید"]
+    d.find_element(By.CSS_SELECTOR, "#prov-uncovered button.next-page").click()
+    WebDriverWait(d, 20).until(
+        lambda drv: [e.text for e in drv.find_elements(By.CSS_SELECTOR, rows)] == ["شهر ری مرکزی"]
+    )
+    d.find_element(
+        By.CSS_SELECTOR, "#prov-uncovered th[data-dash-column=population] .column-header--sort"
+    ).click()
+    pager = "#prov-uncovered input.current-page"
+    WebDriverWait(d, 20).until(
+        lambda drv: drv.find_element(By.CSS_SELECTOR, pager).get_attribute("placeholder") == "1"
+    )
+    assert [e.text for e in d.find_elements(By.CSS_SELECTOR, rows)] == ["شهر ری مرکزی"]  # 500 first
+    d.find_element(By.CSS_SELECTOR, "#prov-uncovered button.next-page").click()
+    WebDriverWait(d, 20).until(
+        lambda drv: [e.text for e in drv.find_elements(By.CSS_SELECTOR, rows)] == ["خاک سفید"]
+    )
+    shot(d, "province-IR-23-lists-paged")
+    queries.clear_pages()
+
+
 def test_city_view_and_history(page):
     d = page("/city/TEH?as_of=1402-03-11", "#city-map .maplibregl-canvas")
     assert wait_until(d, f"{plot('city-map')}.data[0].locations.length") == 3  # N1–N3

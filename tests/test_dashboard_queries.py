@@ -354,6 +354,81 @@ def test_a_new_date_on_the_province_sends_the_lists_differences(signed_in):
         assert answer["prov-store"]["data"]["operations"]  # the store now says which day the lists show
 
 
+def _walk_list(app, post, name: str, search: str, sort_by: list | None) -> list[str]:
+    """Opens the province view and walks list `name` page by page in `sort_by`'s order, as the browser
+    would (each answer applied to what it shows), giving the codes in the order the pages showed them."""
+    page = json.loads(post(view_payload(app, "/province/IR-23", search)))
+    store = find_props(page, "prov-store")["data"]
+    table = find_props(page, f"prov-{name}")
+    shown, pages, seen = table["data"], table["page_count"], []
+    for k in range(pages):
+        if k or sort_by:
+            body = payload(
+                app,
+                f"..prov-{name}.data",
+                [k, sort_by or []],
+                [store, search],
+                f"prov-{name}.{'page_current' if k else 'sort_by'}",
+            )
+            answer = json.loads(post(body))["response"]
+            sent = answer[f"prov-{name}"]["data"]
+            shown = apply_patch(shown, sent) if isinstance(sent, dict) else sent
+            store = apply_patch(store, answer["prov-store"]["data"])
+            assert store["lists"][name] == {"page": k, "sort": sort_by or []}
+        assert len(shown) == 1
+        seen += [r["id"] for r in shown]
+    return seen
+
+
+def test_province_lists_are_paged_and_sorted_by_the_server(signed_in, world, monkeypatch):
+    """The province's lists hold one page in the browser; the server pages and sorts the whole list
+    (so "largest population first" is right however long the list), and sends a page's differences."""
+    import dashboard.paging
+
+    monkeypatch.setattr(dashboard.paging, "PAGE_SIZE", 1)
+    # پامنار (Pamenar) starts with پ, which Unicode puts after every letter of the Arabic alphabet and
+    # Persian order puts second: a list sorted by code point would show it last.
+    world.execute(
+        "INSERT INTO neighborhoods (code, city_code, name_fa, name_en, boundary, kinds, population, source) "
+        "VALUES ('N9', 'TEH', 'پامنار', 'Pamenar', "
+        "ST_Multi(ST_MakeEnvelope(51.41, 35.69, 51.42, 35.70, 4326)), '{historic}', 2500, 'test')"
+    )
+    app, post = signed_in
+    sql = queries.uncovered_neighborhoods(world, NATIONAL, "IR-23", D1)
+    assert len(sql) >= 3
+    search = f"?as_of={D1.isoformat()}"
+    # in the query's order (city, then name, in Persian order): Tehran's پامنار before خاک سفید
+    assert _walk_list(app, post, "uncovered", search, None) == [r["code"] for r in sql]
+    names = [r["name_fa"] for r in sql if r["city_code"] == "TEH"]
+    assert names.index("پامنار") < names.index("خاک سفید"), names
+    by_people = sorted((r for r in sql if r["population"] is not None), key=lambda r: -r["population"])
+    by_people += [r for r in sql if r["population"] is None]
+    desc = [{"column_id": "population", "direction": "desc"}]
+    assert _walk_list(app, post, "uncovered", search, desc) == [r["code"] for r in by_people]
+    by_name = [{"column_id": "name", "direction": "asc"}]
+    persian = sorted(sql, key=lambda r: "آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی".index(r["name_fa"][0]))
+    assert _walk_list(app, post, "uncovered", search, by_name) == [r["code"] for r in persian]
+    english = sorted(sql, key=lambda r: r["name_en"].casefold())
+    assert _walk_list(app, post, "uncovered", search + "&lang=en", by_name) == [r["code"] for r in english]
+    due = queries.offices_due_handover(world, NATIONAL, "IR-23", D1)
+    soonest = [{"column_id": "due_on", "direction": "asc"}]
+    want = sorted((r for r in due if r["due_on"]), key=lambda r: r["due_on"]) + [
+        r for r in due if not r["due_on"]
+    ]
+    assert _walk_list(app, post, "due", search, soonest) == [r["code"] for r in want]
+
+
+def test_city_options_in_persian_order(world):
+    """Names are ordered as Persian readers expect (ICU's Persian collation), not by code point."""
+    world.execute(
+        "INSERT INTO cities (code, province_code, name_fa, name_en, location, source) VALUES "
+        "('PAK', 'IR-23', 'پاکدشت', 'Pakdasht', ST_SetSRID(ST_MakePoint(51.68, 35.47), 4326), 'test'), "
+        "('GAR', 'IR-23', 'گرمسار', 'Garmsar', ST_SetSRID(ST_MakePoint(52.34, 35.22), 4326), 'test')"
+    )
+    names = [r["name_fa"] for r in queries.city_options(world, NATIONAL, "IR-23")]
+    assert names == ["پاکدشت", "تهران", "ری", "گرمسار"]
+
+
 def test_rows_patch_turns_the_old_rows_into_the_new():
     from dashboard.table_patch import rows_patch
 

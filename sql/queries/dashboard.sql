@@ -50,7 +50,7 @@ JOIN handover_by_city(%(as_of)s) ho USING (city_code)
 JOIN cities ci ON ci.code = cov.city_code
 WHERE (%(province)s::text IS NULL OR ci.province_code = %(province)s)
   AND (%(city)s::text IS NULL OR ci.code = %(city)s)
-ORDER BY ci.province_code, ci.name_fa, ci.code;
+ORDER BY ci.province_code, ci.name_fa COLLATE "fa-x-icu", ci.code;
 
 -- name: dash_timeline
 -- Coverage and handover on each of the given days, summed over the provinces in view.
@@ -193,20 +193,25 @@ ORDER BY 2, 1;
 -- name: dash_uncovered_neighborhoods
 -- Neighborhoods of a province without an active (or handed-over) office on a day.
 SELECT n.code, n.name_fa, n.name_en, n.city_code, c.name_fa AS city_fa, c.name_en AS city_en, n.kinds,
-       n.area_ha, n.population, s.status
+       n.area_ha, n.population, s.status,
+       -- Persian alphabetical order (ICU), for a list the dashboard sorts by name or city page by page
+       rank() OVER (ORDER BY n.name_fa COLLATE "fa-x-icu") AS name_order,
+       rank() OVER (ORDER BY c.name_fa COLLATE "fa-x-icu") AS city_order
 FROM neighborhood_status_on(%(as_of)s) s
 JOIN neighborhoods n ON n.code = s.neighborhood_code
 JOIN cities c ON c.code = n.city_code
 WHERE c.province_code = %(province)s AND NOT s.covered
   AND (%(kind)s::text IS NULL OR %(kind)s = ANY (n.kinds))
-ORDER BY c.name_fa, n.name_fa, n.code;
+ORDER BY c.name_fa COLLATE "fa-x-icu", n.name_fa COLLATE "fa-x-icu", n.code;
 
 -- name: dash_offices_due_handover
 -- Facilitation offices of a province established or active (not yet handed over) on a day, with the
 -- due date of their handover action when one exists; soonest due first.
 SELECT o.code, o.name_fa, o.name_en, o.city_code, c.name_fa AS city_fa, c.name_en AS city_en,
        s.state, s.began_on AS state_since,
-       (SELECT min(a.due_on) FROM actions a WHERE a.office_code = o.code AND a.kind = 'handover_office') AS due_on
+       (SELECT min(a.due_on) FROM actions a WHERE a.office_code = o.code AND a.kind = 'handover_office') AS due_on,
+       rank() OVER (ORDER BY o.name_fa COLLATE "fa-x-icu") AS name_order,
+       rank() OVER (ORDER BY c.name_fa COLLATE "fa-x-icu") AS city_order
 FROM offices o
 JOIN cities c ON c.code = o.city_code
 JOIN office_states_on(%(as_of)s) s ON s.office_code = o.code
@@ -221,7 +226,7 @@ ORDER BY code;
 -- name: dash_city_options
 SELECT code, name_fa, name_en, province_code FROM cities
 WHERE retired_at IS NULL AND province_code = %(province)s
-ORDER BY name_fa, code;
+ORDER BY name_fa COLLATE "fa-x-icu", code;
 
 -- name: dash_agency_options
 SELECT code, name_fa, name_en FROM agencies ORDER BY code;

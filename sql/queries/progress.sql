@@ -6,7 +6,7 @@ SELECT o.code, o.name_fa, o.kind, s.state, s.began_on
 FROM offices o
 LEFT JOIN office_states_on(current_date) s ON s.office_code = o.code
 WHERE o.city_code = %(city)s
-ORDER BY o.name_fa, o.code;
+ORDER BY o.name_fa COLLATE "fa-x-icu", o.code;
 
 -- name: record_actions_in_city
 SELECT a.code, a.title_fa, a.kind, st.status, st.began_on
