@@ -271,9 +271,12 @@ def test_province_new_date_patches_the_lists_and_links(page):
     """A new date on the province view: the lists arrive as their differences (dash Patch operations on
     the tables' rows), and what the browser makes of them is what the view opened on that date shows;
     the city table's links carry the new date."""
+    hovers = f"JSON.stringify({plot('prov-map')}.data[0].customdata)"
     d = page("/province/IR-23?as_of=1400-03-11", "#prov-map .maplibregl-canvas")
     fresh = {t: text_of(d, f"#prov-{t}") for t in ("uncovered", "due", "table")}
+    fresh["hovers"] = wait_until(d, hovers)
     d = page("/province/IR-23?as_of=1402-03-11", "#prov-map .maplibregl-canvas")
+    assert wait_until(d, hovers) != fresh["hovers"]  # the map's hover values differ on the two dates
     assert text_of(d, "#prov-uncovered") != fresh["uncovered"]  # the dates differ in what they list
     box = d.find_element(By.CSS_SELECTOR, "input.f-asof, .f-asof input")
     box.clear()
@@ -281,6 +284,8 @@ def test_province_new_date_patches_the_lists_and_links(page):
     WebDriverWait(d, 30).until(lambda drv: text_of(drv, "#prov-uncovered") == fresh["uncovered"])
     assert text_of(d, "#prov-due") == fresh["due"]
     assert text_of(d, "#prov-table") == fresh["table"]
+    # the hover values the browser wrote from the new rows (recolour.js placeValues) are the server's
+    assert d.execute_script(f"return {hovers}") == fresh["hovers"]
     links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "#prov-table a")]
     assert links and all("as_of=1400-03-11" in h for h in links), links
 

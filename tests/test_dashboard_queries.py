@@ -429,6 +429,24 @@ def test_city_options_in_persian_order(world):
     assert names == ["پاکدشت", "تهران", "ری", "گرمسار"]
 
 
+def test_recolour_js_mirrors_the_python_it_copies():
+    """assets/recolour.js writes table rows and hover values as Python would: its lists of columns and
+    measures are Python's (the browser tests compare what it makes with what the server makes)."""
+    import re
+    from pathlib import Path
+
+    from dashboard.pages.common import TABLE_VALUES
+    from dashboard.queries import MEASURES
+
+    js = (Path(__file__).parent.parent / "dashboard" / "assets" / "recolour.js").read_text()
+
+    def js_list(name: str) -> list[str]:
+        return re.findall(r'"(\w+)"', re.search(rf"var {name} = \[(.*?)\];", js, re.S).group(1))
+
+    assert js_list("TABLE_VALUES") == list(TABLE_VALUES)
+    assert js_list("MEASURES") == list(MEASURES.values())
+
+
 def test_rows_patch_turns_the_old_rows_into_the_new():
     from dashboard.table_patch import rows_patch
 

@@ -35,6 +35,33 @@
     return p.build();
   }
 
+  var TABLE_VALUES = [ // pages/common.py TABLE_VALUES: the numbers of a row of places, in order
+    "neighborhoods", "covered", "coverage_count_pct", "coverage_area_pct", "coverage_population_pct",
+    "active", "handed_over", "handover_pct", "overdue", "overdue_flag",
+  ];
+  var MEASURES = ["coverage_count_pct", "coverage_area_pct", "coverage_population_pct", "handover_pct"];
+
+  // i18n.num / i18n.pct with ASCII digits (the figure's Farsi-Digits font draws them Persian)
+  function num(x, decimals, fa) {
+    if (x === null || x === undefined) return "—";
+    var parts = x.toFixed(decimals).split(".");
+    parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, fa ? "٬" : ",");
+    return parts.join(fa ? "٫" : ".");
+  }
+  function pct(x, fa) {
+    return x === null || x === undefined ? "—" : num(x, 1, fa) + (fa ? "٪" : "%");
+  }
+
+  // common.place_values: a place's hover values (covered, neighborhoods, the four shares)
+  function placeValues(r, fa) {
+    if (!r) return ["—", "—", "—", "—", "—", "—"];
+    return [num(r.covered, 0, fa), num(r.neighborhoods, 0, fa)].concat(
+      MEASURES.map(function (m) {
+        return pct(r[m], fa);
+      })
+    );
+  }
+
   function indexOf(codes) {
     var at = {};
     codes.forEach(function (c, i) {
@@ -44,23 +71,38 @@
   }
 
   dc.regen = {
-    // national and province views: cards, the table of places, the timeline (common.spread_values)
-    places: function (v, data) {
-      var at = indexOf(v.ids);
+    // national and province views: cards, the table of places, the timeline, the map's hover values
+    // when its points are the table's places (common.spread_values)
+    places: function (v, data, store) {
+      var byId = {};
       var rows = (data || []).map(function (r) {
-        var i = at[r.id];
-        if (i === undefined) return r;
         var out = Object.assign({}, r);
-        v.cols.forEach(function (c, j) {
-          out[c] = v.rows[i][j];
-        });
+        var changed = v.rows[r.id];
+        if (changed) {
+          TABLE_VALUES.forEach(function (c, j) {
+            out[c] = changed[j];
+          });
+        }
         // "[name](/city/x?as_of=…)": the link keeps the name and takes the new filters (common.link_query)
         out.name = r.name.replace(/\]\(([^)?]*)(\?[^)]*)?\)$/, function (_, path) {
           return "](" + path + v.q + ")";
         });
+        byId[r.id] = out;
         return out;
       });
-      return [cards(v.cards), rows, timeline(v.tl)];
+      var map = dc.no_update;
+      if (v.hover) {
+        var fa = v.hover === "fa";
+        map = new dc.Patch()
+          .assign(
+            ["data", 0, "customdata"],
+            store.codes.map(function (c) {
+              return placeValues(byId[c], fa);
+            })
+          )
+          .build();
+      }
+      return [cards(v.cards), rows, timeline(v.tl), map];
     },
 
     // city view: the map's colours and hovers, both tables, the cards (city._city_values)

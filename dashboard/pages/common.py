@@ -122,29 +122,40 @@ def recolour(
 TABLE_VALUES = (*PLACE_NUMBERS, "overdue", "overdue_flag")  # what a new date changes in a row
 
 
-def spread_values(head: dict, table_rows: list[dict], timeline_rows: list[dict], view: View) -> dict:
+def spread_values(
+    head: dict, table_rows: list[dict], timeline_rows: list[dict], view: View, shown: list[dict], hover: bool
+) -> dict:
     """Gives what a new date (in `view`) changes in the cards, the place table and the timeline, as
     short lists; `regen.places` in assets/recolour.js puts them in place in the browser (the names stay;
-    their links get the new query, `q`, so that following one keeps the date)."""
-    return {
+    their links get the new query, `q`, so that following one keeps the date). Of the table, only the
+    rows whose numbers differ from `shown` (the table on the day the page shows) travel, by id.
+    `hover`: the map's points are the table's places, so the browser writes their hover values from
+    the new rows (place_values) and the server's Patch carries the colours only."""
+    was = {r["id"]: [r[k] for k in TABLE_VALUES] for r in shown}
+    now = {r["id"]: [r[k] for k in TABLE_VALUES] for r in table_rows}
+    values = {
         "cards": C.card_values(head, view.lang),
         "q": link_query(view),
-        "ids": [r["id"] for r in table_rows],
-        "cols": TABLE_VALUES,
-        "rows": [[r[k] for k in TABLE_VALUES] for r in table_rows],
+        "rows": {i: v for i, v in now.items() if was.get(i) != v},
         "tl": C.timeline_values(timeline_rows),
     }
+    if hover:
+        values["hover"] = view.lang
+    return values
 
 
 def register_spread(app, page: str) -> None:
     """Registers `regen.places` (assets/recolour.js) on a view of places (`nat`, `prov`): it spreads the
-    short values of `<page>-values` over the cards, the place table and the timeline in the browser."""
+    short values of `<page>-values` over the cards, the place table, the timeline and (when they say
+    so) the map's hover values."""
     app.clientside_callback(
         ClientsideFunction("regen", "places"),
         Output(f"{page}-cards", "children"),
         Output(f"{page}-table", "data"),
         Output(f"{page}-timeline", "figure"),
+        Output(f"{page}-map", "figure", allow_duplicate=True),
         Input(f"{page}-values", "data"),
         State(f"{page}-table", "data"),
+        State(f"{page}-store", "data"),
         prevent_initial_call=True,
     )

@@ -3,9 +3,10 @@ province table and coverage and handover over time."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
@@ -81,7 +82,16 @@ def layout(view: View, **_):
                 show=("province", "as_of"),
                 page="national",
             ),
-            dcc.Store(id="nat-store", data={"mode": mode, "codes": codes, "points": _point_kind(scope)}),
+            # the day: what the table shows, so that a new date sends the rows that change only
+            dcc.Store(
+                id="nat-store",
+                data={
+                    "mode": mode,
+                    "codes": codes,
+                    "points": _point_kind(scope),
+                    "day": view.day.isoformat(),
+                },
+            ),
             dcc.Store(id="nat-values"),  # what a new date changes besides the map: see spread_values
             html.Div(C.cards(head, lang), id="nat-cards", className="cards"),
             html.Div(
@@ -122,6 +132,7 @@ def register(app) -> None:
         Output("nat-map", "figure"),
         Output("nat-values", "data"),
         Output("url", "search", allow_duplicate=True),
+        Output("nat-store", "data"),
         Input(C.fid("measure", "national"), "value"),
         Input(C.fid("asof", "national"), "value"),
         State("nat-store", "data"),
@@ -142,13 +153,18 @@ def register(app) -> None:
         switched = ctx.triggered_id == C.fid("measure", "national")
         patch = recolour(mode, store["codes"], rows, measure, lang, values=not switched)
         if switched:
-            return patch, no_update, view.query(measure=measure)
+            return patch, no_update, view.query(measure=measure), no_update
         acts = queries.national_overdue(db, scope, day)
         head = queries.headline(db, scope, day, rows=prov_rows, action_rows=acts)
-        view = replace(view, as_of=day)
-        table = place_rows(prov_rows, queries.overdue_by(acts, "province_code"), lang, "/province/", view)
+        now = replace(view, as_of=day)
+        table = place_rows(prov_rows, queries.overdue_by(acts, "province_code"), lang, "/province/", now)
         timeline = queries.timeline(db, scope, day)
-        return patch, spread_values(head, table, timeline, view), no_update
+        was = dt.date.fromisoformat(store["day"])
+        was_acts = queries.overdue_by(queries.national_overdue(db, scope, was), "province_code")
+        shown = place_rows(queries.coverage_provinces(db, scope, was), was_acts, lang, "/province/", view)
+        stored = Patch()
+        stored["day"] = day.isoformat()
+        return patch, spread_values(head, table, timeline, now, shown, hover=False), no_update, stored
 
     register_spread(app, "nat")
 

@@ -266,7 +266,7 @@ def register(app) -> None:
         db, scope, lang, code = queries.database(), current_scope(), view.lang, store["code"]
         rows = queries.coverage_cities(db, scope, day, province=code)
         switched = ctx.triggered_id == C.fid("measure", "province")
-        patch = recolour("points", store["codes"], rows, measure, lang, values=not switched)
+        patch = recolour("points", store["codes"], rows, measure, lang, values=False)  # hovers: places()
         if switched:
             return (patch, *[no_update] * 7, view.query(measure=measure), *[no_update] * 3)
         acts = queries.overdue_counts(db, scope, day, province=code)
@@ -278,11 +278,15 @@ def register(app) -> None:
         shown = {**store, "day": day.isoformat(), "kind": kind}
         shown["lists"] = {name: {**at, "page": 0} for name, at in store["lists"].items()}
         lists = {name: _list_changes(db, scope, code, name, store, shown, lang) for name in LISTS}
+        was = dt.date.fromisoformat(store["day"])
+        was_rows = queries.coverage_cities(db, scope, was, province=code)
+        was_acts = queries.overdue_by(queries.overdue_counts(db, scope, was, province=code), "city_code")
+        was_table = place_rows(was_rows, was_acts, lang, "/city/", view)
         stored = Patch()
         stored["day"], stored["kind"], stored["lists"] = shown["day"], kind, shown["lists"]
         return (
             patch,
-            spread_values(head, table, timeline, now),
+            spread_values(head, table, timeline, now, was_table, hover=True),
             *(lists[name][0] for name in LISTS),
             *(no_update if store["lists"][name]["page"] == 0 else 0 for name in LISTS),
             *(page_count(lists[name][2]) for name in LISTS),
