@@ -207,6 +207,8 @@ def test_province_lists_page_and_sort_on_the_server(page, monkeypatch):
     WebDriverWait(d, 20).until(
         lambda drv: [e.text for e in drv.find_elements(By.CSS_SELECTOR, rows)] == ["خاک سفید"]
     )
+    font = "getComputedStyle(document.querySelector('#prov-uncovered .page-number')).fontFamily"
+    assert "Vazirmatn FD" in d.execute_script(f"return {font}")  # the pager's digits drawn Persian
     shot(d, "province-IR-23-lists-paged")
     queries.clear_pages()
 
