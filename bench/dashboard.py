@@ -102,8 +102,17 @@ def _id(text: str):
     return json.loads(text) if text.startswith("{") else text
 
 
+def _listens(spec: dict, changed: str) -> bool:
+    i, p = changed.rsplit(".", 1)
+    return any(x["property"] == p and x["id"] in (i, _id(i)) for x in spec["inputs"])
+
+
 def payload(app, key_start: str, inputs: list, state: list, changed: str) -> dict:
-    key = next(k for k in app.callback_map if k.startswith(key_start))
+    """Gives the body of a callback request: the callback whose outputs' key starts with `key_start`
+    and that listens to `changed` (several may write one output)."""
+    key = next(
+        k for k in app.callback_map if k.startswith(key_start) and _listens(app.callback_map[k], changed)
+    )
     spec = app.callback_map[key]
     return {
         "output": key,

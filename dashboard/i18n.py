@@ -195,6 +195,14 @@ def date_number(day: dt.date | None) -> int:
     return int(to_jalali(day, persian_digits=False, sep="")) if day else 0
 
 
+def number_date(n: int, lang: str) -> str:
+    """Gives the Jalali date of a `date_number` as `date` writes it (14031230 → '۱۴۰۳/۱۲/۳۰'; 0 → '')."""
+    if not n:
+        return ""
+    text = f"{n // 10000:04d}/{n // 100 % 100:02d}/{n % 100:02d}"
+    return text if lang == "en" else fa_digits(text)
+
+
 def rtl(text: str) -> str:
     """Gives text wrapped in RLE…PDF, so mixed Persian, digits and % keep their order in Plotly hovers."""
     return f"{RLE}{text}{PDF}"

@@ -270,15 +270,23 @@ def test_as_of_date_redraws(page):
 
 
 def test_province_new_date_patches_the_lists_and_links(page):
-    """A new date on the province view: the lists arrive as their differences (dash Patch operations on
-    the tables' rows), and what the browser makes of them is what the view opened on that date shows;
+    """A new date on the province view: the cities' numbers and the lists' differences arrive as short
+    values, and what the browser makes of them (map colours and hovers, tables, timeline, lists and
+    their notes) is what the view opened on that date shows;
     the city table's links carry the new date."""
     hovers = f"JSON.stringify({plot('prov-map')}.data[0].customdata)"
+    colours = f"JSON.stringify({plot('prov-map')}.data[0].marker.color)"
+    line = f"JSON.stringify({plot('prov-timeline')}.data.map(t => [t.x, t.y, t.customdata]))"
+    notes = "#prov-uncovered-note, #prov-due-note"
     d = page("/province/IR-23?as_of=1400-03-11", "#prov-map .maplibregl-canvas")
     fresh = {t: text_of(d, f"#prov-{t}") for t in ("uncovered", "due", "table")}
-    fresh["hovers"] = wait_until(d, hovers)
+    fresh["hovers"], fresh["colours"] = wait_until(d, hovers), wait_until(d, colours)
+    fresh["timeline"] = wait_until(d, line)
+    fresh["notes"] = [e.text for e in d.find_elements(By.CSS_SELECTOR, notes)]
     d = page("/province/IR-23?as_of=1402-03-11", "#prov-map .maplibregl-canvas")
     assert wait_until(d, hovers) != fresh["hovers"]  # the map's hover values differ on the two dates
+    assert wait_until(d, colours) != fresh["colours"]  # and so do its colours
+    assert wait_until(d, line) != fresh["timeline"]
     assert text_of(d, "#prov-uncovered") != fresh["uncovered"]  # the dates differ in what they list
     box = d.find_element(By.CSS_SELECTOR, "input.f-asof, .f-asof input")
     box.clear()
@@ -286,8 +294,12 @@ def test_province_new_date_patches_the_lists_and_links(page):
     WebDriverWait(d, 30).until(lambda drv: text_of(drv, "#prov-uncovered") == fresh["uncovered"])
     assert text_of(d, "#prov-due") == fresh["due"]
     assert text_of(d, "#prov-table") == fresh["table"]
-    # the hover values the browser wrote from the new rows (recolour.js placeValues) are the server's
+    # the colours and hover values the browser wrote from the new rows (recolour.js places) and the
+    # timeline it kept and extended are the server's
     assert d.execute_script(f"return {hovers}") == fresh["hovers"]
+    assert d.execute_script(f"return {colours}") == fresh["colours"]
+    assert d.execute_script(f"return {line}") == fresh["timeline"]
+    assert [e.text for e in d.find_elements(By.CSS_SELECTOR, notes)] == fresh["notes"]
     links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "#prov-table a")]
     assert links and all("as_of=1400-03-11" in h for h in links), links
 

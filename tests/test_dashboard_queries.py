@@ -9,7 +9,7 @@ import pytest
 
 import dashboard.auth
 from bench.dashboard import find_props, payload, view_payload
-from dashboard import queries, shell
+from dashboard import i18n, queries, shell
 from dashboard.auth_seam import NotAllowed
 from dashboard.pages.common import recolour
 from regen.scope import NATIONAL, Scope
@@ -298,33 +298,43 @@ def test_a_new_date_sends_a_few_percent_of_the_view(signed_in):
     assert len(json.dumps(values)) <= 0.10 * len(city), (len(json.dumps(values)), len(city))
 
 
-def apply_patch(value, patch: dict):
-    """Applies a serialised dash Patch (the operations rows_patch uses) the way the browser does."""
-    value = json.loads(json.dumps(value))
-    for op in patch["operations"]:
-        *path, last = op["location"] or [None]
-        target = value
-        for k in path:
-            target = target[k]
-        if op["operation"] == "Assign":
-            target[last] = op["params"]["value"]
-        elif op["operation"] == "Delete":
-            del target[last]
-        elif op["operation"] == "Insert":
-            (target if last is None else target[last]).insert(op["params"]["index"], op["params"]["value"])
-        else:
-            raise AssertionError(f"unexpected operation {op['operation']}")
-    return value
+def apply_changes(rows: list, changes: dict, show=lambda r: r) -> list:
+    """Applies a list's changes (row_changes.rows_changes) the way the browser does (recolour.js
+    regen.lists), each row sent shown with `show`."""
+    if "r" in changes:
+        return [show(r) for r in changes["r"]]
+    rows = list(rows)
+    for i in changes["d"]:
+        del rows[i]
+    for i, r in changes["i"]:
+        rows.insert(i, show(r))
+    return rows
+
+
+def apply_lists(store: dict, tables: dict, sent: dict) -> tuple[dict, dict]:
+    """Gives the province store and the lists' rows after the browser spread `sent` (the prov-lists
+    data) over them, as recolour.js regen.lists does, through the server's own Listing.shown."""
+    from dashboard.pages.province import LISTS
+
+    store, tables = json.loads(json.dumps(store)), dict(tables)
+    if "day" in sent:
+        store["day"], store["kind"] = sent["day"], sent["kind"]
+    for name, ch in sent["lists"].items():
+        tables[name] = apply_changes(tables[name], ch, lambda r, n=name: LISTS[n].shown(r, store["words"]))
+        store["lists"][name] = {"page": ch["p"], "sort": ch["s"]}
+    return store, tables
 
 
 def test_a_new_date_on_the_province_sends_the_lists_differences(signed_in):
     """A new date on the province view: the lists of neighborhoods without an office and of offices due
-    for handover travel as their differences from what the page shows, and once applied they are the
-    lists of the view opened on that date; the links of the city table take the new date."""
+    for handover travel as their differences from what the page shows (codes and numbers, no words but
+    names), and once applied they are the lists of the view opened on that date, with its pagers and
+    notes; the store then says which day the lists show; the links of the city table take the new date."""
     app, post = signed_in
+    names = ("uncovered", "due")
 
-    def lists(page) -> tuple:
-        return tuple(find_props(page, i)["data"] for i in ("prov-uncovered", "prov-due"))
+    def lists(page) -> dict:
+        return {n: find_props(page, f"prov-{n}") for n in names}
 
     asof = '{"f":"asof","page":"province"}.value'
     for old, new in (
@@ -335,23 +345,25 @@ def test_a_new_date_on_the_province_sends_the_lists_differences(signed_in):
         search = f"?as_of={old.replace('/', '-')}"
         page = json.loads(post(view_payload(app, "/province/IR-23", search)))
         store = find_props(page, "prov-store")["data"]
-        shown = lists(page)
         raw = post(payload(app, "..prov-map.figure", ["count", new, None], [store, search], asof))
         answer = json.loads(raw)["response"]
         assert b"coordinates" not in raw
-        fresh = lists(
-            json.loads(post(view_payload(app, "/province/IR-23", f"?as_of={new.replace('/', '-')}")))
-        )
-        for was, sent, want in zip(
-            shown, (answer["prov-uncovered"]["data"], answer["prov-due"]["data"]), fresh, strict=True
-        ):
-            got = apply_patch(was, sent) if isinstance(sent, dict) and "operations" in sent else sent
-            assert got == want, (old, new)
-        if old == new:  # nothing changed: nothing but an empty Patch travels for the lists
-            assert all(answer[k]["data"]["operations"] == [] for k in ("prov-uncovered", "prov-due"))
+        assert "prov-map" not in answer  # the browser recolours the map from the cities' numbers
+        sent = answer["prov-lists"]["data"]
+        fresh_page = json.loads(post(view_payload(app, "/province/IR-23", f"?as_of={new.replace('/', '-')}")))
+        fresh = lists(fresh_page)
+        store, got = apply_lists(store, {n: t["data"] for n, t in lists(page).items()}, sent)
+        for n in names:
+            assert got[n] == fresh[n]["data"], (old, new, n)
+            assert sent["lists"][n]["c"] == fresh[n]["page_count"]
+            note = find_props(fresh_page, f"prov-{n}-note")["children"]
+            assert note.endswith(i18n.num(sent["lists"][n]["n"], "fa"))
+        if old == new:  # nothing changed: no row travels
+            assert all(sent["lists"][n] | {"d": [], "i": []} == sent["lists"][n] for n in names), sent
+        assert store == find_props(fresh_page, "prov-store")["data"]
         values = answer["prov-values"]["data"]
         assert values["q"] == f"?as_of={new.replace('/', '-')}"
-        assert answer["prov-store"]["data"]["operations"]  # the store now says which day the lists show
+        assert values["m"] == 0  # the map's colours: coverage by count, the first of MEASURES
 
 
 def _walk_list(app, post, name: str, search: str, sort_by: list | None) -> list[str]:
@@ -360,23 +372,22 @@ def _walk_list(app, post, name: str, search: str, sort_by: list | None) -> list[
     page = json.loads(post(view_payload(app, "/province/IR-23", search)))
     store = find_props(page, "prov-store")["data"]
     table = find_props(page, f"prov-{name}")
-    shown, pages, seen = table["data"], table["page_count"], []
+    shown, pages, seen = {name: table["data"]}, table["page_count"], []
     for k in range(pages):
         if k or sort_by:
             body = payload(
                 app,
-                f"..prov-{name}.data",
+                "prov-lists.data",
                 [k, sort_by or []],
                 [store, search],
                 f"prov-{name}.{'page_current' if k else 'sort_by'}",
             )
             answer = json.loads(post(body))["response"]
-            sent = answer[f"prov-{name}"]["data"]
-            shown = apply_patch(shown, sent) if isinstance(sent, dict) else sent
-            store = apply_patch(store, answer["prov-store"]["data"])
+            assert set(answer["prov-lists"]["data"]["lists"]) == {name}
+            store, shown = apply_lists(store, shown, answer["prov-lists"]["data"])
             assert store["lists"][name] == {"page": k, "sort": sort_by or []}
-        assert len(shown) == 1
-        seen += [r["id"] for r in shown]
+        assert len(shown[name]) == 1
+        seen += [r["id"] for r in shown[name]]
     return seen
 
 
@@ -435,7 +446,9 @@ def test_recolour_js_mirrors_the_python_it_copies():
     import re
     from pathlib import Path
 
+    from dashboard.components import NO_DATA
     from dashboard.pages.common import TABLE_VALUES
+    from dashboard.pages.province import LISTS
     from dashboard.queries import MEASURES
 
     js = (Path(__file__).parent.parent / "dashboard" / "assets" / "recolour.js").read_text()
@@ -445,13 +458,15 @@ def test_recolour_js_mirrors_the_python_it_copies():
 
     assert js_list("TABLE_VALUES") == list(TABLE_VALUES)
     assert js_list("MEASURES") == list(MEASURES.values())
+    assert js_list("LIST_NAMES") == list(LISTS)
+    assert float(re.search(r"var NO_DATA = (-?[\d.]+);", js).group(1)) == NO_DATA
 
 
-def test_rows_patch_turns_the_old_rows_into_the_new():
-    from dashboard.table_patch import rows_patch
+def test_rows_changes_turn_the_old_page_into_the_new():
+    from dashboard.row_changes import rows_changes
 
     def row(i, status="none"):
-        return {"id": f"n{i}", "name": f"محله {i}", "status": status}
+        return [f"n{i}", f"محله {i}", status]
 
     old = [row(i) for i in range(10)]
     new = [
@@ -467,19 +482,17 @@ def test_rows_patch_turns_the_old_rows_into_the_new():
         row(9),
         row(21),
     ]
-    sent = rows_patch(old, new).to_plotly_json()
-    assert [op["operation"] for op in sent["operations"]] == ["Delete", "Assign", "Insert", "Insert"]
-    assert apply_patch(old, sent) == new
+    sent = rows_changes(old, new)
+    assert sent == {"d": [2, 1], "i": [[1, row(2, "planned")], [3, row(20)], [10, row(21)]]}
+    assert apply_changes(old, sent) == new
     # rows that change places: the fewest move (deleted, inserted again), the others stay
     moved = [old[1], old[2], old[0], *old[3:7], old[8], old[7], old[9]]
-    sent = rows_patch(old, moved).to_plotly_json()
-    assert [op["operation"] for op in sent["operations"]] == ["Delete", "Delete", "Insert", "Insert"]
-    assert apply_patch(old, sent) == moved
+    sent = rows_changes(old, moved)
+    assert (len(sent["d"]), len(sent["i"])) == (2, 2)
+    assert apply_changes(old, sent) == moved
     reversed_ = old[::-1]
-    assert rows_patch(old, reversed_) == reversed_  # moving nine of ten costs more than the list
-    # most rows changed: the new rows are shorter than the operations
-    renamed = [row(i, "planned") for i in range(10)]
-    assert rows_patch(old, renamed) == renamed
+    assert rows_changes(old, reversed_) == {"r": reversed_}  # moving nine of ten costs more than the page
+    assert rows_changes(old, old) == {"d": [], "i": []}
 
 
 @pytest.mark.parametrize("path", ["/", "/province/IR-23", "/city/TEH", "/actions", "/data", "/about"])
@@ -491,3 +504,18 @@ def test_pages_are_serialised_as_plotly_would(world, path, search):
 
     page = shell.render(path, search)[3]
     assert shell.page_json(page) == pj.to_json_plotly(page)
+
+
+def test_changed_rows_packs_only_what_changed():
+    """A new date sends, per row of the table the browser holds, only the cells that changed ('' kept,
+    '-' no value), rows in the browser's order, unchanged rows empty (recolour.js unpackRows)."""
+    from dashboard.pages.common import TABLE_VALUES, changed_rows
+
+    def row(code, covered, pct, overdue=0):
+        values = dict.fromkeys(TABLE_VALUES, 0) | {"neighborhoods": 10, "covered": covered}
+        return {"id": code, **values, "coverage_count_pct": pct, "overdue": overdue}
+
+    shown = [row("A", 0, None), row("B", 5, 50.0), row("C", 1, 10.0), row("D", 1, 10.0)]
+    now = [row("D", 1, 10.0), row("C", 2, 20.0, overdue=3), row("A", 0, None), row("B", 0, None)]
+    assert changed_rows(shown, now) == ";,0,-,,,,,,;,2,20,,,,,,3"
+    assert changed_rows(shown, shown) == ""

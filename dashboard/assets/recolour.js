@@ -11,6 +11,15 @@
     return n ? String(n).replace(/^(\d{4})(\d{2})(\d{2})$/, "$1/$2/$3") : "";
   }
 
+  // regen.text.fa_digits, in Persian
+  function digits(s, fa) {
+    return fa
+      ? s.replace(/[0-9]/g, function (c) {
+          return PERSIAN[c];
+        })
+      : s;
+  }
+
   function cards(values) {
     var p = new dc.Patch();
     values.forEach(function (text, i) {
@@ -19,9 +28,17 @@
     return p.build();
   }
 
-  function timeline(tl) {
+  // the timeline's first tl.k points kept, the rest sent (common.spread_values)
+  function timeline(tl, fig) {
     var p = new dc.Patch();
-    tl = Object.assign({}, tl, { d: tl.d.map(jalali) });
+    var shown = fig.data[0];
+    tl = {
+      x: shown.x.slice(0, tl.k).concat(tl.x),
+      d: shown.customdata.slice(0, tl.k).concat(tl.d.map(jalali)),
+      y: tl.y.map(function (ys, i) {
+        return fig.data[i].y.slice(0, tl.k).concat(ys);
+      }),
+    };
     tl.y.forEach(function (ys, i) {
       p.assign(["data", i, "x"], tl.x).assign(["data", i, "y"], ys).assign(["data", i, "customdata"], tl.d);
     });
@@ -39,7 +56,17 @@
     "neighborhoods", "covered", "coverage_count_pct", "coverage_area_pct", "coverage_population_pct",
     "active", "handed_over", "handover_pct", "overdue", "overdue_flag",
   ];
+  var WIRE_VALUES = TABLE_VALUES.slice(0, -1); // overdue_flag follows from overdue
   var MEASURES = ["coverage_count_pct", "coverage_area_pct", "coverage_population_pct", "handover_pct"];
+  var NO_DATA = -5; // components.NO_DATA: a place with nothing to measure
+
+  // common.changed_rows: per row of the table, in its order, its changed cells or nothing; a cell
+  // "" unchanged, "-" no value, else a number
+  function unpackRows(text) {
+    return text.split(";").map(function (segment) {
+      return segment ? segment.split(",") : null;
+    });
+  }
 
   // i18n.num / i18n.pct with ASCII digits (the figure's Farsi-Digits font draws them Persian)
   function num(x, decimals, fa) {
@@ -62,6 +89,36 @@
     );
   }
 
+  var LIST_NAMES = ["uncovered", "due"]; // pages/province.py LISTS, in order
+  // province.py _uncovered_shown / _due_shown: a list's row from its codes and numbers
+  var SHOWN = {
+    uncovered: function (r, w) {
+      return {
+        id: r[0],
+        name: r[1],
+        city: r[2],
+        kinds: r[3]
+          .map(function (k) {
+            return w.k[k] || k;
+          })
+          .join(w.sep),
+        area_ha: r[4],
+        population: r[5],
+        status: w.s[r[6]],
+      };
+    },
+    due: function (r, w) {
+      return {
+        id: r[0],
+        name: r[1],
+        city: r[2],
+        state: w.s[r[3]],
+        since: digits(jalali(r[4]), w.fa),
+        due_on: digits(jalali(r[5]), w.fa) || "—",
+      };
+    },
+  };
+
   function indexOf(codes) {
     var at = {};
     codes.forEach(function (c, i) {
@@ -73,15 +130,17 @@
   dc.regen = {
     // national and province views: cards, the table of places, the timeline, the map's hover values
     // when its points are the table's places (common.spread_values)
-    places: function (v, data, store) {
+    places: function (v, data, store, fig) {
       var byId = {};
-      var rows = (data || []).map(function (r) {
+      var numbers = unpackRows(v.rows);
+      var rows = (data || []).map(function (r, i) {
         var out = Object.assign({}, r);
-        var changed = v.rows[r.id];
+        var changed = numbers[i];
         if (changed) {
-          TABLE_VALUES.forEach(function (c, j) {
-            out[c] = changed[j];
+          WIRE_VALUES.forEach(function (c, j) {
+            if (changed[j] !== "") out[c] = changed[j] === "-" ? null : Number(changed[j]);
           });
+          out.overdue_flag = out.overdue ? 1 : 0;
         }
         // "[name](/city/x?as_of=…)": the link keeps the name and takes the new filters (common.link_query)
         out.name = r.name.replace(/\]\(([^)?]*)(\?[^)]*)?\)$/, function (_, path) {
@@ -91,9 +150,18 @@
         return out;
       });
       var map = dc.no_update;
-      if (v.hover) {
-        var fa = v.hover === "fa";
+      if (v.m !== undefined) {
+        // the map's points are the table's places: colours (components.measure_value) and hovers
+        var fa = store.words.fa;
+        var m = MEASURES[v.m];
         map = new dc.Patch()
+          .assign(
+            ["data", 0, "marker", "color"],
+            store.codes.map(function (c) {
+              var r = byId[c];
+              return r && r[m] !== null && r[m] !== undefined ? r[m] : NO_DATA;
+            })
+          )
           .assign(
             ["data", 0, "customdata"],
             store.codes.map(function (c) {
@@ -102,7 +170,47 @@
           )
           .build();
       }
-      return [cards(v.cards), rows, timeline(v.tl), map];
+      return [cards(v.cards), rows, timeline(v.tl, fig), map];
+    },
+
+    // province view: each list's page (row_changes.rows_changes, rows shown as province.py's
+    // Listing.shown does), its pager, length, note, and the store's record of what the lists show
+    lists: function (v, store) {
+      var tables = Array.prototype.slice.call(arguments, 2); // each list's rows, then its page number
+      var w = store.words;
+      var next = Object.assign({}, store, { lists: Object.assign({}, store.lists) });
+      if ("day" in v) {
+        next.day = v.day;
+        next.kind = v.kind;
+      }
+      var out = { data: [], page: [], count: [], note: [] };
+      LIST_NAMES.forEach(function (name, j) {
+        var ch = v.lists[name];
+        if (!ch) {
+          ["data", "page", "count", "note"].forEach(function (k) {
+            out[k].push(dc.no_update);
+          });
+          return;
+        }
+        var show = function (r) {
+          return SHOWN[name](r, w);
+        };
+        var rows = ch.r ? ch.r.map(show) : (tables[j] || []).slice();
+        if (!ch.r) {
+          ch.d.forEach(function (i) {
+            rows.splice(i, 1);
+          });
+          ch.i.forEach(function (ir) {
+            rows.splice(ir[0], 0, show(ir[1]));
+          });
+        }
+        out.data.push(rows);
+        out.page.push(tables[LIST_NAMES.length + j] === ch.p ? dc.no_update : ch.p);
+        out.count.push(ch.c);
+        out.note.push(w.total + ": " + digits(num(ch.n, 0, w.fa), w.fa)); // province._note
+        next.lists[name] = { page: ch.p, sort: ch.s };
+      });
+      return out.data.concat(out.page, out.count, out.note, [next]);
     },
 
     // city view: the map's colours and hovers, both tables, the cards (city._city_values)
@@ -110,13 +218,6 @@
       var w = store.words;
       var word = function (i) {
         return i == null ? "" : w.s[i];
-      };
-      var digits = function (s) {
-        return w.fa
-          ? s.replace(/[0-9]/g, function (c) {
-              return PERSIAN[c];
-            })
-          : s;
       };
       // per office: planned, established, active, handed over, then the state's date when not one of
       // them (city._office_dates)
@@ -152,10 +253,10 @@
         var d = dates[k];
         return Object.assign({}, r, {
           state: w.o[v.o[k]],
-          planned_on: digits(d[0]),
-          established_on: digits(d[1]),
-          active_on: digits(d[2]),
-          handed_over_on: digits(d[3]),
+          planned_on: digits(d[0], w.fa),
+          established_on: digits(d[1], w.fa),
+          active_on: digits(d[2], w.fa),
+          handed_over_on: digits(d[3], w.fa),
         });
       });
       return [map.build(), cards(v.cards), hoodRows, officeRows];

@@ -120,34 +120,73 @@ def recolour(
 
 
 TABLE_VALUES = (*PLACE_NUMBERS, "overdue", "overdue_flag")  # what a new date changes in a row
+WIRE_VALUES = TABLE_VALUES[:-1]  # overdue_flag follows from overdue in the browser
+
+
+def _cell(was, now) -> str:
+    """Gives a cell of a changed row: '' when it did not change, '-' when it has no value, else the
+    number as the browser's Number() reads it back (12.0 as '12')."""
+    if now == was:
+        return ""
+    if now is None:
+        return "-"
+    return str(int(now)) if isinstance(now, float) and now.is_integer() else str(now)
+
+
+def changed_rows(shown: list[dict], now: list[dict]) -> str:
+    """Gives the numbers that changed in a table of places, in one string (recolour.js unpackRows):
+    a segment per row of `shown` (what the browser holds, in its order), ';' between segments; a
+    changed row's WIRE_VALUES as _cell writes them, joined by ','; an unchanged row, or a row no
+    longer there, empty; trailing empty segments left off. On a far date nearly every row changes and
+    JSON arrays keyed by id cost three times the bytes."""
+    new = {r["id"]: [r[k] for k in WIRE_VALUES] for r in now}
+    segments = []
+    for r in shown:
+        was, v = [r[k] for k in WIRE_VALUES], new.get(r["id"])
+        segments.append("" if v is None or v == was else ",".join(map(_cell, was, v)))
+    return ";".join(segments).rstrip(";")
+
+
+def _kept(shown: list[dict], rows: list[dict]) -> int:
+    """Gives how many points the timeline shown has in common with the new one, from the start."""
+    n = 0
+    while n < min(len(shown), len(rows)) and shown[n] == rows[n]:
+        n += 1
+    return n
 
 
 def spread_values(
-    head: dict, table_rows: list[dict], timeline_rows: list[dict], view: View, shown: list[dict], hover: bool
+    head: dict,
+    table_rows: list[dict],
+    timeline_rows: list[dict],
+    view: View,
+    shown: tuple[list[dict], list[dict]],
+    measure: str | None = None,
 ) -> dict:
     """Gives what a new date (in `view`) changes in the cards, the place table and the timeline, as
-    short lists; `regen.places` in assets/recolour.js puts them in place in the browser (the names stay;
-    their links get the new query, `q`, so that following one keeps the date). Of the table, only the
-    rows whose numbers differ from `shown` (the table on the day the page shows) travel, by id.
-    `hover`: the map's points are the table's places, so the browser writes their hover values from
-    the new rows (place_values) and the server's Patch carries the colours only."""
-    was = {r["id"]: [r[k] for k in TABLE_VALUES] for r in shown}
-    now = {r["id"]: [r[k] for k in TABLE_VALUES] for r in table_rows}
+    short values; `regen.places` in assets/recolour.js puts them in place in the browser (the names stay;
+    their links get the new query, `q`, so that following one keeps the date). `shown` is the table and
+    the timeline on the day the page shows: of the table only the numbers of rows that changed travel
+    (changed_rows), of the timeline the points after those the two days share (`k` of them kept).
+    `measure`: the map's points are the table's places, so the browser writes their colours (that
+    measure, `m`, its index in MEASURES) and hover values (place_values) from the new rows."""
+    shown_table, shown_timeline = shown
+    keep = _kept(shown_timeline, timeline_rows)
     values = {
         "cards": C.card_values(head, view.lang),
         "q": link_query(view),
-        "rows": {i: v for i, v in now.items() if was.get(i) != v},
-        "tl": C.timeline_values(timeline_rows),
+        "rows": changed_rows(shown_table, table_rows),
+        "tl": {"k": keep, **C.timeline_values(timeline_rows[keep:])},
     }
-    if hover:
-        values["hover"] = view.lang
+    if measure:
+        values["m"] = list(MEASURES).index(measure)
     return values
 
 
 def register_spread(app, page: str) -> None:
     """Registers `regen.places` (assets/recolour.js) on a view of places (`nat`, `prov`): it spreads the
     short values of `<page>-values` over the cards, the place table, the timeline and (when they say
-    so) the map's hover values."""
+    so) the map's colours and hover values."""
     app.clientside_callback(
         ClientsideFunction("regen", "places"),
         Output(f"{page}-cards", "children"),
@@ -157,5 +196,6 @@ def register_spread(app, page: str) -> None:
         Input(f"{page}-values", "data"),
         State(f"{page}-table", "data"),
         State(f"{page}-store", "data"),
+        State(f"{page}-timeline", "figure"),
         prevent_initial_call=True,
     )

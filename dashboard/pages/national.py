@@ -161,10 +161,13 @@ def register(app) -> None:
         timeline = queries.timeline(db, scope, day)
         was = dt.date.fromisoformat(store["day"])
         was_acts = queries.overdue_by(queries.national_overdue(db, scope, was), "province_code")
-        shown = place_rows(queries.coverage_provinces(db, scope, was), was_acts, lang, "/province/", view)
+        shown = (
+            place_rows(queries.coverage_provinces(db, scope, was), was_acts, lang, "/province/", view),
+            queries.timeline(db, scope, was),
+        )
         stored = Patch()
         stored["day"] = day.isoformat()
-        return patch, spread_values(head, table, timeline, now, shown, hover=False), no_update, stored
+        return patch, spread_values(head, table, timeline, now, shown), no_update, stored
 
     register_spread(app, "nat")
 

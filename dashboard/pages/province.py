@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from dash import Input, Output, Patch, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
@@ -24,41 +24,73 @@ from dashboard.pages.common import (
     spread_values,
 )
 from dashboard.paging import SortKey, page_count, page_of
-from dashboard.table_patch import rows_patch
+from dashboard.row_changes import rows_changes
 from dashboard.urls import View, parse
 
 
-def _kinds(r: dict, lang: str) -> str:
-    return ("، " if lang == "fa" else ", ").join(t(f"k_{k}", lang) for k in r["kinds"])
+def _sep(lang: str) -> str:
+    return "، " if lang == "fa" else ", "  # between a neighborhood's kinds
 
 
-def _uncovered_rows(rows: list[dict], lang: str) -> list[dict]:
+def _words(lang: str) -> dict:
+    """Gives the words a list's rows are shown with (Listing.render here, regen.lists in
+    assets/recolour.js): sent once with the view, so that a new date or page sends codes and numbers."""
+    return {
+        "s": {s: t(f"s_{s}", lang) for s in C.OFFICE_STATES},
+        "k": {k: t(f"k_{k}", lang) for k in queries.KINDS},
+        "sep": _sep(lang),
+        "total": t("total", lang),
+        "fa": lang == "fa",
+    }
+
+
+def _uncovered_wire(r: dict, lang: str) -> list:
     return [
-        {
-            "id": r["code"],
-            "name": i18n.name(r, lang),
-            "city": i18n.name(r, lang, "city_"),
-            "kinds": _kinds(r, lang),
-            "area_ha": round(r["area_ha"] or 0, 1),
-            "population": r["population"],
-            "status": t(f"s_{r['status']}", lang),
-        }
-        for r in rows
+        r["code"],
+        i18n.name(r, lang),
+        i18n.name(r, lang, "city_"),
+        list(r["kinds"]),
+        round(r["area_ha"] or 0, 1),
+        r["population"],
+        r["status"],
     ]
 
 
-def _due_rows(rows: list[dict], lang: str) -> list[dict]:
+def _uncovered_shown(w: list, words: dict) -> dict:
+    code, name, city, kinds, area_ha, population, status = w
+    return {
+        "id": code,
+        "name": name,
+        "city": city,
+        "kinds": words["sep"].join(words["k"].get(k, k) for k in kinds),
+        "area_ha": area_ha,
+        "population": population,
+        "status": words["s"][status],
+    }
+
+
+def _due_wire(r: dict, lang: str) -> list:
     return [
-        {
-            "id": r["code"],
-            "name": i18n.name(r, lang),
-            "city": i18n.name(r, lang, "city_"),
-            "state": t(f"s_{r['state']}", lang),
-            "since": i18n.date(r["state_since"], lang),
-            "due_on": i18n.date(r["due_on"], lang) or "—",
-        }
-        for r in rows
+        r["code"],
+        i18n.name(r, lang),
+        i18n.name(r, lang, "city_"),
+        r["state"],
+        i18n.date_number(r["state_since"]),
+        i18n.date_number(r["due_on"]),
     ]
+
+
+def _due_shown(w: list, words: dict) -> dict:
+    code, name, city, state, since, due_on = w
+    lang = "fa" if words["fa"] else "en"
+    return {
+        "id": code,
+        "name": name,
+        "city": city,
+        "state": words["s"][state],
+        "since": i18n.number_date(since, lang),
+        "due_on": i18n.number_date(due_on, lang) or "—",
+    }
 
 
 def _by_name(prefix: str = ""):
@@ -70,10 +102,11 @@ def _by_name(prefix: str = ""):
 
 @dataclass(frozen=True)
 class Listing:
-    """One of the province's two lists: its rows on a day, how they show, and what sorts them."""
+    """One of the province's two lists: its rows on a day, how they travel and show, what sorts them."""
 
     query: Callable[..., list[dict]]  # (db, scope, province, day, kind) -> the whole list on that day
-    shown: Callable[[list[dict], str], list[dict]]
+    wire: Callable[[dict, str], list]  # a row as it travels: codes and numbers, the id first
+    shown: Callable[[list, dict], dict]  # a travelled row as the table shows it (regen.lists mirrors it)
     columns: tuple[tuple[str, str], ...]  # (column id, label key)
     keys: dict[str, SortKey]
 
@@ -81,7 +114,8 @@ class Listing:
 LISTS = {
     "uncovered": Listing(
         lambda db, scope, code, day, kind: queries.uncovered_neighborhoods(db, scope, code, day, kind),
-        _uncovered_rows,
+        _uncovered_wire,
+        _uncovered_shown,
         (
             ("name", "name"),
             ("city", "city"),
@@ -93,7 +127,7 @@ LISTS = {
         {
             "name": _by_name(),
             "city": _by_name("city_"),
-            "kinds": _kinds,
+            "kinds": lambda r, lang: _sep(lang).join(t(f"k_{k}", lang) for k in r["kinds"]),
             "area_ha": lambda r, lang: r["area_ha"],
             "population": lambda r, lang: r["population"],
             "status": lambda r, lang: t(f"s_{r['status']}", lang),
@@ -101,7 +135,8 @@ LISTS = {
     ),
     "due": Listing(
         lambda db, scope, code, day, kind: queries.offices_due_handover(db, scope, code, day),
-        _due_rows,
+        _due_wire,
+        _due_shown,
         (("name", "office"), ("city", "city"), ("state", "state"), ("since", "since"), ("due_on", "due_on")),
         {
             "name": _by_name(),
@@ -129,20 +164,20 @@ def _cols(spec, lang):
 
 def _page(db, scope, code: str, name: str, state: dict, lang: str):
     """Gives list `name` as `state` (day, kind, each list's page and sort) says to show it: the page's
-    rows, its number and the list's length."""
+    rows as they travel (Listing.wire), its number and the list's length."""
     listing, at = LISTS[name], state["lists"][name]
     rows = listing.query(db, scope, code, dt.date.fromisoformat(state["day"]), state["kind"])
     page, number = page_of(rows, at.get("page"), at.get("sort"), listing.keys, lang)
-    return listing.shown(page, lang), number, len(rows)
+    return [listing.wire(r, lang) for r in page], number, len(rows)
 
 
-def _list_panel(name: str, title: str, shown: list[dict], total: int, lang: str):
+def _list_panel(name: str, title: str, page: list[list], total: int, lang: str):
     return C.panel(
         t(title, lang),
         C.table(
             f"prov-{name}",
             _cols(LISTS[name].columns, lang),
-            shown,
+            [LISTS[name].shown(w, _words(lang)) for w in page],
             lang,
             page_size=paging.PAGE_SIZE,
             page_action="custom",
@@ -187,12 +222,14 @@ def layout(view: View, code: str):
                 show=("province", "city", "kind", "as_of"),
                 page="province",
             ),
-            # what the lists show (day, kind, each one's page and sort): a change sends their differences
+            # what the lists show (day, kind, each one's page and sort; the words of their rows): a change
+            # sends their differences
             dcc.Store(
                 id="prov-store",
-                data={"code": code, "codes": [r["code"] for r in located], **state},
+                data={"code": code, "codes": [r["code"] for r in located], **state, "words": _words(lang)},
             ),
-            dcc.Store(id="prov-values"),  # what a new date changes besides the map: see spread_values
+            dcc.Store(id="prov-values"),  # what a new date changes besides the lists: see spread_values
+            dcc.Store(id="prov-lists"),  # what a new date or page changes in the lists: see _list_changes
             html.Div(C.cards(head, lang), id="prov-cards", className="cards"),
             html.Div(
                 [
@@ -231,23 +268,22 @@ def layout(view: View, code: str):
     )
 
 
-def _list_changes(db, scope, code: str, name: str, was: dict, now: dict, lang: str):
-    """Gives list `name` at state `now` as its differences from what the page shows, at `was` (a day
-    later a few rows change, not a page), the page's number and the list's length."""
+def _list_changes(db, scope, code: str, name: str, was: dict, now: dict, lang: str) -> dict:
+    """Gives list `name` at state `now` for regen.lists (assets/recolour.js): the page's rows as their
+    differences from what the page shows, at `was` (a day later a few rows change, not a page; see
+    rows_changes), the page's number `p` and order `s`, the list's length `n` and pages `c`."""
     new, number, total = _page(db, scope, code, name, now, lang)
-    return rows_patch(_page(db, scope, code, name, was, lang)[0], new), number, total
+    old = _page(db, scope, code, name, was, lang)[0]
+    at = {"p": number, "s": now["lists"][name]["sort"], "n": total, "c": page_count(total)}
+    return {**at, **rows_changes(old, new)}
 
 
 def register(app) -> None:
     @app.callback(
         Output("prov-map", "figure"),
         Output("prov-values", "data"),
-        *(Output(f"prov-{name}", "data", allow_duplicate=True) for name in LISTS),
-        *(Output(f"prov-{name}", "page_current", allow_duplicate=True) for name in LISTS),
-        *(Output(f"prov-{name}", "page_count") for name in LISTS),
+        Output("prov-lists", "data", allow_duplicate=True),
         Output("url", "search", allow_duplicate=True),
-        *(Output(f"prov-{name}-note", "children") for name in LISTS),
-        Output("prov-store", "data", allow_duplicate=True),
         Input(C.fid("measure", "province"), "value"),
         Input(C.fid("asof", "province"), "value"),
         Input(C.fid("kind", "province"), "value"),
@@ -256,19 +292,18 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
     def recolour_province(measure, as_of_text, kind, store, search):
-        """Recolours the city points for the measure / as-of day (values only; the cards, city table and
-        timeline by short values, see spread_values) and shows the lists of neighborhoods and offices on
-        that day from their first page."""
+        """Recolours the city points for a new measure (a Patch of colours); for a new day or kind sends
+        short values instead — the cities' numbers, from which the browser recolours the map, cards,
+        table and timeline (spread_values), and the lists on that day from their first page."""
         view = parse(search)
         day = as_of_from(as_of_text, view)
         if day is None:
             raise PreventUpdate
         db, scope, lang, code = queries.database(), current_scope(), view.lang, store["code"]
         rows = queries.coverage_cities(db, scope, day, province=code)
-        switched = ctx.triggered_id == C.fid("measure", "province")
-        patch = recolour("points", store["codes"], rows, measure, lang, values=False)  # hovers: places()
-        if switched:
-            return (patch, *[no_update] * 7, view.query(measure=measure), *[no_update] * 3)
+        if ctx.triggered_id == C.fid("measure", "province"):
+            patch = recolour("points", store["codes"], rows, measure, lang, values=False)
+            return patch, no_update, no_update, view.query(measure=measure)
         acts = queries.overdue_counts(db, scope, day, province=code)
         head = queries.headline(db, scope, day, province=code, rows=rows, action_rows=acts)
         now = replace(view, as_of=day, kind=kind)
@@ -281,24 +316,34 @@ def register(app) -> None:
         was = dt.date.fromisoformat(store["day"])
         was_rows = queries.coverage_cities(db, scope, was, province=code)
         was_acts = queries.overdue_by(queries.overdue_counts(db, scope, was, province=code), "city_code")
-        was_table = place_rows(was_rows, was_acts, lang, "/city/", view)
-        stored = Patch()
-        stored["day"], stored["kind"], stored["lists"] = shown["day"], kind, shown["lists"]
+        was_shown = (
+            place_rows(was_rows, was_acts, lang, "/city/", view),
+            queries.timeline(db, scope, was, province=code),
+        )
         return (
-            patch,
-            spread_values(head, table, timeline, now, was_table, hover=True),
-            *(lists[name][0] for name in LISTS),
-            *(no_update if store["lists"][name]["page"] == 0 else 0 for name in LISTS),
-            *(page_count(lists[name][2]) for name in LISTS),
             no_update,
-            *(_note(lists[name][2], lang) for name in LISTS),
-            stored,
+            spread_values(head, table, timeline, now, was_shown, measure),
+            {"day": shown["day"], "kind": kind, "lists": lists},
+            no_update,
         )
 
     for name in LISTS:
         _register_paging(app, name)
 
     register_spread(app, "prov")
+    app.clientside_callback(  # the lists' rows, pages, lengths and state from what the server sent
+        ClientsideFunction("regen", "lists"),
+        *(Output(f"prov-{name}", "data") for name in LISTS),
+        *(Output(f"prov-{name}", "page_current") for name in LISTS),
+        *(Output(f"prov-{name}", "page_count") for name in LISTS),
+        *(Output(f"prov-{name}-note", "children") for name in LISTS),
+        Output("prov-store", "data", allow_duplicate=True),
+        Input("prov-lists", "data"),
+        State("prov-store", "data"),
+        *(State(f"prov-{name}", "data") for name in LISTS),
+        *(State(f"prov-{name}", "page_current") for name in LISTS),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output("url", "pathname", allow_duplicate=True),
@@ -317,9 +362,7 @@ def _register_paging(app, name: str) -> None:
     as their differences from the page shown."""
 
     @app.callback(
-        Output(f"prov-{name}", "data", allow_duplicate=True),
-        Output(f"prov-{name}", "page_current", allow_duplicate=True),
-        Output("prov-store", "data", allow_duplicate=True),
+        Output("prov-lists", "data", allow_duplicate=True),
         Input(f"prov-{name}", "page_current"),
         Input(f"prov-{name}", "sort_by"),
         State("prov-store", "data"),
@@ -333,7 +376,4 @@ def _register_paging(app, name: str) -> None:
             raise PreventUpdate  # shown already (e.g. the first page a new date set)
         db, scope, lang = queries.database(), current_scope(), parse(search).lang
         now = {**store, "lists": {**store["lists"], name: {"page": page, "sort": sort_by}}}
-        rows, number, _ = _list_changes(db, scope, store["code"], name, store, now, lang)
-        stored = Patch()
-        stored["lists"][name] = {"page": number, "sort": sort_by}
-        return rows, (no_update if number == asked else number), stored
+        return {"lists": {name: _list_changes(db, scope, store["code"], name, store, now, lang)}}
