@@ -269,7 +269,8 @@ def test_as_of_date_redraws(page):
     shot(d, "national-as-of-changed")
 
 
-def test_province_new_date_patches_the_lists_and_links(page):
+@pytest.mark.parametrize("lang", ["", "&lang=en"])
+def test_province_new_date_patches_the_lists_and_links(page, lang):
     """A new date on the province view: the cities' numbers and the lists' differences arrive as short
     values, and what the browser makes of them (map colours and hovers, tables, timeline, lists and
     their notes) is what the view opened on that date shows;
@@ -278,12 +279,12 @@ def test_province_new_date_patches_the_lists_and_links(page):
     colours = f"JSON.stringify({plot('prov-map')}.data[0].marker.color)"
     line = f"JSON.stringify({plot('prov-timeline')}.data.map(t => [t.x, t.y, t.customdata]))"
     notes = "#prov-uncovered-note, #prov-due-note"
-    d = page("/province/IR-23?as_of=1400-03-11", "#prov-map .maplibregl-canvas")
+    d = page(f"/province/IR-23?as_of=1400-03-11{lang}", "#prov-map .maplibregl-canvas")
     fresh = {t: text_of(d, f"#prov-{t}") for t in ("uncovered", "due", "table")}
     fresh["hovers"], fresh["colours"] = wait_until(d, hovers), wait_until(d, colours)
     fresh["timeline"] = wait_until(d, line)
     fresh["notes"] = [e.text for e in d.find_elements(By.CSS_SELECTOR, notes)]
-    d = page("/province/IR-23?as_of=1402-03-11", "#prov-map .maplibregl-canvas")
+    d = page(f"/province/IR-23?as_of=1402-03-11{lang}", "#prov-map .maplibregl-canvas")
     assert wait_until(d, hovers) != fresh["hovers"]  # the map's hover values differ on the two dates
     assert wait_until(d, colours) != fresh["colours"]  # and so do its colours
     assert wait_until(d, line) != fresh["timeline"]
@@ -302,6 +303,7 @@ def test_province_new_date_patches_the_lists_and_links(page):
     assert [e.text for e in d.find_elements(By.CSS_SELECTOR, notes)] == fresh["notes"]
     links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "#prov-table a")]
     assert links and all("as_of=1400-03-11" in h for h in links), links
+    d.delete_all_cookies()  # the language chosen stays in a cookie
 
 
 def test_shared_url_opens_filtered_view(page):
