@@ -93,12 +93,16 @@ def run_ours(path: Path, env: dict) -> tuple[float, float, dict]:
     return seconds, usage.ru_maxrss / 1024, json.loads(out)
 
 
+# what `regen load boundaries` imports (the loader's own modules, which import pyogrio, only as it runs)
+LOAD_IMPORTS = ("regen.cli", "etl.cli", "etl.load_boundaries", "etl.boundaries", "etl.sources")
+
+
 def start_up() -> float:
     """Gives the seconds Python takes to import what `regen load boundaries` imports, before any work:
     the floor under our time at any N (ogr2ogr, in C, has next to none)."""
     t = time.perf_counter()
     subprocess.run(
-        [str(REGEN.parent / "python"), "-c", "import regen.cli, etl.load_boundaries, etl.boundaries"],
+        [str(REGEN.parent / "python"), "-c", f"import {', '.join(LOAD_IMPORTS)}"],
         check=True,
         cwd=ROOT,
     )

@@ -1,4 +1,4 @@
-"""`regen load …` and `regen export …`: the ETL commands."""
+"""`regen load …`: the ETL's loaders (boundaries, and the agencies' tables)."""
 
 from __future__ import annotations
 
@@ -12,24 +12,13 @@ def load() -> None:
     """Load a file into the database (one transaction per run; see `regen load COMMAND --help`)."""
 
 
-@click.group(cls=_Group)
-def export() -> None:
-    """Export what the database holds as GeoJSON, CSV or XLSX."""
-
-
-def _register_tables() -> None:
-    """Adds the table loaders and the exports (etl/table_commands.py, etl/export_commands.py)."""
-    from etl import export_commands, table_commands
-
-    table_commands.register(load)
-    export_commands.register(export)
-
-
 def _register() -> None:
+    """Adds the table loaders (etl/table_commands.py) and the boundary loader."""
+    from etl import table_commands
     from etl.load_boundaries import boundaries
 
+    table_commands.register(load)
     load.add_command(boundaries)
 
 
-_register_tables()
 _register()

@@ -1,4 +1,4 @@
-"""`regen export ENTITY`: one sub-command per entity on the `export` group."""
+"""`regen export ENTITY`: the `export` group, one sub-command per entity."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from etl.export import ENTITIES, FORMATS, export_bytes
+from regen.clibase import Group
 from regen.errors import RegenError
 from regen.jalali import parse_date
 from regen.scope import NATIONAL
@@ -74,7 +75,10 @@ def _make(entity: str) -> click.Command:
     return command
 
 
-def register(group: click.Group) -> None:
-    """Adds `regen export provinces|cities|neighborhoods|offices|actions` to `group`."""
-    for entity in ENTITIES:
-        group.add_command(_make(entity))
+@click.group(cls=Group)
+def export() -> None:
+    """Export what the database holds as GeoJSON, CSV or XLSX."""
+
+
+for _entity in ENTITIES:
+    export.add_command(_make(_entity))

@@ -14,7 +14,15 @@ from regen.errors import RegenError
 _Group = Group  # the name sub-command modules used first
 
 
-@click.group(cls=_Group)
+@click.group(
+    cls=_Group,
+    lazy={  # the sub-command groups that live beside the modules they drive
+        "load": "etl.cli:load",
+        "export": "etl.export_commands:export",
+        "demo": "etl.demo.cli:demo",
+        "users": "regen.users_cli:users",
+    },
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (to stderr).")
 def cli(verbose: bool) -> None:
     """Regen Atlas (اطلس بازآفرینی): the PostGIS database, ETL and dashboard of urban regeneration."""
@@ -171,21 +179,6 @@ def show_settings() -> None:
     """List every setting (environment variable) with its help."""
     for env, help_text in settings_mod.Settings.documented():
         click.echo(f"{env}: {help_text}")
-
-
-def _register() -> None:
-    """Adds the sub-command groups that live beside the modules they drive."""
-    from etl.cli import export, load
-    from etl.demo.cli import demo
-    from regen.users_cli import users
-
-    cli.add_command(load)
-    cli.add_command(export)
-    cli.add_command(demo)
-    cli.add_command(users)
-
-
-_register()
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from regen.cli import _Group
+from regen.clibase import Group as _Group
 
 
 def _db():
