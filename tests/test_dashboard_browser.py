@@ -209,6 +209,12 @@ def test_province_lists_page_and_sort_on_the_server(page, monkeypatch):
     )
     font = "getComputedStyle(document.querySelector('#prov-uncovered .page-number')).fontFamily"
     assert "Vazirmatn FD" in d.execute_script(f"return {font}")  # the pager's digits drawn Persian
+    # and it reads right to left: the first page's button on the right, the next page's on the left
+    x = {
+        b: d.find_element(By.CSS_SELECTOR, f"#prov-uncovered button.{b}").rect["x"]
+        for b in ("first-page", "next-page")
+    }
+    assert x["next-page"] < x["first-page"], x
     shot(d, "province-IR-23-lists-paged")
     queries.clear_pages()
 
