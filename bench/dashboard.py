@@ -123,6 +123,12 @@ def payload(app, key_start: str, inputs: list, state: list, changed: str) -> dic
     }
 
 
+def province_inputs(measure="count", as_of=None, kind=None, pages=(0, 0), orders=([], [])) -> list:
+    """Gives the inputs of the province view's callback (pages/province.py show_province), in order:
+    measure, as-of text (None: the URL's day), kind, each list's page, each list's sort_by."""
+    return [measure, as_of, kind, *pages, *orders]
+
+
 def view_payload(app, path: str, search: str = "") -> dict:
     return payload(app, "..root.dir", [path], [search], "url.pathname")
 
@@ -295,7 +301,7 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     cases["province: as-of → 1400/01/01"] = payload(
         app,
         "..prov-map.figure",
-        ["count", "1400/01/01", None],
+        province_inputs(as_of="1400/01/01"),
         [pstore, ""],
         '{"f":"asof","page":"province"}.value',
     )
@@ -304,7 +310,7 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     cases["province: as-of → a month ago"] = payload(
         app,
         "..prov-map.figure",
-        ["count", month_ago, None],
+        province_inputs(as_of=month_ago),
         [pstore, ""],
         '{"f":"asof","page":"province"}.value',
     )

@@ -16,7 +16,7 @@ import urllib.request
 import pytest
 
 import dashboard.auth as auth_mod
-from bench.dashboard import payload
+from bench.dashboard import payload, province_inputs
 from dashboard.app import create_app
 from regen.jalali import to_jalali
 from tests.auth_seed import PASSWORD, counts, seed
@@ -527,7 +527,9 @@ def test_provincial_crafted_list_pages_for_another_province(app, client):
             "lists": {n: {"page": 0, "sort": []} for n in ("uncovered", "due")},
         }
         by_name = [{"column_id": "name", "direction": "desc"}]
-        body = payload(app, "prov-lists.data", [0, by_name], [store, ""], f"prov-{name}.sort_by")
+        orders = [by_name if n == name else [] for n in ("uncovered", "due")]
+        inputs = province_inputs(as_of="2024-01-01", orders=orders)
+        body = payload(app, "..prov-map.figure", inputs, [store, ""], f"prov-{name}.sort_by")
         resp = post_callback(client, body)
         assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
         return json.dumps(resp.get_json(), ensure_ascii=False)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 import dashboard.auth
-from bench.dashboard import find_props, payload, view_payload
+from bench.dashboard import find_props, payload, province_inputs, view_payload
 from dashboard import i18n, queries, shell
 from dashboard.auth_seam import NotAllowed
 from dashboard.pages.common import recolour
@@ -268,9 +268,9 @@ def signed_in(world):
     client = app.server.test_client()
     sign_in_client(client)
 
-    def post(body) -> bytes:
+    def post(body, status: int = 200) -> bytes:
         r = client.post("/_dash-update-component", json=body)
-        assert r.status_code == 200, r.data[:300]
+        assert r.status_code == status, r.data[:300]
         return r.data
 
     return app, post
@@ -337,15 +337,13 @@ def test_a_new_date_on_the_province_sends_the_lists_differences(signed_in):
         return {n: find_props(page, f"prov-{n}") for n in names}
 
     asof = '{"f":"asof","page":"province"}.value'
-    for old, new in (
-        ("1402/01/01", "1403/12/30"),
-        ("1403/12/30", "1400/03/11"),
-        ("1400/03/11", "1400/03/11"),
-    ):
+    for old, new in (("1402/01/01", "1403/12/30"), ("1403/12/30", "1400/03/11")):
         search = f"?as_of={old.replace('/', '-')}"
         page = json.loads(post(view_payload(app, "/province/IR-23", search)))
         store = find_props(page, "prov-store")["data"]
-        raw = post(payload(app, "..prov-map.figure", ["count", new, None], [store, search], asof))
+        # the day shown again: nothing to send
+        post(payload(app, "..prov-map.figure", province_inputs(as_of=old), [store, search], asof), 204)
+        raw = post(payload(app, "..prov-map.figure", province_inputs(as_of=new), [store, search], asof))
         answer = json.loads(raw)["response"]
         assert b"coordinates" not in raw
         assert "prov-map" not in answer  # the browser recolours the map from the cities' numbers
@@ -358,27 +356,75 @@ def test_a_new_date_on_the_province_sends_the_lists_differences(signed_in):
             assert sent["lists"][n]["c"] == fresh[n]["page_count"]
             note = find_props(fresh_page, f"prov-{n}-note")["children"]
             assert note.endswith(i18n.num(sent["lists"][n]["n"], "fa"))
-        if old == new:  # nothing changed: no row travels
-            assert all(sent["lists"][n] | {"d": [], "i": []} == sent["lists"][n] for n in names), sent
         assert store == find_props(fresh_page, "prov-store")["data"]
         values = answer["prov-values"]["data"]
         assert values["q"] == f"?as_of={new.replace('/', '-')}"
         assert values["m"] == 0  # the map's colours: coverage by count, the first of MEASURES
 
 
+def test_the_province_answer_brings_the_view_to_all_its_inputs(signed_in):
+    """Dash applies only the last answer of a callback asked again before it answered: a date change
+    followed at once by a page turn or a measure switch leaves the answer to the latter. That answer
+    brings the whole view to what its inputs say — asked with a new date in the as-of box and the store
+    still on the old day, it carries that day's numbers and lists (from their first page), so the view
+    ends as the view opened on that date, never the old day's rows under the new day's map."""
+    app, post = signed_in
+    names = ("uncovered", "due")
+    search = "?as_of=1402-01-01"
+    page = json.loads(post(view_payload(app, "/province/IR-23", search)))
+    store = find_props(page, "prov-store")["data"]
+    tables = {n: find_props(page, f"prov-{n}")["data"] for n in names}
+    fresh = json.loads(post(view_payload(app, "/province/IR-23", "?as_of=1400-03-11")))
+    for changed, inputs in (
+        ("prov-uncovered.page_current", province_inputs(as_of="1400/03/11", pages=(1, 0))),
+        ('{"f":"measure","page":"province"}.value', province_inputs(measure="ha", as_of="1400/03/11")),
+    ):
+        answer = json.loads(post(payload(app, "..prov-map.figure", inputs, [store, search], changed)))
+        answer = answer["response"]
+        assert answer["prov-values"]["data"]["q"] == "?as_of=1400-03-11"  # the day's numbers too
+        if changed.startswith("prov-uncovered"):
+            assert answer["prov-uncovered"]["page_current"] == 0  # the pager back on the first page
+        now, got = apply_lists(store, tables, answer["prov-lists"]["data"])
+        assert now == find_props(fresh, "prov-store")["data"]  # the new day, each list on its first page
+        assert got == {n: find_props(fresh, f"prov-{n}")["data"] for n in names}
+    assert answer["prov-map"]["figure"]["operations"] and "measure=ha" in answer["url"]["search"]
+
+
+def test_the_national_measure_switch_brings_the_day_in_the_box(signed_in):
+    """The national view's measure switch asked while a new date's answer is pending (Dash then applies
+    only the switch's answer) recolours for the day in the as-of box and brings that day's numbers."""
+    app, post = signed_in
+    page = json.loads(post(view_payload(app, "/", "?as_of=1402-01-01")))
+    store = find_props(page, "nat-store")["data"]
+    measure = '{"f":"measure","page":"national"}.value'
+    body = payload(app, "..nat-map.figure", ["ha", "1400/03/11"], [store, "?as_of=1402-01-01"], measure)
+    answer = json.loads(post(body))["response"]
+    assert answer["nat-values"]["data"]["q"] == "?as_of=1400-03-11"
+    assert answer["nat-store"]["data"]["operations"][0]["params"]["value"] == "2021-06-01"
+    assert "measure=ha" in answer["url"]["search"]
+    # the same switch on the day shown sends colours and the URL only
+    body = payload(app, "..nat-map.figure", ["ha", "1402/01/01"], [store, "?as_of=1402-01-01"], measure)
+    assert set(json.loads(post(body))["response"]) == {"nat-map", "url"}
+
+
 def _walk_list(app, post, name: str, search: str, sort_by: list | None) -> list[str]:
     """Opens the province view and walks list `name` page by page in `sort_by`'s order, as the browser
     would (each answer applied to what it shows), giving the codes in the order the pages showed them."""
+    from dashboard.pages.province import LISTS
+
     page = json.loads(post(view_payload(app, "/province/IR-23", search)))
     store = find_props(page, "prov-store")["data"]
     table = find_props(page, f"prov-{name}")
     shown, pages, seen = {name: table["data"]}, table["page_count"], []
     for k in range(pages):
         if k or sort_by:
+            at = list(LISTS).index(name)
+            pages, orders = [0, 0], [[], []]
+            pages[at], orders[at] = k, sort_by or []
             body = payload(
                 app,
-                "prov-lists.data",
-                [k, sort_by or []],
+                "..prov-map.figure",
+                province_inputs(pages=pages, orders=orders),
                 [store, search],
                 f"prov-{name}.{'page_current' if k else 'sort_by'}",
             )

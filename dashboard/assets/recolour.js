@@ -174,20 +174,21 @@
     },
 
     // province view: each list's page (row_changes.rows_changes, rows shown as province.py's
-    // Listing.shown does), its pager, length, note, and the store's record of what the lists show
+    // Listing.shown does), its number of pages, note, and the store's record of what the lists show
+    // (the page number itself the server sets: province.show_province)
     lists: function (v, store) {
-      var tables = Array.prototype.slice.call(arguments, 2); // each list's rows, then its page number
+      var tables = Array.prototype.slice.call(arguments, 2); // each list's rows
       var w = store.words;
       var next = Object.assign({}, store, { lists: Object.assign({}, store.lists) });
       if ("day" in v) {
         next.day = v.day;
         next.kind = v.kind;
       }
-      var out = { data: [], page: [], count: [], note: [] };
+      var out = { data: [], count: [], note: [] };
       LIST_NAMES.forEach(function (name, j) {
         var ch = v.lists[name];
         if (!ch) {
-          ["data", "page", "count", "note"].forEach(function (k) {
+          ["data", "count", "note"].forEach(function (k) {
             out[k].push(dc.no_update);
           });
           return;
@@ -205,12 +206,11 @@
           });
         }
         out.data.push(rows);
-        out.page.push(tables[LIST_NAMES.length + j] === ch.p ? dc.no_update : ch.p);
         out.count.push(ch.c);
         out.note.push(w.total + ": " + digits(num(ch.n, 0, w.fa), w.fa)); // province._note
         next.lists[name] = { page: ch.p, sort: ch.s };
       });
-      return out.data.concat(out.page, out.count, out.note, [next]);
+      return out.data.concat(out.count, out.note, [next]);
     },
 
     // city view: the map's colours and hovers, both tables, the cards (city._city_values)

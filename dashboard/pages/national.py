@@ -141,7 +141,9 @@ def register(app) -> None:
     )
     def recolour_national(measure, as_of_text, store, search):
         """Recolours the map for the measure / as-of day: sends values only (Patch), never the polygons;
-        for a new day also the short values of the cards, table and timeline (see spread_values)."""
+        for a new day also the short values of the cards, table and timeline (see spread_values).
+        The day is the one in the as-of box whatever changed: a measure switched before the answer to a
+        new date came is this callback asked again, and Dash applies only its last answer."""
         view = parse(search)
         day = as_of_from(as_of_text, view)
         if day is None:
@@ -151,9 +153,13 @@ def register(app) -> None:
         prov_rows = queries.coverage_provinces(db, scope, day)
         rows = prov_rows if mode == "polygons" else _point_rows(db, scope, day, prov_rows)
         switched = ctx.triggered_id == C.fid("measure", "national")
-        patch = recolour(mode, store["codes"], rows, measure, lang, values=not switched)
-        if switched:
-            return patch, no_update, view.query(measure=measure), no_update
+        dated = day.isoformat() != store["day"]
+        if not (switched or dated):
+            raise PreventUpdate  # the day shown, entered again
+        patch = recolour(mode, store["codes"], rows, measure, lang, values=dated)
+        url = view.query(measure=measure) if switched else no_update
+        if not dated:
+            return patch, no_update, url, no_update
         acts = queries.national_overdue(db, scope, day)
         head = queries.headline(db, scope, day, rows=prov_rows, action_rows=acts)
         now = replace(view, as_of=day)
@@ -167,7 +173,7 @@ def register(app) -> None:
         )
         stored = Patch()
         stored["day"] = day.isoformat()
-        return patch, spread_values(head, table, timeline, now, shown), no_update, stored
+        return patch, spread_values(head, table, timeline, now, shown), url, stored
 
     register_spread(app, "nat")
 

@@ -278,70 +278,92 @@ def _list_changes(db, scope, code: str, name: str, was: dict, now: dict, lang: s
     return {**at, **rows_changes(old, new)}
 
 
+def _day_values(db, scope, code: str, view: View, day: dt.date, kind, rows: list[dict], store: dict, measure):
+    """Gives what a new day or kind changes besides the lists, as short values (spread_values): the
+    cards, the city table's changed cells and the timeline's new points, from which the browser also
+    recolours the map (the measure's colours) — against what the page shows, on the store's day."""
+    acts = queries.overdue_counts(db, scope, day, province=code)
+    head = queries.headline(db, scope, day, province=code, rows=rows, action_rows=acts)
+    now = replace(view, as_of=day, kind=kind)
+    table = place_rows(rows, queries.overdue_by(acts, "city_code"), view.lang, "/city/", now)
+    timeline = queries.timeline(db, scope, day, province=code)
+    was = dt.date.fromisoformat(store["day"])
+    was_rows = queries.coverage_cities(db, scope, was, province=code)
+    was_acts = queries.overdue_by(queries.overdue_counts(db, scope, was, province=code), "city_code")
+    shown = (
+        place_rows(was_rows, was_acts, view.lang, "/city/", view),
+        queries.timeline(db, scope, was, province=code),
+    )
+    return spread_values(head, table, timeline, now, shown, measure)
+
+
 def register(app) -> None:
     @app.callback(
         Output("prov-map", "figure"),
         Output("prov-values", "data"),
-        Output("prov-lists", "data", allow_duplicate=True),
+        Output("prov-lists", "data"),
+        *(Output(f"prov-{name}", "page_current") for name in LISTS),
         Output("url", "search", allow_duplicate=True),
         Input(C.fid("measure", "province"), "value"),
         Input(C.fid("asof", "province"), "value"),
         Input(C.fid("kind", "province"), "value"),
+        *(Input(f"prov-{name}", "page_current") for name in LISTS),
+        *(Input(f"prov-{name}", "sort_by") for name in LISTS),
         State("prov-store", "data"),
         State("url", "search"),
         prevent_initial_call=True,
     )
-    def recolour_province(measure, as_of_text, kind, store, search):
-        """Recolours the city points for a new measure (a Patch of colours); for a new day or kind sends
-        short values instead — the cities' numbers, from which the browser recolours the map, cards,
-        table and timeline (spread_values), and the lists on that day from their first page."""
+    def show_province(measure, as_of_text, kind, *rest):
+        """Brings the view to what its inputs ask (measure, as-of day, kind, each list's page and order)
+        from what it shows (the store). One callback for all of them: when a change comes before the
+        answer to the one before, Dash applies only the last answer, and each answer is computed from
+        what the page showed when it was asked — so no list's differences land on another page, and no
+        measure's colours on another day's view.
+        A new measure: a Patch of the points' colours. A new day or kind: short values, from which the
+        browser recolours the map, cards, table and timeline (_day_values), and each list from its first
+        page. A new page or order of a list: that page's differences (_list_changes)."""
+        n = len(LISTS)
+        pages, orders, (store, search) = rest[:n], rest[n : 2 * n], rest[2 * n :]
         view = parse(search)
         day = as_of_from(as_of_text, view)
         if day is None:
             raise PreventUpdate
+        switched = ctx.triggered_id == C.fid("measure", "province")
+        dated = (day.isoformat(), kind) != (store["day"], store["kind"])
+        wanted = {}
+        for name, page, sort_by in zip(LISTS, pages, orders, strict=True):
+            sort_by = sort_by or []
+            restart = dated or sort_by != store["lists"][name]["sort"]  # a new order: its first page
+            wanted[name] = {"page": 0 if restart else int(page or 0), "sort": sort_by}
+        moved = [name for name in LISTS if dated or wanted[name] != store["lists"][name]]
+        if not (switched or moved):
+            raise PreventUpdate  # shown already (e.g. the first page a new date set)
         db, scope, lang, code = queries.database(), current_scope(), view.lang, store["code"]
         rows = queries.coverage_cities(db, scope, day, province=code)
-        if ctx.triggered_id == C.fid("measure", "province"):
-            patch = recolour("points", store["codes"], rows, measure, lang, values=False)
-            return patch, no_update, no_update, view.query(measure=measure)
-        acts = queries.overdue_counts(db, scope, day, province=code)
-        head = queries.headline(db, scope, day, province=code, rows=rows, action_rows=acts)
-        now = replace(view, as_of=day, kind=kind)
-        table = place_rows(rows, queries.overdue_by(acts, "city_code"), lang, "/city/", now)
-        timeline = queries.timeline(db, scope, day, province=code)
-        # a new day or kind shows each list from its first page, in the order the user chose
-        shown = {**store, "day": day.isoformat(), "kind": kind}
-        shown["lists"] = {name: {**at, "page": 0} for name, at in store["lists"].items()}
-        lists = {name: _list_changes(db, scope, code, name, store, shown, lang) for name in LISTS}
-        was = dt.date.fromisoformat(store["day"])
-        was_rows = queries.coverage_cities(db, scope, was, province=code)
-        was_acts = queries.overdue_by(queries.overdue_counts(db, scope, was, province=code), "city_code")
-        was_shown = (
-            place_rows(was_rows, was_acts, lang, "/city/", view),
-            queries.timeline(db, scope, was, province=code),
-        )
+        now = {**store, "day": day.isoformat(), "kind": kind, "lists": wanted}
+        lists = {name: _list_changes(db, scope, code, name, store, now, lang) for name in moved}
+        sent = {"lists": lists, **({"day": now["day"], "kind": kind} if dated else {})}
         return (
-            no_update,
-            spread_values(head, table, timeline, now, was_shown, measure),
-            {"day": shown["day"], "kind": kind, "lists": lists},
-            no_update,
+            recolour("points", store["codes"], rows, measure, lang, values=False) if switched else no_update,
+            _day_values(db, scope, code, view, day, kind, rows, store, measure) if dated else no_update,
+            sent if moved else no_update,
+            *(
+                no_update if name not in lists or lists[name]["p"] == (page or 0) else lists[name]["p"]
+                for name, page in zip(LISTS, pages, strict=True)
+            ),
+            view.query(measure=measure) if switched else no_update,
         )
-
-    for name in LISTS:
-        _register_paging(app, name)
 
     register_spread(app, "prov")
     app.clientside_callback(  # the lists' rows, pages, lengths and state from what the server sent
         ClientsideFunction("regen", "lists"),
         *(Output(f"prov-{name}", "data") for name in LISTS),
-        *(Output(f"prov-{name}", "page_current") for name in LISTS),
         *(Output(f"prov-{name}", "page_count") for name in LISTS),
         *(Output(f"prov-{name}-note", "children") for name in LISTS),
         Output("prov-store", "data", allow_duplicate=True),
         Input("prov-lists", "data"),
         State("prov-store", "data"),
         *(State(f"prov-{name}", "data") for name in LISTS),
-        *(State(f"prov-{name}", "page_current") for name in LISTS),
         prevent_initial_call=True,
     )
 
@@ -355,25 +377,3 @@ def register(app) -> None:
         if not click or not click.get("points"):
             raise PreventUpdate
         return f"/city/{store['codes'][click['points'][0]['pointNumber']]}"
-
-
-def _register_paging(app, name: str) -> None:
-    """Registers the server's half of paging and sorting list `name`: the rows of the page asked for,
-    as their differences from the page shown."""
-
-    @app.callback(
-        Output("prov-lists", "data", allow_duplicate=True),
-        Input(f"prov-{name}", "page_current"),
-        Input(f"prov-{name}", "sort_by"),
-        State("prov-store", "data"),
-        State("url", "search"),
-        prevent_initial_call=True,
-    )
-    def turn_page(asked, sort_by, store, search):
-        was, sort_by = store["lists"][name], sort_by or []
-        page = asked if sort_by == was["sort"] else 0  # a new order starts from its first page
-        if {"page": page, "sort": sort_by} == was:
-            raise PreventUpdate  # shown already (e.g. the first page a new date set)
-        db, scope, lang = queries.database(), current_scope(), parse(search).lang
-        now = {**store, "lists": {**store["lists"], name: {"page": page, "sort": sort_by}}}
-        return {"lists": {name: _list_changes(db, scope, store["code"], name, store, now, lang)}}
