@@ -192,12 +192,16 @@ def register(app) -> None:
         Input(fid("city", ALL), "value"),
         Input(fid("kind", ALL), "value"),
         Input(fid("asof", ALL), "value"),
+        Input(fid("measure", ALL), "value"),
         State("url", "pathname"),
         State("url", "search"),
         prevent_initial_call=True,
     )
-    def filters_to_url(_provinces, _cities, _kinds, _days, pathname, search):
-        """Keeps the URL in step with the filters, so the view is a link; province and city navigate."""
+    def filters_to_url(_provinces, _cities, _kinds, _days, _measures, pathname, search):
+        """Keeps the URL in step with the filters, so the view is a link; province and city navigate.
+        The query is written from every filter on the page, not from the one that changed: a change
+        that comes before the answer to the one before asks this callback again, and Dash applies only
+        its last answer (the URL it was asked with does not have the change before)."""
         trigger = ctx.triggered_id
         if not trigger:
             raise PreventUpdate
@@ -205,14 +209,19 @@ def register(app) -> None:
         view = parse(search)
         n = len(ctx.outputs_list[2])
         on_actions = pathname.startswith("/actions")
-        if what == "asof":
+        if what in ("asof", "kind", "measure"):
+            if what == "asof" and on_actions:  # the actions view filters in place
+                return no_update, no_update, [""] * n
+            changes = {"measure": _measures[0]} if _measures else {}
+            if _kinds:
+                changes["kind"] = _kinds[0]
             try:
-                day = parse_date(value)
+                if _days and not on_actions:
+                    changes["as_of"] = parse_date(_days[0])
             except BadDate:
-                return no_update, no_update, [t("bad_date", view.lang)] * n
-            return no_update, (no_update if on_actions else view.query(as_of=day)), [""] * n
-        if what == "kind":
-            return no_update, view.query(kind=value), [""] * n
+                if what == "asof":
+                    return no_update, no_update, [t("bad_date", view.lang)] * n
+            return no_update, view.query(**changes), [""] * n
         if on_actions:  # the actions view filters in place and keeps its own URL in step
             return no_update, no_update, [""] * n
         plain = view.query(province=None, city=None)

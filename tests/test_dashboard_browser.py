@@ -273,6 +273,12 @@ def test_as_of_date_redraws(page):
     links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "#nat-table a")]
     assert links and all("as_of=1402-03-11" in h for h in links), links  # so do the table's links
     shot(d, "national-as-of-changed")
+    # the measure switch: other colours, and the URL keeps the date with the measure
+    z_count = d.execute_script(f"return {plot('nat-map')}.data[0].z")
+    d.find_element(By.CSS_SELECTOR, ".measure input[value=handover]").click()
+    WebDriverWait(d, 20).until(lambda drv: "measure=handover" in drv.current_url)
+    assert "as_of=1402-03-11" in d.current_url
+    wait_until(d, f"JSON.stringify({plot('nat-map')}.data[0].z) !== {json.dumps(json.dumps(z_count))}")
 
 
 @pytest.mark.parametrize("lang", ["", "&lang=en"])

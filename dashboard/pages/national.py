@@ -131,7 +131,6 @@ def register(app) -> None:
     @app.callback(
         Output("nat-map", "figure"),
         Output("nat-values", "data"),
-        Output("url", "search", allow_duplicate=True),
         Output("nat-store", "data"),
         Input(C.fid("measure", "national"), "value"),
         Input(C.fid("asof", "national"), "value"),
@@ -157,9 +156,8 @@ def register(app) -> None:
         if not (switched or dated):
             raise PreventUpdate  # the day shown, entered again
         patch = recolour(mode, store["codes"], rows, measure, lang, values=dated)
-        url = view.query(measure=measure) if switched else no_update
         if not dated:
-            return patch, no_update, url, no_update
+            return patch, no_update, no_update
         acts = queries.national_overdue(db, scope, day)
         head = queries.headline(db, scope, day, rows=prov_rows, action_rows=acts)
         now = replace(view, as_of=day)
@@ -173,7 +171,7 @@ def register(app) -> None:
         )
         stored = Patch()
         stored["day"] = day.isoformat()
-        return patch, spread_values(head, table, timeline, now, shown), url, stored
+        return patch, spread_values(head, table, timeline, now, shown), stored
 
     register_spread(app, "nat")
 

@@ -303,7 +303,6 @@ def register(app) -> None:
         Output("prov-values", "data"),
         Output("prov-lists", "data"),
         *(Output(f"prov-{name}", "page_current") for name in LISTS),
-        Output("url", "search", allow_duplicate=True),
         Input(C.fid("measure", "province"), "value"),
         Input(C.fid("asof", "province"), "value"),
         Input(C.fid("kind", "province"), "value"),
@@ -351,7 +350,6 @@ def register(app) -> None:
                 no_update if name not in lists or lists[name]["p"] == (page or 0) else lists[name]["p"]
                 for name, page in zip(LISTS, pages, strict=True)
             ),
-            view.query(measure=measure) if switched else no_update,
         )
 
     register_spread(app, "prov")
