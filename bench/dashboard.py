@@ -8,7 +8,7 @@ For each scale K (a database `regen_bench_xK` in the embedded cluster, filled on
    the first request for a URL in a scope and process; median of 7) and cold (every kept result
    dropped first: what the first request after a data change pays; median of 7), against the bare
    SQL of the same view (the named statements that request ran, replayed through the database layer,
-   median of 7):
+   median of 7; cold and bare SQL run in turn, so that both meet the same load on a shared machine):
    cold/sql is the dashboard's overhead over its SQL;
 2. bytes per view (the router response) and per recolour (measure switch and as-of change: the
    whole response of the server callback, Patch and short values), and the recolour's share of its
@@ -191,12 +191,19 @@ def post(client, body: dict) -> tuple[float, bytes]:
 
 
 def timed(fn, n: int = REPEAT) -> float:
-    times = []
+    return timed_side_by_side(fn, n=n)[0]
+
+
+def timed_side_by_side(*fns, n: int = REPEAT) -> list[float]:
+    """Gives the median time of each of `fns`, run in turn n times (a, b, a, b, …): on a shared machine
+    the load drifts, and two blocks timed one after the other would compare different machines."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        for fn, own in zip(fns, times, strict=True):
+            t = time.perf_counter()
+            fn()
+            own.append(time.perf_counter() - t)
+    return [statistics.median(own) for own in times]
 
 
 # -- one scale ------------------------------------------------------------------------------------------
@@ -255,8 +262,10 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
         statements = list(recorded)
         server = timed(lambda body=body: post(client, body))
         built = timed(lambda body=body: (queries.clear_pages(), post(client, body)))
-        cold = timed(lambda body=body: (queries.clear_cache(), post(client, body)), n=7)
-        bare = timed(lambda st=statements: [named.run(n, db, scope=s, **p) for n, s, p in st], n=7)
+        cold, bare = timed_side_by_side(
+            lambda body=body: (queries.clear_cache(), post(client, body)),
+            lambda st=statements: [named.run(n, db, scope=s, **p) for n, s, p in st],
+        )
         post(client, body)
         result["views"][label] = {"path": path, "warm_ms": server * 1000, "built_ms": built * 1000,
                                   "cold_ms": cold * 1000,
