@@ -4,10 +4,10 @@ Callbacks call these functions and nothing else touches the database. Every func
 user's `Scope`, narrows the filters the browser sent to it (`auth_seam`), and passes it on to the
 database so that row-level security can enforce it too. Geometry is simplified in SQL per level.
 Results (geometry and values: the rows of every named query) are kept per process until the data
-changes: each request first reads a cheap "data stamp" (the newest ids of ETL runs, office states,
-action statuses and boundary history, and the counts of neighborhoods, offices and their links), and
-a stored result counts only for the same stamp, query, parameters and scope. A load or a recorded
-state therefore shows on the next request.
+changes: each request first reads a cheap "data stamp" (how many transactions that wrote to the data
+have left a row in `data_changes`, and the newest of those rows: migration 0060), and a stored result
+counts only for the same stamp, query, parameters and scope. A load, a recorded state or an edit by
+hand therefore shows on the next request.
 """
 
 from __future__ import annotations

@@ -564,3 +564,37 @@ def test_changed_rows_packs_only_what_changed():
     now = [row("D", 1, 10.0), row("C", 2, 20.0, overdue=3), row("A", 0, None), row("B", 0, None)]
     assert changed_rows(shown, now) == ";,0,-,,,,,,;,2,20,,,,,,3"
     assert changed_rows(shown, shown) == ""
+
+
+def test_the_data_stamp_changes_with_every_committed_write(world):
+    """The data stamp (migration 0060) changes when a transaction that wrote to the data commits — an
+    edit by hand that adds no row too — and not for a write rolled back or still open; pruning its
+    table never brings back a stamp seen before."""
+    import io
+
+    import psycopg2
+
+    def stamp():
+        return queries.data_stamp(world, NATIONAL)
+
+    before = stamp()
+    world.execute("UPDATE neighborhoods SET population = population + 1 WHERE code = 'N1'")
+    edited = stamp()
+    assert edited != before
+    other = psycopg2.connect(world.url)
+    with other.cursor() as cur:
+        cur.execute("UPDATE offices SET name_en = 'x' WHERE code = 'O1'")
+        assert stamp() == edited  # not committed: not seen
+        other.rollback()
+        assert stamp() == edited  # rolled back: nothing changed
+        row = io.StringIO("test\tآزمون\tTest\tother\n")
+        cur.copy_expert("COPY agencies (code, name_fa, name_en, kind) FROM STDIN", row)
+        other.commit()  # a COPY (as the loaders write) is one statement, and counts
+    other.close()
+    assert stamp() != edited
+    seen = {stamp()}
+    for _ in range(600):  # past a pruning (every 500th row): every stamp new, the table kept short
+        world.execute("UPDATE agencies SET name_fa = name_fa WHERE false")  # statement triggers fire
+        seen.add(stamp())
+    assert len(seen) == 601
+    assert world.query("SELECT count(*) AS n FROM data_changes")[0]["n"] < 600

@@ -117,11 +117,9 @@ WHERE a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'canc
 GROUP BY ap.province_code, ap.city_code;
 
 -- name: dash_data_stamp
--- Changes whenever data is loaded or recorded (new ids, new rows): the key of cached derived series.
-SELECT (SELECT max(id) FROM etl_runs) AS runs, (SELECT max(id) FROM office_states) AS states,
-       (SELECT max(id) FROM action_statuses) AS statuses, (SELECT max(id) FROM boundary_history) AS history,
-       (SELECT count(*) FROM neighborhoods) AS neighborhoods, (SELECT count(*) FROM offices) AS offices,
-       (SELECT count(*) FROM office_neighborhoods) AS served;
+-- Changes whenever a transaction that wrote to the data commits (data_changes, migration 0060): the key
+-- of cached derived series.
+SELECT count(*) AS changes, max(id) AS newest FROM data_changes;
 
 -- name: dash_neighborhoods
 -- A city's current neighborhoods with their status on a day (neighborhood_status_on).
