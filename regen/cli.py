@@ -11,11 +11,9 @@ from regen import settings as settings_mod
 from regen.clibase import Group
 from regen.errors import RegenError
 
-_Group = Group  # the name sub-command modules used first
-
 
 @click.group(
-    cls=_Group,
+    cls=Group,
     lazy={  # the sub-command groups that live beside the modules they drive
         "load": "etl.cli:load",
         "export": "etl.export_commands:export",
@@ -32,7 +30,7 @@ def cli(verbose: bool) -> None:
 
 
 # -- database ----------------------------------------------------------------------------------------
-@cli.group(cls=_Group)
+@cli.group(cls=Group)
 def db() -> None:
     """The database: the embedded cluster (default) or the server DATABASE_URL names."""
 

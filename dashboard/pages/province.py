@@ -33,7 +33,7 @@ def _sep(lang: str) -> str:
 
 
 def _words(lang: str) -> dict:
-    """Gives the words a list's rows are shown with (Listing.render here, regen.lists in
+    """Gives the words a list's rows are shown with (Listing.shown here, regen.lists in
     assets/recolour.js): sent once with the view, so that a new date or page sends codes and numbers."""
     return {
         "s": {s: t(f"s_{s}", lang) for s in C.OFFICE_STATES},
@@ -172,12 +172,13 @@ def _page(db, scope, code: str, name: str, state: dict, lang: str):
 
 
 def _list_panel(name: str, title: str, page: list[list], total: int, lang: str):
+    words = _words(lang)
     return C.panel(
         t(title, lang),
         C.table(
             f"prov-{name}",
             _cols(LISTS[name].columns, lang),
-            [LISTS[name].shown(w, _words(lang)) for w in page],
+            [LISTS[name].shown(w, words) for w in page],
             lang,
             page_size=paging.PAGE_SIZE,
             page_action="custom",
