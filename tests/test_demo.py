@@ -1,6 +1,7 @@
 """The demo data set: built through the real loaders into fresh databases, it tells a consistent story.
 
-Three builds: with the real OSM boundaries (../shared/data/iran-osm), without (points and outline),
+Three builds: with the real OSM boundaries (../shared/data/iran-osm), without (the shipped simplified
+provinces, cities as points),
 and the latter again through `regen demo` to check that the same seed gives the same exports.
 """
 
@@ -296,16 +297,21 @@ def test_with_real_boundaries_cities_hold_their_neighborhoods(built):
     )
 
 
-def test_without_boundaries_provinces_and_cities_are_points(built):
+def test_without_boundaries_provinces_are_the_shipped_polygons_and_cities_points(built):
+    """`make run` has no ../shared: the 31 provinces still come as polygons (data/geo, simplified OSM)."""
     database, _ = built["points"]
-    assert one(database, "SELECT count(*) FROM provinces WHERE boundary IS NOT NULL") == 0
+    assert one(database, "SELECT count(*) FROM provinces WHERE boundary IS NOT NULL") == 31
     assert one(database, "SELECT count(*) FROM cities WHERE boundary IS NOT NULL") == 0
-    assert one(database, "SELECT count(*) FROM provinces WHERE label_point IS NOT NULL") == 31
-    # Tehran province is drawn at Tehran.
+    # Simplified, not degenerate: each province's area within 1 % of the full OSM boundary's.
+    osm, _ = built["osm"]
+    full = {r["code"]: r["area_ha"] for r in osm.query("SELECT code, area_ha FROM provinces")}
+    for r in database.query("SELECT code, area_ha FROM provinces"):
+        assert abs(r["area_ha"] - full[r["code"]]) / full[r["code"]] < 0.01, r["code"]
+    # Tehran (the city) lies in Tehran province.
     assert one(
         database,
         """
-        SELECT ST_DWithin(p.label_point::geography, c.location::geography, 1)
+        SELECT ST_Covers(p.boundary, c.location)
         FROM provinces p, cities c WHERE p.code = 'IR-23' AND c.code = 'gn-112931'""",
     )
 

@@ -3,7 +3,6 @@ same ETL loaders real files go through, and report what was loaded."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import tempfile
@@ -20,23 +19,17 @@ from etl.demo import neighborhoods as neighborhoods_mod
 from etl.demo import offices as offices_mod
 from etl.demo.calendar import as_of
 from etl.demo.counties import county_boundaries
-from etl.demo.offices import CAPITALS
 from etl.demo.places import iran_cities
-from etl.runs import RunReport, etl_run
+from etl.runs import RunReport
 from regen.db import Database
 from regen.errors import RegenError
 
 DEFAULT_SEED = 1397
 ROOT = Path(__file__).resolve().parents[2]
 OUTLINE = ROOT / "data" / "geo" / "iran_outline.geojson"
+PROVINCES = ROOT / "data" / "geo" / "iran_provinces.geojson"
 
 _REAL_NEIGHBORHOODS = "SELECT count(*) AS n FROM neighborhoods WHERE source NOT LIKE 'demo-%'"
-_PROVINCE_POINTS = """
-UPDATE provinces p SET label_point = c.location, run_id = %(run)s
-  FROM cities c
- WHERE c.code = %(city)s AND p.code = %(province)s AND p.boundary IS NULL
-   AND p.label_point IS DISTINCT FROM c.location
-"""
 _STORY = """
 SELECT sum(neighborhoods)::int AS neighborhoods, sum(covered)::int AS covered,
        100.0 * sum(covered) / NULLIF(sum(neighborhoods), 0) AS coverage_pct,
@@ -148,17 +141,17 @@ def _steps(folder: Path, boundaries: Path | None, cities, counties, nbhds, offic
     from etl.load_boundaries import load_boundaries
     from etl.load_tables import load_table
 
-    steps = []
-    if boundaries:
-        provinces = Path(boundaries) / "provinces.geojson"
-        steps.append(
-            (
-                "provinces (OSM)",
-                lambda db: load_boundaries(
-                    db, provinces, "province", name_field="name:fa", name_en_field="name:en"
-                ),
-            )
+    # The full OSM provinces when a boundaries folder is given, else the simplified ones shipped in
+    # data/geo (made from the same file by scripts/make_provinces.py): the map always has provinces.
+    provinces = Path(boundaries) / "provinces.geojson" if boundaries else PROVINCES
+    steps = [
+        (
+            "provinces (OSM)",
+            lambda db: load_boundaries(
+                db, provinces, "province", name_field="name:fa", name_en_field="name:en"
+            ),
         )
+    ]
     cities_csv = files.write_cities(folder, cities)
     steps.append(("cities (GeoNames)", lambda db: load_table(db, "cities", cities_csv)))
     if counties:
@@ -177,9 +170,6 @@ def _steps(folder: Path, boundaries: Path | None, cities, counties, nbhds, offic
                 ),
             )
         )
-    else:
-        capitals_csv = files.write_capitals(folder, CAPITALS)
-        steps.append(("province points (capitals)", lambda db: _province_points(db, capitals_csv)))
     nbhd_file = files.write_neighborhoods(folder, nbhds)
     steps.append(
         (
@@ -203,20 +193,6 @@ def _steps(folder: Path, boundaries: Path | None, cities, counties, nbhds, offic
     actions_csv = files.write_actions(folder, actions)
     steps.append(("actions (demo)", lambda db: load_table(db, "actions", actions_csv)))
     return steps
-
-
-def _province_points(db: Database, capitals_csv: Path) -> RunReport:
-    """Gives each province without a boundary its capital's point as label point (a recorded run)."""
-    with open(capitals_csv, encoding="utf-8", newline="") as f:
-        rows = [(r["province"], r["city"]) for r in csv.DictReader(f)]
-    with etl_run(db, "province-points", capitals_csv, lock_key="boundaries:province") as (cur, report):
-        report.read = len(rows)
-        for province, city in rows:
-            cur.execute(_PROVINCE_POINTS, {"run": report.run_id, "city": city, "province": province})
-            report.updated += cur.rowcount
-        report.unchanged = report.read - report.updated
-        report.note("provinces without a boundary are drawn at their capital (GeoNames point)")
-    return report
 
 
 def export_checksums(db: Database) -> dict[str, str]:

@@ -20,7 +20,6 @@ from etl.demo.offices import Office
 from etl.demo.places import City
 
 CITIES = "geonames-cities.csv"
-CAPITALS = "geonames-province-capitals.csv"
 COUNTIES = "osm-county-boundaries.geojson"
 NEIGHBORHOODS = "demo-neighborhoods.geojson"
 FACTS = "demo-neighborhood-facts.csv"
@@ -49,13 +48,6 @@ def write_cities(folder: Path, cities: list[City]) -> Path:
         folder / CITIES,
         ["code", "name_fa", "name_en", "province", "lat", "lon", "population"],
         [[c.code, c.name_fa, c.name_en, c.province, c.lat, c.lon, c.population] for c in cities],
-    )
-
-
-def write_capitals(folder: Path, capitals: dict[str, int]) -> Path:
-    """Writes province → capital's city code, to draw provinces that have no boundary at their capital."""
-    return _csv(
-        folder / CAPITALS, ["province", "city"], [[p, f"gn-{g}"] for p, g in sorted(capitals.items())]
     )
 
 
