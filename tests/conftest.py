@@ -7,6 +7,7 @@ DATABASE_URL_TEST may name another server (a superuser URL: the suite creates an
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -56,6 +57,16 @@ def pg_server():
     finally:
         cluster.destroy()
         base.rmdir() if base.exists() and not any(base.iterdir()) else None
+
+
+@pytest.fixture
+def cluster_home():
+    """Gives a fresh folder for an embedded cluster, outside pytest's own temporary root: pytest makes
+    that root private (0700) again whenever another pytest run starts on the machine, which would
+    lock the `postgres` OS user out of a cluster started under it."""
+    home = Path(tempfile.mkdtemp(prefix="regen-test-home-"))
+    yield home
+    shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

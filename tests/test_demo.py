@@ -297,6 +297,14 @@ def test_with_real_boundaries_cities_hold_their_neighborhoods(built):
     )
 
 
+def test_english_city_names_are_plain_ascii(built):
+    """GeoNames writes «Ḩasanābād»; people (and the English dashboard) write «Hasanabad»."""
+    database, _ = built["points"]
+    names = [r["name_en"] for r in database.query("SELECT name_en FROM cities")]
+    assert len(names) == 540 and all(n.isascii() and n.strip() == n for n in names)
+    assert "Hasanabad" in names
+
+
 def test_without_boundaries_provinces_are_the_shipped_polygons_and_cities_points(built):
     """`make run` has no ../shared: the 31 provinces still come as polygons (data/geo, simplified OSM)."""
     database, _ = built["points"]

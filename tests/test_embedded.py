@@ -19,14 +19,14 @@ def regen(*args, env, check=True):
 
 
 @pytest.fixture
-def env(tmp_path):
+def env(cluster_home):
     e = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    e["REGEN_DATA_DIR"] = str(tmp_path / "data")
+    e["REGEN_DATA_DIR"] = str(cluster_home / "data")
     yield e
     regen("db", "down", env=e, check=False)
 
 
-def test_lifecycle(env, tmp_path):
+def test_lifecycle(env, cluster_home):
     first = regen("db", "up", env=env)
     assert "started" in first.stdout
     again = regen("db", "up", env=env)
@@ -43,18 +43,18 @@ def test_lifecycle(env, tmp_path):
     assert "postgis: 3" in status
     assert "migration level: 00" in status
     assert "provinces: 31" in status
-    assert (tmp_path / "data" / "pg" / "data" / "PG_VERSION").exists()
+    assert (cluster_home / "data" / "pg" / "data" / "PG_VERSION").exists()
 
     assert "stopped" in regen("db", "down", env=env).stdout
     assert "was not running" in regen("db", "down", env=env).stdout
 
 
-def test_stale_pid_file_is_recovered(env, tmp_path):
+def test_stale_pid_file_is_recovered(env, cluster_home):
     regen("db", "up", env=env)
     regen("db", "down", env=env)
-    pidfile = tmp_path / "data" / "pg" / "data" / "postmaster.pid"
+    pidfile = cluster_home / "data" / "pg" / "data" / "postmaster.pid"
     # What a crash leaves: a pid file naming a process that no longer exists.
-    pidfile.write_text("999999\n" + str(tmp_path) + "\n")
+    pidfile.write_text("999999\n" + str(cluster_home) + "\n")
     res = regen("db", "up", env=env)
     assert "started" in res.stdout
     conn = psycopg2.connect(regen("db", "url", env=env).stdout.strip())
@@ -68,7 +68,7 @@ def test_status_when_down_is_a_clear_error(env):
     assert "Traceback" not in res.stderr
 
 
-def test_database_url_means_no_embedded_cluster(env, db_url, tmp_path):
+def test_database_url_means_no_embedded_cluster(env, db_url, cluster_home):
     env = dict(env, DATABASE_URL=db_url)
     res = regen("db", "up", env=env)
     assert "DATABASE_URL is set" in res.stdout

@@ -53,9 +53,9 @@ def _signed_in_requests(base: str, accounts: Path) -> None:
 
 
 @pytest.fixture
-def env(tmp_path):
+def env(cluster_home):
     e = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    e["REGEN_DATA_DIR"] = str(tmp_path / "data")
+    e["REGEN_DATA_DIR"] = str(cluster_home / "data")
     yield e
     subprocess.run([REGEN, "db", "down"], env=e, capture_output=True, timeout=120)
 

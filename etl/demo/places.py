@@ -141,6 +141,11 @@ def _skeleton_latin(name: str) -> str:
     return re.sub(r"[^a-z]|[aeiouywv]", "", folded)
 
 
+def plain_latin(name: str) -> str:
+    """Gives a GeoNames name without transliteration marks ("Ḩasanābād" → "Hasanabad"), as people write it."""
+    return " ".join(unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().split())
+
+
 def _latin(name: str) -> str:
     return re.sub(
         r"[^a-z]", "", unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
@@ -237,7 +242,7 @@ def iran_cities(count: int = 540) -> list[City]:
                 code=f"gn-{r['geonameid']}",
                 geonameid=r["geonameid"],
                 name_fa=fa,
-                name_en=r["name"],
+                name_en=plain_latin(r["name"]),
                 province=ADMIN1_TO_ISO[r["admin1code"]],
                 lat=round(r["latitude"], 5),
                 lon=round(r["longitude"], 5),
