@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test setup bench lint clean
 
-$(STAMP): pyproject.toml scripts/setup.sh
+$(STAMP): pyproject.toml requirements-test.lock scripts/setup.sh
 	bash scripts/setup.sh
 	touch $(STAMP)
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything `make run` / `make test` need on a Debian 12 machine with only Python present:
-# PostgreSQL + PostGIS (and, with --test-tools, Chromium + its driver) from apt, then .venv from PyPI.
+# PostgreSQL + PostGIS (and, with --test-tools, Chromium + its driver) from apt, then .venv from PyPI
+# at the versions of requirements-test.lock.
 # Safe to re-run: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,5 +37,7 @@ if [[ ! -x .venv/bin/python ]]; then
   python3 -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
+# The versions of the lock file (scripts/lock.sh writes it from pyproject.toml), then the project itself.
+.venv/bin/python -m pip install -q -r requirements-test.lock
+.venv/bin/python -m pip install -q --no-deps -e .
 echo "setup: done"
