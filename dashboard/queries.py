@@ -22,7 +22,7 @@ from typing import Any
 
 import jdatetime
 
-from dashboard.auth_seam import NotAllowed, aggregate_province, allowed_province, check_place
+from dashboard.auth_seam import NotFound, aggregate_province, allowed_province, check_place
 from regen import DATA_DIR
 from regen import queries as named
 from regen.db import Database, get_db
@@ -342,12 +342,6 @@ def place_of(db: Database, scope: Scope, level: str, code: str) -> dict:
         raise NotFound(level, code)
     check_place(scope, rows[0]["province_code"])
     return rows[0]
-
-
-class NotFound(NotAllowed):
-    def __init__(self, level: str, code: str):
-        super().__init__(f"There is no {level} with the code «{code}».")
-        self.level, self.code = level, code
 
 
 def neighborhoods(

@@ -108,6 +108,7 @@ def test_city_of_another_province_reads_like_an_unknown_city(client):  # noqa: F
     sign_in(client, "teh")
     other, unknown = page_of(client, "/city/isfahan"), page_of(client, "/city/no-such-city")
     assert "اصفهان" not in other and "IR-10" not in other
+    assert "شهری با کد «isfahan» وجود ندارد." in other  # in the page's language
     assert _alike(other, "isfahan") == _alike(unknown, "no-such-city")
     own = page_of(client, "/city/tehran")
     assert "نارمک" in own  # the same request for its own city answers (the test can tell)
