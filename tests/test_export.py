@@ -253,6 +253,13 @@ def test_scope_limits_detail(filled):
     with pytest.raises(RegenError, match="sees the detail of province IR-23 only, not IR-10"):
         export_rows(filled, "neighborhoods", province="IR-10", scope=tehran)  # provinces are public
     assert set(export_rows(filled, "cities", scope=tehran)["province"]) == {"IR-23"}
+    # every province's count of cities is the national picture, whatever the scope reads of cities
+    counts = export_rows(filled, "provinces", scope=tehran).set_index("code")["cities"]
+    assert (
+        counts.to_dict()
+        == export_rows(filled, "provinces", scope=NATIONAL).set_index("code")["cities"].to_dict()
+    )
+    assert counts["IR-10"] == 1
     with pytest.raises(RegenError, match="signed-in users only"):
         export_rows(filled, "cities")
     with pytest.raises(RegenError, match="signed-in users only"):
