@@ -62,11 +62,10 @@ LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
     FROM office_states s JOIN offices o ON o.code = s.office_code JOIN cities c ON c.code = o.city_code
    WHERE s.run_id = p_run OR (p_run IS NULL AND s.run_id IS NOT NULL)
   UNION
-  SELECT a.run_id, place_province(a.province_code, a.city_code, a.neighborhood_code, a.office_code)
-    FROM actions a WHERE a.run_id = p_run OR (p_run IS NULL AND a.run_id IS NOT NULL)
+  SELECT a.run_id, ap.province_code FROM actions a JOIN action_places ap ON ap.action_code = a.code
+   WHERE a.run_id = p_run OR (p_run IS NULL AND a.run_id IS NOT NULL)
   UNION
-  SELECT s.run_id, place_province(a.province_code, a.city_code, a.neighborhood_code, a.office_code)
-    FROM action_statuses s JOIN actions a ON a.code = s.action_code
+  SELECT s.run_id, ap.province_code FROM action_statuses s JOIN action_places ap ON ap.action_code = s.action_code
    WHERE s.run_id = p_run OR (p_run IS NULL AND s.run_id IS NOT NULL)
   UNION
   SELECT h.run_id, CASE h.level WHEN 'province' THEN h.code
