@@ -15,6 +15,15 @@ class NotAllowed(RegenError):
     """The user's scope does not cover what the URL asks for."""
 
 
+class NotFound(NotAllowed):
+    """No place with that code in the user's scope: unknown, or of another province (the same words
+    for both; dashboard/errors.py shows them in the page's language)."""
+
+    def __init__(self, level: str, code: str):
+        super().__init__(f"There is no {level} with the code «{code}».")
+        self.level, self.code = level, code
+
+
 def current_scope() -> Scope:
     """Gives the scope of the user behind the current request: set by dashboard/auth.py's gate from
     the signed-in session (never from what the browser sends); ANONYMOUS — which sees nothing —

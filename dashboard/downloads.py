@@ -41,6 +41,8 @@ def for_view(db: Database, scope: Scope, pathname: str, view: View, fmt: str) ->
         return data, _name("neighborhoods", code, view, fmt)
     if path == "/actions":
         province = allowed_province(scope, view.province)
+        if view.city:  # an unknown city and another province's read alike (queries.place_of)
+            queries.place_of(db, scope, "city", view.city)
         data = export_bytes(db, "actions", fmt, province=province, city=view.city, scope=scope, as_of=day,
                             jalali=jalali)  # fmt: skip
         return data, _name("actions", province or view.city or "", view, fmt)

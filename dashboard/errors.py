@@ -11,6 +11,7 @@ import logging
 
 from dash import html, set_props
 
+from dashboard.auth_seam import NotFound
 from dashboard.i18n import t
 from regen.errors import DatabaseUnavailable, RegenError
 
@@ -21,6 +22,8 @@ def message(err: BaseException, lang: str) -> tuple[str, bool]:
     """Gives (text for the user, whether to retry until the database is back) for an error."""
     if isinstance(err, DatabaseUnavailable):
         return f"{t('db_down', lang)} ({err})", True
+    if isinstance(err, NotFound):
+        return t(f"no_{err.level}", lang).format(code=err.code), False
     if isinstance(err, RegenError):
         return str(err), False
     log.exception("dashboard error", exc_info=err)

@@ -22,7 +22,7 @@ from typing import Any
 
 import jdatetime
 
-from dashboard.auth_seam import NotAllowed, aggregate_province, allowed_province, check_place
+from dashboard.auth_seam import NotFound, aggregate_province, allowed_province, check_place
 from regen import DATA_DIR
 from regen import queries as named
 from regen.db import Database, get_db
@@ -330,18 +330,18 @@ def timeline(db: Database, scope: Scope, as_of: dt.date, province: str | None = 
 
 # -- places, tables, histories ------------------------------------------------------------------------
 def place_of(db: Database, scope: Scope, level: str, code: str) -> dict:
-    """Gives a place's code, names, province and city; raises NotAllowed / NotFound."""
+    """Gives a place's code, names, province and city; raises NotAllowed / NotFound.
+
+    A city, neighborhood or office of another province reads exactly like an unknown code (row-level
+    security hides it; the check here says the same): the answer must not tell what exists there.
+    Provinces are public, so another province's view is refused as such."""
     rows = _run("dash_place", db, scope, level=level, code=code)
+    if level != "province" and rows and not scope.sees_province(rows[0]["province_code"]):
+        rows = []
     if not rows:
         raise NotFound(level, code)
     check_place(scope, rows[0]["province_code"])
     return rows[0]
-
-
-class NotFound(NotAllowed):
-    def __init__(self, level: str, code: str):
-        super().__init__(f"There is no {level} with the code «{code}».")
-        self.level, self.code = level, code
 
 
 def neighborhoods(
@@ -409,13 +409,21 @@ def agency_options(db: Database, scope: Scope) -> list[dict]:
 
 
 def etl_runs(db: Database, scope: Scope) -> list[dict]:
-    """Gives the latest 200 ETL runs, newest first."""
-    return _run("dash_etl_runs", db, scope)
+    """Gives the latest 200 ETL runs the scope sees, newest first: a provincial user's are the runs
+    that touched its province (row-level security on etl_runs, migration 0070; checked here too)."""
+    rows = _run("dash_etl_runs", db, scope)
+    return [r for r in rows if _sees_all(scope) or scope.province in r["provinces"]]
 
 
 def etl_rejects(db: Database, scope: Scope, run_id: int) -> list[dict]:
-    """Gives the first 500 rejected rows of one run."""
-    return _run("dash_etl_rejects", db, scope, run_id=run_id)
+    """Gives the first 500 rejected rows of one run that the scope sees: a provincial user's are the
+    rows that name a place of its province only (row-level security on etl_rejects; checked here too)."""
+    rows = _run("dash_etl_rejects", db, scope, run_id=run_id)
+    return [r for r in rows if _sees_all(scope) or scope.sees_province(r["province_code"])]
+
+
+def _sees_all(scope: Scope) -> bool:
+    return scope.role in ("national", "viewer")
 
 
 def about(db: Database, scope: Scope) -> dict:

@@ -25,6 +25,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from etl.tablefile import csv_cell
 from regen import queries
 from regen.db import Database
 from regen.errors import RegenError
@@ -36,8 +37,8 @@ ENTITIES = ("provinces", "cities", "neighborhoods", "offices", "actions")
 FORMATS = ("geojson", "csv", "xlsx")
 # Entities without geometry export as plain DataFrames (GeoJSON features with null geometry).
 _GEOMETRIC = {"provinces", "cities", "neighborhoods", "offices"}
-# Detail a provincial user sees for their own province only (Scope.sees_province).
-_DETAIL = {"neighborhoods", "offices", "actions"}
+# Places and detail a provincial user sees for their own province only (Scope.sees_province).
+_DETAIL = {"cities", "neighborhoods", "offices", "actions"}
 
 
 def export_rows(
@@ -53,15 +54,16 @@ def export_rows(
 
     `province` is a code (IR-23) or a province name in Persian or English; `city` a city code.
     `scope` is passed to the database with the query (row-level security sees it) and checked here
-    too: detail (neighborhoods, offices, actions) needs a scope that sees the province; a provincial
+    too: cities and detail (neighborhoods, offices, actions) need a scope that sees the province; a provincial
     user's export is limited to their province; no scope is the anonymous one, which sees no detail.
     """
     if entity not in ENTITIES:
         raise RegenError(f"cannot export «{entity}»: choose one of {', '.join(ENTITIES)}")
     province = resolve_province(db, province) if province else None
     if city is not None:
-        found = queries.run("city_exists", db, code=city)
-        if not found:
+        found = queries.run("city_exists", db, scope=scope, code=city)
+        # another province's city reads like an unknown one (row-level security hides it too)
+        if not found or (scope is not None and not scope.sees_province(found[0]["province_code"])):
             raise RegenError(f"no city with code «{city}»: see `regen export cities` for the codes")
         city_province = found[0]["province_code"]
     if entity in _DETAIL:
@@ -110,7 +112,9 @@ def _scoped_province(scope: Scope, province: str | None, city_province: str | No
                     f"your account sees the detail of province {scope.province} only, not {asked}"
                 )
         return scope.province
-    raise RegenError("neighborhoods, offices and actions are shown to signed-in users only: sign in first")
+    raise RegenError(
+        "cities, neighborhoods, offices and actions are shown to signed-in users only: sign in first"
+    )
 
 
 def resolve_province(db: Database, value: str) -> str:
@@ -198,6 +202,8 @@ def _text_value(v: Any) -> str:
     v = _plain(v)
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, str):
+        return csv_cell(v)  # never a formula when the file is opened in a spreadsheet
     return v.isoformat() if isinstance(v, dt.date) else str(v)
 
 

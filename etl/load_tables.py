@@ -163,7 +163,7 @@ def _load_cities(cur, table: TableFile, report: RunReport, look: Lookups) -> Non
 _FACTS = "SELECT code, population, households, kinds, pilot FROM neighborhoods WHERE retired_at IS NULL"
 _UPDATE_FACTS = """
 UPDATE neighborhoods SET population = %(population)s, households = %(households)s, kinds = %(kinds)s,
-       pilot = %(pilot)s
+       pilot = %(pilot)s, run_id = %(run_id)s
 WHERE code = %(code)s
 """
 
@@ -193,7 +193,7 @@ def _load_facts(cur, table: TableFile, report: RunReport, look: Lookups) -> None
         if all(old[f] == new[f] for f in new):
             return "unchanged"
         with _savepoint(cur):
-            cur.execute(_UPDATE_FACTS, {**new, "code": key})
+            cur.execute(_UPDATE_FACTS, {**new, "code": key, "run_id": report.run_id})
         return "updated"
 
     _rows(table, report, handle)

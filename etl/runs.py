@@ -133,12 +133,18 @@ VALUES (%s, %s, %s, %s, %s, %s) RETURNING id
 _FINISH_RUN = """
 UPDATE etl_runs SET encoding = %s, source_crs = %s, read = %s, inserted = %s, updated = %s,
        unchanged = %s, skipped = %s, rejected = %s, repaired = %s, retired = %s, notes = %s,
-       duration_ms = %s
+       duration_ms = %s,
+       provinces = ARRAY(SELECT DISTINCT province_code FROM etl_touched(%s)
+                         WHERE province_code IS NOT NULL ORDER BY 1)
 WHERE id = %s
 """
-_INSERT_REJECT = (
-    "INSERT INTO etl_rejects (run_id, row_no, name, field, reason, raw) VALUES (%s, %s, %s, %s, %s, %s)"
-)
+# A rejected row belongs to the province it names, a run to the provinces it touched (its rows' and
+# its rejects'): what a provincial account sees of it (migration 0070).
+_INSERT_REJECT = """
+INSERT INTO etl_rejects (run_id, row_no, name, field, reason, raw, province_code)
+VALUES (%(run)s, %(row_no)s, %(name)s, %(field)s, %(reason)s, %(raw)s,
+        etl_reject_province(%(kind)s, %(raw)s::jsonb))
+"""
 
 
 @contextmanager
@@ -195,6 +201,19 @@ def etl_run(
                     f"{path}: {report.rejected} row(s) rejected, more than --max-rejects {max_rejects}; "
                     f"nothing was loaded. Fix the file, or allow them with --max-rejects:\n{shown}{more}"
                 )
+            for r in report.rejects:
+                cur.execute(
+                    _INSERT_REJECT,
+                    {
+                        "run": report.run_id,
+                        "row_no": r.row_no,
+                        "name": r.name,
+                        "field": r.field,
+                        "reason": r.reason,
+                        "raw": json.dumps(r.raw, ensure_ascii=False, default=str) if r.raw else None,
+                        "kind": kind,
+                    },
+                )
             report.duration_ms = int((time.monotonic() - started) * 1000)
             cur.execute(
                 _FINISH_RUN,
@@ -212,20 +231,9 @@ def etl_run(
                     json.dumps(report.notes, ensure_ascii=False),
                     report.duration_ms,
                     report.run_id,
+                    report.run_id,
                 ),
             )
-            for r in report.rejects:
-                cur.execute(
-                    _INSERT_REJECT,
-                    (
-                        report.run_id,
-                        r.row_no,
-                        r.name,
-                        r.field,
-                        r.reason,
-                        json.dumps(r.raw, ensure_ascii=False, default=str) if r.raw else None,
-                    ),
-                )
             if dry_run:
                 raise _DryRun
     except _DryRun:

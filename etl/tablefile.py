@@ -84,7 +84,27 @@ def _csv_rows(text: str) -> Iterator[list[str]]:
     first = text.split("\n", 1)[0]
     # Excel in some locales writes ';' or tab; the header line says which.
     delimiter = max((",", ";", "\t"), key=first.count)
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        yield [csv_cell_text(c) for c in cells]
+
+
+# A CSV cell a spreadsheet would run as a formula: text that begins with one of these (a tab or CR can
+# hide a formula behind it). Exports write such text with one apostrophe before it, as Excel shows
+# text; see csv_cell.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """Gives a text value as an export's CSV cell holds it: with one more apostrophe in front when it
+    begins, after any apostrophes, with = + - @ tab or CR (so `'=x` becomes `''=x`: csv_cell_text
+    gives back exactly what was written). Only text: numbers (-5) are written as they are."""
+    return "'" + text if text.lstrip("'").startswith(_FORMULA_START) else text
+
+
+def csv_cell_text(cell: str) -> str:
+    """Gives the value of a CSV cell: undoes csv_cell (one leading apostrophe goes where apostrophes
+    are followed by = + - @ tab or CR); any other cell is read as it is."""
+    return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_START) else cell
 
 
 def _xlsx_rows(path: Path, data: bytes, sheet: str | None) -> Iterator[list]:

@@ -246,8 +246,22 @@ def test_scope_limits_detail(filled):
     tehran = Scope(user="t", role="provincial", province="IR-23")
     assert list(export_rows(filled, "offices", scope=tehran)["code"]) == ["OF-1"]
     assert list(export_rows(filled, "actions", scope=tehran)["code"]) == ["A-1"]
+    # another province's city reads like an unknown one (issue 12: no existence oracle)
+    for city in ("isfahan", "no-such-city"):
+        with pytest.raises(RegenError, match=f"^no city with code «{city}»: see"):
+            export_rows(filled, "neighborhoods", city=city, scope=tehran)
     with pytest.raises(RegenError, match="sees the detail of province IR-23 only, not IR-10"):
-        export_rows(filled, "neighborhoods", city="isfahan", scope=tehran)
+        export_rows(filled, "neighborhoods", province="IR-10", scope=tehran)  # provinces are public
+    assert set(export_rows(filled, "cities", scope=tehran)["province"]) == {"IR-23"}
+    # every province's count of cities is the national picture, whatever the scope reads of cities
+    counts = export_rows(filled, "provinces", scope=tehran).set_index("code")["cities"]
+    assert (
+        counts.to_dict()
+        == export_rows(filled, "provinces", scope=NATIONAL).set_index("code")["cities"].to_dict()
+    )
+    assert counts["IR-10"] == 1
+    with pytest.raises(RegenError, match="signed-in users only"):
+        export_rows(filled, "cities")
     with pytest.raises(RegenError, match="signed-in users only"):
         export_rows(filled, "offices")
     assert len(export_rows(filled, "provinces")) == 31  # the national picture is for everyone

@@ -231,13 +231,13 @@ SELECT code, name_fa, name_en FROM agencies ORDER BY code;
 
 -- name: dash_etl_runs
 SELECT id, kind, level, file, read, inserted, updated, unchanged, skipped, rejected, repaired, retired,
-       started_at, duration_ms, who
+       started_at, duration_ms, who, provinces
 FROM etl_runs
 ORDER BY id DESC
 LIMIT 200;
 
 -- name: dash_etl_rejects
-SELECT row_no, name, field, reason FROM etl_rejects
+SELECT row_no, name, field, reason, province_code FROM etl_rejects
 WHERE run_id = %(run_id)s
 ORDER BY row_no NULLS LAST, id
 LIMIT 500;

@@ -5,8 +5,10 @@
 -- itself for points and a point inside the polygon (ST_PointOnSurface) for polygons.
 
 -- name: export_provinces
+-- `cities` is the national picture's count (coverage_by_province): a provincial scope reads only its
+-- own province's cities, yet every province's count.
 SELECT p.code, p.name_fa, p.name_en, round(p.area_ha::numeric, 2)::double precision AS area_ha,
-       (SELECT count(*) FROM cities c WHERE c.province_code = p.code AND c.retired_at IS NULL)::int AS cities,
+       (SELECT cp.cities FROM coverage_by_province(current_date) cp WHERE cp.province_code = p.code) AS cities,
        round(ST_Y(pt)::numeric, 6)::double precision AS lat, round(ST_X(pt)::numeric, 6)::double precision AS lon,
        ST_AsBinary(p.boundary) AS geometry
 FROM provinces p

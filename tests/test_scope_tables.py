@@ -1,0 +1,169 @@
+"""Every table and view `regen_app` can read, from the catalog, and how the scope applies to each —
+checked as `regen_app` under each scope (SET LOCAL ROLE + the regen.* settings, as regen/db.py does).
+
+A table added later is readable by nobody until a migration grants it; once granted it fails
+`test_every_readable_relation_is_classified` until it is listed in READABLE below with its rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from regen.scope import ANONYMOUS
+from tests.auth_seed import ISFAHAN, NATIONAL, TEHRAN, VIEWER, seed
+
+# How scope applies: "open" — every transaction, even an anonymous one, reads every row (reference
+# data with no province); "catalogue" — every scope reads the same rows; "signed_in" — every
+# signed-in role reads every row, anonymous nothing;
+# ("province", SQL, nulls) — national and viewer read every row, a provincial scope the rows whose
+# province (SQL over the row `t`, read as the owner; an array where a row has several) is its own,
+# anonymous nothing. `nulls`: whether a provincial scope also reads the rows with no province
+# ("national" rows) — and for rows with several provinces, "any" means one of them suffices, "all"
+# that every one must be its own.
+CITY = "(SELECT c.province_code FROM cities c WHERE c.code = {})"
+HOOD = "(SELECT c.province_code FROM neighborhoods n JOIN cities c ON c.code = n.city_code WHERE n.code = {})"
+OFFICE = "(SELECT c.province_code FROM offices o JOIN cities c ON c.code = o.city_code WHERE o.code = {})"
+ACTION = "(SELECT ap.province_code FROM action_places ap WHERE ap.action_code = {})"
+READABLE = {
+    # reference data: the 31 provinces (names, outlines), the HQ's bodies and its published minutes
+    "provinces": "open",
+    "agencies": "open",
+    "meetings": "open",
+    "resolutions": "open",
+    "resolution_agencies": "open",
+    # transaction ids and times only: the dashboard's data stamp (migration 0060)
+    "data_changes": "open",
+    # PostGIS's coordinate systems, and its catalogue of the geometry columns of the relations the role
+    # may read ("catalogue": the same for every scope, no data)
+    "spatial_ref_sys": "open",
+    "geometry_columns": "catalogue",
+    "geography_columns": "catalogue",
+    # the national picture: per-province aggregates
+    "coverage_by_province_today": "signed_in",
+    # places and detail
+    "cities": ("province", "ARRAY[t.province_code]", "none"),
+    "neighborhoods": ("province", f"ARRAY[{CITY.format('t.city_code')}]", "none"),
+    "offices": ("province", f"ARRAY[{CITY.format('t.city_code')}]", "none"),
+    "office_neighborhoods": (
+        "province",
+        f"ARRAY[{OFFICE.format('t.office_code')}, {HOOD.format('t.neighborhood_code')}]",
+        "all",
+    ),
+    "office_states": ("province", f"ARRAY[{OFFICE.format('t.office_code')}]", "none"),
+    "actions": ("province", f"ARRAY[{ACTION.format('t.code')}]", "national"),
+    "action_statuses": ("province", f"ARRAY[{ACTION.format('t.action_code')}]", "national"),
+    "action_places": ("province", "ARRAY[t.province_code]", "national"),
+    "audit_log": ("province", "ARRAY[t.province_code]", "national"),
+    "coverage_by_city_today": ("province", "ARRAY[t.province_code]", "none"),
+    "handover_by_city_today": ("province", "ARRAY[t.province_code]", "none"),
+    "boundary_history": (
+        "province",
+        "CASE t.level WHEN 'province' THEN ARRAY[NULL::text]"
+        f" WHEN 'city' THEN ARRAY[{CITY.format('t.code')}] ELSE ARRAY[{HOOD.format('t.code')}] END",
+        "national",
+    ),
+    # ETL runs belong to the provinces they touched (none: national's and viewer's only); a rejected
+    # row to the one province it names (none or several: national's and viewer's only)
+    "etl_runs": ("province", "t.provinces", "any"),
+    "etl_rejects": ("province", "ARRAY[t.province_code]", "none"),
+}
+# Never readable by the app: accounts, the migration log, and the boundary loader's cache of cut-up
+# province and city outlines (other provinces' cities).
+CLOSED = {"users", "schema_migrations", "boundary_pieces"}
+
+_READABLE_SQL = """
+SELECT c.relname
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'
+  AND (has_table_privilege('regen_app', c.oid, 'SELECT')
+       OR has_any_column_privilege('regen_app', c.oid, 'SELECT'))
+ORDER BY 1
+"""
+
+
+@pytest.fixture
+def world(db):
+    """The two-province world, plus a run of each kind, rejects, earlier boundaries and audit rows."""
+    seed(db)
+    from tests.test_auth_db import record_state
+
+    record_state(db, TEHRAN, "of-teh", "active", dt.date(2021, 3, 1))
+    record_state(db, ISFAHAN, "of-isf", "active", dt.date(2021, 3, 1))
+    with db.transaction() as cur:
+        cur.execute(
+            "INSERT INTO etl_runs (id, kind, file, checksum, provinces) VALUES"
+            " (101, 'cities', 'teh.csv', 'x', '{IR-23}'), (102, 'cities', 'isf.csv', 'x', '{IR-10}'),"
+            " (103, 'offices', 'both.csv', 'x', '{IR-10,IR-23}'), (104, 'demo', 'none.csv', 'x', '{}');"
+            "INSERT INTO etl_rejects (run_id, row_no, name, reason, province_code) VALUES"
+            " (103, 1, 'x-teh', 'bad', 'IR-23'), (103, 2, 'x-isf', 'bad', 'IR-10'),"
+            " (103, 3, 'x', 'bad', NULL);"
+            "INSERT INTO boundary_history (level, code, name_fa, reason) VALUES"
+            " ('province', 'IR-10', 'اصفهان', 'renamed'), ('city', 'isfahan', 'اصفهان', 'renamed'),"
+            " ('city', 'tehran', 'تهران', 'renamed'), ('neighborhood', 'nb-isf', 'جلفا', 'renamed'),"
+            " ('neighborhood', 'nb-teh', 'نارمک', 'renamed')"
+        )
+    return db
+
+
+def test_every_readable_relation_is_classified(world):
+    readable = {r["relname"] for r in world.query(_READABLE_SQL)}
+    assert readable == set(READABLE), (
+        f"unclassified (say in READABLE how scope applies, or close it): {sorted(readable - set(READABLE))}; "
+        f"listed but not readable: {sorted(set(READABLE) - readable)}"
+    )
+    assert not readable & CLOSED
+
+
+def _rows(db, relation: str, scope) -> list[str]:
+    return sorted(
+        r["row"] for r in db.query(f"SELECT row_to_json(t)::text AS row FROM {relation} t", scope=scope)
+    )
+
+
+@pytest.mark.parametrize("relation", sorted(READABLE))
+def test_scope_applies_as_classified(world, relation):
+    rule = READABLE[relation]
+    if rule == "catalogue":
+        same = _rows(world, relation, NATIONAL)
+        for scope in (VIEWER, TEHRAN, ISFAHAN, ANONYMOUS):
+            assert _rows(world, relation, scope) == same, (relation, scope.user)
+        return
+    everything = _rows(world, relation, None)  # as the owner
+    for scope in (NATIONAL, VIEWER):
+        assert _rows(world, relation, scope) == everything, (relation, scope.role)
+    if rule == "open":
+        for scope in (TEHRAN, ISFAHAN, ANONYMOUS):
+            assert _rows(world, relation, scope) == everything, (relation, scope.user)
+        return
+    assert _rows(world, relation, ANONYMOUS) == [], relation
+    if rule == "signed_in":
+        assert everything, relation
+        for scope in (TEHRAN, ISFAHAN):
+            assert _rows(world, relation, scope) == everything, (relation, scope.user)
+        return
+    _, province_sql, nulls = rule
+    provinces = {
+        r["row"]: [p for p in (r["provinces"] or [])]
+        for r in world.query(
+            f"SELECT row_to_json(t)::text AS row, {province_sql} AS provinces FROM {relation} t"
+        )
+    }
+    assert {p for ps in provinces.values() for p in ps} >= {"IR-10", "IR-23"}, (relation, provinces)
+    for scope in (TEHRAN, ISFAHAN):
+        own = scope.province
+
+        def visible(ps: list, own=own) -> bool:
+            named = [p for p in ps if p is not None]
+            if not named:
+                return nulls == "national"
+            if nulls == "all":
+                return all(p == own for p in named)
+            if nulls == "any":
+                return own in named
+            return named == [own] * len(named)
+
+        expected = sorted(row for row, ps in provinces.items() if visible(ps))
+        assert _rows(world, relation, scope) == expected, (relation, scope.user)
