@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from etl.columns import AGENCY_ALIASES, BOOLEANS, header_key
+from etl.iran import EXTENT, inside, swapped_into_iran
 from regen.jalali import BadDate, parse_date
 from regen.text import fa_normalize, to_ascii_digits
 
@@ -21,9 +22,6 @@ class RowError(Exception):
         self.message = message
 
 
-# Iran's extent with a margin: a point outside it is a typo or swapped coordinates.
-_LON = (43.5, 64.0)
-_LAT = (24.5, 40.0)
 _SEPARATORS = re.compile(r"[;،,؛\n]+")
 
 
@@ -103,11 +101,10 @@ def point(lat: str | None, lon: str | None) -> tuple[float, float] | None:
     if lat is None or lon is None:
         raise RowError("lat" if lat is None else "lon", "give both lat and lon, or neither")
     y, x = decimal(lat, "lat"), decimal(lon, "lon")
-    inside = _LAT[0] <= y <= _LAT[1] and _LON[0] <= x <= _LON[1]
-    if not inside:
-        if _LAT[0] <= x <= _LAT[1] and _LON[0] <= y <= _LON[1]:
-            raise RowError("lat", f"lat {lat} / lon {lon} look swapped (Iran is at lat 25–40, lon 44–63)")
-        raise RowError("lat", f"lat {lat} / lon {lon} is outside Iran (lat 25–40, lon 44–63, WGS 84 degrees)")
+    if swapped_into_iran(x, y):
+        raise RowError("lat", f"lat {lat} / lon {lon} look swapped (Iran is at {EXTENT})")
+    if not inside(x, y):
+        raise RowError("lat", f"lat {lat} / lon {lon} is outside Iran ({EXTENT}, WGS 84 degrees)")
     return x, y
 
 
