@@ -8,8 +8,10 @@ text; otherwise the file is in an encoding we cannot guess, and the loader asks 
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable, Iterable
 
+_C1 = re.compile("[\x80-\x9f]")
 UTF8, CP1256 = "utf-8", "windows-1256"
 LABEL = {UTF8: "UTF-8", CP1256: "Windows-1256 (Arabic-script Windows)"}
 
@@ -20,7 +22,7 @@ def is_utf8(chunks: Iterable[bytes]) -> bool:
     try:
         for chunk in chunks:
             # Valid UTF-8 that holds C1 control characters is Windows-1256 (or Latin) text by accident.
-            if any("\x80" <= ch <= "\x9f" for ch in decoder.decode(chunk)):
+            if _C1.search(decoder.decode(chunk)):
                 return False
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:

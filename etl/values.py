@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from etl.columns import AGENCY_ALIASES, BOOLEANS, header_key
 from etl.iran import EXTENT, inside, swapped_into_iran
-from regen.jalali import BadDate, parse_date
+from regen.jalali import BadDate, parse_date, to_jalali
 from regen.text import fa_normalize, to_ascii_digits
 
 
@@ -69,6 +69,19 @@ def day(value: str | None, col: str) -> dt.date | None:
         return parse_date(value)
     except BadDate as e:
         raise RowError(col, str(e)) from None
+
+
+def as_written(day: dt.date | str, written: dict[str, str] | str | None = None) -> str:
+    """Gives a date for a message as the file wrote it (`written`: the cell, or ISO date → cell), else
+    in Jalali: users read and write Jalali, never the ISO dates it is stored as."""
+    iso = day if isinstance(day, str) else day.isoformat()
+    cell = written.get(iso) if isinstance(written, dict) else written
+    return cell or to_jalali(dt.date.fromisoformat(iso), persian_digits=False)
+
+
+def dates_as_written(text: str, written: dict[str, str]) -> str:
+    """Gives `text` with each ISO date in it (from SQL, e.g. office_history_problem) as_written."""
+    return re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: as_written(m[0], written), text)
 
 
 def choice(value: str | None, col: str, mapping: dict[str, str]) -> str | None:
