@@ -164,6 +164,7 @@ def load(
     fields = _fields(source, opts)
     for n in source.notes:  # what was decided about the file comes first in the report
         report.note(n)
+    noted = len(source.notes)
     clock = _Clock()
     _room_for_staging(cur)
     # The set-based statements below are planned as costly enough for JIT, but their time is spent in
@@ -182,6 +183,8 @@ def load(
         if finder:
             finder.close()
     clock.lap("read, stage and check validity")
+    for n in source.notes[noted:]:  # what GDAL said while the features were read
+        report.note(n)
     _repaired(cur, report, repaired)
     if lvl.name == "province":
         _match_provinces(cur, report, source)
@@ -314,16 +317,15 @@ def _stage(
                 continue
             keep.append((i, row_no))
             wkbs.append(wkb)
+        # Parsed once: for geometries GEOS cannot read, for reprojection, and for swapped x/y.
+        geoms, bad = checks.parse(wkbs)
+        keep, wkbs, geoms = _drop(report, keep, vals["name"], bad, wkbs, geoms)
         if transformer is not None and wkbs:
-            g = shapely.transform(shapely.from_wkb(wkbs), lambda xy: _reproject(transformer, xy))
-            wkbs = list(shapely.to_wkb(g))
-        swap = checks.swapped(wkbs)
-        if any(swap):
-            for (_, rn), name in [(k, vals["name"][k[0]]) for k, s in zip(keep, swap, strict=True) if s]:
-                report.reject(rn, checks.SWAPPED, name=name)
-            swaps += sum(swap)
-            keep = [k for k, s in zip(keep, swap, strict=True) if not s]
-            wkbs = [w for w, s in zip(wkbs, swap, strict=True) if not s]
+            geoms = shapely.transform(geoms, lambda xy: _reproject(transformer, xy))
+            wkbs = list(shapely.to_wkb(geoms))
+        swap = [checks.SWAPPED if s else None for s in checks.swapped(geoms)]
+        swaps += sum(1 for s in swap if s)
+        keep, wkbs, geoms = _drop(report, keep, vals["name"], swap, wkbs, geoms)
         if finder is not None:  # parents by overlap, on the worker thread while the next batch is read
             wanted = [k for k, (i, _) in enumerate(keep) if vals["parent"][i] is None]
             finder.submit([keep[k][1] for k in wanted], [wkbs[k] for k in wanted])
@@ -377,6 +379,17 @@ def _stage(
     if skipped:
         kinds = ", ".join(f"{v} {k}" for k, v in sorted(skipped.items()))
         report.note(f"skipped {report.skipped} feature(s) that are not polygons ({kinds})")
+
+
+def _drop(report: RunReport, keep, names, reasons, wkbs, geoms):
+    """Gives keep, wkbs and geoms without the features that have a reason, each rejected with it."""
+    if not any(reasons):
+        return keep, wkbs, geoms
+    for (i, rn), why in zip(keep, reasons, strict=True):
+        if why:
+            report.reject(rn, why, name=names[i])
+    ok = [k for k, why in enumerate(reasons) if not why]
+    return [keep[k] for k in ok], [wkbs[k] for k in ok], geoms[ok]
 
 
 def _store(cur, buf: io.StringIO, first: int, last: int) -> list[dict]:

@@ -3,6 +3,7 @@ its coordinates are written latitude-first, or `--replace` would retire most of 
 
 from __future__ import annotations
 
+import numpy as np
 import shapely
 
 from etl.iran import swapped_into_iran
@@ -14,11 +15,27 @@ RETIRE_SHARE = 0.5
 SWAPPED = "x and y are swapped (latitude written first): as written it lies outside Iran"
 
 
-def swapped(wkbs: list[bytes]) -> list[bool]:
-    """Gives, per polygon (WKB, EPSG:4326), whether it is outside Iran but inside it with x, y exchanged."""
-    if not wkbs:
+def parse(wkbs: list[bytes]):
+    """Gives (shapely geometries, per polygon why GEOS cannot read it — a ring that does not close … —
+    or None); an unreadable one is None among the geometries."""
+    geoms = shapely.from_wkb(wkbs, on_invalid="ignore") if wkbs else np.array([], dtype=object)
+    return geoms, [None if g is not None else _why_broken(w) for g, w in zip(geoms, wkbs, strict=True)]
+
+
+def _why_broken(wkb: bytes) -> str:
+    try:
+        shapely.from_wkb(wkb)
+    except shapely.errors.GEOSException as e:
+        why = str(e).split(": ", 1)[-1]
+        return f"its geometry cannot be read ({why}): fix it in the source and export again"
+    return "its geometry cannot be read: fix it in the source and export again"
+
+
+def swapped(geoms) -> list[bool]:
+    """Gives, per polygon (EPSG:4326), whether it is outside Iran but inside it with x and y exchanged."""
+    if not len(geoms):
         return []
-    return [swapped_into_iran(*b) for b in shapely.bounds(shapely.from_wkb(wkbs)).tolist()]
+    return [swapped_into_iran(*b) for b in shapely.bounds(geoms).tolist()]
 
 
 def refuse_if_all_swapped(path, swapped_rows: int, polygons: int) -> None:

@@ -207,6 +207,7 @@ def _resolve_parent(db: Database, value: str, label: str, query: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the run report as one JSON object.")
 def boundaries(file: Path, level: str, as_json: bool, **kwargs) -> None:
     """Load province, city or neighborhood boundaries from GeoJSON, Shapefile (.shp/.zip) or GeoPackage."""
+    click.get_current_context().meta["regen.load.file"] = file
     show_bar = not as_json and sys.stderr.isatty()
     bar, done = None, 0
 

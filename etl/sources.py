@@ -190,6 +190,10 @@ class Source:
                         yield batch
                 finally:
                     self.close()
+                    # GDAL's warnings are the report's notes, never raw lines on the user's terminal
+                    self.notes += [
+                        f"GDAL: {_gdal_message(w.message)}" for w in said if not _harmless(w.message)
+                    ]
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as e:
             raise LoadError(
                 f"{self.path}: reading stopped after {done} feature(s): {_gdal_message(e)}. "
@@ -625,12 +629,39 @@ def _gdal_message(e: Exception | Warning) -> str:
     return text.split("; It might help to specify the correct driver")[0].rstrip(". ")
 
 
+FORMATS = {
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gpkg": "GeoPackage",
+    ".shp": "Shapefile",
+    ".zip": "zipped Shapefile",
+}
+
+
 def _check_not_junk(path: Path) -> None:
-    """Refuses an empty file, or a web page saved under a boundary file's name, before GDAL sees it."""
+    """Refuses another kind of file, an empty one, or a web page saved under a boundary file's name,
+    before GDAL sees it."""
+    if path.suffix.lower() not in FORMATS:
+        table = path.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls", ".txt", ".tsv")
+        raise LoadError(
+            f"{path}: is not a boundary file: `regen load boundaries` reads GeoJSON (.geojson, .json), "
+            "Shapefiles (.shp with its parts, or a .zip of them) and GeoPackages (.gpkg)"
+            + (
+                "; a table of points is loaded with `regen load cities` (or offices …)"
+                if table
+                else "; convert other formats first, e.g. `ogr2ogr -f GPKG out.gpkg FILE`"
+            )
+        )
     if path.stat().st_size == 0:
         raise LoadError(f"{path}: the file is empty (0 bytes): the export or the download did not finish")
     with open(path, "rb") as f:
         head = f.read(4096).lstrip().lower()
+    if path.suffix.lower() == ".gpkg" and not head.startswith(b"sqlite format 3\x00"):
+        raise LoadError(
+            f"{path}: is not a GeoPackage (a GeoPackage is an SQLite database; this is "
+            + ("a zip or an Excel workbook" if head.startswith(b"pk") else "another kind of file")
+            + "): give the file with its real extension, or export it again as GeoPackage"
+        )
     if path.suffix.lower() in (".geojson", ".json") and b"\x00" in head:
         raise LoadError(
             f"{path}: the file is not text, so not a GeoJSON (a Shapefile or GeoPackage renamed?): "
@@ -645,13 +676,7 @@ def _check_not_junk(path: Path) -> None:
 
 def _unreadable(path: Path, e: Exception) -> LoadError:
     msg = _gdal_message(e)
-    kind = {
-        ".geojson": "GeoJSON",
-        ".json": "GeoJSON",
-        ".gpkg": "GeoPackage",
-        ".shp": "Shapefile",
-        ".zip": "zipped Shapefile",
-    }.get(path.suffix.lower(), "a GeoJSON, Shapefile or GeoPackage")
+    kind = FORMATS.get(path.suffix.lower(), "a GeoJSON, Shapefile or GeoPackage")
     return LoadError(
         f"{path}: cannot be read as {kind}: {msg}. Is the file complete (not truncated) and of that format? "
         "Export it again and retry."

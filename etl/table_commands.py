@@ -42,6 +42,7 @@ def _make(kind: str) -> click.Command:
     ) -> None:
         from regen.db import get_db
 
+        click.get_current_context().meta["regen.load.file"] = file
         report = load_table(
             get_db(), kind, file, encoding=encoding, sheet=sheet, dry_run=dry_run, max_rejects=max_rejects
         )

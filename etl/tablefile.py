@@ -49,8 +49,13 @@ def read_table(
     path = Path(path)
     if not path.exists():
         raise LoadError(f"{path}: no such file")
-    data = path.read_bytes()
     suffix = path.suffix.lower()
+    if suffix in (".geojson", ".json", ".shp", ".shx", ".dbf", ".gpkg", ".zip", ".kml"):
+        raise LoadError(
+            f"{path}: is a map file, not a table: load boundaries with `regen load boundaries FILE "
+            "--level …`; the table loaders read CSV or XLSX"
+        )
+    data = path.read_bytes()
     if not data.strip():
         raise LoadError(f"{path}: the file is empty: the export or the download did not finish")
     _check_not_a_page(path, data)
@@ -195,12 +200,13 @@ def _choose_sheet(path: Path, wb, spec: TableSpec, notes: list[str]) -> str:
         return fits[0].title
     if fits:
         raise LoadError(
-            f"{path}: the sheets {', '.join(f'«{ws.title}»' for ws in fits)} all have a {spec.table} header; "
+            f"{path}: the sheets {', '.join(f'«{ws.title}»' for ws in fits)} all have the header of the "
+            f"{spec.table} table; "
             "choose one with --sheet NAME"
         )
     raise LoadError(
-        f"{path}: no sheet has a {spec.table} header (the sheets are {listed}); give the sheet with "
-        f"--sheet NAME, its header row holding (English or Persian):\n{spec.describe()}"
+        f"{path}: no sheet has the header of the {spec.table} table (the sheets are {listed}); give "
+        f"the sheet with --sheet NAME, its header row holding (English or Persian):\n{spec.describe()}"
     )
 
 
