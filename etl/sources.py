@@ -434,7 +434,8 @@ def _inspect(
     fields = [str(f) for f in info["fields"]]
     bounds = info.get("total_bounds")
     if info.get("features") == 0 or (stream is not None and not fields and _empty_collection(path)):
-        what = f"its layer {layer_arg!r}" if layer_arg else "the file"
+        layer_name = layer_arg or (info.get("layer_name") if info.get("driver") == "GPKG" else None)
+        what = f"its layer {layer_name!r}" if layer_name else "the file"
         raise LoadError(
             f"{path}: {what} holds no features (it is empty): nothing to load. Export the boundaries "
             "again, with their polygons"

@@ -195,7 +195,7 @@ def _choose_sheet(path: Path, wb, spec: TableSpec, notes: list[str]) -> str:
     )
     if len(fits) == 1:
         notes.append(
-            f"sheet «{fits[0].title}» read: of the sheets {listed}, it has the header of the {spec.table} table"
+            f"sheet «{fits[0].title}» read: of the sheets {listed}, it has the {spec.table} table's header"
         )
         return fits[0].title
     if fits:
