@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import codecs
 import re
+import zipfile
 from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from etl.runs import LoadError
 
 _C1 = re.compile("[\x80-\x9f]")
 UTF8, CP1256 = "utf-8", "windows-1256"
@@ -75,3 +79,122 @@ def codec_name(name: str) -> str | None:
     except LookupError:
         return None
     return {"cp1256": CP1256, "cp1252": "windows-1252"}.get(n, n)
+
+
+# -- boundary files: a Shapefile's attributes, a GeoJSON's text -------------------------------------
+def shapefile_encoding(
+    path: Path, shp: str, cpg: bytes | None, encoding: str | None, notes: list[str]
+) -> tuple[str, str | None]:
+    """Gives (encoding, encoding to pass to GDAL or None to let it read the .cpg) of a Shapefile's
+    attributes: --encoding, else the .cpg when the .dbf decodes in it, else what the .dbf's bytes are."""
+
+    def chunks():
+        return dbf_records(path, shp)
+
+    if encoding:
+        enc = _checked(path, encoding, chunks, "the attributes")
+        notes.append(f"attributes decoded as {enc} (--encoding)")
+        return enc, encoding
+    declared_text = cpg.decode("ascii", "replace").strip() if cpg is not None else None
+    declared = codec_name(declared_text or "utf-8") if cpg is not None else None
+    if declared is not None and decodes(chunks(), declared):
+        notes.append(f"attributes decoded as {declared}, as the .cpg file declares")
+        return declared, None
+    found = guess(chunks)
+    if found is None:
+        raise LoadError(
+            f"{path}: the Shapefile's attributes (.dbf) are neither UTF-8 nor Windows-1256 text"
+            + (f", though its .cpg declares {declared_text}" if cpg is not None else "")
+            + ": ask the sender which encoding it is and give it with --encoding (e.g. --encoding cp1252)"
+        )
+    if cpg is None:
+        why = (
+            "valid UTF-8"
+            if found == UTF8
+            else "not valid UTF-8, so read as Windows-1256 (Arabic-script Windows)"
+        )
+        notes.append(f"no .cpg file: attributes are {why}")
+    else:
+        notes.append(
+            f"the .cpg file declares {declared_text!r}, but the attributes are not valid "
+            f"{LABEL.get(declared, declared_text)}: they are {LABEL[found]} text "
+            "and were read as such (give --encoding if that is wrong)"
+        )
+    return found, ("cp1256" if found == CP1256 else "UTF-8")
+
+
+def geojson_encoding(path: Path, encoding: str | None, notes: list[str]) -> str:
+    """Gives the encoding of a GeoJSON file: --encoding, else UTF-8 (as GeoJSON must be) when it
+    decodes so, else Windows-1256 when that gives Persian text; refuses otherwise."""
+
+    def chunks():
+        return _file_chunks(path)
+
+    if encoding:
+        enc = _checked(path, encoding, chunks, "the file")
+        if enc != UTF8:
+            notes.append(f"text decoded as {enc} (--encoding)")
+        return enc
+    found = guess(chunks)
+    if found is None:
+        raise LoadError(
+            f"{path}: the file is neither UTF-8 (as GeoJSON must be) nor Windows-1256 text: ask the sender "
+            "which encoding it is and give it with --encoding, or export it again as UTF-8"
+        )
+    if found != UTF8:
+        notes.append(
+            "the file is not UTF-8 (as GeoJSON must be): its text is Windows-1256 (Arabic-script Windows), "
+            "read as such (give --encoding if that is wrong)"
+        )
+    return found
+
+
+def _checked(path: Path, encoding: str, chunks, what: str) -> str:
+    enc = checked_codec(encoding)
+    if not decodes(chunks(), enc):
+        found = guess(chunks)
+        hint = f"; they look like {LABEL[found]}: try --encoding {found}" if found else ""
+        raise LoadError(f"{path}: {what} are not valid {enc} text (--encoding {encoding}){hint}")
+    return enc
+
+
+def recode(path: Path, enc: str, target: str) -> None:
+    decoder = codecs.getincrementaldecoder(enc)()
+    with open(target, "w", encoding="utf-8", newline="") as out:
+        for chunk in _file_chunks(path):
+            out.write(decoder.decode(chunk))
+        out.write(decoder.decode(b"", final=True))
+
+
+def _file_chunks(path: Path):
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            yield chunk
+
+
+def dbf_records(path: Path, shp: str):
+    """Yields the bytes of the .dbf's records (its header, with the field names, left out) in blocks."""
+    stem = shp[: -len(".shp")]
+    if path.suffix.lower() == ".zip":
+        z = zipfile.ZipFile(path)
+        names = {n.lower(): n for n in z.namelist()}
+        f = z.open(names[(stem + ".dbf").lower()])
+    else:
+        dbf = path.with_suffix(".dbf") if path.with_suffix(".dbf").exists() else path.with_suffix(".DBF")
+        f = open(dbf, "rb")  # noqa: SIM115 — closed below
+    try:
+        header = f.read(32)
+        header_len = int.from_bytes(header[8:10], "little") if len(header) >= 10 else 32
+        f.read(max(0, header_len - 32))
+        # Read in blocks: a big .dbf is never held in memory whole.
+        while chunk := f.read(1 << 20):
+            yield chunk
+    finally:
+        f.close()
+
+
+def checked_codec(name: str) -> str:
+    found = codec_name(name)
+    if found is None:
+        raise LoadError(f"unknown encoding {name!r} (give e.g. --encoding windows-1256 or utf-8)")
+    return found

@@ -6,7 +6,6 @@ streams the features in Arrow batches, so memory does not grow with the file.
 
 from __future__ import annotations
 
-import codecs
 import json
 import math
 import re
@@ -286,13 +285,15 @@ def open_source(
     open_encoding, tmpdir = None, None
     if shp is not None:
         _check_shapefile_parts(path, shp)
-        enc, open_encoding = _shapefile_encoding(path, shp, encoding, notes)
+        enc, open_encoding = encodings.shapefile_encoding(
+            path, shp, _read_member(path, shp, ".cpg"), encoding, notes
+        )
     elif geojson:
-        enc = _text_encoding(path, encoding, notes)
+        enc = encodings.geojson_encoding(path, encoding, notes)
         if enc != encodings.UTF8:  # GDAL reads GeoJSON as UTF-8 only (RFC 7946): read a UTF-8 copy
             tmpdir = Path(tempfile.mkdtemp(prefix="regen-geojson-"))
             gdal_path = str(tmpdir / path.name)
-            _recode(path, enc, gdal_path)
+            encodings.recode(path, enc, gdal_path)
     else:
         enc = "utf-8"  # GeoPackage: UTF-8 by definition
     stream = None
@@ -330,97 +331,6 @@ def open_source(
     if geojson and "OGC_FID" not in src.fields and "id" not in src.fields:
         src.fid_column = "OGC_FID"
     return src
-
-
-def _shapefile_encoding(
-    path: Path, shp: str, encoding: str | None, notes: list[str]
-) -> tuple[str, str | None]:
-    """Gives (encoding, encoding to pass to GDAL or None to let it read the .cpg) of a Shapefile's
-    attributes: --encoding, else the .cpg when the .dbf decodes in it, else what the .dbf's bytes are."""
-
-    def chunks():
-        return _dbf_records(path, shp)
-
-    if encoding:
-        enc = _checked(path, encoding, chunks, "the attributes")
-        notes.append(f"attributes decoded as {enc} (--encoding)")
-        return enc, encoding
-    cpg = _read_member(path, shp, ".cpg")
-    declared_text = cpg.decode("ascii", "replace").strip() if cpg is not None else None
-    declared = encodings.codec_name(declared_text or "utf-8") if cpg is not None else None
-    if declared is not None and encodings.decodes(chunks(), declared):
-        notes.append(f"attributes decoded as {declared}, as the .cpg file declares")
-        return declared, None
-    found = encodings.guess(chunks)
-    if found is None:
-        raise LoadError(
-            f"{path}: the Shapefile's attributes (.dbf) are neither UTF-8 nor Windows-1256 text"
-            + (f", though its .cpg declares {declared_text}" if cpg is not None else "")
-            + ": ask the sender which encoding it is and give it with --encoding (e.g. --encoding cp1252)"
-        )
-    if cpg is None:
-        why = (
-            "valid UTF-8"
-            if found == encodings.UTF8
-            else "not valid UTF-8, so read as Windows-1256 (Arabic-script Windows)"
-        )
-        notes.append(f"no .cpg file: attributes are {why}")
-    else:
-        notes.append(
-            f"the .cpg file declares {declared_text!r}, but the attributes are not valid "
-            f"{encodings.LABEL.get(declared, declared_text)}: they are {encodings.LABEL[found]} text "
-            "and were read as such (give --encoding if that is wrong)"
-        )
-    return found, ("cp1256" if found == encodings.CP1256 else "UTF-8")
-
-
-def _text_encoding(path: Path, encoding: str | None, notes: list[str]) -> str:
-    """Gives the encoding of a GeoJSON file: --encoding, else UTF-8 (as GeoJSON must be) when it
-    decodes so, else Windows-1256 when that gives Persian text; refuses otherwise."""
-
-    def chunks():
-        return _file_chunks(path)
-
-    if encoding:
-        enc = _checked(path, encoding, chunks, "the file")
-        if enc != encodings.UTF8:
-            notes.append(f"text decoded as {enc} (--encoding)")
-        return enc
-    found = encodings.guess(chunks)
-    if found is None:
-        raise LoadError(
-            f"{path}: the file is neither UTF-8 (as GeoJSON must be) nor Windows-1256 text: ask the sender "
-            "which encoding it is and give it with --encoding, or export it again as UTF-8"
-        )
-    if found != encodings.UTF8:
-        notes.append(
-            "the file is not UTF-8 (as GeoJSON must be): its text is Windows-1256 (Arabic-script Windows), "
-            "read as such (give --encoding if that is wrong)"
-        )
-    return found
-
-
-def _checked(path: Path, encoding: str, chunks, what: str) -> str:
-    enc = _codec_name(encoding)
-    if not encodings.decodes(chunks(), enc):
-        found = encodings.guess(chunks)
-        hint = f"; they look like {encodings.LABEL[found]}: try --encoding {found}" if found else ""
-        raise LoadError(f"{path}: {what} are not valid {enc} text (--encoding {encoding}){hint}")
-    return enc
-
-
-def _recode(path: Path, enc: str, target: str) -> None:
-    decoder = codecs.getincrementaldecoder(enc)()
-    with open(target, "w", encoding="utf-8", newline="") as out:
-        for chunk in _file_chunks(path):
-            out.write(decoder.decode(chunk))
-        out.write(decoder.decode(b"", final=True))
-
-
-def _file_chunks(path: Path):
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            yield chunk
 
 
 def _harmless(message: Warning) -> bool:
@@ -594,34 +504,6 @@ def _check_shapefile_parts(path: Path, shp: str) -> None:
             f"several files (.shp, .shx, .dbf, and .prj/.cpg when known) that must travel together — ask "
             f"the sender for the missing part(s), or send them all in one .zip"
         )
-
-
-def _dbf_records(path: Path, shp: str):
-    """Yields the bytes of the .dbf's records (its header, with the field names, left out) in blocks."""
-    stem = shp[: -len(".shp")]
-    if path.suffix.lower() == ".zip":
-        z = zipfile.ZipFile(path)
-        names = {n.lower(): n for n in z.namelist()}
-        f = z.open(names[(stem + ".dbf").lower()])
-    else:
-        dbf = path.with_suffix(".dbf") if path.with_suffix(".dbf").exists() else path.with_suffix(".DBF")
-        f = open(dbf, "rb")  # noqa: SIM115 — closed below
-    try:
-        header = f.read(32)
-        header_len = int.from_bytes(header[8:10], "little") if len(header) >= 10 else 32
-        f.read(max(0, header_len - 32))
-        # Read in blocks: a big .dbf is never held in memory whole.
-        while chunk := f.read(1 << 20):
-            yield chunk
-    finally:
-        f.close()
-
-
-def _codec_name(name: str) -> str:
-    found = encodings.codec_name(name)
-    if found is None:
-        raise LoadError(f"unknown encoding {name!r} (give e.g. --encoding windows-1256 or utf-8)")
-    return found
 
 
 def _gdal_message(e: Exception | Warning) -> str:
