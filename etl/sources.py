@@ -275,7 +275,9 @@ def open_source(
     # A GeoJSON file is one layer; opening it to list layers would parse it a whole extra time.
     if shp is None and layer is None and not geojson:
         try:
-            layers = pyogrio.list_layers(gdal_path)
+            with warnings.catch_warnings():  # what GDAL says on the way is in the error, if it fails
+                warnings.simplefilter("ignore")
+                layers = pyogrio.list_layers(gdal_path)
         except pyogrio.errors.DataSourceError as e:
             raise _unreadable(path, e) from e
         if len(layers) > 1:
@@ -351,6 +353,11 @@ def _inspect(
             "again, with their polygons"
         )
     crs = source_crs or info.get("crs")
+    if info.get("geometry_type") is None and stream is None:
+        raise LoadError(
+            f"{path}: its layer {info.get('layer_name') or ''!r} has no geometry column: it is a table, "
+            "not boundaries (a table of points is loaded with `regen load cities`)"
+        )
     if source_crs:
         try:
             pyproj.CRS.from_user_input(source_crs)
@@ -504,6 +511,15 @@ def _check_shapefile_parts(path: Path, shp: str) -> None:
             f"several files (.shp, .shx, .dbf, and .prj/.cpg when known) that must travel together — ask "
             f"the sender for the missing part(s), or send them all in one .zip"
         )
+    prj = _read_member(path, shp, ".prj")
+    if prj is not None and prj.strip():
+        try:
+            pyproj.CRS.from_wkt(prj.decode("utf-8", "replace"))
+        except pyproj.exceptions.CRSError:
+            raise LoadError(
+                f"{path}: the Shapefile's .prj (its CRS) is damaged and cannot be read: ask the sender "
+                "for it again, or delete it and give the CRS with --source-crs EPSG:NNNN"
+            ) from None
 
 
 def _gdal_message(e: Exception | Warning) -> str:

@@ -97,7 +97,14 @@ def decode(
     """Gives (text, encoding used) for a CSV file's bytes; notes what was decided about mixed lines."""
     if encoding:
         try:
-            return data.decode(encoding), encoding
+            text = data.decode(encoding)
+            utf8 = _utf8_lines(data) if encodings.codec_name(encoding) == encodings.CP1256 else []
+            if utf8:  # forced to Windows-1256, these lines would be stored as mojibake
+                raise LoadError(
+                    f"{path}: line(s) {_shown(utf8)} of the file are UTF-8, not {encoding}: leave out "
+                    "--encoding, and each line is read in its own encoding"
+                )
+            return text, encoding
         except LookupError:
             raise LoadError(f"unknown encoding «{encoding}»: use utf-8, utf-8-sig or cp1256") from None
         except UnicodeDecodeError as e:
@@ -114,26 +121,36 @@ def decode(
         raise LoadError(f"{path}: the file is not text (binary content): is it a CSV or an XLSX file?")
     # Windows-1256, line by line: a line that is valid UTF-8 Persian was pasted from elsewhere and is
     # read as UTF-8 (read as Windows-1256 it would be stored as mojibake, e.g. «ظپط§ط±ط³» for «فارس»).
-    lines, utf8 = [], []
-    for no, line in enumerate(data.split(b"\n"), start=1):
-        if not line.isascii() and encodings.is_utf8([line]) and encodings.arabic_script(line.decode()):
-            lines.append(line.decode())
-            utf8.append(no)
-        else:
-            lines.append(line.decode("cp1256"))
-    text = "\n".join(lines)
+    utf8 = _utf8_lines(data)
+    text = "\n".join(
+        line.decode() if no in utf8 else line.decode("cp1256")
+        for no, line in enumerate(data.split(b"\n"), start=1)
+    )
     if not encodings.arabic_script(text):
         raise LoadError(
             f"{path}: the file is neither UTF-8 nor Windows-1256 (Persian) text: save it from Excel as "
             "«CSV UTF-8», or give its encoding with --encoding"
         )
     if utf8 and notes is not None:
-        shown = ", ".join(map(str, utf8[:20])) + (" …" if len(utf8) > 20 else "")
         notes.append(
-            f"mixed encodings: line(s) {shown} of the file are UTF-8, the others Windows-1256; each line "
-            "was read in its own encoding"
+            f"mixed encodings: line(s) {_shown(utf8)} of the file are UTF-8, the others Windows-1256; "
+            "each line was read in its own encoding"
         )
     return text, "cp1256+utf-8" if utf8 else "cp1256"
+
+
+def _utf8_lines(data: bytes) -> set[int]:
+    """Gives the numbers (from 1) of the lines that are valid UTF-8 Persian (not plain ASCII)."""
+    return {
+        no
+        for no, line in enumerate(data.split(b"\n"), start=1)
+        if not line.isascii() and encodings.is_utf8([line]) and encodings.arabic_script(line.decode())
+    }
+
+
+def _shown(numbers) -> str:
+    numbers = sorted(numbers)
+    return ", ".join(map(str, numbers[:20])) + (" …" if len(numbers) > 20 else "")
 
 
 def _csv_rows(text: str) -> Iterator[list[str]]:

@@ -63,6 +63,13 @@ BOUNDARY_CASES: list[tuple[str, Callable[[Path, Path], bytes], str]] = [
     ("table.csv", lambda t, o: b"code,name\n1,x\n", "is not a boundary file"),
     ("book.gpkg", lambda t, o: _xlsx_bytes(t), "is not a GeoPackage"),
     ("notgeo.json", lambda t, o: b'{"rows": [1, 2, 3]}', "cannot be read as GeoJSON"),
+    ("nolayer.gpkg", lambda t, o: _sqlite(t), "cannot be read as GeoPackage: At least one of the required"),
+    (
+        "attrs.gpkg",
+        lambda t, o: _attribute_table(t),
+        "its layer 'attrs' has no geometry column: it is a table",
+    ),
+    ("badprj.shp", lambda t, o: _shapefile_with_prj(t, o, 'GEOGCS["WGS 84",DATUM['), "the Shapefile's .prj"),
     (
         "empty_fc.geojson",
         lambda t, o: b'{"type": "FeatureCollection", "features": []}',
@@ -90,6 +97,37 @@ TABLE_CASES: list[tuple[str, Callable[[Path, Path], bytes], str]] = [
     ("shapes.zip", lambda t, o: _zip({"a.shp": b"x"}), "is a map file"),
     ("header.csv", lambda t, o: "رنگ,بو\nقرمز,خوب\n".encode(), "unknown column(s) «رنگ», «بو»"),
 ]
+
+
+def _sqlite(tmp: Path) -> bytes:
+    """Gives an SQLite database with a table, but none of a GeoPackage's."""
+    import sqlite3
+
+    conn = sqlite3.connect(tmp / "plain.sqlite")
+    conn.execute("CREATE TABLE t (x integer)")
+    conn.commit()
+    conn.close()
+    return (tmp / "plain.sqlite").read_bytes()
+
+
+def _attribute_table(tmp: Path) -> bytes:
+    """Gives a GeoPackage whose one layer is a table without geometry."""
+    import pandas as pd
+    import pyogrio
+
+    pyogrio.write_dataframe(pd.DataFrame({"name": ["الف"]}), tmp / "t.gpkg", layer="attrs", driver="GPKG")
+    return (tmp / "t.gpkg").read_bytes()
+
+
+def _shapefile_with_prj(tmp: Path, iran_osm: Path, prj: str) -> bytes:
+    """Writes Qom's counties as tmp/badprj.shp with its parts, the .prj replaced; gives the .shp's bytes."""
+    import geopandas as gpd
+
+    df = gpd.read_file(iran_osm / "counties" / "IR-25.geojson")
+    df = df[df.geom_type != "Point"][["id", "geometry"]]
+    df.to_file(tmp / "badprj.shp")
+    (tmp / "badprj.prj").write_text(prj)
+    return (tmp / "badprj.shp").read_bytes()
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

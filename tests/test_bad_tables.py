@@ -49,6 +49,14 @@ def test_mixed_encodings_are_decoded_line_by_line_never_mojibake(db, tmp_path):
     # … and read as Windows-1256 the UTF-8 row would be «ط´غŒط±ط§ط²» in an unknown province «ظپط§ط±ط³»
     assert rows["shiraz"] == {"code": "shiraz", "name_fa": "شیراز", "province_code": "IR-07"}
     assert rows["karaj"]["name_fa"] == "کرج" and rows["qom"]["name_fa"] == "قم"
+    # forced to Windows-1256, the UTF-8 line would be mojibake: refused, naming it
+    _refused(
+        db,
+        "cities",
+        path,
+        "line(s) 3 of the file are UTF-8, not cp1256: leave out --encoding",
+        encoding="cp1256",
+    )
 
 
 def _formula_workbook(path):
