@@ -20,6 +20,7 @@ from typing import Any
 import shapely
 from psycopg2 import sql
 
+from etl import boundary_checks as checks
 from etl.behind import Behind
 from etl.parents import ParentFinder
 from etl.runs import LoadError, RunReport
@@ -121,6 +122,7 @@ class Options:
     parent: str | None = None  # --province / --city, resolved to a code
     strip_prefix: tuple[str, ...] = ()
     replace: bool = False
+    allow_retire_all: bool = False
 
 
 def strip_prefix(name: str, prefixes: tuple[str, ...]) -> str:
@@ -162,6 +164,7 @@ def load(
     fields = _fields(source, opts)
     for n in source.notes:  # what was decided about the file comes first in the report
         report.note(n)
+    noted = len(source.notes)
     clock = _Clock()
     _room_for_staging(cur)
     # The set-based statements below are planned as costly enough for JIT, but their time is spent in
@@ -180,6 +183,8 @@ def load(
         if finder:
             finder.close()
     clock.lap("read, stage and check validity")
+    for n in source.notes[noted:]:  # what GDAL said while the features were read
+        report.note(n)
     _repaired(cur, report, repaired)
     if lvl.name == "province":
         _match_provinces(cur, report, source)
@@ -270,7 +275,7 @@ def _stage(
     columns = sorted({fp.column for fp in fields.values() if fp is not None})
     transformer = source.transformer() if source.needs_transform else None
     skipped: dict[str, int] = {}
-    row_no = 0
+    row_no = swaps = 0
     for batch in source.batches(columns):
         n, first = batch.num_rows, row_no + 1
         col = {c: batch.column(c).to_pylist() for c in columns}
@@ -312,9 +317,15 @@ def _stage(
                 continue
             keep.append((i, row_no))
             wkbs.append(wkb)
+        # Parsed once: for geometries GEOS cannot read, for reprojection, and for swapped x/y.
+        geoms, bad = checks.parse(wkbs)
+        keep, wkbs, geoms = _drop(report, keep, vals["name"], bad, wkbs, geoms)
         if transformer is not None and wkbs:
-            g = shapely.transform(shapely.from_wkb(wkbs), lambda xy: _reproject(transformer, xy))
-            wkbs = list(shapely.to_wkb(g))
+            geoms = shapely.transform(geoms, lambda xy: _reproject(transformer, xy))
+            wkbs = list(shapely.to_wkb(geoms))
+        swap = [checks.SWAPPED if s else None for s in checks.swapped(geoms)]
+        swaps += sum(1 for s in swap if s)
+        keep, wkbs, geoms = _drop(report, keep, vals["name"], swap, wkbs, geoms)
         if finder is not None:  # parents by overlap, on the worker thread while the next batch is read
             wanted = [k for k, (i, _) in enumerate(keep) if vals["parent"][i] is None]
             finder.submit([keep[k][1] for k in wanted], [wkbs[k] for k in wanted])
@@ -354,7 +365,9 @@ def _stage(
             progress(n, source.features or 0)
     report.read = row_no
     report.skipped = sum(skipped.values())
+    checks.refuse_if_no_polygon(source.path, row_no, skipped)
     polygons = row_no - report.skipped
+    checks.refuse_if_all_swapped(source.path, swaps, polygons)
     no_name = sum(1 for r in report.rejects if r.reason.startswith("no name in field"))
     if polygons and no_name == polygons:
         fp = fields["name"]
@@ -366,6 +379,17 @@ def _stage(
     if skipped:
         kinds = ", ".join(f"{v} {k}" for k, v in sorted(skipped.items()))
         report.note(f"skipped {report.skipped} feature(s) that are not polygons ({kinds})")
+
+
+def _drop(report: RunReport, keep, names, reasons, wkbs, geoms):
+    """Gives keep, wkbs and geoms without the features that have a reason, each rejected with it."""
+    if not any(reasons):
+        return keep, wkbs, geoms
+    for (i, rn), why in zip(keep, reasons, strict=True):
+        if why:
+            report.reject(rn, why, name=names[i])
+    ok = [k for k, why in enumerate(reasons) if not why]
+    return [keep[k] for k in ok], [wkbs[k] for k in ok], geoms[ok]
 
 
 def _store(cur, buf: io.StringIO, first: int, last: int) -> list[dict]:
@@ -682,7 +706,11 @@ WITH gone AS (
     SELECT %(level)s, t.code, t.name_fa, t.boundary, 'retired', %(run)s FROM {table} t JOIN gone USING (code)
 )
 UPDATE {table} t SET retired_at = now(), retired_run_id = %(run)s FROM gone WHERE t.code = gone.code
-RETURNING t.code, t.name_fa
+RETURNING t.code, t.name_fa, t.{pcol} AS parent
+"""
+_REMAINING = """
+SELECT {pcol} AS parent, count(*) AS n FROM {table}
+ WHERE {pcol} = ANY(%(parents)s) AND retired_at IS NULL AND boundary IS NOT NULL GROUP BY 1
 """
 
 
@@ -732,6 +760,9 @@ def _write(cur, lvl: Level, opts: Options, report: RunReport, source: Source, ha
             parents = cur.fetchone()["p"] or []
         cur.execute(sql.SQL(_RETIRE).format(table=table, pcol=pcol), params | {"parents": parents})
         gone = cur.fetchall()
+        cur.execute(sql.SQL(_REMAINING).format(table=table, pcol=pcol), {"parents": parents})
+        remaining = {r["parent"]: r["n"] for r in cur.fetchall()}
+        checks.refuse_large_retirement(source.path, lvl.name, gone, remaining, opts.allow_retire_all)
         report.retired = len(gone)
         for g in gone[:200]:
             report.note(f"retired {lvl.name} {g['code']} «{g['name_fa']}»: not in the file (--replace)")

@@ -47,6 +47,7 @@ def load_boundaries(
     source_crs: str | None = None,
     encoding: str | None = None,
     replace: bool = False,
+    allow_retire_all: bool = False,
     dry_run: bool = False,
     max_rejects: int = 0,
     progress=None,
@@ -57,6 +58,8 @@ def load_boundaries(
 
     path = Path(path)
     _check_options(level, province, city, kind_field, parent_field, replace)
+    if allow_retire_all and not replace:
+        raise LoadError("--allow-retire-all confirms what --replace retires: use it with --replace")
     parent = _resolve_parent(db, province, "province", _PROVINCE) if province else None
     parent = _resolve_parent(db, city, "city", _CITY) if city else parent
     opts = Options(
@@ -69,6 +72,7 @@ def load_boundaries(
         parent=parent,
         strip_prefix=tuple(strip_prefix),
         replace=replace,
+        allow_retire_all=allow_retire_all,
     )
     given = {
         "level": level,
@@ -84,6 +88,7 @@ def load_boundaries(
         "source_crs": source_crs,
         "encoding": encoding,
         "replace": replace or None,
+        "allow_retire_all": allow_retire_all or None,
         "dry_run": dry_run or None,
         "max_rejects": max_rejects or None,
     }
@@ -179,9 +184,17 @@ def _resolve_parent(db: Database, value: str, label: str, query: str) -> str:
     help="Remove this prefix from names (repeatable), e.g. «شهرستان ».",
 )
 @click.option("--source-crs", help="CRS of a file that declares none, e.g. EPSG:32639.")
-@click.option("--encoding", help="Attribute encoding of a Shapefile without .cpg, e.g. windows-1256.")
+@click.option(
+    "--encoding",
+    help="Text encoding of a Shapefile's attributes or a GeoJSON, e.g. windows-1256 (default: detected).",
+)
 @click.option(
     "--replace", is_flag=True, help="The file is the whole truth for its parents: retire what it lacks."
+)
+@click.option(
+    "--allow-retire-all",
+    is_flag=True,
+    help="With --replace: allow retiring all, or more than half, of a parent's current rows.",
 )
 @click.option("--dry-run", is_flag=True, help="Do everything but commit; print the same report.")
 @click.option(
@@ -194,6 +207,7 @@ def _resolve_parent(db: Database, value: str, label: str, query: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the run report as one JSON object.")
 def boundaries(file: Path, level: str, as_json: bool, **kwargs) -> None:
     """Load province, city or neighborhood boundaries from GeoJSON, Shapefile (.shp/.zip) or GeoPackage."""
+    click.get_current_context().meta["regen.load.file"] = file
     show_bar = not as_json and sys.stderr.isatty()
     bar, done = None, 0
 

@@ -52,6 +52,8 @@ def load_table(
         db, kind, path, lock_key=f"table:{kind}", options=options, dry_run=dry_run, max_rejects=max_rejects
     ) as (cur, report):
         report.encoding = table.encoding
+        for note in table.notes:
+            report.note(note)
         report.read = len(table.rows)
         report.skipped = table.blank_rows
         _LOADERS[kind](cur, table, report, Lookups.read(cur))
@@ -64,6 +66,8 @@ def _rows(table: TableFile, report: RunReport, handle: Callable[[str, dict], str
     for row_no, row in table.rows:
         key = v.code(row.get("code"))
         try:
+            if row_no in table.problems:
+                raise RowError(*table.problems[row_no])
             if key is None:
                 raise RowError("code", "the code is empty")
             if key in first_seen:
@@ -333,7 +337,8 @@ def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> No
                         (key, n),
                     )
             if not same_states:
-                _replace_history(cur, key, states, keep, report.run_id)
+                written = {v.day(row[c], c).isoformat(): row[c] for c in LIFECYCLE if row.get(c)}
+                _replace_history(cur, key, states, keep, report.run_id, written)
         if has_history and keep:  # a row refused above is not said to keep anything
             kept_recorded.append(key)
         look.offices[key] = city
@@ -360,7 +365,12 @@ VALUES (%s, %s, %s, NULLIF(%s, ''), 'loaded from a table file', %s)
 
 
 def _replace_history(
-    cur, office: str, states: set[tuple[str, str, str]], keep: set[tuple[str, str, str]], run_id: int
+    cur,
+    office: str,
+    states: set[tuple[str, str, str]],
+    keep: set[tuple[str, str, str]],
+    run_id: int,
+    written: dict[str, str],
 ) -> None:
     """Makes the file's lifecycle the office's history, with the dashboard's states in `keep` kept;
     an impossible sequence rejects the row."""
@@ -377,12 +387,12 @@ def _replace_history(
         col = f"{state}_on" if state in LIFECYCLE.values() else None
         also = (
             " (with the state(s) recorded in the dashboard that the file does not name: "
-            + ", ".join(f"{s} on {d}" for s, d, _ in sorted(keep))
+            + ", ".join(f"{s} on {v.as_written(d)}" for s, d, _ in sorted(keep))
             + ")"
             if keep
             else ""
         )
-        raise RowError(col, f"impossible lifecycle: {problem}{also}")
+        raise RowError(col, f"impossible lifecycle: {v.dates_as_written(problem, written)}{also}")
 
 
 # -- actions ------------------------------------------------------------------------------------------------
@@ -484,7 +494,7 @@ def _load_actions(cur, table: TableFile, report: RunReport, look: Lookups) -> No
         if status_on is None and status is not None:
             status_on = meeting_day if status == "open" else today
         if status_on and status_on > today:
-            raise RowError("status_on", f"{status_on} is in the future")
+            raise RowError("status_on", f"{v.as_written(status_on, row.get('status_on'))} is in the future")
         cur_status = current.get(key)
         status_change = None  # "append" | "evidence" | None
         if status is not None:
@@ -492,8 +502,9 @@ def _load_actions(cur, table: TableFile, report: RunReport, look: Lookups) -> No
                 if cur_status and status_on < cur_status["began_on"]:
                     raise RowError(
                         "status_on",
-                        f"status {status} of {status_on} is older than the recorded "
-                        f"status {cur_status['status']} of {cur_status['began_on']}; "
+                        f"status {status} of {v.as_written(status_on, row.get('status_on'))} is older "
+                        f"than the recorded status {cur_status['status']} of "
+                        f"{v.as_written(cur_status['began_on'])}; "
                         "the file is out of date for this action",
                     )
                 status_change = "append"

@@ -6,9 +6,11 @@ streams the features in Arrow batches, so memory does not grow with the file.
 
 from __future__ import annotations
 
-import codecs
 import json
 import math
+import re
+import shutil
+import tempfile
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -19,11 +21,16 @@ from typing import Any
 import pyogrio
 import pyproj
 
+from etl import encodings
+from etl.iran import IRAN_BBOX, swapped_into_iran
 from etl.runs import LoadError
 
-# Iran and a margin: lon/lat outside this box are not plausible for a file of Iranian boundaries.
-IRAN_BBOX = (43.0, 24.5, 64.5, 40.5)
 UTM_ZONES = {38: "EPSG:32638", 39: "EPSG:32639", 40: "EPSG:32640", 41: "EPSG:32641"}
+# How to fix a file written latitude-first (the boundary loader says it for each such feature).
+SWAP_FIX = (
+    "export it again with x = longitude and y = latitude (in QGIS: Processing › Vector geometry › "
+    "Swap X and Y coordinates)"
+)
 BATCH = 500  # features per Arrow batch: a few MB of coordinates, whatever the file's size
 
 # Field-name candidates tried (in order) when --name-field / --name-en-field are not given.
@@ -59,12 +66,16 @@ class Source:
     open_encoding: str | None = None  # passed to GDAL (Shapefiles without .cpg)
     # GeoJSON: the stream opened while inspecting the file (GDAL scans a GeoJSON whole to open it: once)
     stream: Any = None
+    fid_column: str | None = None  # GeoJSON: the column of GDAL's feature ids (the features' "id")
+    tmpdir: Path | None = None  # a re-encoded copy of the file lives here while the Source is open
 
     def __enter__(self) -> Source:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+        if self.tmpdir is not None:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
 
     def close(self) -> None:
         if self.stream is not None:
@@ -105,6 +116,8 @@ class Source:
     def _lookup(self, path: str) -> FieldPath | None:
         if path in self.fields:
             return FieldPath(path, path, ())
+        if path == "id" and self.fid_column:  # RFC 7946: a feature's "id" is a member, not a property
+            return FieldPath(path, self.fid_column, ())
         # dotted path: the longest leading part that is a column, the rest are keys inside its JSON
         parts = path.split(".")
         for i in range(len(parts) - 1, 0, -1):
@@ -139,11 +152,17 @@ class Source:
     def batches(self, columns: list[str]) -> Iterator[Any]:
         """Gives pyarrow RecordBatches of the chosen columns plus the geometry (WKB) as the last column."""
         kwargs: dict[str, Any] = {"encoding": self.open_encoding} if self.open_encoding else {}
-        done = 0
+        fids = self.fid_column in columns
+        if fids:  # read again with GDAL's feature ids (the stream opened to inspect the file has none)
+            columns = [c for c in columns if c != self.fid_column]
+            kwargs["return_fids"] = True
+            self.close()
+        done, numbered = 0, fids
         try:
-            with warnings.catch_warnings():
-                # GDAL renumbers repeated feature ids and says so; codes are checked by the loader.
-                warnings.filterwarnings("ignore", message="Several features with id")
+            with warnings.catch_warnings(record=True) as said:
+                # GDAL renumbers repeated feature ids and says so: when the ids are the codes, that is
+                # the file's error; otherwise codes are checked by the loader.
+                warnings.simplefilter("always")
                 if self.stream is None:
                     ctx = pyogrio.raw.open_arrow(
                         self.gdal_path,
@@ -156,15 +175,34 @@ class Source:
                     self.stream = (ctx, ctx.__enter__()[1])
                 try:
                     for batch in self.stream[1]:
+                        repeated = [w for w in said if fids and _harmless(w.message)]
+                        if repeated:
+                            raise LoadError(
+                                f"{self.path}: {_gdal_message(repeated[0].message).split('. ')[0]}: the "
+                                'features\' "id" is given as --code-field, so each must be different. '
+                                "Fix the file, or give another --code-field."
+                            )
+                        if fids:  # ids 0, 1, 2 … are GDAL's numbering of features that have no "id"
+                            ids = batch.column(self.fid_column).to_pylist()
+                            numbered = numbered and ids == list(range(done, done + batch.num_rows))
                         done += batch.num_rows
                         yield batch
                 finally:
                     self.close()
+                    # GDAL's warnings are the report's notes, never raw lines on the user's terminal
+                    self.notes += [
+                        f"GDAL: {_gdal_message(w.message)}" for w in said if not _harmless(w.message)
+                    ]
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as e:
             raise LoadError(
                 f"{self.path}: reading stopped after {done} feature(s): {_gdal_message(e)}. "
                 "The file looks damaged or truncated: export it again and retry."
             ) from e
+        if numbered and done:
+            raise LoadError(
+                f'{self.path}: --code-field id: the features carry no "id" (neither a member of the '
+                f"feature nor a property); its fields are: {', '.join(self.fields) or '(none)'}"
+            )
 
 
 @dataclass(frozen=True)
@@ -227,79 +265,79 @@ def open_source(
     path = Path(path)
     if not path.exists():
         raise LoadError(f"{path}: no such file")
+    _check_not_junk(path)
     gdal_path, shp = _gdal_path(path, layer)
     if shp is not None:
         layer_arg = None
     else:
         layer_arg = layer
+    geojson = path.suffix.lower() in (".geojson", ".json")
     # A GeoJSON file is one layer; opening it to list layers would parse it a whole extra time.
-    if shp is None and layer is None and path.suffix.lower() not in (".geojson", ".json"):
+    if shp is None and layer is None and not geojson:
         try:
-            layers = pyogrio.list_layers(gdal_path)
+            with warnings.catch_warnings():  # what GDAL says on the way is in the error, if it fails
+                warnings.simplefilter("ignore")
+                layers = pyogrio.list_layers(gdal_path)
         except pyogrio.errors.DataSourceError as e:
             raise _unreadable(path, e) from e
         if len(layers) > 1:
             names = ", ".join(str(n) for n, _ in layers)
             raise LoadError(f"{path}: holds {len(layers)} layers ({names}); choose one with --layer")
     notes: list[str] = []
-    open_encoding = None
+    open_encoding, tmpdir = None, None
     if shp is not None:
         _check_shapefile_parts(path, shp)
-        if encoding:
-            enc, open_encoding = _codec_name(encoding), encoding
-            notes.append(f"attributes decoded as {enc} (--encoding)")
-        else:
-            cpg = _read_member(path, shp, ".cpg")
-            if cpg is not None:
-                enc = _codec_name(cpg.decode("ascii", "replace").strip() or "utf-8")
-                notes.append(f"attributes decoded as {enc}, as the .cpg file declares")
-            else:
-                enc = _sniff_dbf(path, shp)
-                open_encoding = enc
-                why = (
-                    "valid UTF-8"
-                    if enc == "utf-8"
-                    else "not valid UTF-8, so read as Windows-1256 (Arabic-script Windows)"
-                )
-                notes.append(f"no .cpg file: attributes are {why}")
-                if enc == "windows-1256":
-                    open_encoding = "cp1256"
-                else:
-                    open_encoding = "UTF-8"
+        enc, open_encoding = encodings.shapefile_encoding(
+            path, shp, _read_member(path, shp, ".cpg"), encoding, notes
+        )
+    elif geojson:
+        enc = encodings.geojson_encoding(path, encoding, notes)
+        if enc != encodings.UTF8:  # GDAL reads GeoJSON as UTF-8 only (RFC 7946): read a UTF-8 copy
+            tmpdir = Path(tempfile.mkdtemp(prefix="regen-geojson-"))
+            gdal_path = str(tmpdir / path.name)
+            encodings.recode(path, enc, gdal_path)
     else:
-        enc = "utf-8"
-        if encoding:
-            open_encoding = encoding
-            enc = _codec_name(encoding)
+        enc = "utf-8"  # GeoPackage: UTF-8 by definition
     stream = None
     try:
-        if path.suffix.lower() in (".geojson", ".json"):
-            # Opening a GeoJSON parses all of it (GDAL learns its fields): open the stream once, here.
-            stream = pyogrio.raw.open_arrow(
-                gdal_path,
-                batch_size=BATCH,
-                use_pyarrow=True,
-                **({"encoding": open_encoding} if open_encoding else {}),
-            )
-            info, reader = stream.__enter__()
-            stream = (stream, reader)
-        else:
-            info = pyogrio.read_info(gdal_path, layer=layer_arg, encoding=open_encoding)
-        if not (source_crs or info.get("crs")) and info.get("total_bounds") is None:
-            # only a file without CRS needs its extent (to tell lon/lat from UTM): one more pass then
-            info = pyogrio.read_info(
-                gdal_path, layer=layer_arg, encoding=open_encoding, force_total_bounds=True
-            )
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            if geojson:
+                # Opening a GeoJSON parses all of it (GDAL learns its fields): open the stream once, here.
+                stream = pyogrio.raw.open_arrow(gdal_path, batch_size=BATCH, use_pyarrow=True)
+                info, reader = stream.__enter__()
+                stream = (stream, reader)
+            else:
+                info = pyogrio.read_info(gdal_path, layer=layer_arg, encoding=open_encoding)
+            if not (source_crs or info.get("crs")) and info.get("total_bounds") is None:
+                # only a file without CRS needs its extent (to tell lon/lat from UTM): one more pass then
+                info = pyogrio.read_info(
+                    gdal_path, layer=layer_arg, encoding=open_encoding, force_total_bounds=True
+                )
+        notes += [f"GDAL: {_gdal_message(w.message)}" for w in said if not _harmless(w.message)]
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as e:
+        if tmpdir is not None:
+            shutil.rmtree(tmpdir, ignore_errors=True)
         raise _unreadable(path, e) from e
     try:
-        return _inspect(
+        src = _inspect(
             path, gdal_path, layer_arg, info, stream, enc, open_encoding, notes, source_crs, hint_crs_check
         )
     except BaseException:
         if stream is not None:
             stream[0].__exit__(None, None, None)
+        if tmpdir is not None:
+            shutil.rmtree(tmpdir, ignore_errors=True)
         raise
+    src.tmpdir = tmpdir
+    if geojson and "OGC_FID" not in src.fields and "id" not in src.fields:
+        src.fid_column = "OGC_FID"
+    return src
+
+
+def _harmless(message: Warning) -> bool:
+    # GDAL renumbers repeated feature ids and says so; codes are checked by the loader.
+    return "Several features with id" in str(message)
 
 
 def _inspect(
@@ -307,7 +345,19 @@ def _inspect(
 ) -> Source:
     fields = [str(f) for f in info["fields"]]
     bounds = info.get("total_bounds")
+    if info.get("features") == 0 or (stream is not None and not fields and _empty_collection(path)):
+        layer_name = layer_arg or (info.get("layer_name") if info.get("driver") == "GPKG" else None)
+        what = f"its layer {layer_name!r}" if layer_name else "the file"
+        raise LoadError(
+            f"{path}: {what} holds no features (it is empty): nothing to load. Export the boundaries "
+            "again, with their polygons"
+        )
     crs = source_crs or info.get("crs")
+    if info.get("geometry_type") is None and stream is None:
+        raise LoadError(
+            f"{path}: its layer {info.get('layer_name') or ''!r} has no geometry column: it is a table, "
+            "not boundaries (a table of points is loaded with `regen load cities`)"
+        )
     if source_crs:
         try:
             pyproj.CRS.from_user_input(source_crs)
@@ -339,6 +389,13 @@ def _inspect(
     )
 
 
+def _empty_collection(path: Path) -> bool:
+    # GDAL does not count a GeoJSON's features without another pass; an empty one is a few bytes.
+    return (
+        path.stat().st_size < 65536 and re.search(rb'"features"\s*:\s*\[\s*\]', path.read_bytes()) is not None
+    )
+
+
 def _is_wgs84(crs: str) -> bool:
     if crs.upper() in ("EPSG:4326", "OGC:CRS84"):
         return True
@@ -362,6 +419,11 @@ def _guess_missing_crs(path: Path, bounds: Any, hint: Any) -> str:
         lon0, lat0, lon1, lat1 = t.transform_bounds(x0, y0, x1, y1)
         if IRAN_BBOX[0] <= lon0 and lon1 <= IRAN_BBOX[2] and IRAN_BBOX[1] <= lat0 and lat1 <= IRAN_BBOX[3]:
             zones.append((zone, epsg, hint((lon0, lat0, lon1, lat1)) if hint else None))
+    if not zones and swapped_into_iran(x0, y0, x1, y1):
+        raise LoadError(
+            f"{path}: the file declares no CRS and its coordinates ({span}) are latitude, longitude: "
+            f"x and y are swapped: {SWAP_FIX}"
+        )
     if not zones:
         raise LoadError(
             f"{path}: the file declares no CRS and its coordinates ({span}) are neither longitudes/latitudes "
@@ -392,8 +454,16 @@ def _gdal_path(path: Path, layer: str | None) -> tuple[str, str | None]:
     """Gives (GDAL path, Shapefile member name or None)."""
     suffix = path.suffix.lower()
     if suffix == ".zip":
-        with zipfile.ZipFile(path) as z:
-            shps = [n for n in z.namelist() if n.lower().endswith(".shp") and not n.startswith("__MACOSX")]
+        try:
+            with zipfile.ZipFile(path) as z:
+                shps = [
+                    n for n in z.namelist() if n.lower().endswith(".shp") and not n.startswith("__MACOSX")
+                ]
+        except zipfile.BadZipFile:
+            raise LoadError(
+                f"{path}: is not a zip file (damaged, cut short, or another file named .zip): export or "
+                "download it again, or give the Shapefile's .shp with its parts beside it"
+            ) from None
         if not shps:
             raise LoadError(f"{path}: the zip holds no .shp file (a zipped Shapefile is expected)")
         if layer:
@@ -441,62 +511,71 @@ def _check_shapefile_parts(path: Path, shp: str) -> None:
             f"several files (.shp, .shx, .dbf, and .prj/.cpg when known) that must travel together — ask "
             f"the sender for the missing part(s), or send them all in one .zip"
         )
-
-
-def _sniff_dbf(path: Path, shp: str) -> str:
-    """Gives 'utf-8' when the .dbf's records decode as plausible UTF-8, else 'windows-1256'."""
-    stem = shp[: -len(".shp")]
-    if path.suffix.lower() == ".zip":
-        z = zipfile.ZipFile(path)
-        names = {n.lower(): n for n in z.namelist()}
-        f = z.open(names[(stem + ".dbf").lower()])
-    else:
-        dbf = path.with_suffix(".dbf") if path.with_suffix(".dbf").exists() else path.with_suffix(".DBF")
-        f = open(dbf, "rb")  # noqa: SIM115 — closed below
-    try:
-        header = f.read(32)
-        header_len = int.from_bytes(header[8:10], "little") if len(header) >= 10 else 32
-        f.read(max(0, header_len - 32))
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        # Read in blocks: a big .dbf is never held in memory whole.
-        while chunk := f.read(1 << 20):
-            try:
-                text = decoder.decode(chunk)
-            except UnicodeDecodeError:
-                return "windows-1256"
-            # Valid UTF-8 that holds C1 control characters is Windows-1256 (or Latin) text by accident.
-            if any("\x80" <= ch <= "\x9f" for ch in text):
-                return "windows-1256"
+    prj = _read_member(path, shp, ".prj")
+    if prj is not None and prj.strip():
         try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "windows-1256"
-        return "utf-8"
-    finally:
-        f.close()
+            pyproj.CRS.from_wkt(prj.decode("utf-8", "replace"))
+        except pyproj.exceptions.CRSError:
+            raise LoadError(
+                f"{path}: the Shapefile's .prj (its CRS) is damaged and cannot be read: ask the sender "
+                "for it again, or delete it and give the CRS with --source-crs EPSG:NNNN"
+            ) from None
 
 
-def _codec_name(name: str) -> str:
-    try:
-        n = codecs.lookup(name.replace("ANSI ", "cp").replace("ANSI", "cp")).name
-    except LookupError as e:
-        raise LoadError(f"unknown encoding {name!r} (give e.g. --encoding windows-1256 or utf-8)") from e
-    return {"cp1256": "windows-1256", "cp1252": "windows-1252"}.get(n, n)
+def _gdal_message(e: Exception | Warning) -> str:
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    # GDAL's advice on drivers speaks to programmers, not to whoever sent the file.
+    return text.split("; It might help to specify the correct driver")[0].rstrip(". ")
 
 
-def _gdal_message(e: Exception) -> str:
-    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+FORMATS = {
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".gpkg": "GeoPackage",
+    ".shp": "Shapefile",
+    ".zip": "zipped Shapefile",
+}
+
+
+def _check_not_junk(path: Path) -> None:
+    """Refuses another kind of file, an empty one, or a web page saved under a boundary file's name,
+    before GDAL sees it."""
+    if path.suffix.lower() not in FORMATS:
+        table = path.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls", ".txt", ".tsv")
+        raise LoadError(
+            f"{path}: is not a boundary file: `regen load boundaries` reads GeoJSON (.geojson, .json), "
+            "Shapefiles (.shp with its parts, or a .zip of them) and GeoPackages (.gpkg)"
+            + (
+                "; a table of points is loaded with `regen load cities` (or offices …)"
+                if table
+                else "; convert other formats first, e.g. `ogr2ogr -f GPKG out.gpkg FILE`"
+            )
+        )
+    if path.stat().st_size == 0:
+        raise LoadError(f"{path}: the file is empty (0 bytes): the export or the download did not finish")
+    with open(path, "rb") as f:
+        head = f.read(4096).lstrip().lower()
+    if path.suffix.lower() == ".gpkg" and not head.startswith(b"sqlite format 3\x00"):
+        raise LoadError(
+            f"{path}: is not a GeoPackage (a GeoPackage is an SQLite database; this is "
+            + ("a zip or an Excel workbook" if head.startswith(b"pk") else "another kind of file")
+            + "): give the file with its real extension, or export it again as GeoPackage"
+        )
+    if path.suffix.lower() in (".geojson", ".json") and b"\x00" in head:
+        raise LoadError(
+            f"{path}: the file is not text, so not a GeoJSON (a Shapefile or GeoPackage renamed?): "
+            "give the file with its real extension (.shp, .zip, .gpkg), or export it again as GeoJSON"
+        )
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
+        raise LoadError(
+            f"{path}: the file is a web page (HTML), not a boundary file: a failed download saves the "
+            "error page under the file's name. Download or export the file again."
+        )
 
 
 def _unreadable(path: Path, e: Exception) -> LoadError:
     msg = _gdal_message(e)
-    kind = {
-        ".geojson": "GeoJSON",
-        ".json": "GeoJSON",
-        ".gpkg": "GeoPackage",
-        ".shp": "Shapefile",
-        ".zip": "zipped Shapefile",
-    }.get(path.suffix.lower(), "a GeoJSON, Shapefile or GeoPackage")
+    kind = FORMATS.get(path.suffix.lower(), "a GeoJSON, Shapefile or GeoPackage")
     return LoadError(
         f"{path}: cannot be read as {kind}: {msg}. Is the file complete (not truncated) and of that format? "
         "Export it again and retry."

@@ -27,7 +27,9 @@ def _make(kind: str) -> click.Command:
     @click.option(
         "--encoding", default=None, help="CSV encoding (utf-8, utf-8-sig, cp1256); default: detected."
     )
-    @click.option("--sheet", default=None, help="XLSX sheet to read; default: the first.")
+    @click.option(
+        "--sheet", default=None, help="XLSX sheet to read; default: the one with the table's header."
+    )
     @click.option("--dry-run", is_flag=True, help="Do everything but commit; print the same report.")
     @click.option("--json", "as_json", is_flag=True, help="Print the run report as one JSON object.")
     @click.option(
@@ -42,6 +44,7 @@ def _make(kind: str) -> click.Command:
     ) -> None:
         from regen.db import get_db
 
+        click.get_current_context().meta["regen.load.file"] = file
         report = load_table(
             get_db(), kind, file, encoding=encoding, sheet=sheet, dry_run=dry_run, max_rejects=max_rejects
         )

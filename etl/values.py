@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 from etl.columns import AGENCY_ALIASES, BOOLEANS, header_key
-from regen.jalali import BadDate, parse_date
+from etl.iran import EXTENT, inside, swapped_into_iran
+from regen.jalali import BadDate, parse_date, to_jalali
 from regen.text import fa_normalize, to_ascii_digits
 
 
@@ -21,9 +22,6 @@ class RowError(Exception):
         self.message = message
 
 
-# Iran's extent with a margin: a point outside it is a typo or swapped coordinates.
-_LON = (43.5, 64.0)
-_LAT = (24.5, 40.0)
 _SEPARATORS = re.compile(r"[;،,؛\n]+")
 
 
@@ -73,6 +71,19 @@ def day(value: str | None, col: str) -> dt.date | None:
         raise RowError(col, str(e)) from None
 
 
+def as_written(day: dt.date | str, written: dict[str, str] | str | None = None) -> str:
+    """Gives a date for a message as the file wrote it (`written`: the cell, or ISO date → cell), else
+    in Jalali: users read and write Jalali, never the ISO dates it is stored as."""
+    iso = day if isinstance(day, str) else day.isoformat()
+    cell = written.get(iso) if isinstance(written, dict) else written
+    return cell or to_jalali(dt.date.fromisoformat(iso), persian_digits=False)
+
+
+def dates_as_written(text: str, written: dict[str, str]) -> str:
+    """Gives `text` with each ISO date in it (from SQL, e.g. office_history_problem) as_written."""
+    return re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: as_written(m[0], written), text)
+
+
 def choice(value: str | None, col: str, mapping: dict[str, str]) -> str | None:
     """Gives the stored code of an enumeration cell (English code or a Persian word)."""
     if value is None:
@@ -103,11 +114,10 @@ def point(lat: str | None, lon: str | None) -> tuple[float, float] | None:
     if lat is None or lon is None:
         raise RowError("lat" if lat is None else "lon", "give both lat and lon, or neither")
     y, x = decimal(lat, "lat"), decimal(lon, "lon")
-    inside = _LAT[0] <= y <= _LAT[1] and _LON[0] <= x <= _LON[1]
-    if not inside:
-        if _LAT[0] <= x <= _LAT[1] and _LON[0] <= y <= _LON[1]:
-            raise RowError("lat", f"lat {lat} / lon {lon} look swapped (Iran is at lat 25–40, lon 44–63)")
-        raise RowError("lat", f"lat {lat} / lon {lon} is outside Iran (lat 25–40, lon 44–63, WGS 84 degrees)")
+    if swapped_into_iran(x, y):
+        raise RowError("lat", f"lat {lat} / lon {lon} look swapped (Iran is at {EXTENT})")
+    if not inside(x, y):
+        raise RowError("lat", f"lat {lat} / lon {lon} is outside Iran ({EXTENT}, WGS 84 degrees)")
     return x, y
 
 
