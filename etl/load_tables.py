@@ -3,23 +3,21 @@
 Each run reads the whole file first (a header problem stops it before anything is written), then
 works in one `etl_run` transaction: rows are compared with what is stored and only differences are
 written, so loading the same file again changes nothing. A row with a wrong cell is rejected with
-its row number, column and value; rejects beyond --max-rejects roll the whole run back. Writes of
-one row happen inside a savepoint, so a row the database refuses (an impossible office history)
-is rejected alone.
+its row number, column and value; rejects beyond --max-rejects roll the whole run back. The changes
+are written by COPY and set-based statements (etl/table_writes.py); a row the database refuses (an
+impossible office history) is still rejected alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-
-import psycopg2
 
 from etl import values as v
 from etl.columns import ACTION_KINDS, ACTION_STATUSES, NEIGHBORHOOD_KINDS, OFFICE_KINDS, SPECS
 from etl.runs import RunReport, etl_run
+from etl.table_writes import Change, Check, Write, write_changes
 from etl.tablefile import TableFile, read_table
 from etl.values import Lookups, RowError
 
@@ -58,38 +56,38 @@ def load_table(
     return report
 
 
-def _rows(table: TableFile, report: RunReport, handle: Callable[[str, dict], str]) -> None:
-    """Calls handle(code, row) for each row; counts its outcome or records its rejection."""
+def _rows(
+    cur,
+    table: TableFile,
+    report: RunReport,
+    handle: Callable[[str, dict, Change], str],
+    writes: tuple[Write, ...],
+    check: Check | None = None,
+) -> None:
+    """Calls handle(code, row, change) for each row, which gives its outcome and fills in the change's
+    writes; records rejections, then writes all changes at once (write_changes counts them)."""
     first_seen: dict[str, int] = {}
+    changes: list[Change] = []
     for row_no, row in table.rows:
         key = v.code(row.get("code"))
+        change = Change(row_no, key, row, "unchanged")
         try:
             if key is None:
                 raise RowError("code", "the code is empty")
             if key in first_seen:
                 raise RowError("code", f"code «{key}» appears again (first on row {first_seen[key]})")
             first_seen[key] = row_no
-            outcome = handle(key, row)
+            outcome = handle(key, row, change)
         except RowError as e:
             report.reject(row_no, e.message, name=key, field=e.field, raw=row)
             continue
-        setattr(report, outcome, getattr(report, outcome) + 1)
-
-
-@contextmanager
-def _savepoint(cur) -> Iterator[None]:
-    """Undoes one row's writes when the row is rejected; a database refusal becomes a RowError."""
-    cur.execute("SAVEPOINT table_row")
-    try:
-        yield
-    except RowError:
-        cur.execute("ROLLBACK TO SAVEPOINT table_row")
-        raise
-    except (psycopg2.IntegrityError, psycopg2.DataError) as e:
-        cur.execute("ROLLBACK TO SAVEPOINT table_row")
-        detail = (e.pgerror or str(e)).strip().splitlines()[0]
-        raise RowError(None, f"the database refused the row: {detail}") from None
-    cur.execute("RELEASE SAVEPOINT table_row")
+        if outcome == "unchanged":
+            report.unchanged += 1
+        else:
+            change.outcome = outcome
+            changes.append(change)
+    params = {"run": report.run_id, "source": table.path.name}
+    write_changes(cur, changes, writes, report, params, check)
 
 
 def _keep(table: TableFile, row: dict, col: str, parsed, stored):
@@ -102,23 +100,36 @@ _CITIES = """
 SELECT code, name_fa, name_en, province_code, ST_X(location) AS lon, ST_Y(location) AS lat, population
 FROM cities
 """
-_UPSERT_CITY = """
+_CITY_FIELDS = ("name_fa", "name_en", "province_code", "lon", "lat", "population")
+_UPSERT_CITY = Write(
+    "stage_cities",
+    (
+        "code text",
+        "province_code text",
+        "name_fa text",
+        "name_en text",
+        "lon float8",
+        "lat float8",
+        "population integer",
+    ),
+    """
 INSERT INTO cities (code, province_code, name_fa, name_en, location, population, source, run_id)
-VALUES (%(code)s, %(province_code)s, %(name_fa)s, %(name_en)s,
-        CASE WHEN %(lon)s::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) END,
-        %(population)s, %(source)s, %(run_id)s)
+SELECT code, province_code, name_fa, name_en,
+       CASE WHEN lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
+       population, %(source)s, %(run)s
+  FROM {stage} s WHERE (%(seq)s::int IS NULL OR s.seq = %(seq)s) ORDER BY seq, ord
 ON CONFLICT (code) DO UPDATE SET
   province_code = EXCLUDED.province_code, name_fa = EXCLUDED.name_fa, name_en = EXCLUDED.name_en,
   location = EXCLUDED.location, population = EXCLUDED.population, run_id = EXCLUDED.run_id
-"""
-_CITY_FIELDS = ("name_fa", "name_en", "province_code", "lon", "lat", "population")
+""",
+)
 
 
 def _load_cities(cur, table: TableFile, report: RunReport, look: Lookups) -> None:
     cur.execute(_CITIES)
     stored = {r["code"]: dict(r) for r in cur.fetchall()}
 
-    def handle(key: str, row: dict) -> str:
+    def handle(key: str, row: dict, change: Change) -> str:
         old = stored.get(key, {})
         name_fa = row.get("name_fa")
         if name_fa is None:
@@ -149,23 +160,30 @@ def _load_cities(cur, table: TableFile, report: RunReport, look: Lookups) -> Non
             )
         if old and all(old[f] == new[f] for f in _CITY_FIELDS):
             return "unchanged"
-        with _savepoint(cur):
-            cur.execute(
-                _UPSERT_CITY, {**new, "code": key, "source": table.path.name, "run_id": report.run_id}
-            )
-        look.cities[key] = province
+        change.add(
+            _UPSERT_CITY,
+            key,
+            province,
+            *(new[f] for f in ("name_fa", "name_en", "lon", "lat")),
+            new["population"],
+        )
+        change.after = lambda: look.cities.__setitem__(key, province)
         return "updated" if old else "inserted"
 
-    _rows(table, report, handle)
+    _rows(cur, table, report, handle, (_UPSERT_CITY,))
 
 
 # -- neighborhood facts -------------------------------------------------------------------------------------
 _FACTS = "SELECT code, population, households, kinds, pilot FROM neighborhoods WHERE retired_at IS NULL"
-_UPDATE_FACTS = """
-UPDATE neighborhoods SET population = %(population)s, households = %(households)s, kinds = %(kinds)s,
-       pilot = %(pilot)s
-WHERE code = %(code)s
-"""
+_UPDATE_FACTS = Write(
+    "stage_facts",
+    ("code text", "population integer", "households integer", "kinds text[]", "pilot boolean"),
+    """
+UPDATE neighborhoods n SET population = s.population, households = s.households, kinds = s.kinds,
+       pilot = s.pilot
+  FROM {stage} s WHERE n.code = s.code AND (%(seq)s::int IS NULL OR s.seq = %(seq)s)
+""",
+)
 
 
 def _kinds(value: str | None) -> list[str]:
@@ -177,7 +195,7 @@ def _load_facts(cur, table: TableFile, report: RunReport, look: Lookups) -> None
     cur.execute(_FACTS)
     stored = {r["code"]: dict(r) for r in cur.fetchall()}
 
-    def handle(key: str, row: dict) -> str:
+    def handle(key: str, row: dict, change: Change) -> str:
         look.neighborhood(key, "code")
         old = stored[key]
         new = {
@@ -192,11 +210,10 @@ def _load_facts(cur, table: TableFile, report: RunReport, look: Lookups) -> None
         }
         if all(old[f] == new[f] for f in new):
             return "unchanged"
-        with _savepoint(cur):
-            cur.execute(_UPDATE_FACTS, {**new, "code": key})
+        change.add(_UPDATE_FACTS, key, new["population"], new["households"], new["kinds"], new["pilot"])
         return "updated"
 
-    _rows(table, report, handle)
+    _rows(cur, table, report, handle, (_UPDATE_FACTS,))
 
 
 # -- offices ------------------------------------------------------------------------------------------------
@@ -216,12 +233,28 @@ _POINT_IN = (
     "SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(boundary) AS p "
     "FROM neighborhoods WHERE code = %s) q"
 )
-_UPSERT_OFFICE = """
+_ONE = "(%(seq)s::int IS NULL OR s.seq = %(seq)s)"  # all staged rows, or one change's
+_UPSERT_OFFICE = Write(
+    "stage_offices",
+    (
+        "code text",
+        "kind text",
+        "name_fa text",
+        "name_en text",
+        "city_code text",
+        "lon float8",
+        "lat float8",
+        "location_estimated boolean",
+        "operator_agency_code text",
+        "supervising_agency_code text",
+        "pre_program boolean",
+    ),
+    f"""
 INSERT INTO offices (code, kind, name_fa, name_en, city_code, location, location_estimated,
                      operator_agency_code, supervising_agency_code, pre_program, source, run_id)
-VALUES (%(code)s, %(kind)s, %(name_fa)s, %(name_en)s, %(city_code)s,
-        ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), %(location_estimated)s,
-        %(operator_agency_code)s, %(supervising_agency_code)s, %(pre_program)s, %(source)s, %(run_id)s)
+SELECT code, kind, name_fa, name_en, city_code, ST_SetSRID(ST_MakePoint(lon, lat), 4326),
+       location_estimated, operator_agency_code, supervising_agency_code, pre_program, %(source)s, %(run)s
+  FROM {{stage}} s WHERE {_ONE} ORDER BY seq, ord
 ON CONFLICT (code) DO UPDATE SET
   kind = EXCLUDED.kind, name_fa = EXCLUDED.name_fa, name_en = EXCLUDED.name_en,
   city_code = EXCLUDED.city_code,
@@ -229,7 +262,40 @@ ON CONFLICT (code) DO UPDATE SET
   operator_agency_code = EXCLUDED.operator_agency_code,
   supervising_agency_code = EXCLUDED.supervising_agency_code, pre_program = EXCLUDED.pre_program,
   run_id = EXCLUDED.run_id
-"""
+""",
+)
+_CLEAR_LINKS = Write(
+    "stage_office_unlink",
+    ("office_code text",),
+    f"DELETE FROM office_neighborhoods o USING {{stage}} s WHERE o.office_code = s.office_code AND {_ONE}",
+)
+_ADD_LINK = Write(
+    "stage_office_links",
+    ("office_code text", "neighborhood_code text"),
+    f"""
+INSERT INTO office_neighborhoods (office_code, neighborhood_code)
+SELECT office_code, neighborhood_code FROM {{stage}} s WHERE {_ONE} ORDER BY seq, ord
+""",
+)
+# The file's lifecycle replaces the office's history, except the dashboard's states in `keep`.
+_CLEAR_STATES = Write(
+    "stage_office_unstate",
+    ("office_code text", "keep text[]"),
+    f"""
+DELETE FROM office_states o USING {{stage}} s
+ WHERE o.office_code = s.office_code AND NOT (o.run_id IS NULL AND o.state = ANY(s.keep)) AND {_ONE}
+""",
+)
+_ADD_STATE = Write(
+    "stage_office_states",
+    ("office_code text", "state text", "began_on date", "letter_no text"),
+    f"""
+INSERT INTO office_states (office_code, state, began_on, letter_no, note, run_id)
+SELECT office_code, state, began_on, NULLIF(letter_no, ''), 'loaded from a table file', %(run)s
+  FROM {{stage}} s WHERE {_ONE} ORDER BY seq, ord
+""",
+)
+_OFFICE_WRITES = (_UPSERT_OFFICE, _CLEAR_LINKS, _ADD_LINK, _CLEAR_STATES, _ADD_STATE)
 _OFFICE_FIELDS = (
     "kind",
     "name_fa",
@@ -265,7 +331,7 @@ def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> No
     estimated = 0
     kept_recorded: list[str] = []
 
-    def handle(key: str, row: dict) -> str:
+    def handle(key: str, row: dict, change: Change) -> str:
         nonlocal estimated
         old = stored.get(key)
         if row.get("name_fa") is None:
@@ -321,25 +387,26 @@ def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> No
             if has_history and keep:
                 kept_recorded.append(key)
             return "unchanged"
-        with _savepoint(cur):
-            cur.execute(
-                _UPSERT_OFFICE, {**new, "code": key, "source": table.path.name, "run_id": report.run_id}
-            )
-            if not same_nbhds:
-                cur.execute("DELETE FROM office_neighborhoods WHERE office_code = %s", (key,))
-                for n in nbhds:
-                    cur.execute(
-                        "INSERT INTO office_neighborhoods (office_code, neighborhood_code) VALUES (%s, %s)",
-                        (key, n),
-                    )
-            if not same_states:
-                _replace_history(cur, key, states, keep, report.run_id)
-        if has_history and keep:  # a row refused above is not said to keep anything
-            kept_recorded.append(key)
-        look.offices[key] = city
+        change.add(_UPSERT_OFFICE, key, *(new[f] for f in _OFFICE_FIELDS))
+        if not same_nbhds:
+            change.add(_CLEAR_LINKS, key)
+            for n in nbhds:
+                change.add(_ADD_LINK, key, n)
+        if not same_states:
+            change.extra = keep  # its history is checked once written (_history_problems)
+            change.add(_CLEAR_STATES, key, sorted(s for s, _, _ in keep))
+            for state, began, letter in sorted(states):
+                change.add(_ADD_STATE, key, state, began, letter)
+
+        def after() -> None:  # a row refused by the database is not said to keep anything
+            if has_history and keep:
+                kept_recorded.append(key)
+            look.offices[key] = city
+
+        change.after = after
         return "updated" if old else "inserted"
 
-    _rows(table, report, handle)
+    _rows(cur, table, report, handle, _OFFICE_WRITES, check=_history_problems)
     if estimated:
         report.note(
             f"{estimated} office(s) had no lat/lon: placed inside their first neighborhood "
@@ -353,36 +420,30 @@ def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> No
         )
 
 
-_INSERT_STATE = """
-INSERT INTO office_states (office_code, state, began_on, letter_no, note, run_id)
-VALUES (%s, %s, %s, NULLIF(%s, ''), 'loaded from a table file', %s)
-"""
-
-
-def _replace_history(
-    cur, office: str, states: set[tuple[str, str, str]], keep: set[tuple[str, str, str]], run_id: int
-) -> None:
-    """Makes the file's lifecycle the office's history, with the dashboard's states in `keep` kept;
-    an impossible sequence rejects the row."""
+def _history_problems(cur, changes: list[Change]) -> dict[int, RowError]:
+    """Gives the offices (by position) whose history, as written, is an impossible sequence."""
+    replaced = [(i, c) for i, c in enumerate(changes) if c.extra is not None]
+    if not replaced:
+        return {}
     cur.execute(
-        "DELETE FROM office_states WHERE office_code = %s AND NOT (run_id IS NULL AND state = ANY(%s))",
-        (office, [s for s, _, _ in keep]),
+        "SELECT code, office_history_problem(code) AS problem FROM unnest(%s::text[]) AS code",
+        ([c.key for _, c in replaced],),
     )
-    for state, began, letter in sorted(states):
-        cur.execute(_INSERT_STATE, (office, state, began, letter, run_id))
-    cur.execute("SELECT office_history_problem(%s) AS problem", (office,))
-    problem = cur.fetchone()["problem"]
-    if problem:
-        state = problem.split(" ", 1)[0]
-        col = f"{state}_on" if state in LIFECYCLE.values() else None
-        also = (
-            " (with the state(s) recorded in the dashboard that the file does not name: "
-            + ", ".join(f"{s} on {d}" for s, d, _ in sorted(keep))
-            + ")"
-            if keep
-            else ""
-        )
-        raise RowError(col, f"impossible lifecycle: {problem}{also}")
+    problems = {r["code"]: r["problem"] for r in cur.fetchall()}
+    return {i: _history_error(problems[c.key], c.extra) for i, c in replaced if problems.get(c.key)}
+
+
+def _history_error(problem: str, keep: set[tuple[str, str, str]]) -> RowError:
+    state = problem.split(" ", 1)[0]
+    col = f"{state}_on" if state in LIFECYCLE.values() else None
+    also = (
+        " (with the state(s) recorded in the dashboard that the file does not name: "
+        + ", ".join(f"{s} on {d}" for s, d, _ in sorted(keep))
+        + ")"
+        if keep
+        else ""
+    )
+    return RowError(col, f"impossible lifecycle: {problem}{also}")
 
 
 # -- actions ------------------------------------------------------------------------------------------------
@@ -394,22 +455,49 @@ _CURRENT_STATUSES = """
 SELECT DISTINCT ON (action_code) id, action_code, status, began_on, evidence
 FROM action_statuses ORDER BY action_code, began_on DESC, id DESC
 """
-_UPSERT_ACTION = """
+_UPSERT_ACTION = Write(
+    "stage_actions",
+    (
+        "code text",
+        "meeting_number integer",
+        "resolution_number integer",
+        "agency_code text",
+        "title_fa text",
+        "title_en text",
+        "kind text",
+        "province_code text",
+        "city_code text",
+        "neighborhood_code text",
+        "office_code text",
+        "due_on date",
+    ),
+    f"""
 INSERT INTO actions (code, meeting_number, resolution_number, agency_code, title_fa, title_en, kind,
                      province_code, city_code, neighborhood_code, office_code, due_on, source, run_id)
-VALUES (%(code)s, %(meeting_number)s, %(resolution_number)s, %(agency_code)s, %(title_fa)s, %(title_en)s,
-        %(kind)s, %(province_code)s, %(city_code)s, %(neighborhood_code)s, %(office_code)s, %(due_on)s,
-        %(source)s, %(run_id)s)
+SELECT code, meeting_number, resolution_number, agency_code, title_fa, title_en, kind, province_code,
+       city_code, neighborhood_code, office_code, due_on, %(source)s, %(run)s
+  FROM {{stage}} s WHERE {_ONE} ORDER BY seq, ord
 ON CONFLICT (code) DO UPDATE SET
   meeting_number = EXCLUDED.meeting_number, resolution_number = EXCLUDED.resolution_number,
   agency_code = EXCLUDED.agency_code, title_fa = EXCLUDED.title_fa, title_en = EXCLUDED.title_en,
   kind = EXCLUDED.kind, province_code = EXCLUDED.province_code, city_code = EXCLUDED.city_code,
   neighborhood_code = EXCLUDED.neighborhood_code, office_code = EXCLUDED.office_code,
   due_on = EXCLUDED.due_on, run_id = EXCLUDED.run_id
-"""
-_INSERT_STATUS = """
-INSERT INTO action_statuses (action_code, status, began_on, evidence, run_id) VALUES (%s, %s, %s, %s, %s)
-"""
+""",
+)
+_ADD_STATUS = Write(
+    "stage_action_statuses",
+    ("action_code text", "status text", "began_on date", "evidence text"),
+    f"""
+INSERT INTO action_statuses (action_code, status, began_on, evidence, run_id)
+SELECT action_code, status, began_on, evidence, %(run)s FROM {{stage}} s WHERE {_ONE} ORDER BY seq, ord
+""",
+)
+_SET_EVIDENCE = Write(
+    "stage_action_evidence",
+    ("id bigint", "evidence text"),
+    f"UPDATE action_statuses a SET evidence = s.evidence FROM {{stage}} s WHERE a.id = s.id AND {_ONE}",
+)
 _ACTION_FIELDS = (
     "meeting_number",
     "resolution_number",
@@ -468,7 +556,7 @@ def _load_actions(cur, table: TableFile, report: RunReport, look: Lookups) -> No
     current = {r["action_code"]: dict(r) for r in cur.fetchall()}
     today = dt.date.today()
 
-    def handle(key: str, row: dict) -> str:
+    def handle(key: str, row: dict, change: Change) -> str:
         old = stored.get(key)
         new = _action_row(row, look)
         status = v.choice(row.get("status"), "status", ACTION_STATUSES)
@@ -502,20 +590,15 @@ def _load_actions(cur, table: TableFile, report: RunReport, look: Lookups) -> No
         changed_row = old is None or any(old[f] != new[f] for f in _ACTION_FIELDS)
         if not changed_row and status_change is None:
             return "unchanged"
-        with _savepoint(cur):
-            if changed_row:
-                cur.execute(
-                    _UPSERT_ACTION, {**new, "code": key, "source": table.path.name, "run_id": report.run_id}
-                )
-            if status_change == "append":
-                cur.execute(_INSERT_STATUS, (key, status, status_on, evidence, report.run_id))
-            elif status_change == "evidence":
-                cur.execute(
-                    "UPDATE action_statuses SET evidence = %s WHERE id = %s", (evidence, cur_status["id"])
-                )
+        if changed_row:
+            change.add(_UPSERT_ACTION, key, *(new[f] for f in _ACTION_FIELDS))
+        if status_change == "append":
+            change.add(_ADD_STATUS, key, status, status_on, evidence)
+        elif status_change == "evidence":
+            change.add(_SET_EVIDENCE, cur_status["id"], evidence)
         return "updated" if old else "inserted"
 
-    _rows(table, report, handle)
+    _rows(cur, table, report, handle, (_UPSERT_ACTION, _ADD_STATUS, _SET_EVIDENCE))
 
 
 _LOADERS = {
