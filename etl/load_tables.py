@@ -11,25 +11,18 @@ impossible office history) is still rejected alone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
 from etl import values as v
-from etl.columns import ACTION_KINDS, ACTION_STATUSES, NEIGHBORHOOD_KINDS, OFFICE_KINDS, SPECS
+from etl.columns import ACTION_KINDS, ACTION_STATUSES, NEIGHBORHOOD_KINDS, SPECS
+from etl.load_offices import load_offices
 from etl.runs import RunReport, etl_run
-from etl.table_writes import Change, Check, Write, write_changes
+from etl.table_writes import ONE_CHANGE, Change, Write, keep_stored, load_rows
 from etl.tablefile import TableFile, read_table
 from etl.values import Lookups, RowError
 
 KINDS = tuple(SPECS)  # cities, offices, neighborhood-facts, actions
 _KIND_ORDER = ("historic", "inner_city", "rural_core", "informal")
-LIFECYCLE = {
-    "planned_on": "planned",
-    "established_on": "established",
-    "active_on": "active",
-    "handed_over_on": "handed_over",
-    "closed_on": "closed",
-}
 
 
 def load_table(
@@ -56,45 +49,6 @@ def load_table(
     return report
 
 
-def _rows(
-    cur,
-    table: TableFile,
-    report: RunReport,
-    handle: Callable[[str, dict, Change], str],
-    writes: tuple[Write, ...],
-    check: Check | None = None,
-) -> None:
-    """Calls handle(code, row, change) for each row, which gives its outcome and fills in the change's
-    writes; records rejections, then writes all changes at once (write_changes counts them)."""
-    first_seen: dict[str, int] = {}
-    changes: list[Change] = []
-    for row_no, row in table.rows:
-        key = v.code(row.get("code"))
-        change = Change(row_no, key, row, "unchanged")
-        try:
-            if key is None:
-                raise RowError("code", "the code is empty")
-            if key in first_seen:
-                raise RowError("code", f"code «{key}» appears again (first on row {first_seen[key]})")
-            first_seen[key] = row_no
-            outcome = handle(key, row, change)
-        except RowError as e:
-            report.reject(row_no, e.message, name=key, field=e.field, raw=row)
-            continue
-        if outcome == "unchanged":
-            report.unchanged += 1
-        else:
-            change.outcome = outcome
-            changes.append(change)
-    params = {"run": report.run_id, "source": table.path.name}
-    write_changes(cur, changes, writes, report, params, check)
-
-
-def _keep(table: TableFile, row: dict, col: str, parsed, stored):
-    """Gives the file's value, or the stored one where the file has no such column or an empty cell."""
-    return parsed if table.has(col) and row.get(col) is not None else stored
-
-
 # -- cities -----------------------------------------------------------------------------------------------
 _CITIES = """
 SELECT code, name_fa, name_en, province_code, ST_X(location) AS lon, ST_Y(location) AS lat, population
@@ -110,7 +64,7 @@ _UPSERT_CITY = Write(
         "name_en text",
         "lon float8",
         "lat float8",
-        "population integer",
+        "population numeric",
     ),
     """
 INSERT INTO cities (code, province_code, name_fa, name_en, location, population, source, run_id)
@@ -140,11 +94,11 @@ def _load_cities(cur, table: TableFile, report: RunReport, look: Lookups) -> Non
         pt = v.point(row.get("lat"), row.get("lon"))
         new = {
             "name_fa": name_fa,
-            "name_en": _keep(table, row, "name_en", row.get("name_en"), old.get("name_en")),
+            "name_en": keep_stored(table, row, "name_en", row.get("name_en"), old.get("name_en")),
             "province_code": province,
             "lon": pt[0] if pt else old.get("lon"),
             "lat": pt[1] if pt else old.get("lat"),
-            "population": _keep(
+            "population": keep_stored(
                 table,
                 row,
                 "population",
@@ -170,14 +124,14 @@ def _load_cities(cur, table: TableFile, report: RunReport, look: Lookups) -> Non
         change.after = lambda: look.cities.__setitem__(key, province)
         return "updated" if old else "inserted"
 
-    _rows(cur, table, report, handle, (_UPSERT_CITY,))
+    load_rows(cur, table, report, handle, (_UPSERT_CITY,))
 
 
 # -- neighborhood facts -------------------------------------------------------------------------------------
 _FACTS = "SELECT code, population, households, kinds, pilot FROM neighborhoods WHERE retired_at IS NULL"
 _UPDATE_FACTS = Write(
     "stage_facts",
-    ("code text", "population integer", "households integer", "kinds text[]", "pilot boolean"),
+    ("code text", "population numeric", "households numeric", "kinds text[]", "pilot boolean"),
     """
 UPDATE neighborhoods n SET population = s.population, households = s.households, kinds = s.kinds,
        pilot = s.pilot
@@ -199,251 +153,21 @@ def _load_facts(cur, table: TableFile, report: RunReport, look: Lookups) -> None
         look.neighborhood(key, "code")
         old = stored[key]
         new = {
-            "population": _keep(
+            "population": keep_stored(
                 table, row, "population", v.integer(row.get("population"), "population"), old["population"]
             ),
-            "households": _keep(
+            "households": keep_stored(
                 table, row, "households", v.integer(row.get("households"), "households"), old["households"]
             ),
-            "kinds": _keep(table, row, "kinds", _kinds(row.get("kinds")), list(old["kinds"])),
-            "pilot": _keep(table, row, "pilot", v.boolean(row.get("pilot"), "pilot"), old["pilot"]),
+            "kinds": keep_stored(table, row, "kinds", _kinds(row.get("kinds")), list(old["kinds"])),
+            "pilot": keep_stored(table, row, "pilot", v.boolean(row.get("pilot"), "pilot"), old["pilot"]),
         }
         if all(old[f] == new[f] for f in new):
             return "unchanged"
         change.add(_UPDATE_FACTS, key, new["population"], new["households"], new["kinds"], new["pilot"])
         return "updated"
 
-    _rows(cur, table, report, handle, (_UPDATE_FACTS,))
-
-
-# -- offices ------------------------------------------------------------------------------------------------
-_OFFICES = """
-SELECT o.code, o.kind, o.name_fa, o.name_en, o.city_code, ST_X(o.location) AS lon, ST_Y(o.location) AS lat,
-       o.location_estimated, o.operator_agency_code, o.supervising_agency_code, o.pre_program,
-       ARRAY(SELECT neighborhood_code FROM office_neighborhoods n WHERE n.office_code = o.code
-             ORDER BY neighborhood_code) AS neighborhoods,
-       ARRAY(SELECT ARRAY[state, began_on::text, COALESCE(letter_no, '')] FROM office_states s
-             WHERE s.office_code = o.code) AS states,
-       -- recorded in the dashboard (record_office_state), not loaded from a file
-       ARRAY(SELECT ARRAY[state, began_on::text, COALESCE(letter_no, '')] FROM office_states s
-             WHERE s.office_code = o.code AND s.run_id IS NULL) AS recorded
-FROM offices o
-"""
-_POINT_IN = (
-    "SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(boundary) AS p "
-    "FROM neighborhoods WHERE code = %s) q"
-)
-_ONE = "(%(seq)s::int IS NULL OR s.seq = %(seq)s)"  # all staged rows, or one change's
-_UPSERT_OFFICE = Write(
-    "stage_offices",
-    (
-        "code text",
-        "kind text",
-        "name_fa text",
-        "name_en text",
-        "city_code text",
-        "lon float8",
-        "lat float8",
-        "location_estimated boolean",
-        "operator_agency_code text",
-        "supervising_agency_code text",
-        "pre_program boolean",
-    ),
-    f"""
-INSERT INTO offices (code, kind, name_fa, name_en, city_code, location, location_estimated,
-                     operator_agency_code, supervising_agency_code, pre_program, source, run_id)
-SELECT code, kind, name_fa, name_en, city_code, ST_SetSRID(ST_MakePoint(lon, lat), 4326),
-       location_estimated, operator_agency_code, supervising_agency_code, pre_program, %(source)s, %(run)s
-  FROM {{stage}} s WHERE {_ONE} ORDER BY seq, ord
-ON CONFLICT (code) DO UPDATE SET
-  kind = EXCLUDED.kind, name_fa = EXCLUDED.name_fa, name_en = EXCLUDED.name_en,
-  city_code = EXCLUDED.city_code,
-  location = EXCLUDED.location, location_estimated = EXCLUDED.location_estimated,
-  operator_agency_code = EXCLUDED.operator_agency_code,
-  supervising_agency_code = EXCLUDED.supervising_agency_code, pre_program = EXCLUDED.pre_program,
-  run_id = EXCLUDED.run_id
-""",
-)
-_CLEAR_LINKS = Write(
-    "stage_office_unlink",
-    ("office_code text",),
-    f"DELETE FROM office_neighborhoods o USING {{stage}} s WHERE o.office_code = s.office_code AND {_ONE}",
-)
-_ADD_LINK = Write(
-    "stage_office_links",
-    ("office_code text", "neighborhood_code text"),
-    f"""
-INSERT INTO office_neighborhoods (office_code, neighborhood_code)
-SELECT office_code, neighborhood_code FROM {{stage}} s WHERE {_ONE} ORDER BY seq, ord
-""",
-)
-# The file's lifecycle replaces the office's history, except the dashboard's states in `keep`.
-_CLEAR_STATES = Write(
-    "stage_office_unstate",
-    ("office_code text", "keep text[]"),
-    f"""
-DELETE FROM office_states o USING {{stage}} s
- WHERE o.office_code = s.office_code AND NOT (o.run_id IS NULL AND o.state = ANY(s.keep)) AND {_ONE}
-""",
-)
-_ADD_STATE = Write(
-    "stage_office_states",
-    ("office_code text", "state text", "began_on date", "letter_no text"),
-    f"""
-INSERT INTO office_states (office_code, state, began_on, letter_no, note, run_id)
-SELECT office_code, state, began_on, NULLIF(letter_no, ''), 'loaded from a table file', %(run)s
-  FROM {{stage}} s WHERE {_ONE} ORDER BY seq, ord
-""",
-)
-_OFFICE_WRITES = (_UPSERT_OFFICE, _CLEAR_LINKS, _ADD_LINK, _CLEAR_STATES, _ADD_STATE)
-_OFFICE_FIELDS = (
-    "kind",
-    "name_fa",
-    "name_en",
-    "city_code",
-    "lon",
-    "lat",
-    "location_estimated",
-    "operator_agency_code",
-    "supervising_agency_code",
-    "pre_program",
-)
-
-
-def _office_states(row: dict) -> set[tuple[str, str, str]]:
-    """Gives the lifecycle of a row as {(state, ISO date, letter)}."""
-    states = set()
-    for col, state in LIFECYCLE.items():
-        began = v.day(row.get(col), col)
-        if began is not None:
-            # letter numbers are identifiers: digits stored as ASCII, so «۱۲۳/۴۵» and «123/45» are one letter
-            letter = v.code(row.get("handover_letter")) if state == "handed_over" else None
-            states.add((state, began.isoformat(), letter or ""))
-    if row.get("handover_letter") and row.get("handed_over_on") is None:
-        raise RowError("handover_letter", "a handover letter needs its date in handed_over_on")
-    return states
-
-
-def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> None:
-    cur.execute(_OFFICES)
-    stored = {r["code"]: dict(r) for r in cur.fetchall()}
-    has_history = any(table.has(c) for c in LIFECYCLE)
-    estimated = 0
-    kept_recorded: list[str] = []
-
-    def handle(key: str, row: dict, change: Change) -> str:
-        nonlocal estimated
-        old = stored.get(key)
-        if row.get("name_fa") is None:
-            raise RowError("name_fa", "the Persian name is empty")
-        kind = v.choice(row.get("kind"), "kind", OFFICE_KINDS)
-        if kind is None:
-            raise RowError(
-                "kind", "the kind is empty: facilitation (تسهیلگری) or renewal_service (خدمات نوسازی)"
-            )
-        nbhds = [look.neighborhood(c, "neighborhoods") for c in v.codes(row.get("neighborhoods"))]
-        city = look.city(row.get("city"), "city") or (look.neighborhoods[nbhds[0]] if nbhds else None)
-        if city is None:
-            raise RowError(
-                "neighborhoods", "give the neighborhood code(s) the office serves (or at least its city)"
-            )
-        for n in nbhds:
-            if look.neighborhoods[n] != city:
-                raise RowError(
-                    "neighborhoods",
-                    f"neighborhood «{n}» is in city {look.neighborhoods[n]}, not in the office's city {city}",
-                )
-        pt = v.point(row.get("lat"), row.get("lon"))
-        is_estimate = pt is None or bool(v.boolean(row.get("location_estimated"), "location_estimated"))
-        if is_estimate:
-            if not nbhds:
-                raise RowError("lat", "no lat/lon and no neighborhood to place the office in")
-            cur.execute(_POINT_IN, (nbhds[0],))
-            p = cur.fetchone()
-            pt = (p["lon"], p["lat"])
-        states = _office_states(row)
-        new = {
-            "kind": kind,
-            "name_fa": row["name_fa"],
-            "name_en": row.get("name_en"),
-            "city_code": city,
-            "lon": pt[0],
-            "lat": pt[1],
-            "location_estimated": is_estimate,
-            "operator_agency_code": look.agency(row.get("operator"), "operator"),
-            "supervising_agency_code": look.agency(row.get("supervisor"), "supervisor"),
-            "pre_program": bool(v.boolean(row.get("pre_program"), "pre_program")),
-        }
-        estimated += new["location_estimated"]
-        old_states = {tuple(s) for s in old["states"]} if old else set()
-        # The file is the truth for the states it names; a state recorded in the dashboard that it
-        # does not name (the agency's table is older than the officer's news) is kept, not lost.
-        named = {s for s, _, _ in states}
-        recorded = {tuple(s) for s in old["recorded"]} if old else set()
-        keep = {s for s in recorded if s[0] not in named}
-        same_nbhds = old is not None and sorted(nbhds) == list(old["neighborhoods"])
-        same_states = not has_history or states | keep == old_states
-        if old and same_nbhds and same_states and all(old[f] == new[f] for f in _OFFICE_FIELDS):
-            if has_history and keep:
-                kept_recorded.append(key)
-            return "unchanged"
-        change.add(_UPSERT_OFFICE, key, *(new[f] for f in _OFFICE_FIELDS))
-        if not same_nbhds:
-            change.add(_CLEAR_LINKS, key)
-            for n in nbhds:
-                change.add(_ADD_LINK, key, n)
-        if not same_states:
-            change.extra = keep  # its history is checked once written (_history_problems)
-            change.add(_CLEAR_STATES, key, sorted(s for s, _, _ in keep))
-            for state, began, letter in sorted(states):
-                change.add(_ADD_STATE, key, state, began, letter)
-
-        def after() -> None:  # a row refused by the database is not said to keep anything
-            if has_history and keep:
-                kept_recorded.append(key)
-            look.offices[key] = city
-
-        change.after = after
-        return "updated" if old else "inserted"
-
-    _rows(cur, table, report, handle, _OFFICE_WRITES, check=_history_problems)
-    if estimated:
-        report.note(
-            f"{estimated} office(s) had no lat/lon: placed inside their first neighborhood "
-            "(ST_PointOnSurface), marked location_estimated"
-        )
-    if kept_recorded:
-        shown = ", ".join(kept_recorded[:20]) + (" …" if len(kept_recorded) > 20 else "")
-        report.note(
-            f"{len(kept_recorded)} office(s) keep states recorded in the dashboard that the file does "
-            f"not name: {shown}"
-        )
-
-
-def _history_problems(cur, changes: list[Change]) -> dict[int, RowError]:
-    """Gives the offices (by position) whose history, as written, is an impossible sequence."""
-    replaced = [(i, c) for i, c in enumerate(changes) if c.extra is not None]
-    if not replaced:
-        return {}
-    cur.execute(
-        "SELECT code, office_history_problem(code) AS problem FROM unnest(%s::text[]) AS code",
-        ([c.key for _, c in replaced],),
-    )
-    problems = {r["code"]: r["problem"] for r in cur.fetchall()}
-    return {i: _history_error(problems[c.key], c.extra) for i, c in replaced if problems.get(c.key)}
-
-
-def _history_error(problem: str, keep: set[tuple[str, str, str]]) -> RowError:
-    state = problem.split(" ", 1)[0]
-    col = f"{state}_on" if state in LIFECYCLE.values() else None
-    also = (
-        " (with the state(s) recorded in the dashboard that the file does not name: "
-        + ", ".join(f"{s} on {d}" for s, d, _ in sorted(keep))
-        + ")"
-        if keep
-        else ""
-    )
-    return RowError(col, f"impossible lifecycle: {problem}{also}")
+    load_rows(cur, table, report, handle, (_UPDATE_FACTS,))
 
 
 # -- actions ------------------------------------------------------------------------------------------------
@@ -459,8 +183,8 @@ _UPSERT_ACTION = Write(
     "stage_actions",
     (
         "code text",
-        "meeting_number integer",
-        "resolution_number integer",
+        "meeting_number numeric",
+        "resolution_number numeric",
         "agency_code text",
         "title_fa text",
         "title_en text",
@@ -476,7 +200,7 @@ INSERT INTO actions (code, meeting_number, resolution_number, agency_code, title
                      province_code, city_code, neighborhood_code, office_code, due_on, source, run_id)
 SELECT code, meeting_number, resolution_number, agency_code, title_fa, title_en, kind, province_code,
        city_code, neighborhood_code, office_code, due_on, %(source)s, %(run)s
-  FROM {{stage}} s WHERE {_ONE} ORDER BY seq, ord
+  FROM {{stage}} s WHERE {ONE_CHANGE} ORDER BY seq, ord
 ON CONFLICT (code) DO UPDATE SET
   meeting_number = EXCLUDED.meeting_number, resolution_number = EXCLUDED.resolution_number,
   agency_code = EXCLUDED.agency_code, title_fa = EXCLUDED.title_fa, title_en = EXCLUDED.title_en,
@@ -490,13 +214,13 @@ _ADD_STATUS = Write(
     ("action_code text", "status text", "began_on date", "evidence text"),
     f"""
 INSERT INTO action_statuses (action_code, status, began_on, evidence, run_id)
-SELECT action_code, status, began_on, evidence, %(run)s FROM {{stage}} s WHERE {_ONE} ORDER BY seq, ord
+SELECT action_code, status, began_on, evidence, %(run)s FROM {{stage}} s WHERE {ONE_CHANGE} ORDER BY seq, ord
 """,
 )
 _SET_EVIDENCE = Write(
     "stage_action_evidence",
     ("id bigint", "evidence text"),
-    f"UPDATE action_statuses a SET evidence = s.evidence FROM {{stage}} s WHERE a.id = s.id AND {_ONE}",
+    f"UPDATE action_statuses a SET evidence = s.evidence FROM {{stage}} s WHERE a.id = s.id AND {ONE_CHANGE}",
 )
 _ACTION_FIELDS = (
     "meeting_number",
@@ -598,12 +322,12 @@ def _load_actions(cur, table: TableFile, report: RunReport, look: Lookups) -> No
             change.add(_SET_EVIDENCE, cur_status["id"], evidence)
         return "updated" if old else "inserted"
 
-    _rows(cur, table, report, handle, (_UPSERT_ACTION, _ADD_STATUS, _SET_EVIDENCE))
+    load_rows(cur, table, report, handle, (_UPSERT_ACTION, _ADD_STATUS, _SET_EVIDENCE))
 
 
 _LOADERS = {
     "cities": _load_cities,
     "neighborhood-facts": _load_facts,
-    "offices": _load_offices,
+    "offices": load_offices,
     "actions": _load_actions,
 }

@@ -19,18 +19,24 @@ from typing import Any
 import psycopg2
 from psycopg2 import sql
 
+from etl import values as v
 from etl.runs import RunReport
+from etl.tablefile import TableFile
 from etl.values import RowError
 from regen.db import copy_records
+
+# The condition every Write's statement puts on its staging table `s`: all rows, or one change's.
+ONE_CHANGE = "(%(seq)s::int IS NULL OR s.seq = %(seq)s)"
 
 
 @dataclass(frozen=True)
 class Write:
     """One kind of write: a staging table (`columns` as "name type") and the statement that applies it.
 
-    The statement reads the staging table as `{stage} s` and keeps the rows where
-    `(%(seq)s::int IS NULL OR s.seq = %(seq)s)`: all of them, or one change's. It may use %(run)s
-    (the run's id) and %(source)s (the file's name); it applies rows in (seq, ord) order."""
+    The statement reads the staging table as `{stage} s` where ONE_CHANGE holds, and applies rows in
+    (seq, ord) order; it may use %(run)s (the run's id) and %(source)s (the file's name). Staged
+    numbers are `numeric`, whatever the table's type: a value out of its range must be refused by
+    the statement (and its row rejected), not by the COPY (which would end the whole run)."""
 
     stage: str
     columns: tuple[str, ...]
@@ -59,6 +65,45 @@ class Change:
 
 # Gives the problems of some changes (by position in the list) after they were written.
 Check = Callable[[Any, list[Change]], dict[int, RowError]]
+
+
+def load_rows(
+    cur,
+    table: TableFile,
+    report: RunReport,
+    handle: Callable[[str, dict, Change], str],
+    writes: tuple[Write, ...],
+    check: Check | None = None,
+) -> None:
+    """Calls handle(code, row, change) for each row, which gives its outcome and fills in the change's
+    writes; records rejections, then writes all changes at once (write_changes counts them)."""
+    first_seen: dict[str, int] = {}
+    changes: list[Change] = []
+    for row_no, row in table.rows:
+        key = v.code(row.get("code"))
+        change = Change(row_no, key, row, "unchanged")
+        try:
+            if key is None:
+                raise RowError("code", "the code is empty")
+            if key in first_seen:
+                raise RowError("code", f"code «{key}» appears again (first on row {first_seen[key]})")
+            first_seen[key] = row_no
+            outcome = handle(key, row, change)
+        except RowError as e:
+            report.reject(row_no, e.message, name=key, field=e.field, raw=row)
+            continue
+        if outcome == "unchanged":
+            report.unchanged += 1
+        else:
+            change.outcome = outcome
+            changes.append(change)
+    params = {"run": report.run_id, "source": table.path.name}
+    write_changes(cur, changes, writes, report, params, check)
+
+
+def keep_stored(table: TableFile, row: dict, col: str, parsed, stored):
+    """Gives the file's value, or the stored one where the file has no such column or an empty cell."""
+    return parsed if table.has(col) and row.get(col) is not None else stored
 
 
 class _Refused(Exception):
