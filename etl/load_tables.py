@@ -3,35 +3,26 @@
 Each run reads the whole file first (a header problem stops it before anything is written), then
 works in one `etl_run` transaction: rows are compared with what is stored and only differences are
 written, so loading the same file again changes nothing. A row with a wrong cell is rejected with
-its row number, column and value; rejects beyond --max-rejects roll the whole run back. Writes of
-one row happen inside a savepoint, so a row the database refuses (an impossible office history)
-is rejected alone.
+its row number, column and value; rejects beyond --max-rejects roll the whole run back. The changes
+are written by COPY and set-based statements (etl/table_writes.py); a row the database refuses (an
+impossible office history) is still rejected alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import psycopg2
-
 from etl import values as v
-from etl.columns import ACTION_KINDS, ACTION_STATUSES, NEIGHBORHOOD_KINDS, OFFICE_KINDS, SPECS
+from etl.columns import ACTION_KINDS, ACTION_STATUSES, NEIGHBORHOOD_KINDS, SPECS
+from etl.load_offices import load_offices
 from etl.runs import RunReport, etl_run
+from etl.table_writes import ONE_CHANGE, Change, Write, keep_stored, load_rows
 from etl.tablefile import TableFile, read_table
 from etl.values import Lookups, RowError
 
 KINDS = tuple(SPECS)  # cities, offices, neighborhood-facts, actions
 _KIND_ORDER = ("historic", "inner_city", "rural_core", "informal")
-LIFECYCLE = {
-    "planned_on": "planned",
-    "established_on": "established",
-    "active_on": "active",
-    "handed_over_on": "handed_over",
-    "closed_on": "closed",
-}
 
 
 def load_table(
@@ -60,69 +51,41 @@ def load_table(
     return report
 
 
-def _rows(table: TableFile, report: RunReport, handle: Callable[[str, dict], str]) -> None:
-    """Calls handle(code, row) for each row; counts its outcome or records its rejection."""
-    first_seen: dict[str, int] = {}
-    for row_no, row in table.rows:
-        key = v.code(row.get("code"))
-        try:
-            if row_no in table.problems:
-                raise RowError(*table.problems[row_no])
-            if key is None:
-                raise RowError("code", "the code is empty")
-            if key in first_seen:
-                raise RowError("code", f"code «{key}» appears again (first on row {first_seen[key]})")
-            first_seen[key] = row_no
-            outcome = handle(key, row)
-        except RowError as e:
-            report.reject(row_no, e.message, name=key, field=e.field, raw=row)
-            continue
-        setattr(report, outcome, getattr(report, outcome) + 1)
-
-
-@contextmanager
-def _savepoint(cur) -> Iterator[None]:
-    """Undoes one row's writes when the row is rejected; a database refusal becomes a RowError."""
-    cur.execute("SAVEPOINT table_row")
-    try:
-        yield
-    except RowError:
-        cur.execute("ROLLBACK TO SAVEPOINT table_row")
-        raise
-    except (psycopg2.IntegrityError, psycopg2.DataError) as e:
-        cur.execute("ROLLBACK TO SAVEPOINT table_row")
-        detail = (e.pgerror or str(e)).strip().splitlines()[0]
-        raise RowError(None, f"the database refused the row: {detail}") from None
-    cur.execute("RELEASE SAVEPOINT table_row")
-
-
-def _keep(table: TableFile, row: dict, col: str, parsed, stored):
-    """Gives the file's value, or the stored one where the file has no such column or an empty cell."""
-    return parsed if table.has(col) and row.get(col) is not None else stored
-
-
 # -- cities -----------------------------------------------------------------------------------------------
 _CITIES = """
 SELECT code, name_fa, name_en, province_code, ST_X(location) AS lon, ST_Y(location) AS lat, population
 FROM cities
 """
-_UPSERT_CITY = """
+_CITY_FIELDS = ("name_fa", "name_en", "province_code", "lon", "lat", "population")
+_UPSERT_CITY = Write(
+    "stage_cities",
+    (
+        "code text",
+        "province_code text",
+        "name_fa text",
+        "name_en text",
+        "lon float8",
+        "lat float8",
+        "population numeric",
+    ),
+    """
 INSERT INTO cities (code, province_code, name_fa, name_en, location, population, source, run_id)
-VALUES (%(code)s, %(province_code)s, %(name_fa)s, %(name_en)s,
-        CASE WHEN %(lon)s::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) END,
-        %(population)s, %(source)s, %(run_id)s)
+SELECT code, province_code, name_fa, name_en,
+       CASE WHEN lon IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(lon, lat), 4326) END,
+       population, %(source)s, %(run)s
+  FROM {stage} s WHERE (%(seq)s::int IS NULL OR s.seq = %(seq)s) ORDER BY seq, ord
 ON CONFLICT (code) DO UPDATE SET
   province_code = EXCLUDED.province_code, name_fa = EXCLUDED.name_fa, name_en = EXCLUDED.name_en,
   location = EXCLUDED.location, population = EXCLUDED.population, run_id = EXCLUDED.run_id
-"""
-_CITY_FIELDS = ("name_fa", "name_en", "province_code", "lon", "lat", "population")
+""",
+)
 
 
 def _load_cities(cur, table: TableFile, report: RunReport, look: Lookups) -> None:
     cur.execute(_CITIES)
     stored = {r["code"]: dict(r) for r in cur.fetchall()}
 
-    def handle(key: str, row: dict) -> str:
+    def handle(key: str, row: dict, change: Change) -> str:
         old = stored.get(key, {})
         name_fa = row.get("name_fa")
         if name_fa is None:
@@ -133,11 +96,11 @@ def _load_cities(cur, table: TableFile, report: RunReport, look: Lookups) -> Non
         pt = v.point(row.get("lat"), row.get("lon"))
         new = {
             "name_fa": name_fa,
-            "name_en": _keep(table, row, "name_en", row.get("name_en"), old.get("name_en")),
+            "name_en": keep_stored(table, row, "name_en", row.get("name_en"), old.get("name_en")),
             "province_code": province,
             "lon": pt[0] if pt else old.get("lon"),
             "lat": pt[1] if pt else old.get("lat"),
-            "population": _keep(
+            "population": keep_stored(
                 table,
                 row,
                 "population",
@@ -153,23 +116,30 @@ def _load_cities(cur, table: TableFile, report: RunReport, look: Lookups) -> Non
             )
         if old and all(old[f] == new[f] for f in _CITY_FIELDS):
             return "unchanged"
-        with _savepoint(cur):
-            cur.execute(
-                _UPSERT_CITY, {**new, "code": key, "source": table.path.name, "run_id": report.run_id}
-            )
-        look.cities[key] = province
+        change.add(
+            _UPSERT_CITY,
+            key,
+            province,
+            *(new[f] for f in ("name_fa", "name_en", "lon", "lat")),
+            new["population"],
+        )
+        change.after = lambda: look.cities.__setitem__(key, province)
         return "updated" if old else "inserted"
 
-    _rows(table, report, handle)
+    load_rows(cur, table, report, handle, (_UPSERT_CITY,))
 
 
 # -- neighborhood facts -------------------------------------------------------------------------------------
 _FACTS = "SELECT code, population, households, kinds, pilot FROM neighborhoods WHERE retired_at IS NULL"
-_UPDATE_FACTS = """
-UPDATE neighborhoods SET population = %(population)s, households = %(households)s, kinds = %(kinds)s,
-       pilot = %(pilot)s, run_id = %(run_id)s
-WHERE code = %(code)s
-"""
+_UPDATE_FACTS = Write(
+    "stage_facts",
+    ("code text", "population numeric", "households numeric", "kinds text[]", "pilot boolean"),
+    """
+UPDATE neighborhoods n SET population = s.population, households = s.households, kinds = s.kinds,
+       pilot = s.pilot, run_id = %(run)s
+  FROM {stage} s WHERE n.code = s.code AND (%(seq)s::int IS NULL OR s.seq = %(seq)s)
+""",
+)
 
 
 def _kinds(value: str | None) -> list[str]:
@@ -181,218 +151,25 @@ def _load_facts(cur, table: TableFile, report: RunReport, look: Lookups) -> None
     cur.execute(_FACTS)
     stored = {r["code"]: dict(r) for r in cur.fetchall()}
 
-    def handle(key: str, row: dict) -> str:
+    def handle(key: str, row: dict, change: Change) -> str:
         look.neighborhood(key, "code")
         old = stored[key]
         new = {
-            "population": _keep(
+            "population": keep_stored(
                 table, row, "population", v.integer(row.get("population"), "population"), old["population"]
             ),
-            "households": _keep(
+            "households": keep_stored(
                 table, row, "households", v.integer(row.get("households"), "households"), old["households"]
             ),
-            "kinds": _keep(table, row, "kinds", _kinds(row.get("kinds")), list(old["kinds"])),
-            "pilot": _keep(table, row, "pilot", v.boolean(row.get("pilot"), "pilot"), old["pilot"]),
+            "kinds": keep_stored(table, row, "kinds", _kinds(row.get("kinds")), list(old["kinds"])),
+            "pilot": keep_stored(table, row, "pilot", v.boolean(row.get("pilot"), "pilot"), old["pilot"]),
         }
         if all(old[f] == new[f] for f in new):
             return "unchanged"
-        with _savepoint(cur):
-            cur.execute(_UPDATE_FACTS, {**new, "code": key, "run_id": report.run_id})
+        change.add(_UPDATE_FACTS, key, new["population"], new["households"], new["kinds"], new["pilot"])
         return "updated"
 
-    _rows(table, report, handle)
-
-
-# -- offices ------------------------------------------------------------------------------------------------
-_OFFICES = """
-SELECT o.code, o.kind, o.name_fa, o.name_en, o.city_code, ST_X(o.location) AS lon, ST_Y(o.location) AS lat,
-       o.location_estimated, o.operator_agency_code, o.supervising_agency_code, o.pre_program,
-       ARRAY(SELECT neighborhood_code FROM office_neighborhoods n WHERE n.office_code = o.code
-             ORDER BY neighborhood_code) AS neighborhoods,
-       ARRAY(SELECT ARRAY[state, began_on::text, COALESCE(letter_no, '')] FROM office_states s
-             WHERE s.office_code = o.code) AS states,
-       -- recorded in the dashboard (record_office_state), not loaded from a file
-       ARRAY(SELECT ARRAY[state, began_on::text, COALESCE(letter_no, '')] FROM office_states s
-             WHERE s.office_code = o.code AND s.run_id IS NULL) AS recorded
-FROM offices o
-"""
-_POINT_IN = (
-    "SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_PointOnSurface(boundary) AS p "
-    "FROM neighborhoods WHERE code = %s) q"
-)
-_UPSERT_OFFICE = """
-INSERT INTO offices (code, kind, name_fa, name_en, city_code, location, location_estimated,
-                     operator_agency_code, supervising_agency_code, pre_program, source, run_id)
-VALUES (%(code)s, %(kind)s, %(name_fa)s, %(name_en)s, %(city_code)s,
-        ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326), %(location_estimated)s,
-        %(operator_agency_code)s, %(supervising_agency_code)s, %(pre_program)s, %(source)s, %(run_id)s)
-ON CONFLICT (code) DO UPDATE SET
-  kind = EXCLUDED.kind, name_fa = EXCLUDED.name_fa, name_en = EXCLUDED.name_en,
-  city_code = EXCLUDED.city_code,
-  location = EXCLUDED.location, location_estimated = EXCLUDED.location_estimated,
-  operator_agency_code = EXCLUDED.operator_agency_code,
-  supervising_agency_code = EXCLUDED.supervising_agency_code, pre_program = EXCLUDED.pre_program,
-  run_id = EXCLUDED.run_id
-"""
-_OFFICE_FIELDS = (
-    "kind",
-    "name_fa",
-    "name_en",
-    "city_code",
-    "lon",
-    "lat",
-    "location_estimated",
-    "operator_agency_code",
-    "supervising_agency_code",
-    "pre_program",
-)
-
-
-def _office_states(row: dict) -> set[tuple[str, str, str]]:
-    """Gives the lifecycle of a row as {(state, ISO date, letter)}."""
-    states = set()
-    for col, state in LIFECYCLE.items():
-        began = v.day(row.get(col), col)
-        if began is not None:
-            # letter numbers are identifiers: digits stored as ASCII, so «۱۲۳/۴۵» and «123/45» are one letter
-            letter = v.code(row.get("handover_letter")) if state == "handed_over" else None
-            states.add((state, began.isoformat(), letter or ""))
-    if row.get("handover_letter") and row.get("handed_over_on") is None:
-        raise RowError("handover_letter", "a handover letter needs its date in handed_over_on")
-    return states
-
-
-def _load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> None:
-    cur.execute(_OFFICES)
-    stored = {r["code"]: dict(r) for r in cur.fetchall()}
-    has_history = any(table.has(c) for c in LIFECYCLE)
-    estimated = 0
-    kept_recorded: list[str] = []
-
-    def handle(key: str, row: dict) -> str:
-        nonlocal estimated
-        old = stored.get(key)
-        if row.get("name_fa") is None:
-            raise RowError("name_fa", "the Persian name is empty")
-        kind = v.choice(row.get("kind"), "kind", OFFICE_KINDS)
-        if kind is None:
-            raise RowError(
-                "kind", "the kind is empty: facilitation (تسهیلگری) or renewal_service (خدمات نوسازی)"
-            )
-        nbhds = [look.neighborhood(c, "neighborhoods") for c in v.codes(row.get("neighborhoods"))]
-        city = look.city(row.get("city"), "city") or (look.neighborhoods[nbhds[0]] if nbhds else None)
-        if city is None:
-            raise RowError(
-                "neighborhoods", "give the neighborhood code(s) the office serves (or at least its city)"
-            )
-        for n in nbhds:
-            if look.neighborhoods[n] != city:
-                raise RowError(
-                    "neighborhoods",
-                    f"neighborhood «{n}» is in city {look.neighborhoods[n]}, not in the office's city {city}",
-                )
-        pt = v.point(row.get("lat"), row.get("lon"))
-        is_estimate = pt is None or bool(v.boolean(row.get("location_estimated"), "location_estimated"))
-        if is_estimate:
-            if not nbhds:
-                raise RowError("lat", "no lat/lon and no neighborhood to place the office in")
-            cur.execute(_POINT_IN, (nbhds[0],))
-            p = cur.fetchone()
-            pt = (p["lon"], p["lat"])
-        states = _office_states(row)
-        new = {
-            "kind": kind,
-            "name_fa": row["name_fa"],
-            "name_en": row.get("name_en"),
-            "city_code": city,
-            "lon": pt[0],
-            "lat": pt[1],
-            "location_estimated": is_estimate,
-            "operator_agency_code": look.agency(row.get("operator"), "operator"),
-            "supervising_agency_code": look.agency(row.get("supervisor"), "supervisor"),
-            "pre_program": bool(v.boolean(row.get("pre_program"), "pre_program")),
-        }
-        estimated += new["location_estimated"]
-        old_states = {tuple(s) for s in old["states"]} if old else set()
-        # The file is the truth for the states it names; a state recorded in the dashboard that it
-        # does not name (the agency's table is older than the officer's news) is kept, not lost.
-        named = {s for s, _, _ in states}
-        recorded = {tuple(s) for s in old["recorded"]} if old else set()
-        keep = {s for s in recorded if s[0] not in named}
-        same_nbhds = old is not None and sorted(nbhds) == list(old["neighborhoods"])
-        same_states = not has_history or states | keep == old_states
-        if old and same_nbhds and same_states and all(old[f] == new[f] for f in _OFFICE_FIELDS):
-            if has_history and keep:
-                kept_recorded.append(key)
-            return "unchanged"
-        with _savepoint(cur):
-            cur.execute(
-                _UPSERT_OFFICE, {**new, "code": key, "source": table.path.name, "run_id": report.run_id}
-            )
-            if not same_nbhds:
-                cur.execute("DELETE FROM office_neighborhoods WHERE office_code = %s", (key,))
-                for n in nbhds:
-                    cur.execute(
-                        "INSERT INTO office_neighborhoods (office_code, neighborhood_code) VALUES (%s, %s)",
-                        (key, n),
-                    )
-            if not same_states:
-                written = {v.day(row[c], c).isoformat(): row[c] for c in LIFECYCLE if row.get(c)}
-                _replace_history(cur, key, states, keep, report.run_id, written)
-        if has_history and keep:  # a row refused above is not said to keep anything
-            kept_recorded.append(key)
-        look.offices[key] = city
-        return "updated" if old else "inserted"
-
-    _rows(table, report, handle)
-    if estimated:
-        report.note(
-            f"{estimated} office(s) had no lat/lon: placed inside their first neighborhood "
-            "(ST_PointOnSurface), marked location_estimated"
-        )
-    if kept_recorded:
-        shown = ", ".join(kept_recorded[:20]) + (" …" if len(kept_recorded) > 20 else "")
-        report.note(
-            f"{len(kept_recorded)} office(s) keep states recorded in the dashboard that the file does "
-            f"not name: {shown}"
-        )
-
-
-_INSERT_STATE = """
-INSERT INTO office_states (office_code, state, began_on, letter_no, note, run_id)
-VALUES (%s, %s, %s, NULLIF(%s, ''), 'loaded from a table file', %s)
-"""
-
-
-def _replace_history(
-    cur,
-    office: str,
-    states: set[tuple[str, str, str]],
-    keep: set[tuple[str, str, str]],
-    run_id: int,
-    written: dict[str, str],
-) -> None:
-    """Makes the file's lifecycle the office's history, with the dashboard's states in `keep` kept;
-    an impossible sequence rejects the row."""
-    cur.execute(
-        "DELETE FROM office_states WHERE office_code = %s AND NOT (run_id IS NULL AND state = ANY(%s))",
-        (office, [s for s, _, _ in keep]),
-    )
-    for state, began, letter in sorted(states):
-        cur.execute(_INSERT_STATE, (office, state, began, letter, run_id))
-    cur.execute("SELECT office_history_problem(%s) AS problem", (office,))
-    problem = cur.fetchone()["problem"]
-    if problem:
-        state = problem.split(" ", 1)[0]
-        col = f"{state}_on" if state in LIFECYCLE.values() else None
-        also = (
-            " (with the state(s) recorded in the dashboard that the file does not name: "
-            + ", ".join(f"{s} on {v.as_written(d)}" for s, d, _ in sorted(keep))
-            + ")"
-            if keep
-            else ""
-        )
-        raise RowError(col, f"impossible lifecycle: {v.dates_as_written(problem, written)}{also}")
+    load_rows(cur, table, report, handle, (_UPDATE_FACTS,))
 
 
 # -- actions ------------------------------------------------------------------------------------------------
@@ -404,22 +181,49 @@ _CURRENT_STATUSES = """
 SELECT DISTINCT ON (action_code) id, action_code, status, began_on, evidence
 FROM action_statuses ORDER BY action_code, began_on DESC, id DESC
 """
-_UPSERT_ACTION = """
+_UPSERT_ACTION = Write(
+    "stage_actions",
+    (
+        "code text",
+        "meeting_number numeric",
+        "resolution_number numeric",
+        "agency_code text",
+        "title_fa text",
+        "title_en text",
+        "kind text",
+        "province_code text",
+        "city_code text",
+        "neighborhood_code text",
+        "office_code text",
+        "due_on date",
+    ),
+    f"""
 INSERT INTO actions (code, meeting_number, resolution_number, agency_code, title_fa, title_en, kind,
                      province_code, city_code, neighborhood_code, office_code, due_on, source, run_id)
-VALUES (%(code)s, %(meeting_number)s, %(resolution_number)s, %(agency_code)s, %(title_fa)s, %(title_en)s,
-        %(kind)s, %(province_code)s, %(city_code)s, %(neighborhood_code)s, %(office_code)s, %(due_on)s,
-        %(source)s, %(run_id)s)
+SELECT code, meeting_number, resolution_number, agency_code, title_fa, title_en, kind, province_code,
+       city_code, neighborhood_code, office_code, due_on, %(source)s, %(run)s
+  FROM {{stage}} s WHERE {ONE_CHANGE} ORDER BY seq, ord
 ON CONFLICT (code) DO UPDATE SET
   meeting_number = EXCLUDED.meeting_number, resolution_number = EXCLUDED.resolution_number,
   agency_code = EXCLUDED.agency_code, title_fa = EXCLUDED.title_fa, title_en = EXCLUDED.title_en,
   kind = EXCLUDED.kind, province_code = EXCLUDED.province_code, city_code = EXCLUDED.city_code,
   neighborhood_code = EXCLUDED.neighborhood_code, office_code = EXCLUDED.office_code,
   due_on = EXCLUDED.due_on, run_id = EXCLUDED.run_id
-"""
-_INSERT_STATUS = """
-INSERT INTO action_statuses (action_code, status, began_on, evidence, run_id) VALUES (%s, %s, %s, %s, %s)
-"""
+""",
+)
+_ADD_STATUS = Write(
+    "stage_action_statuses",
+    ("action_code text", "status text", "began_on date", "evidence text"),
+    f"""
+INSERT INTO action_statuses (action_code, status, began_on, evidence, run_id)
+SELECT action_code, status, began_on, evidence, %(run)s FROM {{stage}} s WHERE {ONE_CHANGE} ORDER BY seq, ord
+""",
+)
+_SET_EVIDENCE = Write(
+    "stage_action_evidence",
+    ("id bigint", "evidence text"),
+    f"UPDATE action_statuses a SET evidence = s.evidence FROM {{stage}} s WHERE a.id = s.id AND {ONE_CHANGE}",
+)
 _ACTION_FIELDS = (
     "meeting_number",
     "resolution_number",
@@ -478,7 +282,7 @@ def _load_actions(cur, table: TableFile, report: RunReport, look: Lookups) -> No
     current = {r["action_code"]: dict(r) for r in cur.fetchall()}
     today = dt.date.today()
 
-    def handle(key: str, row: dict) -> str:
+    def handle(key: str, row: dict, change: Change) -> str:
         old = stored.get(key)
         new = _action_row(row, look)
         status = v.choice(row.get("status"), "status", ACTION_STATUSES)
@@ -513,25 +317,20 @@ def _load_actions(cur, table: TableFile, report: RunReport, look: Lookups) -> No
         changed_row = old is None or any(old[f] != new[f] for f in _ACTION_FIELDS)
         if not changed_row and status_change is None:
             return "unchanged"
-        with _savepoint(cur):
-            if changed_row:
-                cur.execute(
-                    _UPSERT_ACTION, {**new, "code": key, "source": table.path.name, "run_id": report.run_id}
-                )
-            if status_change == "append":
-                cur.execute(_INSERT_STATUS, (key, status, status_on, evidence, report.run_id))
-            elif status_change == "evidence":
-                cur.execute(
-                    "UPDATE action_statuses SET evidence = %s WHERE id = %s", (evidence, cur_status["id"])
-                )
+        if changed_row:
+            change.add(_UPSERT_ACTION, key, *(new[f] for f in _ACTION_FIELDS))
+        if status_change == "append":
+            change.add(_ADD_STATUS, key, status, status_on, evidence)
+        elif status_change == "evidence":
+            change.add(_SET_EVIDENCE, cur_status["id"], evidence)
         return "updated" if old else "inserted"
 
-    _rows(table, report, handle)
+    load_rows(cur, table, report, handle, (_UPSERT_ACTION, _ADD_STATUS, _SET_EVIDENCE))
 
 
 _LOADERS = {
     "cities": _load_cities,
     "neighborhood-facts": _load_facts,
-    "offices": _load_offices,
+    "offices": load_offices,
     "actions": _load_actions,
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,8 @@ from typing import Any
 
 from regen.db import Database
 from regen.errors import RegenError
+
+log = logging.getLogger(__name__)
 
 
 class LoadError(RegenError):
@@ -180,7 +183,7 @@ def etl_run(
     started = time.monotonic()
     try:
         with db.transaction(timeout_ms=timeout_ms, role=role, owner=True) as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (lock_key,))
+            _lock(cur, lock_key, report)
             cur.execute(
                 _INSERT_RUN,
                 (
@@ -239,6 +242,26 @@ def etl_run(
     except _DryRun:
         pass
     report.duration_ms = int((time.monotonic() - started) * 1000)
+
+
+_TRY_LOCK = "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0)) AS got"
+_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))"
+
+
+def _lock(cur, lock_key: str, report: RunReport) -> None:
+    """Takes the run's lock, waiting (and saying so) while another run on the same data holds it."""
+    cur.execute(_TRY_LOCK, (lock_key,))
+    if cur.fetchone()["got"]:
+        return
+    log.warning(
+        "%s: another load of the same data (%s) is running; waiting for it to finish "
+        "(Ctrl-C gives up, nothing is written)",
+        report.file,
+        lock_key,
+    )
+    began = time.monotonic()
+    cur.execute(_LOCK, (lock_key,))
+    report.note(f"waited {time.monotonic() - began:.1f} s for another load of the same data ({lock_key})")
 
 
 def _who() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import click
 
@@ -113,6 +114,40 @@ def db_status() -> None:
         for row in queries.run("row_counts", database):
             click.echo(f"  {row['table_name']}: {row['n']}")
     del resolve_url
+
+
+@db.command("dump")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def db_dump(file: Path) -> None:
+    """Back up the whole database (data, accounts, audit log, schema) to FILE (pg_dump custom format)."""
+    from regen.backup import dump
+    from regen.db import get_db
+
+    size = dump(get_db(), file)
+    click.echo(f"wrote {file} ({size:,} bytes)")
+
+
+@db.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--force",
+    is_flag=True,
+    help="The database is not empty: first delete everything in its public schema (all tables, data, "
+    "accounts, functions, PostGIS), in the same transaction as the restore.",
+)
+def db_restore(file: Path, force: bool) -> None:
+    """Restore a `regen db dump` FILE into the database, which must be empty (or --force); then run
+    `regen db migrate` if the dump is older than this version."""
+    from regen.backup import restore
+    from regen.db import get_db
+    from regen.migrate import level, pending
+
+    database = get_db()
+    restore(database, file, force=force)
+    click.echo(f"restored {file}: migration level {level(database) or 'none'}")
+    todo = pending(database)
+    if todo:
+        click.echo(f"the dump is older than this version: run `regen db migrate` ({len(todo)} pending)")
 
 
 # -- dashboard -----------------------------------------------------------------------------------------

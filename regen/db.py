@@ -203,6 +203,33 @@ def copy_rows(cur, table: str, columns: Sequence[str], buffer) -> None:
     cur.copy_expert(stmt.as_string(cur.connection), buffer, size=1 << 20)
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(value: Any) -> str:
+    """Gives one value as a field of COPY's text format: NULL, booleans, dates, numbers, text[] arrays."""
+    if value is None:
+        return r"\N"
+    if type(value) is str:  # most fields: the quick way
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (list, tuple)):
+        items = ('"' + str(x).replace("\\", "\\\\").replace('"', '\\"') + '"' for x in value)
+        value = "{" + ",".join(items) + "}"
+    elif hasattr(value, "isoformat"):
+        value = value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def copy_records(cur, table: str, columns: Sequence[str], records) -> None:
+    """COPYs Python tuples (one value per column, see copy_text) into `table(columns)`."""
+    import io
+
+    buf = io.StringIO("".join("\t".join(map(copy_text, r)) + "\n" for r in records))
+    copy_rows(cur, table, columns, buf)
+
+
 def _unavailable(e: Exception) -> str:
     log.warning("database unavailable: %s", e)
     return "The database is not reachable right now. Check that it is running (`regen db status`)."

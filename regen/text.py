@@ -11,6 +11,7 @@ _MAP = str.maketrans(
 _DROP = re.compile("[\u0640\u064b-\u065f\u0670\u200d-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _SPACE = re.compile(r"[\s\u200c\u00a0]+")
 _FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
 def fa_normalize(text: str | None) -> str | None:
@@ -23,7 +24,7 @@ def fa_normalize(text: str | None) -> str | None:
 
 def to_ascii_digits(text: str) -> str:
     """Gives text with Persian and Arabic-Indic digits replaced by ASCII ones."""
-    return text.translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789"))
+    return text.translate(_ASCII_DIGITS)
 
 
 def fa_digits(text: object) -> str:

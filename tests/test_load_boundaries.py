@@ -304,7 +304,16 @@ def test_a_load_waits_for_the_lock_of_its_level_and_parent(db, iran_osm):
                 )
             )
             t.start()
-            time.sleep(1.5)
+            # Seen waiting by the server (not guessed from a pause): its session waits on the lock.
+            waiting = None
+            deadline = time.monotonic() + 60
+            while waiting is None and time.monotonic() < deadline and t.is_alive():
+                cur.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND wait_event = 'advisory'"
+                )
+                waiting = cur.fetchone()
+            assert waiting is not None, "the load did not wait for the level's lock"
             assert not done.is_set()
             assert db.scalar("SELECT count(*) FROM cities") == 0
         conn.rollback()
