@@ -45,7 +45,12 @@ import requests  # noqa: E402
 from regen.jalali import to_jalali  # noqa: E402
 
 REGEN = ROOT / ".venv" / "bin" / "regen"
-IRAN_OSM = ROOT.parent / "shared" / "data" / "iran-osm"
+# ../shared beside the checkout, or beside the folder of worktrees (/work/wt/<name> → /work/shared)
+IRAN_OSM = next(
+    (p for p in (ROOT.parent / "shared" / "data" / "iran-osm", ROOT.parent.parent / "shared" / "data" / "iran-osm")
+     if p.exists()),
+    ROOT.parent / "shared" / "data" / "iran-osm",
+)  # fmt: skip
 OUT = ROOT / "bench" / "out"
 REPEAT = 7
 
@@ -74,10 +79,11 @@ def database_for(scale: int) -> str:
     if exists:
         c = psycopg2.connect(url)
         with c.cursor() as cur:
-            cur.execute(
-                "SELECT to_regclass('neighborhoods') IS NOT NULL AND EXISTS (SELECT 1 FROM neighborhoods)"
-            )
-            filled = cur.fetchone()[0]
+            # two statements: one naming a missing table fails to plan, whatever guards it
+            cur.execute("SELECT to_regclass('neighborhoods') IS NOT NULL")
+            if cur.fetchone()[0]:
+                cur.execute("SELECT EXISTS (SELECT 1 FROM neighborhoods)")
+                filled = cur.fetchone()[0]
         c.close()
     if not filled:
         t = time.perf_counter()
