@@ -46,11 +46,8 @@ from regen.jalali import to_jalali  # noqa: E402
 
 REGEN = ROOT / ".venv" / "bin" / "regen"
 # ../shared beside the checkout, or beside the folder of worktrees (/work/wt/<name> → /work/shared)
-IRAN_OSM = next(
-    (p for p in (ROOT.parent / "shared" / "data" / "iran-osm", ROOT.parent.parent / "shared" / "data" / "iran-osm")
-     if p.exists()),
-    ROOT.parent / "shared" / "data" / "iran-osm",
-)  # fmt: skip
+_PLACES = [ROOT.parent / "shared" / "data" / "iran-osm", ROOT.parent.parent / "shared" / "data" / "iran-osm"]
+IRAN_OSM = next((p for p in _PLACES if p.exists()), _PLACES[0])
 OUT = ROOT / "bench" / "out"
 REPEAT = 7
 
@@ -277,6 +274,8 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
                                   "cold_ms": cold * 1000,
                                   "sql_ms": bare * 1000, "cold_ratio": cold / bare, "bytes": len(data),
                                   "statements": len(statements)}  # fmt: skip
+        print(f"cold view={label.split()[0]} scale={scale} cold_ms={cold * 1000:.1f} "
+              f"built_ms={built * 1000:.1f} warm_ms={server * 1000:.1f}", flush=True)  # fmt: skip
         print(f"  ×{scale} {label:22s} warm {server * 1000:6.1f} ms  built {built * 1000:6.1f} ms  "
               f"cold {cold * 1000:7.1f} ms  "
               f"sql {bare * 1000:7.1f} ms  cold/sql {cold / bare:4.2f}  {len(data) / 1024:7.1f} KB  "
@@ -350,18 +349,71 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
               f"= {100 * len(data) / view_bytes:5.1f}% of the view "
               f"({', '.join(f'{k} {v / 1024:.1f} KB' for k, v in parts.items())})", flush=True)  # fmt: skip
     db.close()
-    result["load"] = load_test(url, app, list(views.values())[:3], seconds, clients)
-    lt = result["load"]
-    print(
-        f"  ×{scale} {clients} clients {seconds} s: {lt['requests']} views, {lt['per_s']:.1f}/s, "
-        f"p50 {lt['p50_ms']:.0f} ms, p95 {lt['p95_ms']:.0f} ms, errors {lt['errors']}",
-        flush=True,
-    )
+    for key, writer in (("load", False), ("load_writer", True)):
+        result[key] = lt = load_test(url, app, list(views.values())[:3], seconds, clients, writer=writer)
+        print(
+            f"  ×{scale} {clients} clients{' + 1 writer' if writer else ''} {seconds} s: "
+            f"{lt['requests']} views, {lt['per_s']:.1f}/s, p50 {lt['p50_ms']:.0f} ms, "
+            f"p95 {lt['p95_ms']:.0f} ms, errors {lt['errors']}"
+            + (f", {lt['writes']} states recorded (p95 {lt['write_p95_ms']:.0f} ms)" if writer else ""),
+            flush=True,
+        )
+        if writer:
+            print(f"load scale={scale} writer=1 p95_ms={lt['p95_ms']:.0f} errors={lt['errors']}", flush=True)
     return result
 
 
-def load_test(url: str, app, paths: list[str], seconds: int, clients: int) -> dict:
-    """Gives latencies of `clients` closed-loop clients asking gunicorn for random views for `seconds`."""
+NEXT_STATE = {"planned": "established", "established": "active", "active": "handed_over"}
+
+
+def writer_loop(url: str, stop: float, done: list[float], errors: list[str], lock) -> None:
+    """Records one office state a second (the next step of an office not yet handed over, dated today)
+    as the bench's national account, through record_office_state like the dashboard's form: every
+    write changes the data stamp, so the readers meet cold views all along."""
+    from regen.db import Database
+    from regen.scope import Scope
+
+    db = Database(url)
+    scope = Scope(user=BENCH_USER, role="national")
+    today = dt.date.today()
+    try:
+        while time.perf_counter() < stop:
+            t = time.perf_counter()
+            try:
+                office = db.query(
+                    "SELECT DISTINCT ON (s.office_code) s.office_code, s.state, s.began_on "
+                    "FROM office_states s "
+                    "JOIN offices o ON o.code = s.office_code AND o.kind = 'facilitation' "
+                    "ORDER BY s.office_code, s.began_on DESC, office_state_rank(s.state) DESC",
+                    owner=True,
+                )
+                office = random.choice(
+                    [r for r in office if r["state"] in NEXT_STATE and r["began_on"] <= today]
+                )
+                with db.transaction(scope=scope) as cur:
+                    cur.execute(
+                        "SELECT record_office_state(%s, %s, %s, %s, %s)",
+                        (
+                            office["office_code"],
+                            NEXT_STATE[office["state"]],
+                            today,
+                            "bench-1",
+                            "bench writer",
+                        ),
+                    )
+                with lock:
+                    done.append(time.perf_counter() - t)
+            except Exception as e:  # noqa: BLE001 — counted and reported, the load goes on
+                with lock:
+                    errors.append(f"writer: {type(e).__name__}: {str(e)[:80]}")
+            time.sleep(max(0.0, 1.0 - (time.perf_counter() - t)))
+    finally:
+        db.close()
+
+
+def load_test(url: str, app, paths: list[str], seconds: int, clients: int, writer: bool = False) -> dict:
+    """Gives latencies of `clients` closed-loop clients asking gunicorn for random views for `seconds`
+    (with `writer`, while one more thread records an office state every second)."""
     port = 18000 + random.randint(0, 999)
     env = {**os.environ, "DATABASE_URL": url, "REGEN_PORT": str(port)}
     server = subprocess.Popen([REGEN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -398,6 +450,9 @@ def load_test(url: str, app, paths: list[str], seconds: int, clients: int) -> di
                     (latencies.append(time.perf_counter() - t) if ok else errors.append(why))
 
         threads = [threading.Thread(target=client_loop) for _ in range(clients)]
+        writes: list[float] = []
+        if writer:
+            threads.append(threading.Thread(target=writer_loop, args=(url, stop, writes, errors, lock)))
         for th in threads:
             th.start()
         for th in threads:
@@ -409,7 +464,9 @@ def load_test(url: str, app, paths: list[str], seconds: int, clients: int) -> di
     return {"clients": clients, "seconds": seconds, "requests": len(latencies),
             "per_s": len(latencies) / seconds,
             "p50_ms": qs[49] * 1000, "p95_ms": qs[94] * 1000, "errors": len(errors),
-            "error_kinds": sorted(set(errors))}  # fmt: skip
+            "error_kinds": sorted(set(errors)), "writes": len(writes),
+            "write_p95_ms": statistics.quantiles(writes, n=20)[18] * 1000 if len(writes) > 1 else 0,
+            }  # fmt: skip
 
 
 def main() -> None:

@@ -24,7 +24,13 @@ from regen.migrate import MIGRATIONS_DIR
 from tests import world
 from tests.conftest import admin_execute, with_dbname
 
-RENAMED = ("office_states_on", "neighborhood_status_on", "coverage_by_city", "handover_by_city", "coverage_by_province")
+RENAMED = (
+    "office_states_on",
+    "neighborhood_status_on",
+    "coverage_by_city",
+    "handover_by_city",
+    "coverage_by_province",
+)
 OLD_BODIES = [  # (migration, function): the last definition before 0100
     ("0006_coverage.sql", "office_states_on"),
     ("0030_status_set_based.sql", "neighborhood_status_on"),
@@ -62,7 +68,11 @@ def _same(a, b) -> bool:
 
 CHECKS = [  # (new, old, key)
     ("SELECT * FROM office_states_on(%s)", "SELECT * FROM old_office_states_on(%s)", ("office_code",)),
-    ("SELECT * FROM neighborhood_status_on(%s)", "SELECT * FROM old_neighborhood_status_on(%s)", ("neighborhood_code",)),
+    (
+        "SELECT * FROM neighborhood_status_on(%s)",
+        "SELECT * FROM old_neighborhood_status_on(%s)",
+        ("neighborhood_code",),
+    ),
     ("SELECT * FROM coverage_by_city(%s)", "SELECT * FROM old_coverage_by_city(%s)", ("city_code",)),
     ("SELECT * FROM handover_by_city(%s)", "SELECT * FROM old_handover_by_city(%s)", ("city_code",)),
     (
@@ -70,7 +80,11 @@ CHECKS = [  # (new, old, key)
         "SELECT * FROM old_handover_by_city(%s, 'renewal_service')",
         ("city_code",),
     ),
-    ("SELECT * FROM coverage_by_province_all(%s)", "SELECT * FROM old_coverage_by_province(%s)", ("province_code",)),
+    (
+        "SELECT * FROM coverage_by_province_all(%s)",
+        "SELECT * FROM old_coverage_by_province(%s)",
+        ("province_code",),
+    ),
 ]  # fmt: skip
 
 
@@ -119,16 +133,22 @@ def test_world_on_every_day(built):
 def test_writes_are_followed(built):
     db = built
     # a backdated state recorded after a later one: O3 planned 2020, then established on 2019 (earlier)
-    db.execute("INSERT INTO office_states (office_code, state, began_on) VALUES ('O3', 'established', '2019-05-01')")
-    assert_same(db, _days(db))
-    assert db.scalar("SELECT status FROM neighborhood_status_on('2019-06-01') WHERE neighborhood_code = 'N3'") == (
-        "established"
+    db.execute(
+        "INSERT INTO office_states (office_code, state, began_on) VALUES ('O3', 'established', '2019-05-01')"
     )
+    assert_same(db, _days(db))
+    assert db.scalar(
+        "SELECT status FROM neighborhood_status_on('2019-06-01') WHERE neighborhood_code = 'N3'"
+    ) == ("established")
     # same-day states: the later stage wins
-    db.execute("INSERT INTO office_states (office_code, state, began_on) VALUES ('O3', 'active', '2019-05-01')")
+    db.execute(
+        "INSERT INTO office_states (office_code, state, began_on) VALUES ('O3', 'active', '2019-05-01')"
+    )
     assert_same(db, _days(db))
     # a state changed and one removed
-    db.execute("UPDATE office_states SET began_on = '2020-07-01' WHERE office_code = 'O1' AND state = 'handed_over'")
+    db.execute(
+        "UPDATE office_states SET began_on = '2020-07-01' WHERE office_code = 'O1' AND state = 'handed_over'"
+    )
     db.execute("DELETE FROM office_states WHERE office_code = 'O2' AND state = 'closed'")
     assert_same(db, _days(db))
     # a retirement (as --replace does), a link removed, a kind changed, a neighborhood moved
@@ -142,12 +162,17 @@ def test_writes_are_followed(built):
     with db.transaction() as cur:
         cur.execute(
             "INSERT INTO offices (code, kind, name_fa, city_code, location) "
-            "SELECT 'O9', 'facilitation', 'دفتر ۹', 'C1', ST_PointOnSurface(boundary) FROM neighborhoods WHERE code = 'N4'"
+            "SELECT 'O9', 'facilitation', 'دفتر ۹', 'C1', ST_PointOnSurface(boundary) "
+            "FROM neighborhoods WHERE code = 'N4'"
         )
         cur.execute("INSERT INTO office_neighborhoods VALUES ('O9', 'N4'), ('O9', 'N1')")
-        cur.execute("INSERT INTO office_states (office_code, state, began_on) VALUES ('O9', 'active', '2018-02-01')")
+        cur.execute(
+            "INSERT INTO office_states (office_code, state, began_on) VALUES ('O9', 'active', '2018-02-01')"
+        )
     assert_same(db, _days(db))
-    assert db.scalar("SELECT covered FROM coverage_by_city('2018-03-01') WHERE city_code = 'C1'") == 2  # N1, N4 through O9
+    assert (
+        db.scalar("SELECT covered FROM coverage_by_city('2018-03-01') WHERE city_code = 'C1'") == 2
+    )  # N1, N4 through O9
     db.execute("DELETE FROM offices WHERE code = 'O9'")
     assert_same(db, _days(db))
     db.execute("TRUNCATE office_states")
@@ -158,13 +183,21 @@ def test_writes_are_followed(built):
 def test_the_facts_are_not_readable_outside_the_scope(built):
     with built.transaction() as cur:
         cur.execute("SET LOCAL ROLE regen_app")
-        cur.execute("SELECT set_config('regen.role', 'provincial', true), set_config('regen.province', 'IR-30', true)")
-        for table in ("office_state_spans", "neighborhood_status_spans", "city_coverage_days", "city_handover_days"):
+        cur.execute(
+            "SELECT set_config('regen.role', 'provincial', true), set_config('regen.province', 'IR-30', true)"
+        )
+        for table in (
+            "office_state_spans",
+            "neighborhood_status_spans",
+            "city_coverage_days",
+            "city_handover_days",
+        ):
             cur.execute(
-                sql.SQL("SELECT count(*) AS n FROM {} WHERE {} IN ('C1', 'O1', 'O2', 'O3', 'O4', 'N1', 'N2', 'N3', 'N4')")
+                sql.SQL("SELECT count(*) AS n FROM {} WHERE {} = ANY (%s)")
                 .format(sql.Identifier(table), sql.Identifier("office_code" if table == "office_state_spans"
                                                               else "city_code" if table.startswith("city")
-                                                              else "neighborhood_code"))
+                                                              else "neighborhood_code")),
+                (["C1", "O1", "O2", "O3", "O4", "N1", "N2", "N3", "N4"],),
             )  # fmt: skip
             assert cur.fetchone()["n"] == 0, table
         cur.execute("SELECT count(*) AS n FROM city_coverage_days WHERE city_code = 'C2'")
@@ -176,7 +209,8 @@ def demo(pg_server, template_url):
     name = f"regen_facts_{uuid.uuid4().hex[:10]}"
     template = template_url.rsplit("/", 1)[1]
     admin_execute(
-        pg_server, sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
+        pg_server,
+        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)),
     )
     database = Database(with_dbname(pg_server, name))
     build_demo(database, boundaries=None)
@@ -212,3 +246,37 @@ def test_demo_after_a_replace_and_a_backdated_state(demo):
     days = _days(demo, extra=[first - dt.timedelta(days=20), dt.date.today() + dt.timedelta(days=1)])
     step = max(1, len(days) // 20)
     assert_same(demo, days[::step] + [days[-1]])
+
+
+OLD_TIMELINE = """
+SELECT d::date AS day, c.province_code,
+       sum(c.neighborhoods)::int AS neighborhoods, sum(c.covered)::int AS covered,
+       sum(c.handed_over)::int AS handed_over,
+       sum(c.established + c.active + c.handed_over)::int AS established_total
+FROM unnest(%s::date[]) AS d CROSS JOIN LATERAL old_coverage_by_province(d) c
+GROUP BY d, c.province_code
+"""  # the dash_timeline of before 0101, per province
+
+
+def assert_same_timeline(db: Database, days) -> None:
+    new = db.query(
+        "SELECT day, province_code, neighborhoods::int, covered::int, handed_over::int, "
+        "established_total::int FROM timeline_by_province_all(%s::date[])",
+        (days,),
+    )
+    old = db.query(OLD_TIMELINE, (days,))
+    key = lambda r: (r["day"], r["province_code"])  # noqa: E731
+    assert sorted(map(dict, new), key=key) == sorted(map(dict, old), key=key)
+    assert len(new) == 31 * len(days)
+
+
+def test_timeline_world(built):
+    assert_same_timeline(built, _days(built))
+    built.execute("UPDATE neighborhoods SET retired_at = '2019-02-01' WHERE code = 'N1'")
+    built.execute("UPDATE cities SET retired_at = '2021-02-01' WHERE code = 'C2'")
+    assert_same_timeline(built, _days(built))
+
+
+def test_timeline_demo(demo):
+    days = _days(demo)
+    assert_same_timeline(demo, days[:: max(1, len(days) // 30)])

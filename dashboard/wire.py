@@ -1,0 +1,72 @@
+"""What the dashboard sends over the wire: compressed responses and long-lived static files (issue 17).
+
+Provincial offices may sit on slow links: every response is compressed (zstd, brotli or gzip, as the
+browser accepts; Flask-Compress), and files whose URL changes with their content are cached by the
+browser for a year, so that a repeat visit downloads none of them. Dash already gives its component
+suites fingerprinted URLs and a year's max-age; the assets carry their modification time as `?m=`,
+so an asset URL with that stamp is as good as a fingerprint. Static files are compressed once per
+process (they are the big ones: plotly.js), everything else on every response.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from dash import Dash
+from flask import Request, Response, request
+from flask_compress import Compress
+
+YEAR = 365 * 24 * 3600
+_STATIC = ("/_dash-component-suites/", "/assets/")
+_NOT_KEPT = "-"
+
+
+def _static(req: Request) -> bool:
+    return req.path.startswith(_STATIC)
+
+
+def _cache_key(req: Request) -> str:
+    return req.full_path if _static(req) else _NOT_KEPT
+
+
+class _StaticCache:
+    """Keeps the compressed bytes of static files (keys other than theirs are never stored)."""
+
+    def __init__(self):
+        self._kept: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            return self._kept.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        if not key.endswith(";" + _NOT_KEPT):
+            with self._lock:
+                self._kept[key] = value
+
+
+def install(app: Dash) -> None:
+    """Compresses the app's responses and gives stamped assets a year's cache lifetime."""
+    server = app.server
+    server.config.update(
+        COMPRESS_MIMETYPES=[
+            "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
+            "application/json", "image/svg+xml", "application/geo+json",
+        ],
+        COMPRESS_ALGORITHM=["zstd", "br", "gzip"],
+        COMPRESS_BR_LEVEL=5,
+        COMPRESS_CACHE_KEY=_cache_key,
+        COMPRESS_CACHE_BACKEND=_StaticCache,
+    )  # fmt: skip
+    Compress(server)
+
+    @server.after_request
+    def _long_lived(response: Response) -> Response:
+        if request.path.startswith("/assets/") and request.args.get("m") and response.status_code == 200:
+            response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+        elif request.path.startswith("/_dash-component-suites/") and "max-age" in response.headers.get(
+            "Cache-Control", ""
+        ):
+            response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+        return response
