@@ -1,0 +1,50 @@
+"""What goes over the wire (dashboard/wire.py): compressed responses, year-long caching of files whose
+URL carries their fingerprint, nothing cached for pages."""
+
+from __future__ import annotations
+
+from dash import Dash, html
+
+from dashboard import wire
+
+
+def _app() -> Dash:
+    app = Dash(__name__, assets_folder="assets_absent")
+    app.layout = html.Div("x" * 2000)
+    wire.install(app)
+    return app
+
+
+def _suite_url(app: Dash) -> str:
+    page = app.server.test_client().get("/").get_data(as_text=True)
+    start = page.index("/_dash-component-suites/")
+    return page[start : page.index('"', start)]
+
+
+def test_component_suites_come_compressed_and_cached_for_a_year():
+    app = _app()
+    client = app.server.test_client()
+    url = _suite_url(app)
+    plain = client.get(url)
+    r = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert r.headers["Content-Encoding"] in ("zstd", "br")
+    assert len(r.data) < len(plain.data) / 2
+    assert "max-age=31536000" in r.headers["Cache-Control"] and "immutable" in r.headers["Cache-Control"]
+    again = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert again.headers["Content-Encoding"] == "gzip"  # one kept copy per encoding
+
+
+def test_callback_answers_are_compressed_and_never_kept():
+    app = _app()
+    client = app.server.test_client()
+    r = client.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
+    assert r.headers.get("Content-Encoding") == "gzip"
+    assert "max-age=31536000" not in r.headers.get("Cache-Control", "")
+    kept = wire._StaticCache()
+    kept.set("gzip;" + wire._NOT_KEPT, b"answer")
+    assert kept.get("gzip;" + wire._NOT_KEPT) is None
+
+
+def test_the_page_itself_is_not_cached_for_long():
+    r = _app().server.test_client().get("/")
+    assert "max-age=31536000" not in r.headers.get("Cache-Control", "")
