@@ -25,6 +25,7 @@ from tests import world
 from tests.conftest import admin_execute, with_dbname
 
 RENAMED = (
+    "overdue_by_province_all",
     "office_states_on",
     "neighborhood_status_on",
     "coverage_by_city",
@@ -37,6 +38,7 @@ OLD_BODIES = [  # (migration, function): the last definition before 0100
     ("0040_accounts.sql", "coverage_by_city"),
     ("0040_accounts.sql", "handover_by_city"),
     ("0006_coverage.sql", "coverage_by_province"),  # 0040 renamed it coverage_by_province_all
+    ("0042_national_overdue.sql", "overdue_by_province_all"),
 ]
 
 
@@ -280,3 +282,99 @@ def test_timeline_world(built):
 def test_timeline_demo(demo):
     days = _days(demo)
     assert_same_timeline(demo, days[:: max(1, len(days) // 30)])
+
+
+# dash_overdue_counts before 0103 (sql/queries/dashboard.sql), per place, without the filters
+OLD_OVERDUE_COUNTS = """
+WITH st AS (
+  SELECT DISTINCT ON (s.action_code) s.action_code, s.status
+  FROM action_statuses s
+  WHERE s.began_on <= %(as_of)s
+  ORDER BY s.action_code, s.began_on DESC, s.id DESC
+)
+SELECT ap.province_code, ap.city_code, count(*)::int AS overdue
+FROM actions a
+JOIN action_places ap ON ap.action_code = a.code
+LEFT JOIN st ON st.action_code = a.code
+WHERE a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled')
+GROUP BY ap.province_code, ap.city_code
+"""
+
+
+def assert_same_overdue(db: Database, days) -> int:
+    from regen import queries as named
+    from regen.scope import Scope
+
+    national = Scope(user="n", role="national")
+    compared = 0
+    for day in days:
+        old = sorted(map(dict, db.query(OLD_OVERDUE_COUNTS, {"as_of": day})), key=str)
+        new = named.run("dash_overdue_counts", db, scope=national, as_of=day, province=None, city=None)
+        assert sorted(map(dict, new), key=str) == old, day
+        old_p = sorted(map(dict, db.query("SELECT * FROM old_overdue_by_province_all(%s)", (day,))), key=str)
+        new_p = sorted(map(dict, db.query("SELECT * FROM overdue_by_province_all(%s)", (day,))), key=str)
+        assert new_p == old_p, day
+        compared += len(old)
+    return compared
+
+
+def _action_days(db: Database) -> list:
+    rows = db.query(
+        "SELECT DISTINCT d FROM (SELECT began_on AS d FROM action_statuses UNION SELECT due_on FROM actions "
+        "UNION SELECT due_on + 1 FROM actions) x WHERE d IS NOT NULL"
+    )
+    days = {r["d"] for r in rows} | {dt.date(2000, 1, 1), dt.date.today(), dt.date(2100, 1, 1)}
+    return sorted(days | {d - dt.timedelta(days=1) for d in days})
+
+
+def _add_actions(db: Database) -> None:
+    with db.transaction() as cur:
+        for code, place, due in (
+            ("A1", {"city_code": "C1"}, "2019-01-01"),
+            ("A2", {"office_code": "O1"}, "2020-01-01"),
+            ("A3", {"neighborhood_code": "N5"}, "2018-06-01"),
+            ("A4", {"province_code": "IR-23"}, "2021-01-01"),
+            ("A5", {}, "2019-06-01"),  # national: tied to no place
+            ("A6", {}, None),  # no due day: never overdue
+        ):
+            cols = ", ".join(
+                ["code", "meeting_number", "resolution_number", "agency_code", "title_fa", "due_on", *place]
+            )
+            cur.execute(
+                f"INSERT INTO actions ({cols}) VALUES (%s, 50, 3, 'moi_social', %s, %s{', %s' * len(place)})",
+                (code, "اقدام " + code, due, *place.values()),
+            )
+        for action, status, day in (
+            ("A1", "in_progress", "2018-12-01"),
+            ("A1", "done", "2019-03-01"),
+            ("A2", "done", "2020-05-01"),
+            ("A2", "open", "2020-05-01"),  # same day: the later recorded holds
+            ("A3", "cancelled", "2019-01-01"),
+            ("A5", "in_progress", "2019-07-01"),
+        ):
+            cur.execute(
+                "INSERT INTO action_statuses (action_code, status, began_on, evidence) "
+                "VALUES (%s, %s, %s, 'x')",
+                (action, status, day),
+            )
+
+
+def test_overdue_world(built):
+    _add_actions(built)
+    assert assert_same_overdue(built, _action_days(built)) > 0
+    # a backdated status, a due day moved, an office moved to another city, an action removed
+    built.execute(
+        "INSERT INTO action_statuses (action_code, status, began_on, evidence) "
+        "VALUES ('A4', 'done', '2020-02-01', 'x')"
+    )
+    built.execute("UPDATE actions SET due_on = '2018-01-01' WHERE code = 'A1'")
+    built.execute("UPDATE offices SET city_code = 'C2' WHERE code = 'O1'")
+    built.execute("DELETE FROM actions WHERE code = 'A3'")
+    assert assert_same_overdue(built, _action_days(built)) > 0
+    built.execute("TRUNCATE action_statuses")
+    assert assert_same_overdue(built, _action_days(built)) > 0
+
+
+def test_overdue_demo(demo):
+    days = _action_days(demo)
+    assert assert_same_overdue(demo, days[:: max(1, len(days) // 30)]) > 0

@@ -104,21 +104,14 @@ SELECT meeting_number, number, text_fa, summary_en FROM resolutions ORDER BY mee
 
 -- name: dash_overdue_counts
 -- Overdue actions on a day, counted per place (province and city of the action; NULL = national),
--- by the same rule as dash_actions.
-WITH st AS (
-  SELECT DISTINCT ON (s.action_code) s.action_code, s.status
-  FROM action_statuses s
-  WHERE s.began_on <= %(as_of)s
-  ORDER BY s.action_code, s.began_on DESC, s.id DESC
-)
-SELECT ap.province_code, ap.city_code, count(*)::int AS overdue
-FROM actions a
-JOIN action_places ap ON ap.action_code = a.code
-LEFT JOIN st ON st.action_code = a.code
-WHERE a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled')
-  AND (%(province)s::text IS NULL OR ap.province_code = %(province)s)
-  AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
-GROUP BY ap.province_code, ap.city_code;
+-- by the same rule as dash_actions, from the kept series (migration 0103).
+SELECT d.province_code, d.city_code, sum(d.overdue)::int AS overdue
+FROM action_overdue_days d
+WHERE d.valid @> %(as_of)s::date
+  AND (%(province)s::text IS NULL OR d.province_code = %(province)s)
+  AND (%(city)s::text IS NULL OR d.city_code = %(city)s)
+GROUP BY d.province_code, d.city_code
+HAVING sum(d.overdue) > 0;
 
 -- name: dash_data_stamp
 -- Changes whenever a transaction that wrote to the data commits (data_changes, migration 0060): the key
