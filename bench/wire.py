@@ -88,3 +88,28 @@ def measure(origin: str, views: dict[str, str], user: str, password: str) -> dic
         return out
     finally:
         driver.quit()
+
+
+def run(regen: str, url: str, views: dict[str, str], user: str, password: str) -> dict:
+    """Serves the dashboard on `url`'s database (gunicorn, as `regen serve`) and measures `views`."""
+    import os
+    import random
+    import subprocess
+
+    import requests
+
+    port = 19000 + random.randint(0, 999)
+    env = {**os.environ, "DATABASE_URL": url, "REGEN_PORT": str(port)}
+    server = subprocess.Popen([regen, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    origin = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                requests.get(origin + "/login", timeout=2)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        return measure(origin, views, user, password)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

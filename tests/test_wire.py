@@ -48,3 +48,16 @@ def test_callback_answers_are_compressed_and_never_kept():
 def test_the_page_itself_is_not_cached_for_long():
     r = _app().server.test_client().get("/")
     assert "max-age=31536000" not in r.headers.get("Cache-Control", "")
+
+
+def test_the_map_partial_bundle_of_the_same_plotly_js_answers_for_plotly():
+    from plotly.offline import get_plotlyjs_version
+
+    client = _app().server.test_client()
+    r = client.get(wire.PLOTLY_URL, headers={"Accept-Encoding": "br"})
+    assert r.status_code == 200 and r.headers["Content-Encoding"] == "br"
+    body = wire.PLOTLY_FILE.read_bytes()
+    assert f"plotly.js (map - minified) v{get_plotlyjs_version()}".encode() in body[:200]
+    assert len(r.data) < 800_000 < len(body)  # brotli: 0.77 MB of 2.96 MB (the full bundle: 4.8 MB)
+    again = client.get(wire.PLOTLY_URL, headers={"Accept-Encoding": "br", "If-None-Match": r.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
