@@ -507,7 +507,9 @@ def main() -> None:
                   f"repeat_kb={w['repeat_kb']:.0f} repeat_map_ms={w['repeat_map_ms']:.0f}",
                   flush=True)  # fmt: skip
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "dashboard.json").write_text(json.dumps({"scales": results, "wire": wire_result}, indent=2))
+    (OUT / "dashboard.json").write_text(
+        json.dumps({"argv": " ".join(sys.argv), "scales": results, "wire": wire_result}, indent=2)
+    )
     from bench.results import write
 
     print(f"written {OUT / 'dashboard.json'} and {write(results, wire_result, ' '.join(sys.argv))}")
