@@ -92,6 +92,14 @@ CHECKS = [  # (new, old, key)
 
 def assert_same(db: Database, days) -> int:
     """Asserts new = old on every day; gives how many rows were compared."""
+    from regen import queries as named
+    from regen.scope import Scope
+
+    for scope in (Scope(user="n", role="national"), Scope(user="p", role="provincial", province="IR-23")):
+        about = named.run("dash_about", db, scope=scope, osm="osm")[0]["neighborhoods"]
+        with db.transaction(scope=scope) as cur:  # the old count, under the same policies
+            cur.execute("SELECT count(*) AS n FROM neighborhoods WHERE retired_at IS NULL")
+            assert about == cur.fetchone()["n"]
     compared = 0
     for day in days:
         for new_q, old_q, key in CHECKS:

@@ -252,7 +252,10 @@ SELECT EXISTS (SELECT 1 FROM neighborhoods WHERE source ~ '^demo')
        EXISTS (SELECT 1 FROM cities WHERE source ~* 'geonames') AS geonames,
        (SELECT count(*) FROM provinces WHERE boundary IS NOT NULL)::int AS provinces_with_boundary,
        (SELECT count(*) FROM cities WHERE retired_at IS NULL)::int AS cities,
-       (SELECT count(*) FROM neighborhoods WHERE retired_at IS NULL)::int AS neighborhoods,
+       -- the current neighborhoods: the last row of each city's kept series (migration 0100), not a
+       -- count of every neighborhood on every page
+       (SELECT COALESCE(sum(d.neighborhoods), 0) FROM city_coverage_days d WHERE upper_inf(d.valid))::int
+         AS neighborhoods,
        (SELECT count(*) FROM offices)::int AS offices;
 
 -- name: dash_ping
