@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dash import Dash
 
-from dashboard import errors, shell
+from dashboard import errors, shell, wire
 from dashboard.auth import install as install_auth
 
 
@@ -23,4 +23,5 @@ def create_app() -> Dash:
     app.layout = shell.layout
     shell.register(app)
     install_auth(app)  # sign-in gate, login/logout/audit pages, recording callbacks
+    wire.install(app)  # compressed responses, year-long cache of fingerprinted files
     return app

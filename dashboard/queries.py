@@ -29,6 +29,7 @@ from regen.db import Database, get_db
 from regen.scope import Scope
 
 # Simplification per level: tolerance in degrees (~ metres at Iran's latitudes) and decimals kept.
+# Migration 0102 stores each level's boundary simplified at these tolerances: change both together.
 TOLERANCE = {"province": (0.01, 3), "city": (0.002, 4), "neighborhood": (0.00005, 5)}
 OUTLINE_FILE = DATA_DIR / "geo" / "iran_outline.geojson"
 

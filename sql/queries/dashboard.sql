@@ -1,12 +1,14 @@
 -- Named queries of the dashboard (dashboard/queries.py is the only caller). Every number shown comes
 -- from the SQL functions of 0006_coverage.sql; these queries only join names, places and geometry to
--- them. Geometry is simplified here, per level, with a tolerance (degrees) and a number of decimals
--- the caller passes, so that a view sends only what its zoom can show.
+-- them. Geometry is simplified per level, with a tolerance (degrees) and a number of decimals the
+-- caller passes, so that a view sends only what its zoom can show; at the tolerance of each level's
+-- view it was simplified once when stored (boundary_drawn, migration 0102).
 
 -- name: dash_province_shapes
 SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
          'type', 'Feature', 'id', p.code, 'properties', json_build_object('code', p.code),
-         'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(p.boundary, %(tolerance)s), %(digits)s)::json)
+         'geometry', ST_AsGeoJSON(CASE WHEN %(tolerance)s = 0.01 THEN p.boundary_drawn
+                                ELSE ST_SimplifyPreserveTopology(p.boundary, %(tolerance)s) END, %(digits)s)::json)
        ORDER BY p.code), '[]'::json)) AS fc
 FROM provinces p
 WHERE p.boundary IS NOT NULL AND (%(province)s::text IS NULL OR p.code = %(province)s);
@@ -17,13 +19,15 @@ SELECT count(*)::int AS n FROM provinces WHERE boundary IS NOT NULL;
 -- name: dash_neighborhood_shapes
 SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
          'type', 'Feature', 'id', n.code, 'properties', json_build_object('code', n.code),
-         'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(n.boundary, %(tolerance)s), %(digits)s)::json)
+         'geometry', ST_AsGeoJSON(CASE WHEN %(tolerance)s = 0.00005 THEN n.boundary_drawn
+                                ELSE ST_SimplifyPreserveTopology(n.boundary, %(tolerance)s) END, %(digits)s)::json)
        ORDER BY n.code), '[]'::json)) AS fc
 FROM neighborhoods n
 WHERE n.city_code = %(city)s AND n.retired_at IS NULL;
 
 -- name: dash_city_shape
-SELECT ST_AsGeoJSON(ST_SimplifyPreserveTopology(c.boundary, %(tolerance)s), %(digits)s)::json AS geometry
+SELECT ST_AsGeoJSON(CASE WHEN %(tolerance)s = 0.002 THEN c.boundary_drawn
+                                ELSE ST_SimplifyPreserveTopology(c.boundary, %(tolerance)s) END, %(digits)s)::json AS geometry
 FROM cities c WHERE c.code = %(city)s AND c.boundary IS NOT NULL;
 
 -- name: dash_coverage_provinces
@@ -53,16 +57,16 @@ WHERE (%(province)s::text IS NULL OR ci.province_code = %(province)s)
 ORDER BY ci.province_code, ci.name_fa COLLATE "fa-x-icu", ci.code;
 
 -- name: dash_timeline
--- Coverage and handover on each of the given days, summed over the provinces in view.
-SELECT d::date AS day,
-       sum(c.neighborhoods)::int AS neighborhoods, sum(c.covered)::int AS covered,
-       sum(c.handed_over)::int AS handed_over,
-       sum(c.established + c.active + c.handed_over)::int AS established_total
-FROM unnest(%(days)s::date[]) AS d
-CROSS JOIN LATERAL coverage_by_province(d) c
-WHERE %(province)s::text IS NULL OR c.province_code = %(province)s
-GROUP BY d
-ORDER BY d;
+-- Coverage and handover on each of the given days, summed over the provinces in view (the sums of
+-- coverage_by_province on those days, from the kept series in one statement: migration 0101).
+SELECT t.day,
+       sum(t.neighborhoods)::int AS neighborhoods, sum(t.covered)::int AS covered,
+       sum(t.handed_over)::int AS handed_over,
+       sum(t.established_total)::int AS established_total
+FROM timeline_by_province(%(days)s::date[]) t
+WHERE %(province)s::text IS NULL OR t.province_code = %(province)s
+GROUP BY t.day
+ORDER BY t.day;
 
 -- name: dash_first_office_date
 SELECT min(began_on) AS first FROM office_states;
@@ -100,21 +104,14 @@ SELECT meeting_number, number, text_fa, summary_en FROM resolutions ORDER BY mee
 
 -- name: dash_overdue_counts
 -- Overdue actions on a day, counted per place (province and city of the action; NULL = national),
--- by the same rule as dash_actions.
-WITH st AS (
-  SELECT DISTINCT ON (s.action_code) s.action_code, s.status
-  FROM action_statuses s
-  WHERE s.began_on <= %(as_of)s
-  ORDER BY s.action_code, s.began_on DESC, s.id DESC
-)
-SELECT ap.province_code, ap.city_code, count(*)::int AS overdue
-FROM actions a
-JOIN action_places ap ON ap.action_code = a.code
-LEFT JOIN st ON st.action_code = a.code
-WHERE a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled')
-  AND (%(province)s::text IS NULL OR ap.province_code = %(province)s)
-  AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
-GROUP BY ap.province_code, ap.city_code;
+-- by the same rule as dash_actions, from the kept series (migration 0103).
+SELECT d.province_code, d.city_code, sum(d.overdue)::int AS overdue
+FROM action_overdue_days d
+WHERE d.valid @> %(as_of)s::date
+  AND (%(province)s::text IS NULL OR d.province_code = %(province)s)
+  AND (%(city)s::text IS NULL OR d.city_code = %(city)s)
+GROUP BY d.province_code, d.city_code
+HAVING sum(d.overdue) > 0;
 
 -- name: dash_data_stamp
 -- Changes whenever a transaction that wrote to the data commits (data_changes, migration 0060): the key
@@ -255,7 +252,10 @@ SELECT EXISTS (SELECT 1 FROM neighborhoods WHERE source ~ '^demo')
        EXISTS (SELECT 1 FROM cities WHERE source ~* 'geonames') AS geonames,
        (SELECT count(*) FROM provinces WHERE boundary IS NOT NULL)::int AS provinces_with_boundary,
        (SELECT count(*) FROM cities WHERE retired_at IS NULL)::int AS cities,
-       (SELECT count(*) FROM neighborhoods WHERE retired_at IS NULL)::int AS neighborhoods,
+       -- the current neighborhoods: the last row of each city's kept series (migration 0100), not a
+       -- count of every neighborhood on every page
+       (SELECT COALESCE(sum(d.neighborhoods), 0) FROM city_coverage_days d WHERE upper_inf(d.valid))::int
+         AS neighborhoods,
        (SELECT count(*) FROM offices)::int AS offices;
 
 -- name: dash_ping

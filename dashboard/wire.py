@@ -1,0 +1,106 @@
+"""What the dashboard sends over the wire: compressed responses and long-lived static files (issue 17).
+
+Provincial offices may sit on slow links: every response is compressed (zstd, brotli or gzip, as the
+browser accepts; Flask-Compress), and files whose URL changes with their content are cached by the
+browser for a year, so that a repeat visit downloads none of them. Dash already gives its component
+suites fingerprinted URLs and a year's max-age; the assets carry their modification time as `?m=`,
+so an asset URL with that stamp is as good as a fingerprint. Static files are compressed once per
+process (they are the big ones: plotly.js), everything else on every response.
+
+plotly.js: the dashboard draws scatter (the timeline), scattermap and choroplethmap (with Jalali
+axes: the calendars component), which is plotly.js's own "map" partial bundle (those, densitymap,
+calendars): 2.96 MB, 0.77 MB in brotli, where the full bundle is 4.8 MB, 1.29 MB. It is served
+through Dash in place of the full one (dashboard/vendor, made by scripts/plotly_bundle.sh). A
+custom build without densitymap (36 KB of source) would save too little to be worth its tool chain.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import threading
+from pathlib import Path
+
+from dash import Dash
+from flask import Request, Response, request
+from flask_compress import Compress
+
+YEAR = 365 * 24 * 3600
+_STATIC = ("/_dash-component-suites/", "/assets/")
+_NOT_KEPT = "-"
+
+
+def _static(req: Request) -> bool:
+    return req.path.startswith(_STATIC)
+
+
+def _cache_key(req: Request) -> str:
+    return req.full_path if _static(req) else _NOT_KEPT
+
+
+class _StaticCache:
+    """Keeps the compressed bytes of static files (keys other than theirs are never stored)."""
+
+    def __init__(self):
+        self._kept: dict[str, bytes] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            return self._kept.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        if not key.endswith(";" + _NOT_KEPT):
+            with self._lock:
+                self._kept[key] = value
+
+
+# Dash's renderer asks for plotly.js at this one URL, without a fingerprint (dash-renderer,
+# window._dashPlotlyJSURL): the partial bundle answers there, revalidated by its ETag on each visit
+# (one round trip of a few hundred bytes), since an unversioned URL cannot be cached for good.
+PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+PLOTLY_FILE = Path(__file__).parent / "vendor" / "plotly-map.min.js"
+
+
+@functools.cache
+def _plotly_bytes() -> tuple[bytes, str]:
+    body = PLOTLY_FILE.read_bytes()
+    return body, hashlib.sha256(body).hexdigest()[:32]
+
+
+def _partial_plotly() -> Response | None:
+    if request.path != PLOTLY_URL:
+        return None
+    body, tag = _plotly_bytes()
+    response = Response(body, mimetype="application/javascript")
+    response.set_etag(tag)  # compression appends its encoding and answers If-None-Match with 304
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def install(app: Dash) -> None:
+    """Compresses the app's responses, gives stamped assets a year's cache lifetime and serves the
+    partial plotly.js."""
+    server = app.server
+    server.before_request(_partial_plotly)
+    server.config.update(
+        COMPRESS_MIMETYPES=[
+            "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
+            "application/json", "image/svg+xml", "application/geo+json",
+        ],
+        COMPRESS_ALGORITHM=["br", "zstd", "gzip"],  # br first: plotly.js 766 KB, zstd-3 858 KB
+        COMPRESS_BR_LEVEL=5,
+        COMPRESS_CACHE_KEY=_cache_key,
+        COMPRESS_CACHE_BACKEND=_StaticCache,
+    )  # fmt: skip
+    Compress(server)
+
+    @server.after_request
+    def _long_lived(response: Response) -> Response:
+        if request.path.startswith("/assets/") and request.args.get("m") and response.status_code == 200:
+            response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+        elif request.path.startswith("/_dash-component-suites/") and "max-age" in response.headers.get(
+            "Cache-Control", ""
+        ):
+            response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+        return response

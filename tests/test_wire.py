@@ -1,0 +1,63 @@
+"""What goes over the wire (dashboard/wire.py): compressed responses, year-long caching of files whose
+URL carries their fingerprint, nothing cached for pages."""
+
+from __future__ import annotations
+
+from dash import Dash, html
+
+from dashboard import wire
+
+
+def _app() -> Dash:
+    app = Dash(__name__, assets_folder="assets_absent")
+    app.layout = html.Div("x" * 2000)
+    wire.install(app)
+    return app
+
+
+def _suite_url(app: Dash) -> str:
+    page = app.server.test_client().get("/").get_data(as_text=True)
+    start = page.index("/_dash-component-suites/")
+    return page[start : page.index('"', start)]
+
+
+def test_component_suites_come_compressed_and_cached_for_a_year():
+    app = _app()
+    client = app.server.test_client()
+    url = _suite_url(app)
+    plain = client.get(url)
+    r = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert r.headers["Content-Encoding"] in ("zstd", "br")
+    assert len(r.data) < len(plain.data) / 2
+    assert "max-age=31536000" in r.headers["Cache-Control"] and "immutable" in r.headers["Cache-Control"]
+    again = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert again.headers["Content-Encoding"] == "gzip"  # one kept copy per encoding
+
+
+def test_callback_answers_are_compressed_and_never_kept():
+    app = _app()
+    client = app.server.test_client()
+    r = client.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
+    assert r.headers.get("Content-Encoding") == "gzip"
+    assert "max-age=31536000" not in r.headers.get("Cache-Control", "")
+    kept = wire._StaticCache()
+    kept.set("gzip;" + wire._NOT_KEPT, b"answer")
+    assert kept.get("gzip;" + wire._NOT_KEPT) is None
+
+
+def test_the_page_itself_is_not_cached_for_long():
+    r = _app().server.test_client().get("/")
+    assert "max-age=31536000" not in r.headers.get("Cache-Control", "")
+
+
+def test_the_map_partial_bundle_of_the_same_plotly_js_answers_for_plotly():
+    from plotly.offline import get_plotlyjs_version
+
+    client = _app().server.test_client()
+    r = client.get(wire.PLOTLY_URL, headers={"Accept-Encoding": "br"})
+    assert r.status_code == 200 and r.headers["Content-Encoding"] == "br"
+    body = wire.PLOTLY_FILE.read_bytes()
+    assert f"plotly.js (map - minified) v{get_plotlyjs_version()}".encode() in body[:200]
+    assert len(r.data) < 800_000 < len(body)  # brotli: 0.77 MB of 2.96 MB (the full bundle: 4.8 MB)
+    again = client.get(wire.PLOTLY_URL, headers={"Accept-Encoding": "br", "If-None-Match": r.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
