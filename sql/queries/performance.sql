@@ -22,11 +22,11 @@ WITH t AS (
          OR (%(with_national)s AND tg.province_code IS NULL))
     AND (%(agency)s::text IS NULL OR tg.agency_code = %(agency)s)
 ),
-days AS (
+days AS MATERIALIZED (
   SELECT DISTINCT v.d FROM t CROSS JOIN LATERAL (VALUES (t.before), (t.upto)) v (d)
   WHERE t.measure <> 'reports_submitted' AND t.upto >= t.starts_on
 ),
-levels AS (
+levels AS MATERIALIZED (  -- once per day, not once per target
   SELECT days.d, c.province_code, c.covered, c.established + c.active + c.handed_over AS established,
          c.handed_over
   FROM days CROSS JOIN LATERAL coverage_by_province(days.d) c
