@@ -228,6 +228,12 @@ def _performance(b: Brief, t: _Words) -> str:
     return "".join(out)
 
 
+def _place(a: dict, t: _Words) -> str:
+    if a["city_code"]:
+        return t.name(a, "city_")
+    return t.name(a, "province_") if a["province_code"] else t("nation")
+
+
 def _action_title(a: dict, t: _Words) -> str:
     return a["title_fa"] if t.lang == "fa" else (a["title_en"] or a["code"])
 
@@ -248,7 +254,7 @@ def _actions(b: Brief, t: _Words) -> str:
                 [(t("resolution"), False), (t("action"), False), (t("place"), False), (t("due"), True),
                  (t("status"), False), (t("since"), True)],
                 [[_e(f"{t.n(a['resolution_number'])} / {t.n(a['meeting_number'])}"), _e(_action_title(a, t)),
-                  _e(t.name(a, "city_") or t.name(a, "province_") or t("nation")), _e(t.d(a["due_on"])),
+                  _e(_place(a, t)), _e(t.d(a["due_on"])),
                   _e(t("st_" + a["status"])), _e(t.d(a["status_since"]))] for a in g["listed"]],
             ))  # fmt: skip
             if g["more"]:

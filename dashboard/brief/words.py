@@ -98,6 +98,7 @@ _WORDS = {
     "office": ("دفتر", "Office"),
     "more_rows": ("و {n} ردیف دیگر", "and {n} more rows"),
     "page": ("صفحه", "Page"),
+    "download_brief": ("دریافت گزارش جلسه (پی‌دی‌اف)", "Download the meeting brief (PDF)"),
 }
 
 
