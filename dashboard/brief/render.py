@@ -78,11 +78,14 @@ def _figure(b: Brief, db: Database, scope: Scope) -> dict | None:
 def map_png(fig: dict) -> bytes:
     """Gives the figure as a PNG drawn offline (kaleido with this machine's Chromium)."""
     os.environ.setdefault("BROWSER_PATH", chromium())
-    import plotly.io as pio
+    import kaleido
 
+    opts = {"format": "png", "width": MAP_SIZE[0], "height": MAP_SIZE[1], "scale": 2}
     for attempt in range(MAP_ATTEMPTS):
         try:
-            return pio.to_image(fig, format="png", width=MAP_SIZE[0], height=MAP_SIZE[1], scale=2)
+            # mathjax off: kaleido's page would otherwise ask a CDN for it (plotly.js comes from the
+            # plotly package); nothing leaves the machine
+            return kaleido.calc_fig_sync(fig, opts=opts, kopts={"mathjax": False})
         except Exception as e:  # kaleido reports a browser that would not start in its own words
             # on a loaded machine kaleido may ask its page before the page has loaded: try again
             if attempt + 1 == MAP_ATTEMPTS:
