@@ -361,7 +361,7 @@ def test_same_seed_gives_the_same_exports_and_regen_run_loads_it_once(
         out = CliRunner().invoke(cli, ["demo", "--checksums"], catch_exceptions=False)
         assert out.exit_code == 0, out.output
         steps = re.findall(r"inserted (\d+), updated (\d+)", out.output)
-        assert len(steps) == 6 and all(step == ("0", "0") for step in steps), out.output
+        assert len(steps) == 7 and all(step == ("0", "0") for step in steps), out.output
         assert dict(re.findall(r"sha256 (\w+): ([0-9a-f]{64})", out.output)) == first
         # A database that holds data is left alone by `regen run`.
         _load_demo_if_empty(second_db)
