@@ -14,6 +14,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "app": ("اطلس بازآفرینی", "Regen Atlas"),
     "national": ("کشور", "National"),
     "province": ("استان", "Province"),
+    "agencies": ("دستگاه‌ها", "Agencies"),
     "city": ("شهر", "City"),
     "actions": ("مصوبات و اقدامات", "Resolutions and actions"),
     "data": ("داده‌ها", "Data"),

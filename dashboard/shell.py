@@ -19,7 +19,7 @@ from dashboard.auth import account_links
 from dashboard.auth_seam import current_scope
 from dashboard.components import fid
 from dashboard.i18n import t
-from dashboard.pages import about, actions, city, data, national, province
+from dashboard.pages import about, actions, agencies, city, data, national, province
 from dashboard.urls import LANG_COOKIE, View, parse
 from regen.jalali import BadDate, parse_date
 
@@ -29,10 +29,17 @@ ROUTES = [
     (re.compile(r"^/province/(?P<code>IR-\d\d)/?$"), province),
     (re.compile(r"^/city/(?P<code>[^/]+)/?$"), city),
     (re.compile(r"^/actions/?$"), actions),
+    (re.compile(r"^/agencies/?$"), agencies),
     (re.compile(r"^/data/?$"), data),
     (re.compile(r"^/about/?$"), about),
 ]
-NAV = [("national", "/"), ("actions", "/actions"), ("data", "/data"), ("about", "/about")]
+NAV = [
+    ("national", "/"),
+    ("actions", "/actions"),
+    ("agencies", "/agencies"),
+    ("data", "/data"),
+    ("about", "/about"),
+]
 
 
 def layout() -> html.Div:
@@ -61,6 +68,8 @@ def header(view: View, pathname: str) -> list:
         links.append(
             dcc.Link(t(key, view.lang), href=path + view.query(**carry), className="active" if active else "")
         )
+    if pathname == "/" or pathname.startswith("/province/"):  # the brief of what the view shows
+        links.append(agencies.brief_link(view, pathname.rsplit("/", 1)[-1] if pathname != "/" else None))
     links += account_links(view.lang)  # the signed-in user, the audit log, sign out (dashboard/auth.py)
     other = "fa" if view.lang == "en" else "en"
     # a full page load: every word on the page changes, and the cookie remembers the choice
@@ -300,5 +309,5 @@ def register(app) -> None:
         prevent_initial_call=True,
     )
 
-    for module in (national, province, city, actions, data, about):
+    for module in (national, province, city, actions, agencies, data, about):
         module.register(app)

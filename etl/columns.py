@@ -173,7 +173,22 @@ ACTIONS = TableSpec(
     derived=("effective_province", "effective_city", "overdue"),
 )
 
-SPECS = {s.table: s for s in (CITIES, OFFICES, NEIGHBORHOOD_FACTS, ACTIONS)}
+TARGETS = TableSpec(
+    "targets",
+    (
+        Column("code", ("کد", "کد هدف", "target code"), required=True),
+        Column("agency", ("agency code", "دستگاه", "دستگاه مسئول", "دستگاه عضو"), required=True),
+        Column("measure", ("indicator", "شاخص", "سنجه", "عنوان شاخص"), required=True),
+        # empty (or «کشور», «ملی», national): a national target
+        Column("province", ("province code", "place", "استان", "کد استان", "محدوده")),
+        Column("period", ("year", "years", "دوره", "سال", "بازه", "دوره برنامه"), required=True),
+        Column("target", ("goal", "target value", "هدف", "هدف کمی", "مقدار هدف"), required=True),
+        Column("note", ("توضیح", "توضیحات", "notes")),
+    ),
+    derived=("starts_on", "ends_on"),
+)
+
+SPECS = {s.table: s for s in (CITIES, OFFICES, NEIGHBORHOOD_FACTS, ACTIONS, TARGETS)}
 
 # Values: Persian (and English variants) → stored code. Keys are compared after header_key.
 OFFICE_KINDS = {
@@ -237,6 +252,43 @@ ACTION_STATUSES = {
     "canceled": "cancelled",
     "لغو شده": "cancelled",
     "لغو": "cancelled",
+}
+TARGET_MEASURES = {
+    "offices established": "offices_established",
+    "established offices": "offices_established",
+    "دفاتر تاسیس شده": "offices_established",
+    "تاسیس دفتر": "offices_established",
+    "ایجاد دفتر": "offices_established",
+    "راه اندازی دفتر": "offices_established",
+    "neighborhoods covered": "neighborhoods_covered",
+    "covered neighborhoods": "neighborhoods_covered",
+    "محلات تحت پوشش": "neighborhoods_covered",
+    "پوشش محلات": "neighborhoods_covered",
+    "محله های تحت پوشش": "neighborhoods_covered",
+    "offices handed over": "offices_handed_over",
+    "handover": "offices_handed_over",
+    "دفاتر واگذار شده": "offices_handed_over",
+    "واگذاری دفتر": "offices_handed_over",
+    "واگذاری به شهرداری": "offices_handed_over",
+    "reports submitted": "reports_submitted",
+    "performance reports": "reports_submitted",
+    "گزارش عملکرد": "reports_submitted",
+    "گزارش های عملکرد": "reports_submitted",
+    "ارسال گزارش عملکرد": "reports_submitted",
+}
+# A target's place when it is the whole country (the province column empty or one of these).
+NATIONAL_WORDS = {"national", "nation", "iran", "کشور", "ملی", "کل کشور", "سراسر کشور"}
+# Development plans by name → their Jalali years (the Sixth: 1396–1400; the Seventh: 1403–1407).
+PLANS = {
+    "fifth plan": (1390, 1394),
+    "sixth plan": (1396, 1400),
+    "seventh plan": (1403, 1407),
+    "برنامه پنجم": (1390, 1394),
+    "برنامه پنجم توسعه": (1390, 1394),
+    "برنامه ششم": (1396, 1400),
+    "برنامه ششم توسعه": (1396, 1400),
+    "برنامه هفتم": (1403, 1407),
+    "برنامه هفتم توسعه": (1403, 1407),
 }
 BOOLEANS = {
     "yes": True,

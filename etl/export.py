@@ -1,4 +1,4 @@
-"""Exports of provinces, cities, neighborhoods, offices and actions as tables or GeoJSON.
+"""Exports of provinces, cities, neighborhoods, offices, actions and targets as tables or GeoJSON.
 
 `export_rows` gives a (Geo)DataFrame; `export_bytes` gives the file's bytes. What a table loader
 reads, an export writes back under the same column names (codes, names as stored, dates), plus derived
@@ -33,12 +33,14 @@ from regen.jalali import to_jalali
 from regen.scope import ANONYMOUS, Scope
 from regen.text import fa_normalize
 
-ENTITIES = ("provinces", "cities", "neighborhoods", "offices", "actions")
+ENTITIES = ("provinces", "cities", "neighborhoods", "offices", "actions", "targets")
 FORMATS = ("geojson", "csv", "xlsx")
 # Entities without geometry export as plain DataFrames (GeoJSON features with null geometry).
 _GEOMETRIC = {"provinces", "cities", "neighborhoods", "offices"}
 # Places and detail a provincial user sees for their own province only (Scope.sees_province).
 _DETAIL = {"cities", "neighborhoods", "offices", "actions"}
+# Targets are scoped by their own policy (0090): a provincial user gets its province's and the national
+# ones; a city filter has no targets.
 
 
 def export_rows(
@@ -68,6 +70,9 @@ def export_rows(
         city_province = found[0]["province_code"]
     if entity in _DETAIL:
         province = _scoped_province(scope or ANONYMOUS, province, city_province if city else None)
+    if entity == "targets":  # read under the policies: no scope is the anonymous one
+        scope = scope or ANONYMOUS
+        _scoped_province(scope, province, None)  # refuses the anonymous and another province
     params = {"province": province, "city": city, "as_of": as_of}
     with db.transaction(scope=scope) as cur:
         cur.execute(queries.sql(f"export_{entity}"), params)

@@ -1,4 +1,4 @@
-"""`regen load cities|offices|neighborhood-facts|actions`: the agencies' tables into the database.
+"""`regen load cities|offices|neighborhood-facts|actions|targets`: the agencies' tables into the database.
 
 Each run reads the whole file first (a header problem stops it before anything is written), then
 works in one `etl_run` transaction: rows are compared with what is stored and only differences are
@@ -14,14 +14,22 @@ import datetime as dt
 from pathlib import Path
 
 from etl import values as v
-from etl.columns import ACTION_KINDS, ACTION_STATUSES, NEIGHBORHOOD_KINDS, SPECS
+from etl.columns import (
+    ACTION_KINDS,
+    ACTION_STATUSES,
+    NATIONAL_WORDS,
+    NEIGHBORHOOD_KINDS,
+    SPECS,
+    TARGET_MEASURES,
+    header_key,
+)
 from etl.load_offices import load_offices
 from etl.runs import RunReport, etl_run
 from etl.table_writes import ONE_CHANGE, Change, Write, keep_stored, load_rows
 from etl.tablefile import TableFile, read_table
 from etl.values import Lookups, RowError
 
-KINDS = tuple(SPECS)  # cities, offices, neighborhood-facts, actions
+KINDS = tuple(SPECS)  # cities, offices, neighborhood-facts, actions, targets
 _KIND_ORDER = ("historic", "inner_city", "rural_core", "informal")
 
 
@@ -328,9 +336,92 @@ def _load_actions(cur, table: TableFile, report: RunReport, look: Lookups) -> No
     load_rows(cur, table, report, handle, (_UPSERT_ACTION, _ADD_STATUS, _SET_EVIDENCE))
 
 
+# -- targets ------------------------------------------------------------------------------------------------
+_TARGETS = "SELECT code, agency_code, measure, province_code, from_year, to_year, target, note FROM targets"
+_UPSERT_TARGET = Write(
+    "stage_targets",
+    (
+        "code text",
+        "agency_code text",
+        "measure text",
+        "province_code text",
+        "from_year integer",
+        "to_year integer",
+        "starts_on date",
+        "ends_on date",
+        "target numeric",
+        "note text",
+    ),
+    """
+INSERT INTO targets (code, agency_code, measure, province_code, from_year, to_year, starts_on, ends_on,
+                     target, note, source, run_id)
+SELECT code, agency_code, measure, province_code, from_year, to_year, starts_on, ends_on, target, note,
+       %(source)s, %(run)s
+  FROM {stage} s WHERE (%(seq)s::int IS NULL OR s.seq = %(seq)s) ORDER BY seq, ord
+ON CONFLICT (code) DO UPDATE SET
+  agency_code = EXCLUDED.agency_code, measure = EXCLUDED.measure, province_code = EXCLUDED.province_code,
+  from_year = EXCLUDED.from_year, to_year = EXCLUDED.to_year, starts_on = EXCLUDED.starts_on,
+  ends_on = EXCLUDED.ends_on, target = EXCLUDED.target, note = EXCLUDED.note, run_id = EXCLUDED.run_id
+""",
+)
+_TARGET_FIELDS = ("agency_code", "measure", "province_code", "from_year", "to_year", "target", "note")
+
+
+def _target_row(row: dict, look: Lookups) -> dict:
+    """Gives a target's columns from a row: agency, measure, place (None = national), period, value."""
+    agency = look.agency(row.get("agency"), "agency")
+    if agency is None:
+        raise RowError("agency", "the agency is empty: give its code (moi_social) or its Persian name")
+    measure = v.choice(row.get("measure"), "measure", TARGET_MEASURES)
+    if measure is None:
+        raise RowError("measure", "the measure is empty: " + ", ".join(sorted(set(TARGET_MEASURES.values()))))
+    place = row.get("province")
+    national = place is None or header_key(place) in NATIONAL_WORDS
+    years = v.period(row.get("period"), "period")
+    if years is None:
+        raise RowError("period", "the period is empty: a Jalali year (1402), 1396-1400 or برنامه ششم")
+    target = v.integer(row.get("target"), "target")
+    if not target:
+        raise RowError("target", "the target is empty or zero: give the number the agency aims at")
+    return {
+        "agency_code": agency,
+        "measure": measure,
+        "province_code": None if national else look.province(place, "province"),
+        "from_year": years[0],
+        "to_year": years[1],
+        "target": target,
+        "note": row.get("note"),
+    }
+
+
+def _load_targets(cur, table: TableFile, report: RunReport, look: Lookups) -> None:
+    cur.execute(_TARGETS)
+    stored = {r["code"]: dict(r) for r in cur.fetchall()}
+
+    def handle(key: str, row: dict, change: Change) -> str:
+        old = stored.get(key)
+        new = _target_row(row, look)
+        if old and all(old[f] == new[f] for f in _TARGET_FIELDS):
+            return "unchanged"
+        starts_on, ends_on = v.period_days(new["from_year"], new["to_year"])
+        change.add(
+            _UPSERT_TARGET,
+            key,
+            *(new[f] for f in ("agency_code", "measure", "province_code", "from_year", "to_year")),
+            starts_on,
+            ends_on,
+            new["target"],
+            new["note"],
+        )
+        return "updated" if old else "inserted"
+
+    load_rows(cur, table, report, handle, (_UPSERT_TARGET,))
+
+
 _LOADERS = {
     "cities": _load_cities,
     "neighborhood-facts": _load_facts,
     "offices": load_offices,
     "actions": _load_actions,
+    "targets": _load_targets,
 }

@@ -1,4 +1,4 @@
-"""`regen load cities|offices|neighborhood-facts|actions FILE`: the table loaders' commands."""
+"""`regen load cities|offices|neighborhood-facts|actions|targets FILE`: the table loaders' commands."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ _HELP = {
     "offices": "Load facilitation and renewal service offices with their neighborhoods and lifecycle dates.",
     "neighborhood-facts": "Load population, households, kinds and pilot flag of existing neighborhoods.",
     "actions": "Load the actions of HQ resolutions with their scope, due date and status.",
+    "targets": "Load agencies' quantitative targets (agency, measure, province or nation, period, value).",
 }
 
 
@@ -57,6 +58,6 @@ def _make(kind: str) -> click.Command:
 
 
 def register(group: click.Group) -> None:
-    """Adds `regen load cities|offices|neighborhood-facts|actions` to `group`."""
+    """Adds `regen load cities|offices|neighborhood-facts|actions|targets` to `group`."""
     for kind in KINDS:
         group.add_command(_make(kind))

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from etl.columns import AGENCY_ALIASES, BOOLEANS, header_key
+from etl.columns import AGENCY_ALIASES, BOOLEANS, PLANS, header_key
 from etl.iran import EXTENT, inside, swapped_into_iran
 from regen.jalali import BadDate, parse_date, to_jalali
 from regen.text import fa_normalize, to_ascii_digits
@@ -82,6 +82,45 @@ def as_written(day: dt.date | str, written: dict[str, str] | str | None = None) 
 def dates_as_written(text: str, written: dict[str, str]) -> str:
     """Gives `text` with each ISO date in it (from SQL, e.g. office_history_problem) as_written."""
     return re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: as_written(m[0], written), text)
+
+
+_PERIOD = re.compile(r"^(\d{4})(?:\s*(?:[-–—/]|تا)\s*(\d{4}))?$")
+
+
+def period(value: str | None, col: str) -> tuple[int, int] | None:
+    """Gives (first, last) Jalali year of a period cell: a year («۱۴۰۲»), a span («1396-1400»,
+    «۱۳۹۶ تا ۱۴۰۰») or a plan by name («برنامه ششم», «Sixth Plan»)."""
+    if value is None:
+        return None
+    key = header_key(to_ascii_digits(value))
+    if key in PLANS:
+        return PLANS[key]
+    m = _PERIOD.match(to_ascii_digits(value).strip())
+    if m is None:
+        raise RowError(
+            col,
+            f"«{value}» is not a period: write a Jalali year (1402), two years (1396-1400) "
+            "or a plan (برنامه ششم)",
+        )
+    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    if not 1300 <= first <= 1500 or not 1300 <= last <= 1500:
+        raise RowError(col, f"«{value}» is not a Jalali year between 1300 and 1500 (write 1402, not 2023)")
+    if last < first or last - first >= 10:
+        raise RowError(col, f"«{value}»: the last year must follow the first by at most nine years")
+    return first, last
+
+
+def period_days(first: int, last: int) -> tuple[dt.date, dt.date]:
+    """Gives the Gregorian first and last day of Jalali years first..last."""
+    import jdatetime
+
+    start = jdatetime.date(first, 1, 1).togregorian()
+    return start, jdatetime.date(last + 1, 1, 1).togregorian() - dt.timedelta(days=1)
+
+
+def period_text(first: int, last: int) -> str:
+    """Gives a period as a loader reads it back: «1402» or «1396-1400»."""
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def choice(value: str | None, col: str, mapping: dict[str, str]) -> str | None:

@@ -207,6 +207,38 @@ def _show_demo_accounts(database, data_dir, host: str, port: int) -> None:
             click.echo(f"  {name} / {password}   ({role}{' ' + province if province else ''})")
 
 
+@cli.command("brief")
+@click.option(
+    "--meeting", type=click.IntRange(min=1), default=None, help="Meeting number; default: the next one."
+)
+@click.option(
+    "--province", default=None, help="A province's brief (code IR-23 or name) instead of the nation's."
+)
+@click.option(
+    "--as-of", "as_of", default=None, help="Figures on this day (Jalali 1405/09/05 or ISO); default today."
+)
+@click.option("--lang", type=click.Choice(["fa", "en"]), default="fa", show_default=True, help="Language.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The PDF to write."
+)
+def brief(meeting: int | None, province: str | None, as_of: str | None, lang: str, output: Path) -> None:
+    """Write the meeting brief as PDF (A4; Persian, or English with --lang en), as the national scope."""
+    import datetime as dt
+
+    from dashboard.brief.render import brief_pdf
+    from etl.export import resolve_province
+    from regen.db import get_db
+    from regen.jalali import parse_date
+    from regen.scope import NATIONAL
+
+    database = get_db()
+    code = resolve_province(database, province) if province else None
+    day = parse_date(as_of) or dt.date.today()
+    data = brief_pdf(database, NATIONAL, as_of=day, lang=lang, meeting=meeting, province=code)
+    output.write_bytes(data)
+    click.echo(f"wrote {output} ({len(data):,} bytes)", err=True)
+
+
 @cli.command("settings")
 def show_settings() -> None:
     """List every setting (environment variable) with its help."""

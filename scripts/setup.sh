@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Sets up everything `make run` / `make test` need on a Debian 12 machine with only Python present:
-# PostgreSQL + PostGIS (and, with --test-tools, Chromium + its driver) from apt, then .venv from PyPI
-# at the versions of requirements-test.lock.
+# PostgreSQL + PostGIS and Chromium (the meeting brief prints and draws its map with it) from apt, then
+# .venv from PyPI at the versions of requirements-test.lock; with --test-tools, Chromium's driver, GDAL
+# and poppler (the brief's tests read the PDF).
 # Safe to re-run: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PG_MAJOR=${PG_MAJOR:-15}
-system_pkgs=(python3-venv "postgresql-$PG_MAJOR" "postgresql-$PG_MAJOR-postgis-3")
+system_pkgs=(python3-venv "postgresql-$PG_MAJOR" "postgresql-$PG_MAJOR-postgis-3" chromium)
 if [[ "${1:-}" == "--test-tools" ]]; then
-  # Browser tests run Debian's Chromium; the ETL benchmark compares against GDAL's ogr2ogr.
-  system_pkgs=(chromium chromium-driver gdal-bin)
+  # Browser tests run Debian's Chromium; the ETL benchmark compares against GDAL's ogr2ogr; the brief's
+  # tests read its PDF with poppler's pdftotext, pdffonts and pdftoppm.
+  system_pkgs=(chromium chromium-driver gdal-bin poppler-utils)
 fi
 
 missing=()

@@ -1,6 +1,7 @@
 """A small two-province world for the access tests: Tehran (IR-23) and Isfahan (IR-10), each with a
 city, a neighborhood, a facilitation office (established 2020-01-01) and an action; one national
-action; and four accounts (national, viewer, provincial Tehran, provincial Isfahan)."""
+action; a national target and one per province; and four accounts (national, viewer, provincial
+Tehran, provincial Isfahan)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,11 @@ INSERT INTO actions (code, meeting_number, resolution_number, agency_code, title
 INSERT INTO action_statuses (action_code, status, began_on, evidence) VALUES
  ('ac-teh', 'open', '2018-10-02', 'resolution'), ('ac-isf', 'open', '2018-10-02', 'resolution'),
  ('ac-nat', 'open', '2018-10-02', 'resolution');
+INSERT INTO targets (code, agency_code, measure, province_code, from_year, to_year, starts_on, ends_on,
+                     target)
+VALUES ('tg-nat', 'moi_social', 'offices_established', NULL, 1396, 1400, '2017-03-21', '2022-03-20', 100),
+       ('tg-teh', 'moi_social', 'neighborhoods_covered', 'IR-23', 1402, 1402, '2023-03-21', '2024-03-19', 5),
+       ('tg-isf', 'moi_social', 'neighborhoods_covered', 'IR-10', 1402, 1402, '2023-03-21', '2024-03-19', 4);
 """
 
 

@@ -29,9 +29,14 @@ def test_scoped_transaction_runs_as_app_role(world):
     assert world.query("SELECT current_user AS u")[0]["u"] != "regen_app"  # CLI / ETL keep the owner
 
 
-@pytest.mark.parametrize("table", ["offices", "neighborhoods", "actions"])
+@pytest.mark.parametrize("table", ["offices", "neighborhoods", "actions", "targets"])
 def test_provincial_sees_its_province_only(world, table):
-    assert codes(world, f"SELECT code FROM {table}", TEHRAN) in (["nb-teh"], ["of-teh"], ["ac-nat", "ac-teh"])
+    assert codes(world, f"SELECT code FROM {table}", TEHRAN) in (
+        ["nb-teh"],
+        ["of-teh"],
+        ["ac-nat", "ac-teh"],
+        ["tg-nat", "tg-teh"],
+    )
     assert "isf" not in " ".join(codes(world, f"SELECT code FROM {table}", TEHRAN))
     assert "teh" not in " ".join(codes(world, f"SELECT code FROM {table}", ISFAHAN))
     everything = codes(world, f"SELECT code FROM {table}", None)

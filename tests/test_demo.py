@@ -375,7 +375,7 @@ def test_same_seed_gives_the_same_exports_and_regen_run_loads_it_once(
         out = CliRunner().invoke(cli, ["demo", "--checksums"], catch_exceptions=False)
         assert out.exit_code == 0, out.output
         steps = re.findall(r"inserted (\d+), updated (\d+)", out.output)
-        assert len(steps) == 6 and all(step == ("0", "0") for step in steps), out.output
+        assert len(steps) == 7 and all(step == ("0", "0") for step in steps), out.output
         assert dict(re.findall(r"sha256 (\w+): ([0-9a-f]{64})", out.output)) == first
         # A database that holds data is left alone by `regen run`.
         _load_demo_if_empty(second_db)
@@ -387,3 +387,20 @@ def test_same_seed_gives_the_same_exports_and_regen_run_loads_it_once(
     finally:
         second_db.close()
         _drop(pg_server, name)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_targets_are_believable(built, variant):
+    from dashboard import performance
+    from regen.scope import NATIONAL
+
+    database, _ = built[variant]
+    rows = performance.targets(database, NATIONAL, STORY_DAY)
+    assert {r["measure"] for r in rows} == set(performance.MEASURES)
+    assert len({r["province_code"] for r in rows if r["province_code"]}) >= 25
+    assert any(r["from_year"] == 1396 and r["to_year"] == 1400 for r in rows)  # the Sixth Plan
+    ended = [r for r in rows if r["ends_on"] < STORY_DAY and r["measure"] != "reports_submitted"]
+    shares = sorted(r["achieved_pct"] for r in ended)
+    assert 50 <= shares[len(shares) // 2] <= 110, shares
+    states = {r["state"] for r in rows}
+    assert {"met", "missed", "behind"} <= states or {"met", "missed", "on_track"} <= states, states

@@ -33,6 +33,10 @@ VALUES ('A-1', 50, 3, 'moi_social', 'راه‌اندازی دفتر سیروس',
 INSERT INTO action_statuses (action_code, status, began_on, evidence) VALUES
  ('A-1', 'open', '2018-10-02', NULL), ('A-1', 'done', '2019-02-01', 'نامه ۱۲۳'),
  ('A-2', 'open', '2018-10-02', NULL);
+INSERT INTO targets (code, agency_code, measure, province_code, from_year, to_year, starts_on, ends_on,
+                     target)
+VALUES ('T-1', 'moi_social', 'offices_established', NULL, 1396, 1400, '2017-03-21', '2022-03-20', 100),
+       ('T-2', 'moi_social', 'neighborhoods_covered', 'IR-23', 1402, 1402, '2023-03-21', '2024-03-19', 5);
 """
 
 

@@ -64,6 +64,15 @@ READABLE = {
         f" WHEN 'city' THEN ARRAY[{CITY.format('t.code')}] ELSE ARRAY[{HOOD.format('t.code')}] END",
         "national",
     ),
+    # coverage, handover and overdue facts kept by triggers (migrations 0100-0105): as their detail
+    "office_state_spans": ("province", f"ARRAY[{OFFICE.format('t.office_code')}]", "none"),
+    "neighborhood_status_spans": ("province", f"ARRAY[{CITY.format('t.city_code')}]", "none"),
+    "city_coverage_days": ("province", f"ARRAY[{CITY.format('t.city_code')}]", "none"),
+    "city_handover_days": ("province", f"ARRAY[{CITY.format('t.city_code')}]", "none"),
+    "action_overdue_spans": ("province", "ARRAY[t.province_code]", "national"),
+    "action_overdue_days": ("province", "ARRAY[t.province_code]", "national"),
+    # agencies' targets (0090): a provincial one its province's, a national one (no province) everyone's
+    "targets": ("province", "ARRAY[t.province_code]", "national"),
     # ETL runs belong to the provinces they touched (none: national's and viewer's only); a rejected
     # row to the one province it names (none or several: national's and viewer's only)
     "etl_runs": ("province", "t.provinces", "any"),
@@ -103,7 +112,9 @@ def world(db):
             "INSERT INTO boundary_history (level, code, name_fa, reason) VALUES"
             " ('province', 'IR-10', 'اصفهان', 'renamed'), ('city', 'isfahan', 'اصفهان', 'renamed'),"
             " ('city', 'tehran', 'تهران', 'renamed'), ('neighborhood', 'nb-isf', 'جلفا', 'renamed'),"
-            " ('neighborhood', 'nb-teh', 'نارمک', 'renamed')"
+            " ('neighborhood', 'nb-teh', 'نارمک', 'renamed');"
+            # due long ago and still open: overdue facts in both provinces and a national one
+            "UPDATE actions SET due_on = '2019-01-01'"
         )
     return db
 

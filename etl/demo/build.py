@@ -17,6 +17,7 @@ from etl.demo import actions as actions_mod
 from etl.demo import files
 from etl.demo import neighborhoods as neighborhoods_mod
 from etl.demo import offices as offices_mod
+from etl.demo import targets as targets_mod
 from etl.demo.calendar import as_of
 from etl.demo.counties import county_boundaries
 from etl.demo.places import iran_cities
@@ -43,7 +44,8 @@ SELECT (SELECT count(*) FROM cities) AS cities,
        (SELECT count(*) FROM neighborhoods) AS neighborhoods,
        (SELECT count(*) FROM offices WHERE kind = 'facilitation') AS facilitation_offices,
        (SELECT count(*) FROM offices WHERE kind = 'renewal_service') AS renewal_offices,
-       (SELECT count(*) FROM actions) AS actions
+       (SELECT count(*) FROM actions) AS actions,
+       (SELECT count(*) FROM targets) AS targets
 """
 
 
@@ -67,7 +69,7 @@ class DemoResult:
             f"  synthetic (source demo-…): {c.get('neighborhoods')} target neighborhoods, "
             f"{c.get('facilitation_offices')} facilitation and "
             f"{c.get('renewal_offices')} renewal service offices, "
-            f"{c.get('actions')} actions of the 50th meeting",
+            f"{c.get('actions')} actions of the 50th meeting, {c.get('targets')} agencies' targets",
             f"  national coverage {s.get('coverage_pct') or 0:.1f}% "
             f"({s.get('covered')} of {s.get('neighborhoods')} "
             f"neighborhoods), handover rate {s.get('handover_pct') or 0:.1f}%",
@@ -106,6 +108,7 @@ def build_demo(
     )
     offices = offices_mod.generate(cities, nbhds, seed, scale)
     actions = actions_mod.generate(nbhds, offices, seed, scale)
+    targets = targets_mod.generate(offices, seed, scale)
     result.persian_names = {
         k: sum(c.persian_from == k for c in cities) for k in ("geonames", "by hand", "english fallback")
     }
@@ -120,7 +123,7 @@ def build_demo(
     with tempfile.TemporaryDirectory(prefix="regen-demo-") as tmp:
         folder = Path(workdir or tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        steps = _steps(folder, boundaries, cities, counties, nbhds, offices, actions)
+        steps = _steps(folder, boundaries, cities, counties, nbhds, offices, actions, targets)
         for label, run in steps:
             t = time.monotonic()
             report = run(db)
@@ -136,7 +139,7 @@ def build_demo(
     return result
 
 
-def _steps(folder: Path, boundaries: Path | None, cities, counties, nbhds, offices, actions):
+def _steps(folder: Path, boundaries: Path | None, cities, counties, nbhds, offices, actions, targets):
     """Gives (label, load function) in the order the loaders need: parents before children."""
     from etl.load_boundaries import load_boundaries
     from etl.load_tables import load_table
@@ -192,6 +195,8 @@ def _steps(folder: Path, boundaries: Path | None, cities, counties, nbhds, offic
     steps.append(("offices (demo)", lambda db: load_table(db, "offices", offices_csv)))
     actions_csv = files.write_actions(folder, actions)
     steps.append(("actions (demo)", lambda db: load_table(db, "actions", actions_csv)))
+    targets_csv = files.write_targets(folder, targets)
+    steps.append(("targets (demo)", lambda db: load_table(db, "targets", targets_csv)))
     return steps
 
 

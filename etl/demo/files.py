@@ -18,6 +18,7 @@ from etl.demo.counties import CountyBoundary
 from etl.demo.neighborhoods import Neighborhood
 from etl.demo.offices import Office
 from etl.demo.places import City
+from etl.demo.targets import Target
 
 CITIES = "geonames-cities.csv"
 COUNTIES = "osm-county-boundaries.geojson"
@@ -25,6 +26,7 @@ NEIGHBORHOODS = "demo-neighborhoods.geojson"
 FACTS = "demo-neighborhood-facts.csv"
 OFFICES = "demo-offices.csv"
 ACTIONS = "demo-actions.csv"
+TARGETS = "demo-targets.csv"
 
 
 def _csv(path: Path, header: list[str], rows: list[list]) -> Path:
@@ -193,4 +195,13 @@ def write_actions(folder: Path, actions: list[Action]) -> Path:
             ]
             for i, a in enumerate(actions)
         ],
+    )
+
+
+def write_targets(folder: Path, targets: list[Target]) -> Path:
+    header = ["code", "agency", "measure", "province", "period", "target", "note"]
+    return _csv(
+        folder / TARGETS,
+        header,
+        [[t.code, t.agency, t.measure, t.province, t.period, t.target, t.note] for t in targets],
     )

@@ -90,6 +90,18 @@ WHERE (%(province)s::text IS NULL OR ap.province_code = %(province)s)
   AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
 ORDER BY a.meeting_number, a.resolution_number, a.code;
 
+-- name: export_targets
+-- Targets under the scope's row-level policies; --province keeps that province's targets (a national
+-- target has none). period is written as the loader reads it (1402, 1396-1400).
+SELECT t.code, t.agency_code AS agency, t.measure, t.province_code AS province,
+       CASE WHEN t.from_year = t.to_year THEN t.from_year::text
+            ELSE t.from_year || '-' || t.to_year END AS period,
+       t.target, t.note, t.starts_on, t.ends_on
+FROM targets t
+WHERE (%(province)s::text IS NULL OR t.province_code = %(province)s)
+  AND %(city)s::text IS NULL
+ORDER BY t.agency_code, t.measure, t.province_code NULLS FIRST, t.from_year, t.code;
+
 -- name: province_lookup
 SELECT code, name_fa, name_en, name_key, name_en_key FROM provinces ORDER BY code;
 

@@ -1,0 +1,247 @@
+"""`/agencies` Agencies: each agency's progress against its targets (resolution 2) as bars with the target
+marked, and its overdue actions with their resolutions; per province for provincial targets; scope-aware.
+Also the brief's download (`/brief.pdf`, the same PDF as `regen brief`) for the national, province and
+agencies views. Plain figures and tables built in Python; the callback beside its layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import parse_qs
+
+from dash import Input, Output, State, dcc, html
+from flask import Response, request
+
+from dashboard import i18n, performance, queries
+from dashboard.auth_seam import NotAllowed, allowed_province, current_scope
+from dashboard.brief.page import STATE_COLOURS
+from dashboard.brief.words import w
+from dashboard.components import figure_font
+from dashboard.i18n import t
+from dashboard.pages.common import as_of_from
+from dashboard.urls import View, parse
+from regen.errors import RegenError
+
+OVERDUE_ROWS = 25  # overdue actions shown per agency (the actions view has them all)
+
+
+def brief_link(view: View, province: str | None) -> html.A:
+    """Gives the link that downloads the brief of what a view shows (the nation, or a province)."""
+    query = View(lang=view.lang, as_of=view.as_of, province=province).query(explicit_lang=True)
+    return html.A(
+        w("download_brief", view.lang), href="/brief.pdf" + query, className="brief-link", download=""
+    )
+
+
+def _label(r: dict, lang: str) -> str:
+    place = i18n.name(r, lang, "province_") if r["province_code"] else w("nation", lang)
+    years = str(r["from_year"]) if r["from_year"] == r["to_year"] else f"{r['from_year']}–{r['to_year']}"
+    text = f"{w('m_' + r['measure'], lang)} · {place} · {years}"
+    return i18n.fa_digits(text) if lang == "fa" else text
+
+
+def _figure(rows: list[dict], lang: str) -> dict:
+    """Gives horizontal bars of the share achieved per target, the target (100 %) marked by a line and the
+    share of the period elapsed by a tick."""
+    labels = [_label(r, lang) for r in rows]
+    share = [round(min(r["achieved_pct"], 150.0), 1) for r in rows]
+    hover = [
+        f"{i18n.num(r['achieved'], lang)} / {i18n.num(r['target'], lang)} · {w('t_' + r['state'], lang)}"
+        for r in rows
+    ]
+    rtl = lang == "fa"
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "x": share,
+                "y": labels,
+                "text": hover,
+                "hoverinfo": "text",
+                "marker": {"color": [STATE_COLOURS[r["state"]] for r in rows]},
+                "name": w("achieved_pct", lang),
+            },
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [round(r["elapsed_pct"], 1) for r in rows],
+                "y": labels,
+                "marker": {"symbol": "line-ns-open", "size": 18, "color": "#1d2939", "line": {"width": 2}},
+                "hoverinfo": "skip",
+                "name": w("elapsed_pct", lang),
+            },
+        ],  # fmt: skip
+        "layout": {
+            "height": 70 + 34 * len(rows),
+            "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
+            "font": {"family": figure_font(lang)},
+            "showlegend": False,
+            "bargap": 0.35,
+            "xaxis": {"range": [150, 0] if rtl else [0, 150], "ticksuffix": "%", "fixedrange": True},
+            "yaxis": {
+                "side": "right" if rtl else "left",
+                "autorange": "reversed",
+                "automargin": True,
+                "fixedrange": True,
+            },
+            "shapes": [
+                {
+                    "type": "line",
+                    "x0": 100,
+                    "x1": 100,
+                    "y0": 0,
+                    "y1": 1,
+                    "yref": "paper",
+                    "line": {"color": "#1d2939", "width": 1.5, "dash": "dot"},
+                }
+            ],  # fmt: skip
+        },
+    }
+
+
+def _place(a: dict, lang: str) -> str:
+    """Gives where an action is: its city, else its province, else the nation (i18n.name falls back to
+    the code, which is no place)."""
+    if a["city_code"]:
+        return i18n.name(a, lang, "city_")
+    return i18n.name(a, lang, "province_") if a["province_code"] else w("nation", lang)
+
+
+def _overdue_table(actions: list[dict], lang: str) -> html.Table:
+    head = [w("resolution", lang), w("action", lang), w("place", lang), w("due", lang), w("status", lang)]
+    rows = []
+    for a in actions[:OVERDUE_ROWS]:
+        title = a["title_fa"] if lang == "fa" else (a["title_en"] or a["code"])
+        res = f"{i18n.num(a['resolution_number'], lang)} / {i18n.num(a['meeting_number'], lang)}"
+        place = _place(a, lang)
+        rows.append([res, title, place, i18n.date(a["due_on"], lang), w("st_" + a["status"], lang)])
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(h) for h in head])),
+            html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows]),
+        ],
+        className="plain-table",
+    )
+
+
+def body(view: View) -> list:
+    """Gives the agencies' panels for the view's province (the user's own for a provincial user) and day."""
+    db, scope, lang, day = queries.database(), current_scope(), view.lang, view.day
+    province = allowed_province(scope, view.province)
+    targets = performance.targets(db, scope, day, province, national=True)
+    overdue = [a for a in queries.actions(db, scope, day, province=province) if a["overdue"]]
+    agencies: dict[str, dict] = {}
+    for r in targets:
+        agencies.setdefault(
+            r["agency_code"], {"name": i18n.name(r, lang, "agency_"), "targets": [], "overdue": []}
+        )
+        agencies[r["agency_code"]]["targets"].append(r)
+    for a in sorted(overdue, key=lambda a: (a["due_on"], a["code"])):
+        agencies.setdefault(
+            a["agency_code"], {"name": i18n.name(a, lang, "agency_"), "targets": [], "overdue": []}
+        )
+        agencies[a["agency_code"]]["overdue"].append(a)
+    if not agencies:
+        return [html.P(w("no_targets", lang), className="notice")]
+    panels = []
+    for code, g in sorted(agencies.items(), key=lambda kv: (-len(kv[1]["overdue"]), kv[0])):
+        parts: list = [html.H3(g["name"])]
+        if g["targets"]:
+            parts.append(
+                dcc.Graph(
+                    id=f"ag-fig-{code}", figure=_figure(g["targets"], lang), config={"displayModeBar": False}
+                )
+            )
+        n = len(g["overdue"])
+        parts.append(html.P(f"{w('overdue_actions', lang)}: {i18n.num(n, lang)}", className="ag-overdue"))
+        if n:
+            parts.append(_overdue_table(g["overdue"], lang))
+            if n > OVERDUE_ROWS:
+                parts.append(
+                    html.P(w("more", lang).format(n=i18n.num(n - OVERDUE_ROWS, lang)), className="notice")
+                )
+        panels.append(html.Div(parts, className="panel agency-panel", id=f"agency-{code}"))
+    note = html.P(w("bar_note", lang), className="notice")
+    return [note, *panels]
+
+
+def layout(view: View, **_):
+    db, scope, lang = queries.database(), current_scope(), view.lang
+    province = allowed_province(scope, view.province)
+    options = [{"label": i18n.name(p, lang), "value": p["code"]} for p in queries.province_options(db, scope)]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Label(
+                        [
+                            t("province", lang),
+                            dcc.Dropdown(
+                                id="ag-province",
+                                options=options,
+                                value=province,
+                                placeholder=w("nation", lang),
+                                clearable=scope.role != "provincial",
+                            ),
+                        ]
+                    ),
+                    html.Label(
+                        [
+                            t("as_of", lang),
+                            dcc.Input(
+                                id="ag-asof",
+                                type="text",
+                                debounce=True,
+                                value=i18n.date(view.day, lang),
+                                style={"width": "9rem"},
+                            ),
+                        ]
+                    ),
+                    html.Span(id="ag-brief", children=brief_link(view, province)),
+                ],  # fmt: skip
+                className="filters",
+            ),
+            html.H2(w("performance", lang)),
+            html.Div(body(view), id="ag-body"),
+        ]
+    )
+
+
+def _brief_response() -> Response:
+    """Gives the brief PDF of the query's province (none: the nation) and day, in the signed-in scope."""
+    from dashboard.brief.render import brief_pdf
+
+    q = {k: v[-1] for k, v in parse_qs(request.query_string.decode()).items()}
+    view = parse("?" + request.query_string.decode())
+    scope = current_scope()
+    try:
+        province = allowed_province(scope, q.get("province") or None)
+        pdf = brief_pdf(queries.database(), scope, as_of=view.day, lang=view.lang, province=province)
+    except NotAllowed as e:
+        return Response(str(e), status=403, mimetype="text/plain")
+    except RegenError as e:
+        return Response(str(e), status=503, mimetype="text/plain")
+    name = f"brief-{province or 'iran'}-{view.day.isoformat()}.pdf"
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+def register(app) -> None:
+    app.server.add_url_rule("/brief.pdf", "brief_pdf", _brief_response)
+
+    @app.callback(
+        Output("ag-body", "children"),
+        Output("ag-brief", "children"),
+        Output("url", "search", allow_duplicate=True),
+        Input("ag-province", "value"),
+        Input("ag-asof", "value"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def show_agencies(province, as_of_text, search):
+        """Shows the agencies for the chosen province and day, and keeps the URL in step."""
+        view = parse(search)
+        day = as_of_from(as_of_text, view) or view.day
+        now = View(lang=view.lang, as_of=day if day != dt.date.today() else None, province=province or None)
+        return body(now), brief_link(now, allowed_province(current_scope(), now.province)), now.query()
