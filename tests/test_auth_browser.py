@@ -25,7 +25,6 @@ def served(db, monkeypatch, tmp_path):
 
     seed(db)
     monkeypatch.setenv("REGEN_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("REGEN_LOGIN_FAIL_DELAY_MS", "0")
     server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
