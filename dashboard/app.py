@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dash import Dash
 
-from dashboard import errors, guard, shell
+from dashboard import errors, guard, headers, shell
 from dashboard.auth import install as install_auth
 from regen import settings as settings_mod
 
@@ -26,6 +26,7 @@ def create_app() -> Dash:
     s = settings_mod.get()
     guard.install(app, max_body_bytes=s.max_body_kb * 1024)  # first: bad requests end before the gate
     install_auth(app)  # sign-in gate, login/logout/audit pages, recording callbacks
+    headers.install(app, https=s.cookie_secure)  # CSP and the rest, no-store
     if s.proxy_hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
