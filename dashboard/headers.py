@@ -5,11 +5,12 @@ there because a page breaks (a console error) without it — checked in headless
 browser tests, which fail on any console error:
 - script-src: Dash's inline start-up scripts, by their hashes (`app.csp_hashes()`), nothing else
   inline and no eval;
-- style-src 'unsafe-inline': plotly.js and MapLibre write `<style>` elements and style attributes
-  at run time (the modebar, hover labels, the map's canvas), and the sign-in pages carry their own
-  `<style>`; styles cannot run code;
-- img-src data: — plotly's modebar and MapLibre draw some images from data: URLs;
-- worker-src blob: — MapLibre (inside plotly.js) starts its tile workers from a blob: URL.
+- style-src 'unsafe-inline': Dash's renderer, dcc, the DataTable and plotly.js insert `<style>`
+  elements at run time (Chromium refuses each without it), and the sign-in pages carry their own
+  `<style>`; a style cannot run code;
+- worker-src blob: — MapLibre (inside plotly.js) starts its workers from a blob: URL; without it
+  the maps do not draw.
+Images, fonts and fetches come from 'self' only: nothing else was asked for.
 Frames: none may embed the app (frame-ancestors 'none', X-Frame-Options DENY).
 """
 

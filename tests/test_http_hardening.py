@@ -330,3 +330,23 @@ def test_a_dash_post_without_origin_is_refused(client, db):
     resp = client.post("/_dash-update-component", json=offices_read("tehran"))
     assert resp.status_code == 403
     assert post_callback(client, offices_read("tehran")).status_code == 200  # with the Origin it works
+
+
+# -- 8. security headers -------------------------------------------------------------------------------
+def test_security_headers_on_every_page_and_no_store_when_signed_in(client):
+    sign_in(client, "nat")
+    for resp in (client.get("/login"), client.get("/"), client.get(SIGNED_IN_ONLY), client.get("/audit")):
+        h = resp.headers
+        csp = dict(d.strip().split(" ", 1) for d in h["Content-Security-Policy"].split(";") if d.strip())
+        assert csp["default-src"] == "'self'" and csp["frame-ancestors"] == "'none'"
+        assert csp["object-src"] == "'none'" and csp["form-action"] == "'self'"
+        assert "unsafe-eval" not in h["Content-Security-Policy"]
+        assert "'unsafe-inline'" not in csp["script-src"]  # Dash's inline scripts go by their hashes
+        assert all(src in ("'self'", "'none'", "blob:", "'unsafe-inline'") or src.startswith("'sha256-")
+                   for d in csp.values() for src in d.split())  # fmt: skip
+        assert h["X-Frame-Options"] == "DENY" and h["X-Content-Type-Options"] == "nosniff"
+        assert h["Referrer-Policy"] == "same-origin" and "camera=()" in h["Permissions-Policy"]
+        assert h["Cache-Control"] == "no-store"
+    static = client.get("/assets/style.css")
+    assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")
+    assert static.headers["X-Content-Type-Options"] == "nosniff"
