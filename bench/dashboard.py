@@ -190,12 +190,13 @@ def signed_session(base: str) -> requests.Session:
         timeout=60,  # argon2 on a shared 2-core machine with 20 clients signing in at once
     )
     assert r.status_code == 302, "bench sign-in refused"
+    s.headers["Origin"] = base  # Dash POSTs must carry it, as a browser's do
     return s
 
 
 def post(client, body: dict) -> tuple[float, bytes]:
     t = time.perf_counter()
-    r = client.post("/_dash-update-component", json=body)
+    r = client.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"})
     elapsed = time.perf_counter() - t
     if r.status_code != 200:
         raise RuntimeError(f"{body['output'][:40]}: HTTP {r.status_code} {r.data[:300]!r}")
@@ -424,7 +425,8 @@ def load_test(url: str, app, paths: list[str], seconds: int, clients: int, write
     """Gives latencies of `clients` closed-loop clients asking gunicorn for random views for `seconds`
     (with `writer`, while one more thread records an office state every second)."""
     port = 18000 + random.randint(0, 999)
-    env = {**os.environ, "DATABASE_URL": url, "REGEN_PORT": str(port)}
+    # every client signs in from 127.0.0.1: more than one address's sign-ins a minute
+    env = {**os.environ, "DATABASE_URL": url, "REGEN_PORT": str(port), "REGEN_LOGIN_PER_MINUTE": "1000"}
     server = subprocess.Popen([REGEN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

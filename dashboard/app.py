@@ -6,8 +6,9 @@ from pathlib import Path
 
 from dash import Dash
 
-from dashboard import errors, shell, wire
+from dashboard import errors, guard, headers, shell, wire
 from dashboard.auth import install as install_auth
+from regen import settings as settings_mod
 
 
 def create_app() -> Dash:
@@ -22,6 +23,14 @@ def create_app() -> Dash:
     )
     app.layout = shell.layout
     shell.register(app)
+    s = settings_mod.get()
+    guard.install(app, max_body_bytes=s.max_body_kb * 1024)  # first: bad requests end before the gate
     install_auth(app)  # sign-in gate, login/logout/audit pages, recording callbacks
     wire.install(app)  # compressed responses, year-long cache of fingerprinted files
+    headers.install(app, https=s.cookie_secure)  # CSP and the rest, no-store
+    if s.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # the client's address (for the sign-in limits) as the trusted proxies saw it
+        app.server.wsgi_app = ProxyFix(app.server.wsgi_app, x_for=s.proxy_hops)
     return app

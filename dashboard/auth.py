@@ -3,26 +3,29 @@
 Deny by default: every path needs a signed-in session except the login page and static files
 (`/assets/`, Dash's own JavaScript bundles under `/_dash-component-suites/`, the favicon). Dash's
 `/_dash-layout`, `/_dash-dependencies` and `/_dash-update-component` are plain HTTP endpoints and need
-a session like any page. The user's scope comes from the session only (re-checked against the
-account on every request) and is put into `regen.db.request_scope`, so every transaction of the
-request runs as `regen_app` with that scope, even one whose code forgot `scope=`.
+a session like any page. Sessions live in PostgreSQL (regen/sessions.py): the cookie carries a random
+token only. The user's scope comes from the session's account as it is now (read on every request)
+and is put into `regen.db.request_scope`, so every transaction of the request runs as `regen_app`
+with that scope, even one whose code forgot `scope=`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import logging
 import os
 import secrets
-import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from dash import Dash
-from flask import Flask, g, jsonify, redirect, render_template_string, request, session
+from flask import Flask, g, redirect, render_template_string, request
 
-from regen import accounts, progress
+from dashboard import guard
+from dashboard.i18n import t
+from regen import accounts, progress, sessions
 from regen import settings as settings_mod
 from regen.db import get_db, request_scope
 from regen.errors import RegenError
@@ -33,10 +36,9 @@ log = logging.getLogger(__name__)
 
 _PUBLIC_PREFIXES = ("assets/", "_dash-component-suites/")
 _PUBLIC_EXACT = ("login", "_favicon.ico", "favicon.ico")
-
-
-def _now() -> float:
-    return time.time()  # one place to read the clock, so the expiry test can move it
+SESSION_COOKIE = "regen_session"  # the session's random token, nothing else
+LOGIN_COOKIE = "regen_login"  # a random value the sign-in form's CSRF token is bound to
+_CONTROL = guard.CONTROL
 
 
 def secret_key(data_dir: Path) -> str:
@@ -63,8 +65,10 @@ def secret_key(data_dir: Path) -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    """Gives a local path to go to after signing in (never another site)."""
+    """Gives a local path to go to after signing in (never another site, never a control character)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    if _CONTROL.search(target):
         return "/"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
@@ -72,17 +76,21 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _csrf_token() -> str:
-    token = session.get("csrf")
-    if not token:
-        token = session["csrf"] = secrets.token_urlsafe(32)
-    return token
+def _here() -> str:
+    """Gives this request's path and query, percent-encoded, to come back to after signing in."""
+    query = request.query_string.decode("latin-1")
+    return quote(request.path) + (f"?{query}" if query else "")
 
 
-def _csrf_ok() -> bool:
+def _csrf_for(purpose: str, value: str) -> str:
+    """Gives the CSRF token of a form: an HMAC of a cookie's random value, so it needs no storage."""
+    key = secret_key(settings_mod.get().data_dir).encode()
+    return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def _csrf_ok(purpose: str, value: str | None) -> bool:
     sent = request.form.get("csrf", "")
-    kept = session.get("csrf", "")
-    return bool(sent) and bool(kept) and hmac.compare_digest(sent, kept)
+    return bool(sent) and bool(value) and hmac.compare_digest(sent, _csrf_for(purpose, value))
 
 
 def current_user_scope() -> Scope:
@@ -91,33 +99,23 @@ def current_user_scope() -> Scope:
 
 
 def account_links(lang: str = "fa") -> list:
-    """Gives the header's account links: the changes log and sign-out with the user's name (full page
-    loads: both are Flask pages, not Dash views)."""
+    """Gives the header's account links: the changes log, sign-out with the user's name, and sign-out
+    everywhere (full page loads: they are Flask pages, not Dash views)."""
     from dash import html
 
     scope = current_user_scope()
     if scope.role == "anonymous":
         return []
-    audit, out = ("تغییرات", "خروج") if lang == "fa" else ("Changes", "Sign out")
     where = f" · {scope.province}" if scope.province else ""
     return [
-        html.A(audit, href="/audit", className="audit-link"),
-        html.A(f"{out} ({scope.user}{where})", href="/logout", className="logout-link"),
+        html.A(t("audit_link", lang), href="/audit", className="audit-link"),
+        html.A(f"{t('sign_out', lang)} ({scope.user}{where})", href="/logout", className="logout-link"),
+        html.A(t("sign_out_all", lang), href="/logout?everywhere=1", className="logout-all-link"),
     ]
 
 
-def _session_scope() -> Scope | None:
-    name, fp, seen = session.get("user"), session.get("fp"), session.get("seen")
-    if not name or not fp or not isinstance(seen, (int, float)):
-        return None
-    idle = settings_mod.get().session_idle_minutes * 60
-    if _now() - seen > idle:
-        log.info("session of %r expired after %s minutes idle", name, idle // 60)
-        return None
-    scope = accounts.session_scope(get_db(start_embedded=False), name, fp)
-    if scope is None:
-        log.info("session of %r ended: account disabled, removed or password changed", name)
-    return scope
+def _client_address() -> str:
+    return request.remote_addr or "unknown"
 
 
 def install(app: Dash) -> None:
@@ -129,16 +127,8 @@ def install(app: Dash) -> None:
     s = settings_mod.get()
     prefix = app.config.routes_pathname_prefix or "/"
     server.secret_key = secret_key(s.data_dir)
-    server.config.update(
-        SESSION_COOKIE_NAME="regen_session",
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=s.cookie_secure,
-        # The signed cookie is refused by the server once older than this (itsdangerous max_age),
-        # and it is re-issued on every request: an idle timeout, also checked below from "seen".
-        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=s.session_idle_minutes),
-        SESSION_REFRESH_EACH_REQUEST=True,
-    )
+    idle_seconds = s.session_idle_minutes * 60
+    cookie_args = {"httponly": True, "samesite": "Lax", "secure": s.cookie_secure, "path": prefix}
 
     def public(path: str) -> bool:
         if not path.startswith(prefix):
@@ -151,27 +141,35 @@ def install(app: Dash) -> None:
         g.regen_scope_token = request_scope.set(ANONYMOUS)
         if public(request.path):
             return None
-        scope = _session_scope()
-        if scope is None:
-            session.pop("user", None)
+        token = request.cookies.get(SESSION_COOKIE)
+        found = sessions.current(get_db(start_embedded=False), token, settings_mod.get().session_idle_minutes)
+        if found is None:
+            g.regen_forget_cookie = bool(token)
             if request.method != "GET" or request.path.startswith(prefix + "_"):
-                return jsonify(error="sign in first / ابتدا وارد شوید"), 401
-            return redirect(f"{prefix}login?next={request.full_path.rstrip('?')}")
+                return guard.refuse(401, "no open session")
+            return redirect(f"{prefix}login?{urlencode({'next': _here()})}")
+        scope, touched = found
+        g.regen_session, g.regen_touched = token, touched
         if request.method != "GET" and request.path.startswith(prefix + "_dash-"):
-            # Dash posts JSON; a cross-site form cannot (and SameSite=Lax keeps the cookie off it).
+            # Dash posts JSON with an Origin header (every browser sends one on a POST); a cross-site
+            # form can do neither, and SameSite=Lax keeps the cookie off it besides.
             if not request.is_json or not _same_origin():
-                log.warning(
-                    "refused %s %s for %s: not a same-origin JSON request",
-                    request.method,
-                    request.path,
-                    scope.user,
-                )
-                return jsonify(error="bad request origin"), 403
-        session["seen"] = int(_now())
-        session.permanent = True
+                return guard.refuse(403, f"not a same-origin JSON request (user {scope.user})")
+            if request.path == prefix + "_dash-update-component":
+                problem = guard.callback_problem(app)
+                if problem:
+                    return guard.refuse(400, f"{problem} (user {scope.user})")
         request_scope.reset(g.pop("regen_scope_token"))
         g.regen_scope_token = request_scope.set(scope)
         return None
+
+    @server.after_request
+    def cookies(response):
+        if g.get("regen_forget_cookie"):
+            response.delete_cookie(SESSION_COOKIE, path=prefix)
+        elif g.get("regen_touched"):  # once a minute: the browser keeps the cookie as long as the server
+            response.set_cookie(SESSION_COOKIE, g.regen_session, max_age=idle_seconds, **cookie_args)
+        return response
 
     @server.teardown_request
     def _end(_exc):
@@ -185,47 +183,60 @@ def install(app: Dash) -> None:
     def login():
         error = None
         status = 200
+        login_value = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
         if request.method == "POST":
-            if not _csrf_ok():
+            if not _csrf_ok("login", request.cookies.get(LOGIN_COOKIE)):
                 error, status = "برگه منقضی شده است؛ دوباره تلاش کنید — the form expired, try again", 400
             else:
                 name = request.form.get("name", "").strip()
                 password = request.form.get("password", "")
                 try:
-                    scope, fp = accounts.authenticate(get_db(start_embedded=False), name, password)
-                except accounts.SignInRefused as e:
+                    db = get_db(start_embedded=False)
+                    scope = accounts.authenticate(db, name, password, _client_address())
+                except accounts.SignInThrottled as e:
+                    response = guard.refuse(429, str(e))
+                    response.headers["Retry-After"] = "60"
+                    return response
+                except accounts.SignInRefused:
                     status = 401
-                    if e.locked_minutes:
-                        error = (
-                            f"این حساب پس از ورودهای ناموفق تا {e.locked_minutes} دقیقه قفل است — "
-                            f"account locked for {e.locked_minutes} minutes after failed sign-ins"
-                        )
-                    else:
-                        error = "نام کاربری یا گذرواژه نادرست است — wrong name or password"
+                    error = _REFUSED.format(failures=s.login_max_failures, minutes=s.login_lock_minutes)
                 except RegenError as e:
                     error, status = str(e), 503
                 else:
-                    session.clear()  # a new session at sign-in (no fixation of a pre-login one)
-                    session.update(user=scope.user, fp=fp, seen=int(_now()), csrf=secrets.token_urlsafe(32))
-                    session.permanent = True
+                    token = sessions.start(get_db(start_embedded=False), scope.user)
+                    old = request.cookies.get(SESSION_COOKIE)
+                    if old:  # a new session at sign-in; the one this browser held before ends
+                        sessions.end(get_db(start_embedded=False), old)
                     log.info("signed in: %s (%s %s)", scope.user, scope.role, scope.province or "-")
-                    return redirect(_safe_next(request.form.get("next")))
+                    response = redirect(_safe_next(request.form.get("next")))
+                    response.set_cookie(SESSION_COOKIE, token, max_age=idle_seconds, **cookie_args)
+                    response.delete_cookie(LOGIN_COOKIE, path=prefix)
+                    return response
         page = render_template_string(
             _LOGIN_HTML,
             error=error,
-            csrf=_csrf_token(),
+            csrf=_csrf_for("login", login_value),
             next=_safe_next(request.args.get("next") or request.form.get("next")),
             action=prefix + "login",
         )
-        return page, status
+        response = server.make_response((page, status))
+        response.set_cookie(LOGIN_COOKIE, login_value, max_age=3600, **cookie_args)
+        return response
 
     def logout():
-        if request.method == "POST" and _csrf_ok():
-            log.info("signed out: %s", session.get("user"))
-            session.clear()
-            return redirect(prefix + "login")
+        token = g.get("regen_session")
+        everywhere = (request.form.get("everywhere") or request.args.get("everywhere")) == "1"
+        if request.method == "POST" and _csrf_ok("session", token):
+            sessions.end(get_db(start_embedded=False), token, everywhere=everywhere)
+            response = redirect(prefix + "login")
+            response.delete_cookie(SESSION_COOKIE, path=prefix)
+            return response
         return render_template_string(
-            _LOGOUT_HTML, csrf=_csrf_token(), user=session.get("user"), action=prefix + "logout"
+            _LOGOUT_HTML,
+            csrf=_csrf_for("session", token),
+            user=current_user_scope().user,
+            everywhere=everywhere,
+            action=prefix + "logout",
         )
 
     def audit():
@@ -262,10 +273,15 @@ def _change_text(change: dict | None) -> str:
 
 def _same_origin() -> bool:
     origin = request.headers.get("Origin")
-    if not origin:
-        return True  # same-origin fetches from old browsers and scripts; the cookie is still SameSite
-    return urlsplit(origin).netloc == request.host
+    return bool(origin) and urlsplit(origin).netloc == request.host
 
+
+# One answer for an unknown name, a disabled account, a lock and a wrong password (the same status too).
+_REFUSED = (
+    "نام کاربری یا گذرواژه نادرست است، یا پس از {failures} ورود ناموفق از این نشانی تا {minutes} دقیقه"
+    " ورودی پذیرفته نمی‌شود — wrong name or password, or locked for {minutes} minutes after {failures}"
+    " failed sign-ins from this address"
+)
 
 _STYLE = """
 <style>
@@ -311,7 +327,11 @@ _LOGOUT_HTML = (
 </head><body><main>
  <h1>خروج {% if user %}({{ user }}){% endif %} <div class="en" dir="ltr">Sign out</div></h1>
  <form method="post" action="{{ action }}"><input type="hidden" name="csrf" value="{{ csrf }}">
-  <button type="submit">خروج <span class="en">Sign out</span></button></form>
+  {% if everywhere %}<input type="hidden" name="everywhere" value="1">
+  <p>همه نشست‌های این حساب، در هر دستگاه، پایان می‌یابد.
+   <span class="en" dir="ltr">Every session of this account, on every device, ends.</span></p>
+  <button type="submit">خروج از همه دستگاه‌ها <span class="en">Sign out everywhere</span></button>
+  {% else %}<button type="submit">خروج <span class="en">Sign out</span></button>{% endif %}</form>
 </main></body></html>"""
 )
 

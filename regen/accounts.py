@@ -1,4 +1,4 @@
-"""Accounts: adding, listing, disabling, passwords (Argon2), and signing in with lock-out.
+"""Accounts: adding, listing, disabling, passwords (Argon2), and signing in with limits and lock-out.
 
 Accounts are read and written as the owner (`owner=True`): the app role has no right on `users` at
 all, so nothing that runs under a user's scope can read password hashes.
@@ -6,10 +6,8 @@ all, so nothing that runs under a user's scope can read password hashes.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from regen import settings as settings_mod
 from regen.db import Database
 from regen.errors import RegenError
+from regen.queries import sql
 from regen.scope import ROLES, Scope
 
 log = logging.getLogger(__name__)
@@ -33,11 +32,12 @@ DEMO_FILE = "demo-accounts.txt"
 
 
 class SignInRefused(RegenError):
-    """A sign-in was refused; the message is safe to show (it does not say whether the name exists)."""
+    """A sign-in was refused: one answer whether the name is unknown, disabled, locked for this
+    address or the password wrong, so it tells nothing about which."""
 
-    def __init__(self, message: str, locked_minutes: int | None = None):
-        super().__init__(message)
-        self.locked_minutes = locked_minutes
+
+class SignInThrottled(RegenError):
+    """Too many sign-in attempts from this address, or failures on this account: try again later."""
 
 
 @dataclass(frozen=True)
@@ -46,18 +46,12 @@ class Account:
     role: str
     province_code: str | None
     disabled: bool
-    locked_until: object
     created_at: object
     last_login_at: object
 
     @property
     def scope(self) -> Scope:
         return Scope(user=self.name, role=self.role, province=self.province_code)
-
-
-def fingerprint(password_hash: str) -> str:
-    """Gives a short digest of a password hash, kept in the session so a password change ends it."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 def _check_password(password: str) -> None:
@@ -104,9 +98,7 @@ def get_account(db: Database, name: str) -> Account:
     return Account(**rows[0])
 
 
-_ACCOUNT_SQL = (
-    "SELECT name, role, province_code, disabled, locked_until, created_at, last_login_at FROM users"
-)
+_ACCOUNT_SQL = "SELECT name, role, province_code, disabled, created_at, last_login_at FROM users"
 
 
 def list_users(db: Database) -> list[Account]:
@@ -114,84 +106,78 @@ def list_users(db: Database) -> list[Account]:
 
 
 def disable_user(db: Database, name: str) -> None:
-    """Disables an account: it can no longer sign in, and its open sessions end at their next request."""
+    """Disables an account: it can no longer sign in, and its open sessions end (a trigger, 0075)."""
     with db.transaction(owner=True) as cur:
         _name_ok(cur, name)
         cur.execute("UPDATE users SET disabled = true WHERE name = %s", (name,))
 
 
 def set_password(db: Database, name: str, password: str) -> None:
-    """Sets a new password (ending the account's sessions) and lifts a lock-out."""
+    """Sets a new password, which ends the account's sessions (a trigger, 0075) and lifts its
+    lock-outs (the failures counted before it no longer count)."""
     _check_password(password)
     with db.transaction(owner=True) as cur:
         _name_ok(cur, name)
-        cur.execute(
-            "UPDATE users SET password_hash = %s, failed_attempts = 0, locked_until = NULL WHERE name = %s",
-            (_hasher.hash(password), name),
-        )
+        cur.execute("UPDATE users SET password_hash = %s WHERE name = %s", (_hasher.hash(password), name))
+        cur.execute(sql("signin_forget_failures"), {"account": name})
 
 
-def authenticate(db: Database, name: str, password: str) -> tuple[Scope, str]:
-    """Gives the account's scope and password fingerprint, or raises SignInRefused.
+def authenticate(db: Database, name: str, password: str, address: str) -> Scope:
+    """Gives the account's scope, or raises SignInRefused (one answer for every refusal) or
+    SignInThrottled (answered 429 at once).
 
-    M failures in a row lock the account for N minutes (settings); every failure is answered only
-    after a pause, so guessing is slow even before the lock.
+    Limits (settings; counted in `signin_attempts`, so they hold across workers): attempts per address
+    a minute; failures in a row per account AND address, which lock that pair for a while; failures
+    per account an hour from every address, beyond which only addresses that signed in to it lately
+    may try. Every attempt that passes the limits costs one Argon2 check — of a dummy hash when the
+    name is unknown or the pair is locked — so the time does not tell them apart either.
     """
     s = settings_mod.get()
-    refused: SignInRefused | None = None
+    account = name[:100]
     with db.transaction(owner=True) as cur:
+        cur.execute(sql("signin_lock_address"), {"address": address})
         cur.execute(
-            "SELECT name, role, province_code, password_hash, disabled, failed_attempts,"
-            " locked_until > now() AS locked,"
-            " ceil(extract(epoch FROM locked_until - now()) / 60)::int AS locked_minutes"
-            " FROM users WHERE name = %s FOR UPDATE",
-            (name,),
+            sql("signin_limits"),
+            {"address": address, "account": account, "lock_minutes": s.login_lock_minutes},
         )
-        row = cur.fetchone()
-        if row is None:
-            _verify(_DUMMY_HASH, password)
-            refused = SignInRefused("wrong name or password")
-        elif row["locked"]:
-            refused = SignInRefused(
-                "account locked after failed sign-ins", locked_minutes=row["locked_minutes"]
+        limits = cur.fetchone()
+        if limits["from_address"] >= s.login_per_minute:
+            log.warning("sign-in throttled: %s tried %s times this minute", address, limits["from_address"])
+            raise SignInThrottled("too many sign-in attempts from this address")
+        if limits["account_failures"] >= s.login_account_per_hour and not limits["known_address"]:
+            log.warning(
+                "sign-in throttled: %r failed %s times this hour; %s has not signed in to it lately",
+                account,
+                limits["account_failures"],
+                address,
             )
-        elif row["disabled"]:
-            _verify(row["password_hash"], password)
-            refused = SignInRefused("wrong name or password")
-        elif not _verify(row["password_hash"], password):
-            failures = row["failed_attempts"] + 1
-            if failures >= s.login_max_failures:
-                cur.execute(
-                    "UPDATE users SET failed_attempts = 0,"
-                    " locked_until = now() + make_interval(mins => %s) WHERE name = %s",
-                    (s.login_lock_minutes, name),
-                )
-                log.warning(
-                    "sign-in: account %r locked for %s minutes after %s failures",
-                    name,
-                    s.login_lock_minutes,
-                    failures,
-                )
-                refused = SignInRefused(
-                    "account locked after failed sign-ins", locked_minutes=s.login_lock_minutes
-                )
-            else:
-                cur.execute("UPDATE users SET failed_attempts = %s WHERE name = %s", (failures, name))
-                refused = SignInRefused("wrong name or password")
-        else:
+            raise SignInThrottled("too many failed sign-ins on this account")
+        cur.execute(sql("signin_attempt"), {"address": address, "account": account})
+        attempt = cur.fetchone()["id"]
+        if attempt % 1000 == 0:
+            cur.execute(sql("signin_prune"))
+        cur.execute(sql("signin_account"), {"account": account})
+        row = cur.fetchone()
+    locked = limits["pair_failures"] >= s.login_max_failures
+    usable = row is not None and not row["disabled"] and not locked
+    # The hash is checked outside the transaction: no lock is held while Argon2 works.
+    matches = _verify(row["password_hash"] if usable else _DUMMY_HASH, password) and usable
+    outcome = "ok" if matches else ("locked" if locked else "wrong")
+    with db.transaction(owner=True) as cur:
+        cur.execute(sql("signin_outcome"), {"outcome": outcome, "id": attempt})
+        if matches:
             password_hash = row["password_hash"]
             if _hasher.check_needs_rehash(password_hash):
                 password_hash = _hasher.hash(password)
-            cur.execute(
-                "UPDATE users SET failed_attempts = 0, locked_until = NULL, last_login_at = now(),"
-                " password_hash = %s WHERE name = %s",
-                (password_hash, name),
-            )
-            scope = Scope(user=row["name"], role=row["role"], province=row["province_code"])
-            return scope, fingerprint(password_hash)
-    log.warning("sign-in refused for %r: %s", name, refused)
-    time.sleep(s.login_fail_delay_ms / 1000)
-    raise refused
+            cur.execute(sql("signin_accepted"), {"password_hash": password_hash, "account": account})
+            return Scope(user=row["name"], role=row["role"], province=row["province_code"])
+    why = "locked for this address" if locked else ("wrong password" if row else "no such account")
+    if row is not None and row["disabled"]:
+        why = "account disabled"
+    log.warning("sign-in refused for %r from %s: %s", account, address, why)
+    if not locked and row is not None and limits["pair_failures"] + 1 >= s.login_max_failures:
+        log.warning("sign-in: %r now locked from %s for %s minutes", account, address, s.login_lock_minutes)
+    raise SignInRefused("wrong name or password, or locked after failed sign-ins")
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -201,18 +187,15 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def session_scope(db: Database, name: str, password_fingerprint: str) -> Scope | None:
-    """Gives the scope of a signed-in session's account as it is now, or None when the account was
-    disabled, removed or its password changed since (the session must end)."""
+def locked_addresses(db: Database) -> dict[str, int]:
+    """Gives account name → how many addresses are locked out of it now."""
+    s = settings_mod.get()
     rows = db.query(
-        "SELECT name, role, province_code, password_hash FROM users WHERE name = %s AND NOT disabled",
-        (name,),
+        sql("signin_locked_addresses"),
+        {"lock_minutes": s.login_lock_minutes, "max_failures": s.login_max_failures},
         owner=True,
     )
-    if not rows or not secrets.compare_digest(fingerprint(rows[0]["password_hash"]), password_fingerprint):
-        return None
-    r = rows[0]
-    return Scope(user=r["name"], role=r["role"], province=r["province_code"])
+    return {r["account"]: r["addresses"] for r in rows}
 
 
 def ensure_demo_accounts(db: Database, data_dir: Path) -> list[tuple[str, str, str, str | None]]:

@@ -47,22 +47,41 @@ class Settings:
     port: int = field(metadata={"env": "REGEN_PORT", "help": "port the dashboard listens on (8050)"})
     workers: int = field(metadata={"env": "REGEN_WORKERS", "help": "gunicorn worker processes (2)"})
     secret_key: str | None = field(
-        metadata={"env": "REGEN_SECRET_KEY", "help": "session signing key; unset = generated under .data"}
+        metadata={
+            "env": "REGEN_SECRET_KEY",
+            "help": "key of the forms' CSRF tokens; unset = generated under .data",
+        }
+    )
+    login_per_minute: int = field(
+        metadata={
+            "env": "REGEN_LOGIN_PER_MINUTE",
+            "help": "sign-in attempts an address may make a minute; more are answered 429 (10)",
+        }
     )
     login_max_failures: int = field(
         metadata={
             "env": "REGEN_LOGIN_MAX_FAILURES",
-            "help": "failed sign-ins in a row that lock an account (5)",
+            "help": "failed sign-ins in a row that lock an account for the address they came from (5)",
         }
     )
     login_lock_minutes: int = field(
-        metadata={"env": "REGEN_LOGIN_LOCK_MINUTES", "help": "how long a locked account stays locked (15)"}
+        metadata={"env": "REGEN_LOGIN_LOCK_MINUTES", "help": "how long such a lock lasts (15)"}
     )
-    login_fail_delay_ms: int = field(
+    login_account_per_hour: int = field(
         metadata={
-            "env": "REGEN_LOGIN_FAIL_DELAY_MS",
-            "help": "pause before answering a failed sign-in (ms, 1000)",
+            "env": "REGEN_LOGIN_ACCOUNT_PER_HOUR",
+            "help": "failed sign-ins an hour on one account, from all addresses, after which only "
+            "addresses that signed in to it in the last 30 days may try (100)",
         }
+    )
+    proxy_hops: int = field(
+        metadata={
+            "env": "REGEN_PROXY_HOPS",
+            "help": "reverse proxies in front of the app, whose X-Forwarded-For names the client (0)",
+        }
+    )
+    max_body_kb: int = field(
+        metadata={"env": "REGEN_MAX_BODY_KB", "help": "largest request body accepted; larger get 413 (1024)"}
     )
     session_idle_minutes: int = field(
         metadata={"env": "REGEN_SESSION_IDLE_MINUTES", "help": "a session ends after this long unused (480)"}
@@ -85,9 +104,12 @@ class Settings:
             port=_int("REGEN_PORT", 8050),
             workers=_int("REGEN_WORKERS", 2),
             secret_key=_env("REGEN_SECRET_KEY"),
+            login_per_minute=_int("REGEN_LOGIN_PER_MINUTE", 10),
             login_max_failures=_int("REGEN_LOGIN_MAX_FAILURES", 5),
             login_lock_minutes=_int("REGEN_LOGIN_LOCK_MINUTES", 15),
-            login_fail_delay_ms=_int("REGEN_LOGIN_FAIL_DELAY_MS", 1000),
+            login_account_per_hour=_int("REGEN_LOGIN_ACCOUNT_PER_HOUR", 100),
+            proxy_hops=_int("REGEN_PROXY_HOPS", 0),
+            max_body_kb=_int("REGEN_MAX_BODY_KB", 1024),
             session_idle_minutes=_int("REGEN_SESSION_IDLE_MINUTES", 480),
             cookie_secure=_env("REGEN_COOKIE_SECURE", "0").lower() in ("1", "true", "yes", "on"),
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 import click
@@ -49,14 +48,16 @@ def users_add(name: str, role: str, province: str | None, password_stdin: bool) 
 @users.command("list")
 def users_list() -> None:
     """List the accounts with role, province and state."""
-    from regen.accounts import list_users
+    from regen.accounts import list_users, locked_addresses
 
-    accounts = list_users(_db())
+    database = _db()
+    accounts = list_users(database)
+    locks = locked_addresses(database)
     if not accounts:
         click.echo("no accounts yet: add one with `regen users add NAME --role national`")
     for a in accounts:
-        locked = a.locked_until is not None and a.locked_until > dt.datetime.now(dt.UTC)
-        state = "disabled" if a.disabled else ("locked" if locked else "active")
+        locked = f"locked from {locks[a.name]} address(es)" if a.name in locks else ""
+        state = "disabled" if a.disabled else (locked or "active")
         last = a.last_login_at.strftime("%Y-%m-%d %H:%M") if a.last_login_at else "never"
         click.echo(f"{a.name}\t{a.role}\t{a.province_code or '-'}\t{state}\tlast sign-in: {last}")
 

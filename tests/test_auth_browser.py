@@ -1,9 +1,11 @@
 """In a real browser: the dashboard sends an unsigned visitor to the sign-in page, signs in, shows the
-city view with the recording panel and the account links, and records a change through the UI."""
+city view with the recording panel and the account links, records a change through the UI, and signs
+out everywhere — every page under the Content-Security-Policy with no console error."""
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from selenium import webdriver
@@ -17,6 +19,7 @@ from dashboard.app import create_app
 from tests.auth_seed import PASSWORD, counts, seed
 
 pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).parent / "artifacts"
 
 
 @pytest.fixture
@@ -25,7 +28,6 @@ def served(db, monkeypatch, tmp_path):
 
     seed(db)
     monkeypatch.setenv("REGEN_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("REGEN_LOGIN_FAIL_DELAY_MS", "0")
     server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -48,6 +50,7 @@ def browser():
         "--disable-sync",
     ):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     yield driver
     driver.quit()
@@ -76,6 +79,51 @@ def test_sign_in_and_record_in_the_browser(served, browser, db):
     assert counts(db)["audit_log"] == before["audit_log"] + 1
     browser.get(served + "/audit")
     assert "of-teh" in browser.page_source
+    assert_quiet_console(browser)
+
+
+def assert_quiet_console(driver):
+    """No severe console message since the last call: a CSP refusal would be one."""
+    severe = [e["message"][:400] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert severe == [], "\n".join(severe)
+
+
+@pytest.mark.parametrize("lang, size", [("fa", (1366, 900)), ("en", (1366, 900)), ("fa", (390, 844))])
+def test_sign_out_everywhere_in_the_browser(served, browser, lang, size):
+    """Two browsers of one account; one signs out everywhere from the header's link, and the other's
+    next request goes to the sign-in page."""
+    wait = WebDriverWait(browser, 20)
+    browser.set_window_size(*size)
+    query = "?lang=en" if lang == "en" else ""
+
+    def sign_in(driver):
+        driver.get(served + "/login")
+        WebDriverWait(driver, 20).until(EC.presence_of_element_located((By.ID, "password")))
+        driver.find_element(By.ID, "name").send_keys("teh")
+        driver.find_element(By.ID, "password").send_keys(PASSWORD + Keys.ENTER)
+        WebDriverWait(driver, 20).until(lambda d: "/login" not in d.current_url)
+
+    sign_in(browser)
+    other = browser.get_cookie("regen_session")["value"]
+    browser.get("about:blank")  # leave the page before its cookie goes (its requests would get 401)
+    browser.get_log("browser")
+    browser.delete_all_cookies()
+    sign_in(browser)  # a second session of the same account, as on another device
+    browser.get(served + "/city/tehran" + query)
+    link = wait.until(EC.presence_of_element_located((By.CLASS_NAME, "logout-all-link")))
+    assert link.text == ("Sign out everywhere" if lang == "en" else "خروج از همه دستگاه‌ها")
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / f"header-sign-out-everywhere-{lang}-{size[0]}.png"))
+    assert_quiet_console(browser)
+    link.click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "button[type=submit]"))).click()
+    wait.until(EC.presence_of_element_located((By.ID, "password")))
+    assert_quiet_console(browser)
+    browser.delete_all_cookies()  # the first session's cookie, as the other device still holds it
+    browser.add_cookie({"name": "regen_session", "value": other, "path": "/"})
+    browser.get(served + "/city/tehran")
+    wait.until(EC.presence_of_element_located((By.ID, "password")))
+    assert "/login" in browser.current_url
 
 
 def _choose(driver, dropdown_id, text):

@@ -119,9 +119,12 @@ def page(browser, base_url, signed_in):
     yield open_
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert severe == [], "\n".join(e["message"][:600] for e in severe)
-    outside = []
+    outside, policies = [], []
     for entry in browser.get_log("performance"):
         msg = json.loads(entry["message"])["message"]
+        if msg["method"] == "Network.responseReceived" and msg["params"]["type"] == "Document":
+            headers = {k.lower(): v for k, v in msg["params"]["response"]["headers"].items()}
+            policies.append(headers.get("content-security-policy", ""))
         if msg["method"] != "Network.requestWillBeSent":
             continue
         params = msg["params"]
@@ -133,6 +136,8 @@ def page(browser, base_url, signed_in):
         if host != "127.0.0.1":
             outside.append(params["request"]["url"])
     assert outside == [], outside
+    # every page came under the policy (dashboard/headers.py), and none of it was refused above
+    assert policies and all(p.startswith("default-src 'self'") for p in policies), policies
 
 
 def wait_for(driver, css: str, timeout: float = 30):

@@ -269,7 +269,7 @@ def signed_in(world):
     sign_in_client(client)
 
     def post(body, status: int = 200) -> bytes:
-        r = client.post("/_dash-update-component", json=body)
+        r = client.post("/_dash-update-component", json=body, headers={"Origin": "http://localhost"})
         assert r.status_code == status, r.data[:300]
         return r.data
 

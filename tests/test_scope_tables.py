@@ -78,9 +78,9 @@ READABLE = {
     "etl_runs": ("province", "t.provinces", "any"),
     "etl_rejects": ("province", "ARRAY[t.province_code]", "none"),
 }
-# Never readable by the app: accounts, the migration log, and the boundary loader's cache of cut-up
-# province and city outlines (other provinces' cities).
-CLOSED = {"users", "schema_migrations", "boundary_pieces"}
+# Never readable by the app: accounts, sessions and sign-in attempts, the migration log, and the
+# boundary loader's cache of cut-up province and city outlines (other provinces' cities).
+CLOSED = {"users", "schema_migrations", "boundary_pieces", "sessions", "signin_attempts"}
 
 _READABLE_SQL = """
 SELECT c.relname

@@ -21,7 +21,6 @@ def run(*args, input=None):
 
 
 def test_add_list_disable_passwd(db, monkeypatch):
-    monkeypatch.setenv("REGEN_LOGIN_FAIL_DELAY_MS", "0")
     r = run(
         "users",
         "add",
@@ -45,19 +44,19 @@ def test_add_list_disable_passwd(db, monkeypatch):
     assert all(u["password_hash"].startswith("$argon2id$") and PW not in u["password_hash"] for u in stored)
     r = run("users", "list")
     assert "maryam\tprovincial\tIR-23\tactive" in r.output and "ali\tnational\t-\tactive" in r.output
-    scope, _ = authenticate(db, "maryam", PW)
+    scope = authenticate(db, "maryam", PW, "127.0.0.1")
     assert (scope.user, scope.role, scope.province) == ("maryam", "provincial", "IR-23")
 
     r = run("users", "passwd", "maryam", "--password-stdin", input="another long password\n")
     assert r.exit_code == 0, r.output
     with pytest.raises(SignInRefused):
-        authenticate(db, "maryam", PW)
-    authenticate(db, "maryam", "another long password")
+        authenticate(db, "maryam", PW, "127.0.0.1")
+    authenticate(db, "maryam", "another long password", "127.0.0.1")
 
     assert run("users", "disable", "maryam").exit_code == 0
     assert "maryam\tprovincial\tIR-23\tdisabled" in run("users", "list").output
     with pytest.raises(SignInRefused):
-        authenticate(db, "maryam", "another long password")
+        authenticate(db, "maryam", "another long password", "127.0.0.1")
 
 
 @pytest.mark.parametrize(
@@ -111,7 +110,7 @@ def test_demo_accounts_created_once_and_kept_private(db, tmp_path):
     ]
     assert ((tmp_path / "demo-accounts.txt").stat().st_mode & 0o777) == 0o600
     for name, password, _, _ in first:
-        authenticate(db, name, password)
+        authenticate(db, name, password, "127.0.0.1")
     assert ensure_demo_accounts(db, tmp_path) == first  # not re-created
     assert len(list_users(db)) == 2
 
@@ -144,7 +143,7 @@ def test_run_on_the_embedded_demo_creates_and_prints_the_two_accounts(monkeypatc
         password = next(
             line.split(" / ")[1].split()[0] for line in r.output.splitlines() if "demo-tehran /" in line
         )
-        authenticate(get_db(), "demo-tehran", password)
+        authenticate(get_db(), "demo-tehran", password, "127.0.0.1")
         assert run("run").output.count("demo-tehran / " + password) == 1  # same accounts on the next start
         assert len(list_users(get_db())) == 2
     finally:
@@ -156,13 +155,12 @@ def test_run_on_the_embedded_demo_creates_and_prints_the_two_accounts(monkeypatc
 
 
 def test_list_shows_a_lock_only_while_it_lasts(db, monkeypatch):
-    monkeypatch.setenv("REGEN_LOGIN_FAIL_DELAY_MS", "0")
     monkeypatch.setenv("REGEN_LOGIN_MAX_FAILURES", "2")
     assert run("users", "add", "reza", "--role", "viewer", "--password-stdin", input=PW + "\n").exit_code == 0
     for _ in range(2):
         with pytest.raises(SignInRefused):
-            authenticate(db, "reza", "not the password")
-    assert "reza\tviewer\t-\tlocked" in run("users", "list").output
-    db.execute("UPDATE users SET locked_until = now() - interval '1 minute' WHERE name = 'reza'")
+            authenticate(db, "reza", "not the password", "127.0.0.1")
+    assert "reza\tviewer\t-\tlocked from 1 address(es)" in run("users", "list").output
+    db.execute("UPDATE signin_attempts SET at = at - interval '16 minutes' WHERE account = 'reza'")
     assert "reza\tviewer\t-\tactive" in run("users", "list").output
     assert run("users", "passwd", "reza", "--password-stdin", input=PW + "\n").exit_code == 0
