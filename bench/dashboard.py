@@ -45,7 +45,8 @@ import requests  # noqa: E402
 from regen.jalali import to_jalali  # noqa: E402
 
 REGEN = ROOT / ".venv" / "bin" / "regen"
-IRAN_OSM = ROOT.parent / "shared" / "data" / "iran-osm"
+# the OSM county files; BENCH_IRAN_OSM names them when the checkout is not beside ../shared
+IRAN_OSM = Path(os.environ.get("BENCH_IRAN_OSM") or ROOT.parent / "shared" / "data" / "iran-osm")
 OUT = ROOT / "bench" / "out"
 REPEAT = 7
 
@@ -123,10 +124,18 @@ def payload(app, key_start: str, inputs: list, state: list, changed: str) -> dic
     }
 
 
-def province_inputs(measure="count", as_of=None, kind=None, pages=(0, 0), orders=([], [])) -> list:
-    """Gives the inputs of the province view's callback (pages/province.py show_province), in order:
-    measure, as-of text (None: the URL's day), kind, each list's page, each list's sort_by."""
-    return [measure, as_of, kind, *pages, *orders]
+def list_request(app, grid_id: dict, start: int, end: int, sort: list | None, search: str = "") -> dict:
+    """Gives the body of a long list's request for rows `start` to `end` in the order `sort` (AG Grid's
+    sortModel: [{"colId": ..., "sort": "asc" | "desc"}]) — what the grid `grid_id` sends the server."""
+    key = next(k for k in app.callback_map if k.endswith(".getRowsResponse"))
+    request = {"startRow": start, "endRow": end, "sortModel": sort or [], "filterModel": {}}
+    return {
+        "output": key,
+        "outputs": {"id": grid_id, "property": "getRowsResponse"},
+        "inputs": [{"id": grid_id, "property": "getRowsRequest", "value": request}],
+        "state": [{"id": "url", "property": "search", "value": search}],
+        "changedPropIds": [json.dumps(grid_id, separators=(",", ":"), sort_keys=True) + ".getRowsRequest"],
+    }
 
 
 def view_payload(app, path: str, search: str = "") -> dict:

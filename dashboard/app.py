@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dash import Dash
 
-from dashboard import errors, shell
+from dashboard import callbacks, errors, shell
 from dashboard.auth import install as install_auth
 
 
@@ -21,6 +21,6 @@ def create_app() -> Dash:
         update_title=None,
     )
     app.layout = shell.layout
-    shell.register(app)
+    callbacks.add_all(app)  # the frame's and every view's, declared beside their layouts
     install_auth(app)  # sign-in gate, login/logout/audit pages, recording callbacks
     return app
