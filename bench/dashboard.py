@@ -202,7 +202,7 @@ def timed_side_by_side(*fns, n: int = REPEAT) -> list[float]:
 def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     url = database_for(scale)
     os.environ["DATABASE_URL"] = url
-    from dashboard import queries
+    from dashboard import kept, queries
     from dashboard.app import create_app
     from regen import queries as named
     from regen.db import Database
@@ -247,13 +247,13 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
         post(client, body)  # first time: geometry into the cache
         post(client, body)
         recorded.clear()
-        queries.clear_pages()  # the page is built again (from kept results): its statements are seen
+        kept.clear()  # the page is built again (from kept results): its statements are seen
         queries._run = recording
         _, data = post(client, body)
         queries._run = original
         statements = list(recorded)
         server = timed(lambda body=body: post(client, body))
-        built = timed(lambda body=body: (queries.clear_pages(), post(client, body)))
+        built = timed(lambda body=body: (kept.clear(), post(client, body)))
         cold, bare = timed_side_by_side(
             lambda body=body: (queries.clear_cache(), post(client, body)),
             lambda st=statements: [named.run(n, db, scope=s, **p) for n, s, p in st],

@@ -312,7 +312,9 @@ def timeline_figure(rows: list[dict], lang: str) -> go.Figure:
     return fig
 
 
-GEOMETRY = ("geojson", "type", "below", "featureidkey")  # what a map's Patch never sends again
+# What a Patch never sends again: the geometry, and what is bound to it — the features and points of a
+# view and their names, which no filter changes (a place added meanwhile shows on the next load).
+GEOMETRY = ("geojson", "type", "below", "featureidkey", "locations", "lon", "lat", "text")
 
 
 def values_patch(fig: dict | go.Figure, axes: tuple[str, ...] = ()) -> Patch:

@@ -1,23 +1,29 @@
 """Tables on dash-ag-grid. Python formats every cell; the browser shows what it is sent.
 
-A short table (a province's cities, a city's offices) travels whole: each row holds, column by column,
-the values it sorts by (`v`: numbers, ISO dates, names) and the texts Python wrote for them (`s`),
-which the grid shows (`valueGetter` and `valueFormatter` pick them; nothing is formatted in the
-browser). Lists by column, not objects keyed by field: a new day sends every row again, and the keys
-were half its bytes. A long list (a
-province's neighborhoods without an office) is AG Grid's infinite row model: the grid asks the server
-for the page it shows, in the order the user clicked (`getRowsRequest`), and the database sorts and
-pages the whole list (`sql/queries/dashboard.sql`, `dash_*_page`).
+A short table (provinces, a province's cities, a city's offices, actions) travels whole and sorts in
+the browser: each row holds, column by column, the texts Python wrote (`s`), which the grid shows, and
+for numbers and dates the values they sort by (`v`); `valueGetter` and `valueFormatter` pick them.
+Lists by column, not objects keyed by field: a new day sends every row again, and the keys were half
+its bytes. A long list (a province's neighborhoods without an office, its offices due for handover, a
+city's neighborhoods) is AG Grid's infinite row model: the grid asks `list_page` for the page it
+shows, in the order clicked (`getRowsRequest`), and the database sorts and pages the whole list.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import dash_ag_grid as dag
+from dash import MATCH, Input, Output, State, ctx, html
+from dash.exceptions import PreventUpdate
 
-from dashboard import i18n
+from dashboard import i18n, queries
+from dashboard.auth_seam import current_scope
+from dashboard.callbacks import callback
 from dashboard.i18n import t
+from dashboard.urls import parse
 
 PAGE_SIZE = 15  # rows of a page of a long list, and of a short table's pager
 
@@ -46,13 +52,20 @@ def cell(col: Col, value, lang: str):
     return value, value
 
 
+def _sorted_by_value(col: Col) -> bool:
+    return col.decimals is not None or col.date
+
+
 def rows(cols: tuple[Col, ...], records: list[dict], lang: str) -> list[dict]:
-    """Gives a short table's rowData: each record's `id`, its values (`v`) and the texts shown for
-    them (`s`), column by column; `f` when the row is overdue."""
+    """Gives a short table's rowData: each record's `id`, the texts shown (`s`, column by column) and
+    the values the numbers and dates sort by (`v`, theirs only); `f` when the row is overdue."""
     out = []
     for r in records:
         cells = [cell(c, r.get(c.field), lang) for c in cols]
-        row = {"id": str(r["id"]), "v": [v for v, _ in cells], "s": [s for _, s in cells]}
+        row = {"id": str(r["id"]), "s": [s for _, s in cells]}
+        values = [v for c, (v, _) in zip(cols, cells, strict=True) if _sorted_by_value(c)]
+        if values:
+            row["v"] = values
         if r.get("overdue_flag"):
             row["f"] = 1
         out.append(row)
@@ -68,12 +81,14 @@ def text_rows(cols: tuple[Col, ...], records: list[dict], lang: str) -> list[dic
 
 def _col_defs(cols: tuple[Col, ...], lang: str, formatted: bool) -> list[dict]:
     defs = []
+    valued = [c for c in cols if _sorted_by_value(c)]
     for i, c in enumerate(cols):
         d = {"field": c.field, "headerName": t(c.label, lang), "sortable": c.sortable}
-        if formatted:  # a short table: its values and texts by column (see rows)
-            d["valueGetter"] = {"function": f"params.data.{'s' if c.link else 'v'}[{i}]"}
-            if not c.link:
-                d["valueFormatter"] = {"function": f"params.data.s[{i}]"}
+        if formatted and c in valued:  # a short table: sorted by its value, shown as its text (see rows)
+            d["valueGetter"] = {"function": f"params.data.v[{valued.index(c)}]"}
+            d["valueFormatter"] = {"function": f"params.data.s[{i}]"}
+        elif formatted:
+            d["valueGetter"] = {"function": f"params.data.s[{i}]"}
         if c.link:
             d["cellRenderer"] = "markdown"
             d["linkTarget"] = "_self"
@@ -142,6 +157,71 @@ def long_list(id_, cols: tuple[Col, ...], lang: str) -> dag.AgGrid:
         className="ag-theme-quartz grid",
         style={"height": f"{36 + 34 * PAGE_SIZE + 52}px"},
     )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A long list: the query of a page of it, a row as shown, its columns."""
+
+    query: Callable[..., list[dict]]  # (db, scope, place, day, kind, **page) -> rows with `total`
+    record: Callable[[dict, str], dict]  # a row as the table shows it (before its cells are written)
+    cols: tuple[Col, ...]
+
+
+LISTS: dict[str, Listing] = {}  # every view's long lists by name (the views add theirs)
+LIST_ID = {"list": MATCH, "place": MATCH, "day": MATCH, "kind": MATCH}
+
+
+def list_panel(name: str, place: str, view) -> html.Div:
+    """Gives long list `name` of a place (a province, a city) on the view's day and kind — its grid,
+    which asks `list_page` for its rows, and its length — inside `<name>-box`. The grid's id names the
+    list, place, day and kind: a new day or kind is a new grid, which asks for its first page."""
+    db, scope, lang, listing = queries.database(), current_scope(), view.lang, LISTS[name]
+    first = listing.query(db, scope, place, view.day, view.kind, lang=lang, limit=PAGE_SIZE)
+    total = first[0]["total"] if first else 0
+    grid_id = {"list": name, "place": place, "day": view.day.isoformat(), "kind": view.kind or ""}
+    return html.Div(
+        [
+            long_list(grid_id, listing.cols, lang),
+            html.P(f"{t('total', lang)}: {i18n.num(total, lang)}", id=f"{name}-note", className="notice"),
+        ],
+        id=name,
+    )
+
+
+@callback(
+    Output(LIST_ID, "getRowsResponse"),
+    Input(LIST_ID, "getRowsRequest"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def list_page(request, search):
+    """Gives the rows a long list's grid asks for (its page, in the order clicked), sorted and paged
+    by the database over the whole list, and the list's length."""
+    if not request:
+        raise PreventUpdate
+    which, lang = ctx.triggered_id, parse(search).lang
+    listing = LISTS[which["list"]]
+    sort, descending = sort_of(request, listing.cols)
+    start = max(0, int(request.get("startRow") or 0))
+    end = max(start, int(request.get("endRow") or start + PAGE_SIZE))
+    rows = listing.query(
+        queries.database(),
+        current_scope(),
+        which["place"],
+        dt.date.fromisoformat(which["day"]),
+        which["kind"] or None,
+        sort=sort,
+        descending=descending,
+        lang=lang,
+        offset=start,
+        limit=min(end - start, 100),
+    )
+    total = rows[0]["total"] if rows else start
+    return {
+        "rowData": text_rows(listing.cols, [listing.record(r, lang) for r in rows], lang),
+        "rowCount": total,
+    }
 
 
 def sort_of(request: dict | None, cols: tuple[Col, ...]) -> tuple[str, bool]:

@@ -300,11 +300,12 @@ class NotFound(NotAllowed):
 
 
 def neighborhoods(
-    db: Database, scope: Scope, city: str, as_of: dt.date, kind: str | None = None
+    db: Database, scope: Scope, city: str, as_of: dt.date, kind: str | None = None, **page: Any
 ) -> list[dict]:
-    """Gives a city's current neighborhoods with their status on as_of (neighborhood_status_on)."""
+    """Gives a city's current neighborhoods with their status on as_of (neighborhood_status_on): all
+    of them, or the page `page` asks (see _page), each row with the list's `total`."""
     place_of(db, scope, "city", city)
-    return _run("dash_neighborhoods", db, scope, city=city, as_of=as_of, kind=_kind(kind))
+    return _run("dash_neighborhoods", db, scope, city=city, as_of=as_of, kind=_kind(kind), **_page(**page))
 
 
 def city_offices(db: Database, scope: Scope, city: str, as_of: dt.date) -> list[dict]:

@@ -517,7 +517,7 @@ def test_provincial_crafted_list_pages_for_another_province(app, client):
     sign_in(client, "teh")
 
     def answer(province: str, name: str) -> str:
-        grid = {"list": name, "province": province, "day": "2024-01-01", "kind": ""}
+        grid = {"list": f"prov-{name}", "place": province, "day": "2024-01-01", "kind": ""}
         body = list_request(app, grid, 0, 15, [{"colId": "name", "sort": "desc"}])
         resp = post_callback(client, body)
         assert resp.status_code == 200, resp.get_data(as_text=True)[:300]

@@ -241,7 +241,7 @@ def test_city_view_and_history(page):
     d = page("/city/TEH?as_of=1402-03-11", "#city-map .maplibregl-canvas")
     assert wait_until(d, f"{plot('city-map')}.data[0].locations.length") == 3  # N1–N3
     assert wait_until(d, f"{plot('city-map')}.data[1].lon.length") == 3  # O1, O2 and the renewal office
-    assert "واگذارشده به شهرداری" in text_of(d, "#city-hoods")
+    assert "واگذارشده به شهرداری" in settled(d, "#city-hoods")
     d.find_element(By.CSS_SELECTOR, "#city-offices .ag-row .ag-cell[col-id='name']").click()
     wait_for(d, "#history-title")
     assert "/city/TEH" in d.current_url  # the view stays (no filter changed)
@@ -341,6 +341,7 @@ def test_shared_url_opens_filtered_view(page):
     assert (
         d.find_element(By.CSS_SELECTOR, "input.f-asof, .f-asof input").get_attribute("value") == "1400/03/11"
     )
+    settled(d, "#city-hoods")
     assert cells(d, "#city-hoods", "name") == ["Oudlajan"]
     assert "Office active" in text_of(d, "#city-hoods")  # N1 on 2021-06-01
     shot(d, "city-TEH-shared-en")
@@ -433,3 +434,35 @@ def test_a_view_open_while_another_session_records_shows_the_new_day_as_it_is(pa
     finally:
         database.execute("DELETE FROM office_states WHERE office_code = 'O2' AND state = 'handed_over'")
         database.close()
+
+
+VIEWS = {
+    "national": ("/?as_of=1402-03-11", "#nat-map .maplibregl-canvas"),
+    "province": ("/province/IR-23?as_of=1400-03-11", "#prov-map .maplibregl-canvas"),
+    "city": ("/city/TEH?as_of=1402-03-11", "#city-map .maplibregl-canvas"),
+    "actions": ("/actions?as_of=1400-03-11", "#act-body .grid"),
+    "data": ("/data", "#data-runs"),
+    "about": ("/about", "#demo-line"),
+}
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_every_view_on_desktop_and_phone(page, lang):
+    """Screenshots of every view in both languages, desktop (1366×900) and phone (390×844), to look
+    at; on both, the page itself never scrolls sideways (wide tables scroll inside their grid) and
+    no word of the other language's header shows."""
+    d = page("/about", "#demo-line")
+    try:
+        for width, height, device in ((1366, 900, "desktop"), (390, 844, "phone")):
+            d.set_window_size(width, height)
+            for name, (path, ready) in VIEWS.items():
+                page(path + ("&" if "?" in path else "?") + f"lang={lang}", ready)
+                settled(d, "main")
+                wide = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+                assert wide <= 1, (name, device, wide)
+                assert ("National" in text_of(d, "header")) == (lang == "en")
+                d.execute_script("window.scrollTo(0, 0)")
+                shot(d, f"view-{name}-{lang}-{device}")
+    finally:
+        d.set_window_size(1400, 1100)
+        d.delete_all_cookies()

@@ -313,7 +313,7 @@ def _walk_list(app, post, name: str, search: str, sort: list | None) -> list[str
     from dashboard.urls import parse
 
     view = parse(search)
-    gid = {"list": name, "province": "IR-23", "day": view.day.isoformat(), "kind": ""}
+    gid = {"list": f"prov-{name}", "place": "IR-23", "day": view.day.isoformat(), "kind": ""}
     codes, k, total = [], 0, 1
     while k < total:
         answer = json.loads(post(list_request(app, gid, k, k + 1, sort, search)))

@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from dash import Input, Output, State, ctx, html
+from dash import ALL, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
 from dashboard import grids, i18n, queries
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
-from dashboard.grids import Col
+from dashboard.grids import Col, Listing
 from dashboard.i18n import t
 from dashboard.pages.common import as_of_from
 from dashboard.record import record_panel
@@ -26,7 +26,7 @@ OFFICE_DATES = ("planned_on", "established_on", "active_on", "handed_over_on")
 HOOD_COLS = (
     Col("name", "name"),
     Col("status", "status"),
-    Col("kinds", "kinds"),
+    Col("kinds", "kinds", sortable=False),  # a list of kinds has no order
     Col("area_ha", "area_ha", 1),
     Col("population", "population", 0),
     Col("offices", "offices"),
@@ -69,19 +69,24 @@ def _office_hover(offices: list[dict], lang: str) -> dict:
     }
 
 
-def _hood_rows(rows, lang):
-    return [
-        {
-            "id": r["code"],
-            "name": i18n.name(r, lang),
-            "status": t(f"s_{r['status']}", lang),
-            "kinds": i18n.kinds(r["kinds"], lang),
-            "area_ha": r["area_ha"] or 0,
-            "population": r["population"],
-            "offices": r["offices"] or "",
-        }
-        for r in rows
-    ]
+def _hood(r: dict, lang: str) -> dict:
+    return {
+        "id": r["code"],
+        "name": i18n.name(r, lang),
+        "status": t(f"s_{r['status']}", lang),
+        "kinds": i18n.kinds(r["kinds"], lang),
+        "area_ha": r["area_ha"] or 0,
+        "population": r["population"],
+        "offices": r["offices"] or "",
+    }
+
+
+# a city can have hundreds of neighborhoods: a long list, which the database sorts and pages
+grids.LISTS["city-hoods"] = Listing(
+    lambda db, scope, code, day, kind, **page: queries.neighborhoods(db, scope, code, day, kind, **page),
+    _hood,
+    HOOD_COLS,
+)
 
 
 def _office_rows(rows, lang):
@@ -126,7 +131,7 @@ def _parts(view: View, code: str, place: dict) -> dict:
     return {
         "map": fig,
         "head": head,
-        "hoods": _hood_rows(hoods, lang),
+        "hoods": grids.list_panel("city-hoods", code, view),
         "offices": _office_rows(offices, lang),
     }
 
@@ -158,7 +163,7 @@ def layout(view: View, code: str):
                 ],
                 className="grid2",
             ),
-            C.panel(t("neighborhoods", lang), grids.grid("city-hoods", HOOD_COLS, p["hoods"], lang)),
+            C.panel(t("neighborhoods", lang), html.Div(p["hoods"], id="city-hoods-box")),
             C.panel(t("offices", lang), grids.grid("city-offices", OFFICE_COLS, p["offices"], lang)),
             record_panel(code),  # recording progress (accounts issue); a note only for a viewer
             C.downloads(lang),
@@ -169,7 +174,7 @@ def layout(view: View, code: str):
 @callback(
     Output("city-map", "figure"),
     *C.card_outputs(),
-    Output("city-hoods", "rowData"),
+    Output("city-hoods-box", "children"),
     Output("city-offices", "rowData"),
     Input(C.fid("asof", "city"), "value"),
     Input(C.fid("kind", "city"), "value"),
@@ -193,7 +198,7 @@ def show_city(as_of_text, kind, pathname, search):
     return (
         C.values_patch(p["map"]),
         *C.card_values(p["head"], lang),
-        grids.rows(HOOD_COLS, p["hoods"], lang),
+        p["hoods"],
         grids.rows(OFFICE_COLS, p["offices"], lang),
     )
 
@@ -201,12 +206,12 @@ def show_city(as_of_text, kind, pathname, search):
 @callback(
     Output("city-history", "children"),
     Input("city-map", "clickData"),
-    Input("city-hoods", "cellClicked"),
+    Input({"list": "city-hoods", "place": ALL, "day": ALL, "kind": ALL}, "cellClicked"),
     Input("city-offices", "cellClicked"),
     State("url", "search"),
     prevent_initial_call=True,
 )
-def show_history(click, hood_cell, office_cell, search):
+def show_history(click, hood_cells, office_cell, search):
     """Shows the dated history of the neighborhood or office clicked on the map or in a table."""
     lang = parse(search).lang
     trigger = ctx.triggered_id
@@ -217,8 +222,8 @@ def show_history(click, hood_cell, office_cell, search):
         level, code = (
             ("neighborhood", p["location"]) if p.get("curveNumber") == 0 else ("office", p["customdata"][-1])
         )
-    elif trigger == "city-hoods" and hood_cell:
-        level, code = "neighborhood", hood_cell["rowId"]
+    elif isinstance(trigger, dict) and any(hood_cells):
+        level, code = "neighborhood", next(c for c in hood_cells if c)["rowId"]
     elif trigger == "city-offices" and office_cell:
         level, code = "office", office_cell["rowId"]
     else:

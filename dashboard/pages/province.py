@@ -3,19 +3,17 @@ office, and its offices due for handover (long lists: the database sorts and pag
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from dash import MATCH, Input, Output, State, ctx, html
+from dash import Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
 from dashboard import grids, i18n, queries
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
-from dashboard.grids import Col
+from dashboard.grids import Col, Listing
 from dashboard.i18n import t
 from dashboard.pages.common import as_of_from, place_cols, place_hover, place_records
 from dashboard.urls import View, parse
@@ -49,17 +47,8 @@ def _due(r: dict, lang: str) -> dict:
     }
 
 
-@dataclass(frozen=True)
-class Listing:
-    """One of the province's two long lists: the query of a page of it, a row as shown, its columns."""
-
-    query: Callable[..., list[dict]]  # (db, scope, province, day, kind, **page) -> rows with `total`
-    record: Callable[[dict, str], dict]  # a row as the table shows it (before grids formats its cells)
-    cols: tuple[Col, ...]
-
-
 LISTS = {
-    "uncovered": Listing(
+    "prov-uncovered": Listing(
         lambda db, scope, code, day, kind, **page: queries.uncovered_neighborhoods(
             db, scope, code, day, kind, **page
         ),
@@ -73,7 +62,7 @@ LISTS = {
             Col("status", "status"),
         ),
     ),
-    "due": Listing(
+    "prov-due": Listing(
         lambda db, scope, code, day, kind, **page: queries.offices_due_handover(db, scope, code, day, **page),
         _due,
         (
@@ -85,29 +74,8 @@ LISTS = {
         ),
     ),
 }
-TITLES = {"uncovered": "uncovered", "due": "due_handover"}
-
-
-def _list_id(name: str, code: str, day: dt.date, kind: str | None) -> dict:
-    """Gives the id of a list's grid: which list, of which province, day and kind (a new day or kind
-    is a new grid, which asks for its first page again)."""
-    return {"list": name, "province": code, "day": day.isoformat(), "kind": kind or ""}
-
-
-def _list_panel(name: str, code: str, view: View) -> html.Div:
-    """Gives a long list's grid and its length; the grid asks `list_page` for its rows."""
-    db, scope, lang, listing = queries.database(), current_scope(), view.lang, LISTS[name]
-    first = listing.query(db, scope, code, view.day, view.kind, lang=lang, limit=grids.PAGE_SIZE)
-    total = first[0]["total"] if first else 0
-    return html.Div(
-        [
-            grids.long_list(_list_id(name, code, view.day, view.kind), listing.cols, lang),
-            html.P(
-                f"{t('total', lang)}: {i18n.num(total, lang)}", id=f"prov-{name}-note", className="notice"
-            ),
-        ],
-        id=f"prov-{name}",
-    )
+grids.LISTS.update(LISTS)
+TITLES = {"prov-uncovered": "uncovered", "prov-due": "due_handover"}
 
 
 def _parts(view: View, code: str) -> dict:
@@ -133,7 +101,7 @@ def _parts(view: View, code: str) -> dict:
         "head": head,
         "records": place_records(rows, queries.overdue_by(acts, "city_code"), lang, "/city/", view),
         "timeline": C.timeline_figure(queries.timeline(db, scope, day, province=code), lang),
-        **{name: _list_panel(name, code, view) for name in LISTS},
+        **{name: grids.list_panel(name, code, view) for name in LISTS},
     }
 
 
@@ -166,7 +134,7 @@ def layout(view: View, code: str):
             ),
             C.panel(t("cities_table", lang), grids.grid("prov-table", COLS, p["records"], lang)),
             html.Div(
-                [C.panel(t(TITLES[name], lang), html.Div(p[name], id=f"prov-{name}-box")) for name in LISTS],
+                [C.panel(t(TITLES[name], lang), html.Div(p[name], id=f"{name}-box")) for name in LISTS],
                 className="grid2",
             ),
             C.downloads(lang),
@@ -179,7 +147,7 @@ def layout(view: View, code: str):
     *C.card_outputs(),
     Output("prov-table", "rowData"),
     Output("prov-timeline", "figure"),
-    *(Output(f"prov-{name}-box", "children") for name in LISTS),
+    *(Output(f"{name}-box", "children") for name in LISTS),
     Input(C.fid("measure", "province"), "value"),
     Input(C.fid("asof", "province"), "value"),
     Input(C.fid("kind", "province"), "value"),
@@ -205,41 +173,6 @@ def show_province(measure, as_of_text, kind, pathname, search):
         C.timeline_patch(p["timeline"]),
         *(p[name] for name in LISTS),
     )
-
-
-@callback(
-    Output({"list": MATCH, "province": MATCH, "day": MATCH, "kind": MATCH}, "getRowsResponse"),
-    Input({"list": MATCH, "province": MATCH, "day": MATCH, "kind": MATCH}, "getRowsRequest"),
-    State("url", "search"),
-    prevent_initial_call=True,
-)
-def list_page(request, search):
-    """Gives the rows a long list's grid asks for (its page, in the order clicked), sorted and paged
-    by the database over the whole list, and the list's length."""
-    if not request:
-        raise PreventUpdate
-    which, lang = ctx.triggered_id, parse(search).lang
-    listing = LISTS[which["list"]]
-    sort, descending = grids.sort_of(request, listing.cols)
-    start = max(0, int(request.get("startRow") or 0))
-    end = max(start, int(request.get("endRow") or start + grids.PAGE_SIZE))
-    rows = listing.query(
-        queries.database(),
-        current_scope(),
-        which["province"],
-        dt.date.fromisoformat(which["day"]),
-        which["kind"] or None,
-        sort=sort,
-        descending=descending,
-        lang=lang,
-        offset=start,
-        limit=min(end - start, 100),
-    )
-    total = rows[0]["total"] if rows else start
-    return {
-        "rowData": grids.text_rows(listing.cols, [listing.record(r, lang) for r in rows], lang),
-        "rowCount": total,
-    }
 
 
 @callback(

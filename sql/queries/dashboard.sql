@@ -119,16 +119,37 @@ GROUP BY ap.province_code, ap.city_code;
 SELECT count(*) AS changes, max(id) AS newest FROM data_changes;
 
 -- name: dash_neighborhoods
--- A city's current neighborhoods with their status on a day (neighborhood_status_on).
-SELECT n.code, n.name_fa, n.name_en, n.kinds, n.area_ha, n.population, n.households, n.pilot, n.source,
-       COALESCE(s.status, 'none') AS status, COALESCE(s.covered, false) AS covered,
-       (SELECT string_agg(onb.office_code, ', ' ORDER BY onb.office_code)
-          FROM office_neighborhoods onb WHERE onb.neighborhood_code = n.code) AS offices
-FROM neighborhoods n
-LEFT JOIN neighborhood_status_on(%(as_of)s) s ON s.neighborhood_code = n.code
-WHERE n.city_code = %(city)s AND n.retired_at IS NULL
-  AND (%(kind)s::text IS NULL OR %(kind)s = ANY (n.kinds))
-ORDER BY n.code;
+-- A city's current neighborhoods with their status on a day (neighborhood_status_on), all of them or
+-- one page in the order asked (as in dash_uncovered_neighborhoods; the list's own order: by code).
+WITH hoods AS (
+  SELECT n.code, n.name_fa, n.name_en, n.kinds, n.area_ha, n.population, n.households, n.pilot, n.source,
+         COALESCE(s.status, 'none') AS status, COALESCE(s.covered, false) AS covered,
+         (SELECT string_agg(onb.office_code, ', ' ORDER BY onb.office_code)
+            FROM office_neighborhoods onb WHERE onb.neighborhood_code = n.code) AS offices
+  FROM neighborhoods n
+  LEFT JOIN neighborhood_status_on(%(as_of)s) s ON s.neighborhood_code = n.code
+  WHERE n.city_code = %(city)s AND n.retired_at IS NULL
+    AND (%(kind)s::text IS NULL OR %(kind)s = ANY (n.kinds))
+)
+SELECT *, count(*) OVER () AS total
+FROM hoods
+ORDER BY
+  CASE WHEN %(sort)s = 'name' AND NOT %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu",
+  CASE WHEN %(sort)s = 'name' AND %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu" DESC,
+  CASE WHEN %(sort)s = 'status' AND NOT %(descending)s
+       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over'], status) END,
+  CASE WHEN %(sort)s = 'status' AND %(descending)s
+       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over'], status) END DESC,
+  CASE WHEN %(sort)s = 'area_ha' AND NOT %(descending)s THEN area_ha END NULLS LAST,
+  CASE WHEN %(sort)s = 'area_ha' AND %(descending)s THEN area_ha END DESC NULLS LAST,
+  CASE WHEN %(sort)s = 'population' AND NOT %(descending)s THEN population END NULLS LAST,
+  CASE WHEN %(sort)s = 'population' AND %(descending)s THEN population END DESC NULLS LAST,
+  CASE WHEN %(sort)s = 'offices' AND NOT %(descending)s THEN offices END NULLS LAST,
+  CASE WHEN %(sort)s = 'offices' AND %(descending)s THEN offices END DESC NULLS LAST,
+  code
+LIMIT %(limit)s OFFSET %(offset)s;
 
 -- name: dash_city_offices
 -- A city's offices: where, the state on a day, and the date each state began (up to that day).
