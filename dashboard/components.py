@@ -312,26 +312,37 @@ def timeline_figure(rows: list[dict], lang: str) -> go.Figure:
     return fig
 
 
-# What a Patch never sends again: the geometry, and what is bound to it — the features and points of a
-# view and their names, which no filter changes (a place added meanwhile shows on the next load).
-GEOMETRY = ("geojson", "type", "below", "featureidkey", "locations", "lon", "lat", "text")
+# What a filter changes in a figure: colours, values, hover values, the measure's name — what a Patch
+# sends. Never the geometry, nor what is bound to it (features, points, their names and sizes: no filter
+# changes them; a place added meanwhile shows on the next load), nor the constant look.
+VALUES = (("x",), ("y",), ("z",), ("customdata",), ("marker", "color"), ("colorbar", "title"))
+VALUES += (("marker", "colorbar", "title"),)
 
 
 def values_patch(fig: dict | go.Figure, axes: tuple[str, ...] = ()) -> Patch:
     """Gives the Patch that brings a figure on the page to `fig`, drawn by the same function for new
-    filters: every trace's values (colours, hovers, points), never its polygons, and the ticks of the
-    layout's `axes`; the rest of the layout (and with it the user's pan and zoom) stays."""
+    filters: each trace's VALUES, and the ticks of the layout's `axes`; the rest (and with it the
+    user's pan and zoom) stays."""
     if isinstance(fig, go.Figure):
         fig = fig.to_plotly_json()
     patch = Patch()
     for i, trace in enumerate(fig["data"]):
-        for key, value in trace.items():
-            if key not in GEOMETRY:
-                patch["data"][i][key] = value
+        for path in VALUES:
+            value = trace
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            if value is not None:
+                _assign(patch["data"][i], path, value)
     for axis in axes:
         for key in ("tickvals", "ticktext"):
             patch["layout"][axis][key] = fig["layout"][axis][key]
     return patch
+
+
+def _assign(target, path: tuple[str, ...], value) -> None:
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
 
 
 def timeline_patch(fig: go.Figure) -> Patch:
