@@ -15,6 +15,7 @@ import math
 
 import plotly.graph_objects as go
 from dash import Output, Patch, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard import i18n
 from dashboard.i18n import t
@@ -347,6 +348,13 @@ def _assign(target, path: tuple[str, ...], value) -> None:
 
 def timeline_patch(fig: go.Figure) -> Patch:
     return values_patch(fig, axes=("xaxis",))
+
+
+def clicked(click: dict | None) -> dict:
+    """Gives the point a click on a map names; a click that names none changes nothing."""
+    if not click or not click.get("points"):
+        raise PreventUpdate
+    return click["points"][0]
 
 
 def graph(id_: str, fig: go.Figure | dict) -> dcc.Graph:

@@ -216,9 +216,7 @@ def show_history(click, hood_cells, office_cell, search):
     lang = parse(search).lang
     trigger = ctx.triggered_id
     if trigger == "city-map":
-        if not click or not click.get("points"):
-            raise PreventUpdate
-        p = click["points"][0]
+        p = C.clicked(click)
         level, code = (
             ("neighborhood", p["location"]) if p.get("curveNumber") == 0 else ("office", p["customdata"][-1])
         )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboard import i18n
+from dash import Output
+
+from dashboard import components as C
+from dashboard import grids, i18n
 from dashboard.grids import Col
 from dashboard.i18n import t
 from dashboard.queries import MEASURES
@@ -77,3 +80,25 @@ def place_records(rows: list[dict], overdue: dict[str, int], lang: str, path: st
         }
         for r in rows
     ]
+
+
+def place_outputs(prefix: str) -> list[Output]:
+    """Gives what a filter change writes on a view of places (`nat`, `prov`): the map, the cards'
+    figures, the table of places, the timeline."""
+    return [
+        Output(f"{prefix}-map", "figure"),
+        *C.card_outputs(),
+        Output(f"{prefix}-table", "rowData"),
+        Output(f"{prefix}-timeline", "figure"),
+    ]
+
+
+def place_answer(parts: dict, cols: tuple[Col, ...], lang: str) -> tuple:
+    """Gives the values of place_outputs from a view's parts as its layout builds them: the map's and
+    the timeline's values (never geometry), the cards' figures, the table's rows."""
+    return (
+        C.values_patch(parts["map"]),
+        *C.card_values(parts["head"], lang),
+        grids.rows(cols, parts["records"], lang),
+        C.timeline_patch(parts["timeline"]),
+    )

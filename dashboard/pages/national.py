@@ -14,7 +14,14 @@ from dashboard import grids, queries
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.i18n import t
-from dashboard.pages.common import as_of_from, place_cols, place_hover, place_records
+from dashboard.pages.common import (
+    as_of_from,
+    place_answer,
+    place_cols,
+    place_hover,
+    place_outputs,
+    place_records,
+)
 from dashboard.urls import View, parse
 
 ROUTE = re.compile(r"^/$")
@@ -114,10 +121,7 @@ def layout(view: View, **_):
 
 
 @callback(
-    Output("nat-map", "figure"),
-    *C.card_outputs(),
-    Output("nat-table", "rowData"),
-    Output("nat-timeline", "figure"),
+    *place_outputs("nat"),
     Input(C.fid("measure", "national"), "value"),
     Input(C.fid("asof", "national"), "value"),
     State("url", "search"),
@@ -131,13 +135,7 @@ def show_national(measure, as_of_text, search):
     day = as_of_from(as_of_text, view)
     if day is None:
         raise PreventUpdate
-    p = _parts(replace(view, as_of=day, measure=measure))
-    return (
-        C.values_patch(p["map"]),
-        *C.card_values(p["head"], view.lang),
-        grids.rows(COLS, p["records"], view.lang),
-        C.timeline_patch(p["timeline"]),
-    )
+    return place_answer(_parts(replace(view, as_of=day, measure=measure)), COLS, view.lang)
 
 
 @callback(
@@ -147,9 +145,7 @@ def show_national(measure, as_of_text, search):
 )
 def open_place(click):
     """Clicking a province opens its view (a point, its city's or province's)."""
-    if not click or not click.get("points"):
-        raise PreventUpdate
-    point = click["points"][0]
+    point = C.clicked(click)
     if "location" in point:
         return f"/province/{point['location']}"
     return f"/{_point_level(current_scope())}/{point['customdata'][-1]}"

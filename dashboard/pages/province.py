@@ -15,7 +15,14 @@ from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.grids import Col, Listing
 from dashboard.i18n import t
-from dashboard.pages.common import as_of_from, place_cols, place_hover, place_records
+from dashboard.pages.common import (
+    as_of_from,
+    place_answer,
+    place_cols,
+    place_hover,
+    place_outputs,
+    place_records,
+)
 from dashboard.urls import View, parse
 
 ROUTE = re.compile(r"^/province/(?P<code>IR-\d\d)/?$")
@@ -143,10 +150,7 @@ def layout(view: View, code: str):
 
 
 @callback(
-    Output("prov-map", "figure"),
-    *C.card_outputs(),
-    Output("prov-table", "rowData"),
-    Output("prov-timeline", "figure"),
+    *place_outputs("prov"),
     *(Output(f"{name}-box", "children") for name in LISTS),
     Input(C.fid("measure", "province"), "value"),
     Input(C.fid("asof", "province"), "value"),
@@ -166,13 +170,7 @@ def show_province(measure, as_of_text, kind, pathname, search):
         raise PreventUpdate
     now = replace(view, as_of=day, measure=measure, kind=kind if kind in queries.KINDS else None)
     p = _parts(now, m["code"])
-    return (
-        C.values_patch(p["map"]),
-        *C.card_values(p["head"], view.lang),
-        grids.rows(COLS, p["records"], view.lang),
-        C.timeline_patch(p["timeline"]),
-        *(p[name] for name in LISTS),
-    )
+    return (*place_answer(p, COLS, view.lang), *(p[name] for name in LISTS))
 
 
 @callback(
@@ -181,6 +179,4 @@ def show_province(measure, as_of_text, kind, pathname, search):
     prevent_initial_call=True,
 )
 def open_city(click):
-    if not click or not click.get("points"):
-        raise PreventUpdate
-    return f"/city/{click['points'][0]['customdata'][-1]}"
+    return f"/city/{C.clicked(click)['customdata'][-1]}"
