@@ -234,6 +234,48 @@ def show_history(click, hood_cells, office_cell, search):
                 f"{t(level if level == 'office' else 'neighborhoods', lang)}: {i18n.name(place, lang)}",
                 id="history-title",
             ),
-            C.history_table(queries.history(db, scope, level, code), lang),
+            _history_table(queries.history(db, scope, level, code), lang),
         ]
+    )
+
+
+def _history_table(rows: list[dict], lang: str) -> html.Div:
+    """Gives a dated history (events in order) as a small table."""
+    if not rows:
+        return html.P(t("no_history", lang), className="notice")
+
+    def event(r):
+        e = r["event"]
+        return t(f"s_{e}", lang) if i18n.known(f"s_{e}") else e.replace("_", " ")
+
+    return html.Table(
+        [
+            html.Thead(html.Tr([html.Th(t(k, lang)) for k in ("date", "event", "office", "letter", "note")])),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(i18n.date(r["day"], lang)),
+                            html.Td(event(r)),
+                            html.Td(
+                                i18n.name(
+                                    {
+                                        "name_fa": r.get("office_fa"),
+                                        "name_en": r.get("office_en"),
+                                        "code": r.get("office_code"),
+                                    },
+                                    lang,
+                                )
+                                if r.get("office_code")
+                                else "—"
+                            ),
+                            html.Td(r.get("letter_no") or ""),
+                            html.Td(r.get("note") or ""),
+                        ]
+                    )
+                    for r in rows
+                ]
+            ),
+        ],
+        className="history",
     )
