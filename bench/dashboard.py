@@ -1,7 +1,7 @@
 """Benchmark (not a test): the dashboard at the demo scale and at ×10, in one run.
 
 For each scale K (a database `regen_bench_xK` in the embedded cluster, filled once by
-`regen demo --boundaries ../shared/data/iran-osm --scale K`):
+`regen demo --boundaries ../shared/data/iran-osm --scale K`; BENCH_IRAN_OSM names another folder):
 
 1. each view's server time (the router callback that builds the page, through Flask's test client):
    warm (the page kept, the usual case; median of 7), built (results kept, the page built again:
@@ -10,9 +10,9 @@ For each scale K (a database `regen_bench_xK` in the embedded cluster, filled on
    SQL of the same view (the named statements that request ran, replayed through the database layer,
    median of 7; cold and bare SQL run in turn, so that both meet the same load on a shared machine):
    cold/sql is the dashboard's overhead over its SQL;
-2. bytes per view (the router response) and per recolour (measure switch and as-of change: the
-   whole response of the server callback, Patch and short values), and the recolour's share of its
-   view's bytes;
+2. bytes per view (the router response) and per filter change (measure switch and as-of change: the
+   whole response of the view's callback — the map's Patch, cards, tables, timeline), and the
+   change's share of its view's bytes;
 3. 20 concurrent clients on loopback for 60 s against `regen serve` (gunicorn, REGEN_WORKERS workers),
    each asking for a random view (national, province, city) in a closed loop: p50/p95 and errors.
 
@@ -54,9 +54,8 @@ import requests  # noqa: E402
 from regen.jalali import to_jalali  # noqa: E402
 
 REGEN = ROOT / ".venv" / "bin" / "regen"
-# ../shared beside the checkout, or beside the folder of worktrees (/work/wt/<name> → /work/shared)
-_PLACES = [ROOT.parent / "shared" / "data" / "iran-osm", ROOT.parent.parent / "shared" / "data" / "iran-osm"]
-IRAN_OSM = next((p for p in _PLACES if p.exists()), _PLACES[0])
+# the OSM county files; BENCH_IRAN_OSM names them when the checkout is not beside ../shared
+IRAN_OSM = Path(os.environ.get("BENCH_IRAN_OSM") or ROOT.parent / "shared" / "data" / "iran-osm")
 OUT = ROOT / "bench" / "out"
 REPEAT = 7
 
@@ -135,31 +134,22 @@ def payload(app, key_start: str, inputs: list, state: list, changed: str) -> dic
     }
 
 
-def province_inputs(measure="count", as_of=None, kind=None, pages=(0, 0), orders=([], [])) -> list:
-    """Gives the inputs of the province view's callback (pages/province.py show_province), in order:
-    measure, as-of text (None: the URL's day), kind, each list's page, each list's sort_by."""
-    return [measure, as_of, kind, *pages, *orders]
+def list_request(app, grid_id: dict, start: int, end: int, sort: list | None, search: str = "") -> dict:
+    """Gives the body of a long list's request for rows `start` to `end` in the order `sort` (AG Grid's
+    sortModel: [{"colId": ..., "sort": "asc" | "desc"}]) — what the grid `grid_id` sends the server."""
+    key = next(k for k in app.callback_map if k.endswith(".getRowsResponse"))
+    request = {"startRow": start, "endRow": end, "sortModel": sort or [], "filterModel": {}}
+    return {
+        "output": key,
+        "outputs": {"id": grid_id, "property": "getRowsResponse"},
+        "inputs": [{"id": grid_id, "property": "getRowsRequest", "value": request}],
+        "state": [{"id": "url", "property": "search", "value": search}],
+        "changedPropIds": [json.dumps(grid_id, separators=(",", ":"), sort_keys=True) + ".getRowsRequest"],
+    }
 
 
 def view_payload(app, path: str, search: str = "") -> dict:
     return payload(app, "..root.dir", [path], [search], "url.pathname")
-
-
-def find_props(tree, wanted: str):
-    """Gives the props of the component with id `wanted` inside a Dash response, or None."""
-    if isinstance(tree, dict):
-        if tree.get("props", {}).get("id") == wanted:
-            return tree["props"]
-        for v in tree.values():
-            found = find_props(v, wanted)
-            if found is not None:
-                return found
-    elif isinstance(tree, list):
-        for v in tree:
-            found = find_props(v, wanted)
-            if found is not None:
-                return found
-    return None
 
 
 BENCH_USER, BENCH_PASSWORD = "bench-national", "bench national password"
@@ -223,7 +213,7 @@ def timed_side_by_side(*fns, n: int = REPEAT) -> list[float]:
 def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     url = database_for(scale)
     os.environ["DATABASE_URL"] = url
-    from dashboard import queries
+    from dashboard import kept, queries
     from dashboard.app import create_app
     from regen import queries as named
     from regen.db import Database
@@ -268,13 +258,13 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
         post(client, body)  # first time: geometry into the cache
         post(client, body)
         recorded.clear()
-        queries.clear_pages()  # the page is built again (from kept results): its statements are seen
+        kept.clear()  # the page is built again (from kept results): its statements are seen
         queries._run = recording
         _, data = post(client, body)
         queries._run = original
         statements = list(recorded)
         server = timed(lambda body=body: post(client, body))
-        built = timed(lambda body=body: (queries.clear_pages(), post(client, body)))
+        built = timed(lambda body=body: (kept.clear(), post(client, body)))
         cold, bare = timed_side_by_side(
             lambda body=body: (queries.clear_cache(), post(client, body)),
             lambda st=statements: [named.run(n, db, scope=s, **p) for n, s, p in st],
@@ -291,61 +281,40 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
               f"sql {bare * 1000:7.1f} ms  cold/sql {cold / bare:4.2f}  {len(data) / 1024:7.1f} KB  "
               f"({len(statements)} statements)", flush=True)  # fmt: skip
 
-    # recolours: measure switch and as-of change on the national view, as-of change on the city view
-    _, data = post(client, view_payload(app, "/"))
-    store = find_props(json.loads(data), "nat-store")["data"]
+    # filter changes: measure switch and as-of change on the national view, as-of change on the city
+    # and province views (each the whole response of the view's one callback)
+    today = to_jalali(dt.date.today(), persian_digits=False)
+    month_ago = to_jalali(dt.date.today() - dt.timedelta(days=30), persian_digits=False)
     cases = {
         "national: measure → ha": payload(
-            app,
-            "..nat-map.figure",
-            ["ha", "1405/09/05"],
-            [store, ""],
-            '{"f":"measure","page":"national"}.value',
+            app, "..nat-map.figure", ["ha", today], [""], '{"f":"measure","page":"national"}.value'
         ),
         "national: as-of → 1400/01/01": payload(
+            app, "..nat-map.figure", ["count", "1400/01/01"], [""], '{"f":"asof","page":"national"}.value'
+        ),
+        "city: as-of → 1400/01/01": payload(
             app,
-            "..nat-map.figure",
-            ["count", "1400/01/01"],
-            [store, ""],
-            '{"f":"asof","page":"national"}.value',
+            "..city-map.figure",
+            ["1400/01/01", None],
+            [f"/city/{city}", ""],
+            '{"f":"asof","page":"city"}.value',
         ),
     }
-    _, data = post(client, view_payload(app, f"/city/{city}"))
-    page = json.loads(data)
-    cstore = find_props(page, "city-store")["data"]
-    cases["city: as-of → 1400/01/01"] = payload(
-        app,
-        "city-values.data",
-        ["1400/01/01", None],
-        [cstore, ""],
-        '{"f":"asof","page":"city"}.value',
-    )
-    _, data = post(client, view_payload(app, "/province/IR-23"))
-    pstore = find_props(json.loads(data), "prov-store")["data"]
-    cases["province: as-of → 1400/01/01"] = payload(
-        app,
-        "..prov-map.figure",
-        province_inputs(as_of="1400/01/01"),
-        [pstore, ""],
-        '{"f":"asof","page":"province"}.value',
-    )
-    # a smaller step too: what a user going back a month pays (the lists change by a few rows)
-    month_ago = to_jalali(dt.date.today() - dt.timedelta(days=30), persian_digits=False)
-    cases["province: as-of → a month ago"] = payload(
-        app,
-        "..prov-map.figure",
-        province_inputs(as_of=month_ago),
-        [pstore, ""],
-        '{"f":"asof","page":"province"}.value',
-    )
+    for label, day in (("1400/01/01", "1400/01/01"), ("a month ago", month_ago)):
+        cases[f"province: as-of → {label}"] = payload(
+            app,
+            "..prov-map.figure",
+            ["count", day, None],
+            ["/province/IR-23", ""],
+            '{"f":"asof","page":"province"}.value',
+        )
     view_of = {"national": "national", "province": "province", "city": f"city ({city})"}
     for label, body in cases.items():
         post(client, body)
         server = timed(lambda body=body: post(client, body))
         _, data = post(client, body)
         view_bytes = result["views"][view_of[label.split(":")[0]]]["bytes"]
-        # each output's share: the map's Patch, and the short values the browser spreads over the
-        # cards, tables and timeline (assets/recolour.js)
+        # each output's share: the map's and the timeline's Patch, the cards, the tables
         parts = {
             f"{out}.{prop}": len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
             for out, props in json.loads(data)["response"].items()

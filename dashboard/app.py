@@ -6,8 +6,9 @@ from pathlib import Path
 
 from dash import Dash
 
-from dashboard import errors, guard, headers, shell, wire
+from dashboard import callbacks, errors, guard, headers, shell, wire
 from dashboard.auth import install as install_auth
+from dashboard.brief import web as brief_web
 from regen import settings as settings_mod
 
 
@@ -22,9 +23,10 @@ def create_app() -> Dash:
         update_title=None,
     )
     app.layout = shell.layout
-    shell.register(app)
+    callbacks.add_all(app)  # the frame's and every view's, declared beside their layouts
     s = settings_mod.get()
     guard.install(app, max_body_bytes=s.max_body_kb * 1024)  # first: bad requests end before the gate
+    app.server.add_url_rule(brief_web.PATH, "brief_pdf", brief_web.brief_response)
     install_auth(app)  # sign-in gate, login/logout/audit pages, recording callbacks
     wire.install(app)  # compressed responses, year-long cache of fingerprinted files
     headers.install(app, https=s.cookie_secure)  # CSP and the rest, no-store

@@ -1,22 +1,21 @@
-"""Components as functions: maps, the timeline, tables, headline cards, the filter bar, downloads.
+"""Components as functions: maps, the timeline, headline cards, the filter bar, downloads (tables: grids.py).
 
 Maps use Plotly's MapLibre traces with a style of our own that has no tiles, sources or glyphs, so
 a page never fetches anything from outside 127.0.0.1; hover text is wrapped in RLE…PDF.
 
-Hovers are templates: the words are in the template (sent once with the view), the names in `text`
-(constant) and what a date changes in `customdata`, numbers and dates with ASCII digits, which the
-figures' Persian font (Vazirmatn's Farsi-Digits face) draws as Persian digits. A recolour then sends
-short values, never Persian strings.
+Hovers are templates: the words in the template, the names in `text` and the values in `customdata`,
+numbers and dates with ASCII digits, which the figures' Persian font (Vazirmatn's Farsi-Digits face)
+draws as Persian digits. A filter change sends `values_patch` of the map the same function draws for
+the new filters: every value of its traces, never their geometry.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import plotly.graph_objects as go
-from dash import dash_table, dcc, html
-from dash.dash_table.Format import Format, Scheme
+from dash import Output, Patch, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard import i18n
 from dashboard.i18n import t
@@ -84,7 +83,8 @@ def _view(points: list[tuple[float, float]]) -> dict:
     }
 
 
-def _fc_points(fc: dict) -> list[tuple[float, float]]:
+def fc_points(fc: dict) -> list[tuple[float, float]]:
+    """Gives up to ~2,000 of a FeatureCollection's points (lon, lat): what a map's extent is fitted to."""
     pts: list[tuple[float, float]] = []
 
     def walk(c):
@@ -154,7 +154,7 @@ def choropleth_map(fc: dict, codes: list[str], z: list[float], hover: dict, meas
         marker={"line": {"width": 0.6, "color": "#ffffff"}, "opacity": 0.9},
         colorbar=coverage_colorbar(measure, lang),
     )
-    return {"data": [trace], "layout": _map_layout(lang, _view(_fc_points(fc)))}
+    return {"data": [trace], "layout": _map_layout(lang, _view(fc_points(fc)))}
 
 
 def outline_layers(outline: dict | None) -> list[dict]:
@@ -262,58 +262,44 @@ def status_map(
             "showscale": False,
         },
     )
-    pts = _fc_points(fc) + [(o["lon"], o["lat"]) for o in offices]
+    pts = fc_points(fc) + [(o["lon"], o["lat"]) for o in offices]
     return {"data": [hoods, offs], "layout": _map_layout(lang, _view(pts), layers)}
 
 
 TIMELINE_SERIES = ("coverage_count_pct", "handover_pct")
-TIMELINE_TICKS = 6  # about this many dated ticks; recolour.js thins them the same way
-
-
-def timeline_values(rows: list[dict]) -> dict:
-    """Gives what a timeline shows that a date changes: days (ISO), their Jalali dates as numbers
-    (i18n.date_number) and one list of shares per series."""
-    return {
-        "x": [r["day"].isoformat() for r in rows],
-        "d": [i18n.date_number(r["day"]) for r in rows],
-        "y": [[None if r.get(key) is None else round(r[key], 1) for r in rows] for key in TIMELINE_SERIES],
-    }
+TIMELINE_TICKS = 6  # about this many dated ticks
 
 
 def timeline_figure(rows: list[dict], lang: str) -> go.Figure:
-    """Gives coverage and handover over time on a Jalali axis; dates with ASCII digits, which the Persian
-    figure font draws as Persian digits (recolour.js writes them so for a new date)."""
-    v = timeline_values(rows)
-    v["d"] = [i18n.date(r["day"], "en") for r in rows]
+    """Gives coverage and handover over time; dates with ASCII digits, which the Persian figure font
+    draws as Persian digits."""
+    x = [r["day"].isoformat() for r in rows]
+    dates = [i18n.date(r["day"], "en") for r in rows]
     fa = lang == "fa"
     fig = go.Figure()
-    for ys, label, color in zip(
-        v["y"], (t("coverage", lang), t("handover", lang)), ("#14532d", "#f79009"), strict=True
+    for key, label, color in zip(
+        TIMELINE_SERIES, (t("coverage", lang), t("handover", lang)), ("#14532d", "#f79009"), strict=True
     ):
         hover = f"{label} %{{customdata}}: %{{y:.1f}}" + ("٪" if fa else "%")
         fig.add_trace(
             go.Scatter(
-                x=v["x"],
-                y=ys,
-                customdata=v["d"],
+                x=x,
+                y=[None if r.get(key) is None else round(r[key], 1) for r in rows],
+                customdata=dates,
                 name=label,
                 mode="lines+markers",
                 line={"color": color},
                 hovertemplate=(i18n.rtl(hover) if fa else hover) + "<extra></extra>",
             )
         )
-    step = max(1, len(v["x"]) // TIMELINE_TICKS)
+    step = max(1, len(x) // TIMELINE_TICKS)
     fig.update_layout(
         height=300,
         margin={"l": 40, "r": 40, "t": 30, "b": 40},
         font={"family": figure_font(lang)},
         hoverlabel={"font": {"family": figure_font(lang)}},
         separators="٫٬" if fa else ".,",
-        xaxis={
-            "tickvals": v["x"][::step],
-            "ticktext": v["d"][::step],
-            "autorange": "reversed" if fa else True,
-        },
+        xaxis={"tickvals": x[::step], "ticktext": dates[::step], "autorange": "reversed" if fa else True},
         yaxis={
             "range": [0, 100],
             "side": "right" if fa else "left",
@@ -327,57 +313,52 @@ def timeline_figure(rows: list[dict], lang: str) -> go.Figure:
     return fig
 
 
+# What a filter changes in a figure: colours, values, hover values, the measure's name — what a Patch
+# sends. Never the geometry, nor what is bound to it (features, points, their names and sizes: no filter
+# changes them; a place added meanwhile shows on the next load), nor the constant look.
+VALUES = (("x",), ("y",), ("z",), ("customdata",), ("marker", "color"), ("colorbar", "title"))
+VALUES += (("marker", "colorbar", "title"),)
+
+
+def values_patch(fig: dict | go.Figure, axes: tuple[str, ...] = ()) -> Patch:
+    """Gives the Patch that brings a figure on the page to `fig`, drawn by the same function for new
+    filters: each trace's VALUES, and the ticks of the layout's `axes`; the rest (and with it the
+    user's pan and zoom) stays."""
+    if isinstance(fig, go.Figure):
+        fig = fig.to_plotly_json()
+    patch = Patch()
+    for i, trace in enumerate(fig["data"]):
+        for path in VALUES:
+            value = trace
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            if value is not None:
+                _assign(patch["data"][i], path, value)
+    for axis in axes:
+        for key in ("tickvals", "ticktext"):
+            patch["layout"][axis][key] = fig["layout"][axis][key]
+    return patch
+
+
+def _assign(target, path: tuple[str, ...], value) -> None:
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+
+
+def timeline_patch(fig: go.Figure) -> Patch:
+    return values_patch(fig, axes=("xaxis",))
+
+
+def clicked(click: dict | None) -> dict:
+    """Gives the point a click on a map names; a click that names none changes nothing."""
+    if not click or not click.get("points"):
+        raise PreventUpdate
+    return click["points"][0]
+
+
 def graph(id_: str, fig: go.Figure | dict) -> dcc.Graph:
     return dcc.Graph(id=id_, figure=fig, config={"displaylogo": False, "scrollZoom": True})
-
-
-# -- tables ------------------------------------------------------------------------------------------
-def column(key: str, label: str, kind: str = "text", decimals: int = 0) -> dict:
-    col = {"id": key, "name": label}
-    if kind == "numeric":
-        col.update(type="numeric", format=Format(precision=decimals, scheme=Scheme.fixed, group=True))
-    return col
-
-
-def table(
-    id_: str, columns: list[dict], rows: list[dict], lang: str, page_size: int = 15, **extra
-) -> html.Div:
-    """Gives a sortable table; numbers stay numbers (they sort) and show in Persian digits in Persian."""
-    fa = lang == "fa"
-    # DataTable lays itself out wrongly inside a right-to-left element (one column takes the width):
-    # it stays left to right, and in Persian its columns come in reverse so that the first is on the right.
-    # Sorted and paged in the browser unless `extra` says otherwise (a list too long to send whole).
-    extra = {"sort_action": "native", "page_size": page_size, **extra}
-    return html.Div(
-        dash_table.DataTable(
-            id=id_,
-            columns=list(reversed(columns)) if fa else columns,
-            data=rows,
-            locale_format=i18n.table_locale(lang),
-            style_table={"overflowX": "auto"},
-            style_cell={
-                "fontFamily": FONT,
-                "direction": "rtl" if fa else "ltr",
-                "textAlign": "right" if fa else "left",
-                "padding": "4px 8px",
-                "fontSize": "0.9rem",
-                "whiteSpace": "normal",
-                "height": "auto",
-            },
-            style_header={"fontWeight": "600", "backgroundColor": "#eef2f5"},
-            style_data_conditional=[
-                {
-                    "if": {"filter_query": "{overdue_flag} = 1", "column_id": c},
-                    "color": "#b42318",
-                    "fontWeight": "600",
-                }
-                for c in ("overdue", "status", "due_on", "title")
-            ],
-            **extra,
-        ),
-        dir="ltr",
-        className="table-wrap",
-    )
 
 
 # -- headline, filters, downloads, panels -------------------------------------------------------------
@@ -395,8 +376,13 @@ def card_values(h: dict, lang: str) -> list[str]:
     ]
 
 
+def card_outputs() -> list[Output]:
+    """Gives the outputs a change of filters writes the cards' values to, in the order of CARDS."""
+    return [Output(f"card-{key}", "children") for key in CARDS]
+
+
 def cards(h: dict, lang: str) -> list:
-    """Gives the headline figures as cards (recolour.js sets their values again for a new date)."""
+    """Gives the headline figures as cards."""
     return [card(key, value, lang) for key, value in zip(CARDS, card_values(h, lang), strict=True)]
 
 
@@ -496,49 +482,3 @@ def downloads(lang: str) -> html.Div:
 
 def panel(title: str, *children, id_: str | None = None) -> html.Div:
     return html.Div([html.H3(title), *children], className="panel", **({"id": id_} if id_ else {}))
-
-
-def history_table(rows: list[dict], lang: str) -> html.Div:
-    """Gives a dated history (events in order) as a small table."""
-    if not rows:
-        return html.P(t("no_history", lang), className="notice")
-
-    def event(r):
-        e = r["event"]
-        return t(f"s_{e}", lang) if f"s_{e}" in i18n._WORDS else e.replace("_", " ")
-
-    return html.Table(
-        [
-            html.Thead(html.Tr([html.Th(t(k, lang)) for k in ("date", "event", "office", "letter", "note")])),
-            html.Tbody(
-                [
-                    html.Tr(
-                        [
-                            html.Td(i18n.date(r["day"], lang)),
-                            html.Td(event(r)),
-                            html.Td(
-                                i18n.name(
-                                    {
-                                        "name_fa": r.get("office_fa"),
-                                        "name_en": r.get("office_en"),
-                                        "code": r.get("office_code"),
-                                    },
-                                    lang,
-                                )
-                                if r.get("office_code")
-                                else "—"
-                            ),
-                            html.Td(r.get("letter_no") or ""),
-                            html.Td(r.get("note") or ""),
-                        ]
-                    )
-                    for r in rows
-                ]
-            ),
-        ],
-        className="history",
-    )
-
-
-def jalali_today(lang: str) -> str:
-    return i18n.date(dt.date.today(), lang)

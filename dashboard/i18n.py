@@ -7,7 +7,6 @@ import datetime as dt
 from regen.jalali import to_jalali
 from regen.text import fa_digits
 
-LANGS = ("fa", "en")
 RLE, PDF = "\u202b", "\u202c"  # embed right-to-left text so Persian, digits and % stay in order
 
 _WORDS: dict[str, tuple[str, str]] = {
@@ -163,7 +162,19 @@ _WORDS: dict[str, tuple[str, str]] = {
     "reason": ("علت", "Reason"),
     "cities": ("شهرها", "Cities"),
     "db_counts": ("آنچه در پایگاه داده است", "What the database holds"),
+    # the tables' own words (AG Grid's localeText); in English its defaults are these
+    "g_page": ("صفحه", "Page"),
+    "g_of": ("از", "of"),
+    "g_to": ("تا", "to"),
+    "g_more": ("بیشتر", "more"),
+    "g_firstPage": ("صفحه نخست", "First Page"),
+    "g_previousPage": ("صفحه پیشین", "Previous Page"),
+    "g_nextPage": ("صفحه بعد", "Next Page"),
+    "g_lastPage": ("صفحه آخر", "Last Page"),
+    "g_loadingOoo": ("در حال بارگذاری…", "Loading..."),
+    "g_noRowsToShow": ("ردیفی نیست", "No Rows To Show"),
 }
+GRID_WORDS = [k[2:] for k in _WORDS if k.startswith("g_")]
 
 
 def t(key: str, lang: str) -> str:
@@ -201,20 +212,6 @@ def date(day: dt.date | None, lang: str) -> str:
     return to_jalali(day, persian_digits=(lang != "en"))
 
 
-def date_number(day: dt.date | None) -> int:
-    """Gives a Jalali date as the number 14031230 (0 for None): a date's shortest form on the wire
-    (Dash's JSON writes each '/' as six bytes); assets/recolour.js writes it as 1403/12/30 again."""
-    return int(to_jalali(day, persian_digits=False, sep="")) if day else 0
-
-
-def number_date(n: int, lang: str) -> str:
-    """Gives the Jalali date of a `date_number` as `date` writes it (14031230 → '۱۴۰۳/۱۲/۳۰'; 0 → '')."""
-    if not n:
-        return ""
-    text = f"{n // 10000:04d}/{n // 100 % 100:02d}/{n % 100:02d}"
-    return text if lang == "en" else fa_digits(text)
-
-
 def rtl(text: str) -> str:
     """Gives text wrapped in RLE…PDF, so mixed Persian, digits and % keep their order in Plotly hovers."""
     return f"{RLE}{text}{PDF}"
@@ -231,8 +228,16 @@ def name(row: dict, lang: str, prefix: str = "") -> str:
     return fa or en or row.get("code") or ""
 
 
-def table_locale(lang: str) -> dict:
-    """Gives DataTable's locale_format: Persian digits and separators, numbers still sort as numbers."""
-    if lang == "en":
-        return {}
-    return {"numerals": list("۰۱۲۳۴۵۶۷۸۹"), "decimal": "٫", "group": "٬"}
+def kinds(codes: list[str], lang: str) -> str:
+    """Gives a neighborhood's kinds as words, joined as the language joins a list."""
+    return ("، " if lang == "fa" else ", ").join(t(f"k_{k}", lang) for k in codes)
+
+
+def known(key: str) -> bool:
+    """Says whether `key` has words (an event of a history may be a state or a boundary's reason)."""
+    return key in _WORDS
+
+
+def grid_words(lang: str) -> dict:
+    """Gives the words AG Grid writes itself (pager, loading, empty), in the language."""
+    return {k: t(f"g_{k}", lang) for k in GRID_WORDS}

@@ -15,12 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-import time
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
 import jdatetime
+from cachetools import LRUCache
 
 from dashboard.auth_seam import NotFound, aggregate_province, allowed_province, check_place
 from regen import DATA_DIR
@@ -43,10 +42,9 @@ MEASURES = {
 STATUSES = ("none", "planned", "established", "active", "handed_over")
 KINDS = ("historic", "inner_city", "rural_core", "informal")
 
-_cache: dict[tuple, tuple[float, Any]] = {}
-_cache_lock = threading.Lock()
-_values: OrderedDict[tuple, list[dict]] = OrderedDict()
-VALUES_MAX = 2000  # results kept per process (least recently used go first)
+_lock = threading.Lock()
+_outlines: dict[tuple, dict] = {}  # the outline file read, per path and modification time
+_values: LRUCache = LRUCache(maxsize=2000)  # results kept per process (least recently used go first)
 _UNCACHED = {"dash_data_stamp", "dash_ping"}
 
 
@@ -55,52 +53,14 @@ def database() -> Database:
     return get_db(start_embedded=False)
 
 
-def _cached(key: tuple, compute):
-    now = time.monotonic()
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit:
-            return hit[1]
-    value = compute()
-    with _cache_lock:
-        _cache[key] = (now, value)
-    return value
-
-
 def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
+    """Drops every kept result and every kept page (dashboard/kept.py)."""
+    from dashboard import kept
+
+    with _lock:
+        _outlines.clear()
         _values.clear()
-        _pages.clear()
-
-
-# Built pages, serialised (dashboard/shell.py's kept_page gives the key: scope, URL, data stamp…).
-_pages: OrderedDict[tuple, Any] = OrderedDict()
-PAGES_MAX = 64  # a page is 50-250 KB of JSON; the least recently used go first
-
-
-def clear_pages() -> None:
-    """Drops the kept pages only (the kept query results stay)."""
-    with _cache_lock:
-        _pages.clear()
-
-
-def kept_page(key: tuple) -> Any | None:
-    """Gives the page kept under `key`, or None."""
-    with _cache_lock:
-        page = _pages.get(key)
-        if page is not None:
-            _pages.move_to_end(key)
-        return page
-
-
-def keep_page(key: tuple, page: Any) -> Any:
-    """Keeps `page` under `key` and gives it back."""
-    with _cache_lock:
-        _pages[key] = page
-        while len(_pages) > PAGES_MAX:
-            _pages.popitem(last=False)
-    return page
+    kept.clear()
 
 
 def _stamp(db: Database, scope: Scope) -> tuple:
@@ -136,16 +96,12 @@ def _run(name: str, db: Database, scope: Scope, **params: Any) -> list[dict]:
     if name in _UNCACHED:
         return named.run(name, db, scope=scope, **params)
     key = (db.url, scope, name, _frozen(params), _stamp(db, scope))
-    with _cache_lock:
+    with _lock:
         rows = _values.get(key)
-        if rows is not None:
-            _values.move_to_end(key)
-            return rows
-    rows = named.run(name, db, scope=scope, **params)
-    with _cache_lock:
-        _values[key] = rows
-        while len(_values) > VALUES_MAX:
-            _values.popitem(last=False)
+    if rows is None:
+        rows = named.run(name, db, scope=scope, **params)
+        with _lock:
+            _values[key] = rows
     return rows
 
 
@@ -155,11 +111,6 @@ def province_shapes(db: Database, scope: Scope, province: str | None = None) -> 
     province = aggregate_province(scope, province)  # outlines are no one's detail
     tol, digits = TOLERANCE["province"]
     return _run("dash_province_shapes", db, scope, province=province, tolerance=tol, digits=digits)[0]["fc"]
-
-
-def provinces_with_boundary(db: Database, scope: Scope) -> int:
-    """Gives how many provinces have a boundary loaded."""
-    return _run("dash_provinces_with_boundary", db, scope)[0]["n"]
 
 
 def neighborhood_shapes(db: Database, scope: Scope, city: str) -> dict:
@@ -187,7 +138,11 @@ def outline() -> dict | None:
 def _outline_file(path: Path) -> dict | None:
     if not path.exists():
         return None
-    return _cached(("outline", str(path), path.stat().st_mtime), lambda: json.loads(path.read_text("utf-8")))
+    key = (str(path), path.stat().st_mtime)
+    with _lock:
+        if key not in _outlines:
+            _outlines[key] = json.loads(path.read_text("utf-8"))
+        return _outlines[key]
 
 
 # -- coverage and handover (values, kept until the data changes) ----------------------------------
@@ -346,11 +301,12 @@ def place_of(db: Database, scope: Scope, level: str, code: str) -> dict:
 
 
 def neighborhoods(
-    db: Database, scope: Scope, city: str, as_of: dt.date, kind: str | None = None
+    db: Database, scope: Scope, city: str, as_of: dt.date, kind: str | None = None, **page: Any
 ) -> list[dict]:
-    """Gives a city's current neighborhoods with their status on as_of (neighborhood_status_on)."""
+    """Gives a city's current neighborhoods with their status on as_of (neighborhood_status_on): all
+    of them, or the page `page` asks (see _page), each row with the list's `total`."""
     place_of(db, scope, "city", city)
-    return _run("dash_neighborhoods", db, scope, city=city, as_of=as_of, kind=_kind(kind))
+    return _run("dash_neighborhoods", db, scope, city=city, as_of=as_of, kind=_kind(kind), **_page(**page))
 
 
 def city_offices(db: Database, scope: Scope, city: str, as_of: dt.date) -> list[dict]:
@@ -367,17 +323,37 @@ def history(db: Database, scope: Scope, level: str, code: str) -> list[dict]:
 
 
 def uncovered_neighborhoods(
-    db: Database, scope: Scope, province: str, as_of: dt.date, kind: str | None = None
+    db: Database, scope: Scope, province: str, as_of: dt.date, kind: str | None = None, **page: Any
 ) -> list[dict]:
-    """Gives the neighborhoods of a province not covered on as_of."""
+    """Gives the neighborhoods of a province not covered on as_of: all of them, or the page `page`
+    asks (see _page), each row with the list's `total`."""
     province = allowed_province(scope, province)
-    return _run("dash_uncovered_neighborhoods", db, scope, province=province, as_of=as_of, kind=_kind(kind))
+    return _run(
+        "dash_uncovered_neighborhoods",
+        db,
+        scope,
+        province=province,
+        as_of=as_of,
+        kind=_kind(kind),
+        **_page(**page),
+    )
 
 
-def offices_due_handover(db: Database, scope: Scope, province: str, as_of: dt.date) -> list[dict]:
-    """Gives a province's established or active facilitation offices on as_of, soonest handover due first."""
+def offices_due_handover(
+    db: Database, scope: Scope, province: str, as_of: dt.date, **page: Any
+) -> list[dict]:
+    """Gives a province's established or active facilitation offices on as_of, soonest handover due
+    first (or the page `page` asks, see _page), each row with the list's `total`."""
     province = allowed_province(scope, province)
-    return _run("dash_offices_due_handover", db, scope, province=province, as_of=as_of)
+    return _run("dash_offices_due_handover", db, scope, province=province, as_of=as_of, **_page(**page))
+
+
+def _page(
+    sort: str = "", descending: bool = False, lang: str = "fa", offset: int = 0, limit: int | None = None
+):
+    """Gives the paging parameters of a list query: the column to sort by ('' the list's own order;
+    the SQL compares it with the columns it knows), its direction, the names' language, the rows."""
+    return {"sort": sort, "descending": descending, "lang": lang, "offset": max(0, offset), "limit": limit}
 
 
 def actions(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
 from dashboard.queries import KINDS, MEASURES
-from regen.jalali import BadDate, parse_date, to_jalali
+from regen.jalali import BadDate, parse_date
 
 LANG_COOKIE = "regen_lang"
 
@@ -30,12 +30,12 @@ class View:
         return self.as_of or dt.date.today()
 
     def query(self, explicit_lang: bool = False, **changes) -> str:
-        """Gives '?lang=en&as_of=1403-12-30…' for this view with `changes` applied (defaults left out;
+        """Gives '?lang=en&as_of=2025-03-20…' for this view with `changes` applied (defaults left out;
         `explicit_lang` writes lang=fa too, which overrides an English cookie)."""
         v = replace(self, **changes)
         pairs = {
             "lang": v.lang if v.lang != "fa" or explicit_lang else None,
-            "as_of": to_jalali(v.as_of, persian_digits=False, sep="-") if v.as_of else None,
+            "as_of": v.as_of.isoformat() if v.as_of else None,  # ISO: Jalali is for people
             "province": v.province,
             "city": v.city,
             "kind": v.kind,

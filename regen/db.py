@@ -19,7 +19,7 @@ import psycopg2.extras
 import psycopg2.pool
 
 from regen import settings as settings_mod
-from regen.errors import DatabaseUnavailable, RegenError
+from regen.errors import DatabaseUnavailable
 from regen.scope import Scope
 
 log = logging.getLogger(__name__)
@@ -247,10 +247,3 @@ def get_db(start_embedded: bool = True) -> Database:
         if _default is None or _default.url != url:
             _default = Database(url)
         return _default
-
-
-def require_postgis(db: Database) -> str:
-    version = db.scalar("SELECT extversion FROM pg_extension WHERE extname = 'postgis'")
-    if version is None:
-        raise RegenError("PostGIS is not installed in this database: run `regen db migrate`.")
-    return version

@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from bench.dashboard import payload, province_inputs
+from bench.dashboard import list_request, payload
 from dashboard.app import create_app
 from regen.jalali import to_jalali
 from tests.auth_seed import PASSWORD, counts, seed
@@ -471,27 +471,25 @@ def test_views_and_exports_per_role(client, name):
         assert not any(d in page for d in ISFAHAN_DETAIL + TEHRAN_DETAIL)
 
 
-def test_provincial_crafted_city_callbacks_for_another_province(client, db):
+ASOF_CITY = '{"f":"asof","page":"city"}.value'
+
+
+def test_provincial_crafted_city_callbacks_for_another_province(app, client, db):
     """The city page's own callbacks, posted by hand with Isfahan's codes by a Tehran user."""
     sign_in(client, "teh")
 
     def bodies(city: str) -> tuple[dict, dict]:
-        store = {"code": city, "hoods": [f"nb-{city[:3]}"], "offices": [f"of-{city[:3]}"]}
-        recolour = callback_body(
-            "city-values.data",
-            [("f-asof", "value", "1403/01/01"), ("f-kind", "value", None)],
-            [("city-store", "data", store), ("url", "search", "")],
-        )
+        recolour = payload(app, "..city-map.figure", ["1403/01/01", None], [f"/city/{city}", ""], ASOF_CITY)
         history = callback_body(
             "city-history.children",
             [
                 ("city-map", "clickData", None),
-                ("city-hoods", "active_cell", None),
-                ("city-offices", "active_cell", {"row_id": store["offices"][0], "row": 0, "column": 0}),
+                ("city-hoods", "cellClicked", None),
+                ("city-offices", "cellClicked", {"rowId": f"of-{city[:3]}", "colId": "name", "rowIndex": 0}),
             ],
-            [("url", "search", ""), ("city-store", "data", store)],
+            [("url", "search", "")],
         )
-        history["changedPropIds"] = ["city-offices.active_cell"]
+        history["changedPropIds"] = ["city-offices.cellClicked"]
         return recolour, history
 
     def answer(body) -> str:
@@ -500,14 +498,14 @@ def test_provincial_crafted_city_callbacks_for_another_province(client, db):
             return json.dumps(resp.get_json(), ensure_ascii=False)
         return resp.get_data(as_text=True)
 
-    # Isfahan's office was established on 2020-01-01 (1398/10/11; a new date sends it as 13981011).
-    isfahan = ("جلفا", "دفتر جلفا", "2020-01-01", "۱۳۹۸/۱۰/۱۱", "13981011")
+    # Isfahan's office was established on 2020-01-01 (1398/10/11).
+    isfahan = ("جلفا", "دفتر جلفا", "2020-01-01", "۱۳۹۸/۱۰/۱۱")
     for body in bodies("isfahan"):
         text = answer(body)
         assert not any(d in text for d in isfahan), text[:400]
     # the same requests for its own city answer with data (so the refusals above are not an accident)
     recolour, history = bodies("tehran")
-    assert "13981011" in answer(recolour)  # Narmak's office, established the same day
+    assert "۱۳۹۸/۱۰/۱۱" in answer(recolour)  # Narmak's office, established the same day
     assert "نارمک" in answer(history)
 
 
@@ -517,17 +515,8 @@ def test_provincial_crafted_list_pages_for_another_province(app, client):
     sign_in(client, "teh")
 
     def answer(province: str, name: str) -> str:
-        store = {
-            "code": province,
-            "codes": [],
-            "day": "2024-01-01",
-            "kind": None,
-            "lists": {n: {"page": 0, "sort": []} for n in ("uncovered", "due")},
-        }
-        by_name = [{"column_id": "name", "direction": "desc"}]
-        orders = [by_name if n == name else [] for n in ("uncovered", "due")]
-        inputs = province_inputs(as_of="2024-01-01", orders=orders)
-        body = payload(app, "..prov-map.figure", inputs, [store, ""], f"prov-{name}.sort_by")
+        grid = {"list": f"prov-{name}", "place": province, "day": "2024-01-01", "kind": ""}
+        body = list_request(app, grid, 0, 15, [{"colId": "name", "sort": "desc"}])
         resp = post_callback(client, body)
         assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
         return json.dumps(resp.get_json(), ensure_ascii=False)
@@ -535,9 +524,9 @@ def test_provincial_crafted_list_pages_for_another_province(app, client):
     for name in ("uncovered", "due"):
         text = answer("IR-10", name)
         assert not any(d in text for d in ISFAHAN_DETAIL + ("nb-isf", "of-isf")), text[:400]
-        assert "db-banner" in text and "prov-lists" not in text, text[:400]
+        assert "db-banner" in text and "rowData" not in text, text[:400]
         own = answer("IR-23", name)
-        assert "db-banner" not in own and f'"lists": {{"{name}": {{"p": 0' in own, own[:400]
+        assert "db-banner" not in own and '"rowData": [{' in own, own[:400]
 
 
 def test_provincial_national_page_shows_national_aggregates_not_detail(client):
@@ -555,7 +544,7 @@ def test_kept_pages_never_cross_scopes(app, db, monkeypatch, same_stamp):
     for by another account gets that account's page, never the one kept for the first — also when
     the data stamps of the two scopes are the same (the stamp counts rows the scope sees, so it alone
     could tell scopes apart)."""
-    from dashboard import queries
+    from dashboard import kept, queries
 
     queries.clear_cache()
     if same_stamp:
@@ -567,7 +556,7 @@ def test_kept_pages_never_cross_scopes(app, db, monkeypatch, same_stamp):
     first = page_of(national, "/city/isfahan")
     assert "جلفا" in first and "of-isf" in first
     assert page_of(national, "/city/isfahan") == first  # kept: the same page again
-    assert queries._pages  # …from the kept pages
+    assert kept.size() > 0  # …from the kept pages
     for client, sees in ((tehran, False), (isfahan, True), (national, True)):
         page = page_of(client, "/city/isfahan")
         assert ("جلفا" in page) == sees, page[:300]

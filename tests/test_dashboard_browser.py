@@ -6,6 +6,7 @@ filtered view, no console errors, and no request leaves 127.0.0.1. Screenshots g
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import threading
 import time
@@ -22,10 +23,13 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
-from dashboard import queries
+from dashboard import grids, kept, queries
 from dashboard.app import create_app
+from dashboard.i18n import t
+from regen import progress
 from regen.accounts import add_user
 from regen.db import Database
+from regen.scope import Scope
 from tests.conftest import admin_execute, with_dbname
 from tests.dashboard_fixture import build
 
@@ -161,7 +165,35 @@ def shot(driver, name: str) -> None:
 
 
 def text_of(driver, css: str) -> str:
-    return driver.find_element(By.CSS_SELECTOR, css).text
+    """Gives the text shown in `css`, found afresh (a view's change may replace the element)."""
+    text = driver.execute_script(
+        "const e = document.querySelector(arguments[0]); return e && e.innerText", css
+    )
+    assert text is not None, f"nothing matches {css}"
+    return text
+
+
+def settled(driver, css: str, timeout: float = 30) -> str:
+    """Gives the text of `css` once its grid has its rows (a long list asks the server for them) and
+    the text has stopped changing."""
+    loading = (t("g_loadingOoo", "fa"), t("g_loadingOoo", "en"))
+    last, since = None, time.monotonic()
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        now = text_of(driver, css)
+        if now != last or any(w in now for w in loading):
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since > 0.6:
+            return now
+        time.sleep(0.1)
+    raise AssertionError(f"{css} never settled: {last!r}")
+
+
+def cells(driver, css: str, col: str) -> list[str]:
+    """Gives the texts of a grid's column `col`, top to bottom."""
+    script = f"""return [...document.querySelectorAll("{css} .ag-row .ag-cell[col-id={col}]")]
+        .map(e => [e.getBoundingClientRect().top, e.innerText])"""
+    return [text for _, text in sorted(driver.execute_script(script))]
 
 
 def test_national_view(page):
@@ -188,49 +220,41 @@ def test_province_view(page):
 def test_province_lists_page_and_sort_on_the_server(page, monkeypatch):
     """The lists' pager and sort arrows ask the server: the next page shows the next neighborhood, and
     sorting by population starts again from the first page, smallest first."""
-    import dashboard.paging
-
-    monkeypatch.setattr(dashboard.paging, "PAGE_SIZE", 1)
-    queries.clear_pages()  # a page kept with longer pages is not this one
+    monkeypatch.setattr(grids, "PAGE_SIZE", 1)
+    kept.clear()  # a page kept with longer pages is not this one
     # on 1400/03/11 (2021-06-01) Tehran's خاک سفید (3,000 people) and Rey's شهر ری مرکزی (500) lack one
     d = page("/province/IR-23?as_of=1400-03-11", "#prov-map .maplibregl-canvas")
-    rows = "#prov-uncovered td[data-dash-column=name]"
-    assert [e.text for e in d.find_elements(By.CSS_SELECTOR, rows)] == ["خاک سفید"]
-    d.find_element(By.CSS_SELECTOR, "#prov-uncovered button.next-page").click()
-    WebDriverWait(d, 20).until(
-        lambda drv: [e.text for e in drv.find_elements(By.CSS_SELECTOR, rows)] == ["شهر ری مرکزی"]
-    )
-    d.find_element(
-        By.CSS_SELECTOR, "#prov-uncovered th[data-dash-column=population] .column-header--sort"
-    ).click()
-    pager = "#prov-uncovered input.current-page"
-    WebDriverWait(d, 20).until(
-        lambda drv: drv.find_element(By.CSS_SELECTOR, pager).get_attribute("placeholder") == "1"
-    )
-    assert [e.text for e in d.find_elements(By.CSS_SELECTOR, rows)] == ["شهر ری مرکزی"]  # 500 first
-    d.find_element(By.CSS_SELECTOR, "#prov-uncovered button.next-page").click()
-    WebDriverWait(d, 20).until(
-        lambda drv: [e.text for e in drv.find_elements(By.CSS_SELECTOR, rows)] == ["خاک سفید"]
-    )
-    font = "getComputedStyle(document.querySelector('#prov-uncovered .page-number')).fontFamily"
-    assert "Vazirmatn FD" in d.execute_script(f"return {font}")  # the pager's digits drawn Persian
+    box = "#prov-uncovered"
+    settled(d, box)
+    assert cells(d, box, "name") == ["خاک سفید"]
+    nxt = f"{box} .ag-paging-button[aria-label='{t('g_nextPage', 'fa')}']"
+    d.find_element(By.CSS_SELECTOR, nxt).click()
+    WebDriverWait(d, 20).until(lambda drv: cells(drv, box, "name") == ["شهر ری مرکزی"])
+    d.find_element(By.CSS_SELECTOR, f"{box} .ag-header-cell[col-id=population] .ag-header-cell-label").click()
+    WebDriverWait(d, 20).until(lambda drv: cells(drv, box, "name") == ["شهر ری مرکزی"])  # 500 first
+    assert text_of(d, f"{box} .ag-paging-row-summary-panel").split()[0] in ("1", "۱")
+    d.find_element(By.CSS_SELECTOR, nxt).click()
+    WebDriverWait(d, 20).until(lambda drv: cells(drv, box, "name") == ["خاک سفید"])
+    assert "صفحه" in text_of(d, f"{box} .ag-paging-panel")  # the pager speaks Persian
+    font = f"getComputedStyle(document.querySelector('{box} .ag-paging-panel')).fontFamily"
+    assert "Vazirmatn FD" in d.execute_script(f"return {font}")  # its digits drawn Persian
     # and it reads right to left: the first page's button on the right, the next page's on the left
-    x = {
-        b: d.find_element(By.CSS_SELECTOR, f"#prov-uncovered button.{b}").rect["x"]
-        for b in ("first-page", "next-page")
-    }
-    assert x["next-page"] < x["first-page"], x
+    first = f"{box} .ag-paging-button[aria-label='{t('g_firstPage', 'fa')}']"
+    x = {b: d.find_element(By.CSS_SELECTOR, css).rect["x"] for b, css in (("first", first), ("next", nxt))}
+    assert x["next"] < x["first"], x
     shot(d, "province-IR-23-lists-paged")
-    queries.clear_pages()
+    monkeypatch.undo()
+    kept.clear()
 
 
 def test_city_view_and_history(page):
     d = page("/city/TEH?as_of=1402-03-11", "#city-map .maplibregl-canvas")
     assert wait_until(d, f"{plot('city-map')}.data[0].locations.length") == 3  # N1–N3
     assert wait_until(d, f"{plot('city-map')}.data[1].lon.length") == 3  # O1, O2 and the renewal office
-    assert "واگذارشده به شهرداری" in text_of(d, "#city-hoods")
-    d.find_element(By.CSS_SELECTOR, "#city-offices td[data-dash-column='name']").click()
+    assert "واگذارشده به شهرداری" in settled(d, "#city-hoods")
+    d.find_element(By.CSS_SELECTOR, "#city-offices .ag-row .ag-cell[col-id='name']").click()
     wait_for(d, "#history-title")
+    assert "/city/TEH" in d.current_url  # the view stays (no filter changed)
     assert "۱۴۰۱/۱۲/۱۰" in text_of(d, "#city-history")  # O1 handed over 2023-03-01
     shot(d, "city-TEH-fa")
     z_before = d.execute_script(f"return {plot('city-map')}.data[0].z")
@@ -238,6 +262,7 @@ def test_city_view_and_history(page):
     box.clear()
     box.send_keys("1400/03/11" + Keys.ENTER)  # before the handover: N1's office is active
     wait_until(d, "!document.getElementById('city-hoods').innerText.includes('واگذارشده به شهرداری')")
+    assert "واگذارشده به شهرداری" not in text_of(d, "#city-hoods")
     assert d.execute_script(f"return {plot('city-map')}.data[0].z") != z_before
     assert d.execute_script(f"return {plot('city-map')}.data[0].locations.length") == 3
 
@@ -272,32 +297,31 @@ def test_as_of_date_redraws(page):
     wait_until(d, "document.getElementById('card-share_covered').innerText === '۶۶٫۷٪'")
     assert text_of(d, "#card-actions_overdue") == "۱"
     assert d.execute_script(f"return {plot('nat-map')}.data[0].z") != z_before
-    assert "as_of=1402-03-11" in d.current_url
+    assert "as_of=2023-06-01" in d.current_url
     href = d.find_element(By.ID, "lang-switch").get_attribute("href")
-    assert "as_of=1402-03-11" in href and "lang=en" in href  # the switch keeps the view
+    assert "as_of=2023-06-01" in href and "lang=en" in href  # the switch keeps the view
     links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "#nat-table a")]
-    assert links and all("as_of=1402-03-11" in h for h in links), links  # so do the table's links
+    assert links and all("as_of=2023-06-01" in h for h in links), links  # so do the table's links
     shot(d, "national-as-of-changed")
     # the measure switch: other colours, and the URL keeps the date with the measure
     z_count = d.execute_script(f"return {plot('nat-map')}.data[0].z")
     d.find_element(By.CSS_SELECTOR, ".measure input[value=handover]").click()
     WebDriverWait(d, 20).until(lambda drv: "measure=handover" in drv.current_url)
-    assert "as_of=1402-03-11" in d.current_url
+    assert "as_of=2023-06-01" in d.current_url
     wait_until(d, f"JSON.stringify({plot('nat-map')}.data[0].z) !== {json.dumps(json.dumps(z_count))}")
 
 
 @pytest.mark.parametrize("lang", ["", "&lang=en"])
 def test_province_new_date_patches_the_lists_and_links(page, lang):
-    """A new date on the province view: the cities' numbers and the lists' differences arrive as short
-    values, and what the browser makes of them (map colours and hovers, tables, timeline, lists and
-    their notes) is what the view opened on that date shows;
-    the city table's links carry the new date."""
+    """A new date on the province view: what the browser shows after it (map colours and hovers,
+    tables, timeline, lists and their notes) is what the view opened on that date shows; the city
+    table's links carry the new date."""
     hovers = f"JSON.stringify({plot('prov-map')}.data[0].customdata)"
     colours = f"JSON.stringify({plot('prov-map')}.data[0].marker.color)"
     line = f"JSON.stringify({plot('prov-timeline')}.data.map(t => [t.x, t.y, t.customdata]))"
     notes = "#prov-uncovered-note, #prov-due-note"
     d = page(f"/province/IR-23?as_of=1400-03-11{lang}", "#prov-map .maplibregl-canvas")
-    fresh = {t: text_of(d, f"#prov-{t}") for t in ("uncovered", "due", "table")}
+    fresh = {name: settled(d, f"#prov-{name}") for name in ("uncovered", "due", "table")}
     fresh["hovers"], fresh["colours"] = wait_until(d, hovers), wait_until(d, colours)
     fresh["timeline"] = wait_until(d, line)
     fresh["notes"] = [e.text for e in d.find_elements(By.CSS_SELECTOR, notes)]
@@ -305,21 +329,19 @@ def test_province_new_date_patches_the_lists_and_links(page, lang):
     assert wait_until(d, hovers) != fresh["hovers"]  # the map's hover values differ on the two dates
     assert wait_until(d, colours) != fresh["colours"]  # and so do its colours
     assert wait_until(d, line) != fresh["timeline"]
-    assert text_of(d, "#prov-uncovered") != fresh["uncovered"]  # the dates differ in what they list
+    assert settled(d, "#prov-uncovered") != fresh["uncovered"]  # the dates differ in what they list
     box = d.find_element(By.CSS_SELECTOR, "input.f-asof, .f-asof input")
     box.clear()
     box.send_keys("1400/03/11" + Keys.ENTER)
-    WebDriverWait(d, 30).until(lambda drv: text_of(drv, "#prov-uncovered") == fresh["uncovered"])
-    assert text_of(d, "#prov-due") == fresh["due"]
-    assert text_of(d, "#prov-table") == fresh["table"]
-    # the colours and hover values the browser wrote from the new rows (recolour.js places) and the
-    # timeline it kept and extended are the server's
+    WebDriverWait(d, 30).until(lambda drv: settled(drv, "#prov-uncovered") == fresh["uncovered"])
+    assert settled(d, "#prov-due") == fresh["due"]
+    assert settled(d, "#prov-table") == fresh["table"]
     assert d.execute_script(f"return {hovers}") == fresh["hovers"]
     assert d.execute_script(f"return {colours}") == fresh["colours"]
     assert d.execute_script(f"return {line}") == fresh["timeline"]
     assert [e.text for e in d.find_elements(By.CSS_SELECTOR, notes)] == fresh["notes"]
     links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "#prov-table a")]
-    assert links and all("as_of=1400-03-11" in h for h in links), links
+    assert links and all("as_of=2021-06-01" in h for h in links), links
     d.delete_all_cookies()  # the language chosen stays in a cookie
 
 
@@ -329,8 +351,8 @@ def test_shared_url_opens_filtered_view(page):
     assert (
         d.find_element(By.CSS_SELECTOR, "input.f-asof, .f-asof input").get_attribute("value") == "1400/03/11"
     )
-    rows = d.find_elements(By.CSS_SELECTOR, "#city-hoods tbody tr td[data-dash-column='name']")
-    assert [r.text for r in rows] == ["Oudlajan"]
+    settled(d, "#city-hoods")
+    assert cells(d, "#city-hoods", "name") == ["Oudlajan"]
     assert "Office active" in text_of(d, "#city-hoods")  # N1 on 2021-06-01
     shot(d, "city-TEH-shared-en")
     d.delete_all_cookies()
@@ -343,7 +365,7 @@ def test_actions_data_about(page):
     assert "۲" in first.text
     shot(d, "actions-fa")
     d = page("/data", "#data-runs")
-    d.find_element(By.CSS_SELECTOR, "#data-runs td[data-dash-column='file']").click()
+    d.find_element(By.CSS_SELECTOR, "#data-runs .ag-row .ag-cell[col-id='file']").click()
     wait_for(d, "#data-reject-table")
     assert "تهرون" in text_of(d, "#data-reject-table")
     shot(d, "data-fa")
@@ -355,9 +377,9 @@ def test_actions_data_about(page):
 
 
 def test_hovers_after_a_new_date_persian_digits_by_font(page):
-    """A new date sends short values (status codes, ASCII dates): the hovers get the new state and
-    date, with ASCII digits that the figure's Farsi-Digits face draws as Persian, inside RLE…PDF; the
-    office table gets the dates in Persian digits."""
+    """A new date: the hovers get the new state and date, with ASCII digits that the figure's
+    Farsi-Digits face draws as Persian, inside RLE…PDF; the office table gets the dates in Persian
+    digits."""
     d = page("/city/TEH?as_of=1402-03-11", "#city-map .maplibregl-canvas")
     wait_until(d, f"{plot('city-map')}.data[1].lon.length === 3")
     first = d.execute_script(f"return {plot('city-map')}.data[1].customdata")
@@ -373,7 +395,7 @@ def test_hovers_after_a_new_date_persian_digits_by_font(page):
     assert any("(از 1" in c[1] for c in custom), custom  # "since" with an ASCII Jalali date
     assert "۱۴۰۰" not in json.dumps(custom, ensure_ascii=False)
     offices = text_of(d, "#city-offices")
-    assert "1399" not in offices and "۱۳۹" in offices  # the table draws Persian digits itself
+    assert "1399" not in offices and "۱۳۹" in offices  # Python wrote the table's dates in Persian digits
     assert d.execute_script(f"return {plot('city-map')}._fullLayout.hoverlabel.font.family").startswith(
         "Vazirmatn FD"
     )
@@ -383,3 +405,74 @@ def test_hovers_after_a_new_date_persian_digits_by_font(page):
     assert family.startswith('"Vazirmatn FD"'), family  # the figure's text is drawn in that face
     wait_until(d, "document.fonts.check('12px \"Vazirmatn FD\"')")  # loaded, from 127.0.0.1
     shot(d, "city-TEH-hover-fa")
+
+
+def test_a_view_open_while_another_session_records_shows_the_new_day_as_it_is(page, base_url):
+    """A province view open on one day; another session records an office state, which changes that
+    day and the next one asked alike; then the first changes the date: its tables, cards and map are
+    a fresh view's of the new day. (Differences from the old day as the server saw it after the
+    recording, as the view once sent, left the cells the recording changed as the page held them.)"""
+    tables = ("#prov-table", "#prov-uncovered", "#prov-due", "#prov-cards")
+    colours = f"JSON.stringify({plot('prov-map')}.data[0].marker.color)"
+    hovers = f"JSON.stringify({plot('prov-map')}.data[0].customdata)"
+    d = page("/province/IR-23?as_of=1402-03-11", "#prov-map .maplibregl-canvas")
+    before = {css: settled(d, css) for css in tables}
+    database = Database(os.environ["DATABASE_URL"])
+    try:
+        # Narmak's office (O2), active since 2021-02-01, handed over on 2021-03-01: on 1402/03/11 and
+        # on 1402/02/11 alike, it is no longer due for handover, and Tehran has two offices handed over
+        progress.record_office_state(
+            database,
+            Scope(user=BROWSER_USER, role="national"),
+            "O2",
+            "handed_over",
+            "1399/12/11",
+            letter_no="۷/ش",
+        )
+        box = d.find_element(By.CSS_SELECTOR, "input.f-asof, .f-asof input")
+        box.clear()
+        box.send_keys("1402/02/11" + Keys.ENTER)
+        WebDriverWait(d, 30).until(lambda drv: "as_of=2023-05-01" in drv.current_url)
+        time.sleep(1)
+        changed = {css: settled(d, css) for css in tables}
+        changed["colours"], changed["hovers"] = wait_until(d, colours), wait_until(d, hovers)
+        d = page("/province/IR-23?as_of=1402-02-11", "#prov-map .maplibregl-canvas")
+        fresh = {css: settled(d, css) for css in tables}
+        fresh["colours"], fresh["hovers"] = wait_until(d, colours), wait_until(d, hovers)
+        assert "دفتر نارمک" in before["#prov-due"] and "دفتر نارمک" not in fresh["#prov-due"]
+        assert changed == fresh
+    finally:
+        database.execute("DELETE FROM office_states WHERE office_code = 'O2' AND state = 'handed_over'")
+        database.close()
+
+
+VIEWS = {
+    "national": ("/?as_of=1402-03-11", "#nat-map .maplibregl-canvas"),
+    "province": ("/province/IR-23?as_of=1400-03-11", "#prov-map .maplibregl-canvas"),
+    "city": ("/city/TEH?as_of=1402-03-11", "#city-map .maplibregl-canvas"),
+    "actions": ("/actions?as_of=1400-03-11", "#act-body .grid"),
+    "data": ("/data", "#data-runs"),
+    "about": ("/about", "#demo-line"),
+}
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_every_view_on_desktop_and_phone(page, lang):
+    """Screenshots of every view in both languages, desktop (1366×900) and phone (390×844), to look
+    at; on both, the page itself never scrolls sideways (wide tables scroll inside their grid) and
+    no word of the other language's header shows."""
+    d = page("/about", "#demo-line")
+    try:
+        for width, height, device in ((1366, 900, "desktop"), (390, 844, "phone")):
+            d.set_window_size(width, height)
+            for name, (path, ready) in VIEWS.items():
+                page(path + ("&" if "?" in path else "?") + f"lang={lang}", ready)
+                settled(d, "main")
+                wide = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+                assert wide <= 1, (name, device, wide)
+                assert ("National" in text_of(d, "header")) == (lang == "en")
+                d.execute_script("window.scrollTo(0, 0)")
+                shot(d, f"view-{name}-{lang}-{device}")
+    finally:
+        d.set_window_size(1400, 1100)
+        d.delete_all_cookies()

@@ -8,10 +8,9 @@ import json
 import pytest
 
 import dashboard.auth
-from bench.dashboard import find_props, payload, province_inputs, view_payload
-from dashboard import i18n, queries, shell
+from bench.dashboard import list_request, payload, view_payload
+from dashboard import components, kept, queries, shell
 from dashboard.auth_seam import NotAllowed
-from dashboard.pages.common import recolour
 from regen.scope import NATIONAL, Scope
 from tests.dashboard_fixture import D1, D2, build
 
@@ -160,9 +159,13 @@ def test_shapes_are_simplified_feature_collections(world):
     assert "51.40000000" not in coords  # decimals cut to what the zoom can show
 
 
-def test_recolour_patch_sends_values_only(world):
-    rows = queries.coverage_provinces(world, NATIONAL, D2)
-    patch = recolour("polygons", ["IR-10", "IR-23"], rows, "count", "fa").to_plotly_json()
+def test_a_map_patch_sends_values_only(world):
+    """values_patch of a map drawn again for a new day: its values, never its polygons."""
+    from dashboard.pages import national
+    from dashboard.urls import parse
+
+    fig = national._parts(parse("?as_of=1402-03-11"))["map"]
+    patch = components.values_patch(fig).to_plotly_json()
     text = json.dumps(patch, ensure_ascii=False)
     assert "coordinates" not in text and "geojson" not in text
     z = next(op for op in patch["operations"] if op["location"] == ["data", 0, "z"])["params"]["value"]
@@ -276,172 +279,54 @@ def signed_in(world):
     return app, post
 
 
-def test_a_new_date_sends_a_few_percent_of_the_view(signed_in):
-    """The as-of recolour's whole response (map Patch and the short values spread in the browser) is a
-    few percent of its view's bytes: no geometry, no names. Issue #6 asks ≤ 5 % at the demo scales
-    (bench/dashboard.py); this fixture's views are small (two provinces), so the bound here is 10 %."""
+def _bytes(value) -> int:
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+
+
+@pytest.mark.parametrize(
+    ("path", "output", "inputs", "changed"),
+    [
+        ("/", "..nat-map.figure", ["count", "1400/03/11"], "asof"),
+        ("/", "..nat-map.figure", ["ha", ""], "measure"),
+        ("/province/IR-23", "..prov-map.figure", ["count", "1400/03/11", None], "asof"),
+        ("/city/TEH", "..city-map.figure", ["1400/03/11", "historic"], "kind"),
+    ],
+)
+def test_a_change_sends_no_geometry_and_a_share_of_the_view(signed_in, path, output, inputs, changed):
+    """A filter change answers with the map's values (a Patch, never geometry) and the tables whole.
+    Issue 13 asks ≤ 15 % of the view at the demo scales (bench/dashboard.py prints the shares); this
+    fixture's polygons are a few boxes, so its views are mostly their tables, and the bound here is
+    half the view."""
     app, post = signed_in
-
-    nat = post(view_payload(app, "/"))
-    store = find_props(json.loads(nat), "nat-store")["data"]
-    asof = '{"f":"asof","page":"national"}.value'
-    recolour_ = post(payload(app, "..nat-map.figure", ["count", "1400/03/11"], [store, ""], asof))
-    assert b"coordinates" not in recolour_ and "تهران".encode() not in recolour_
-    assert len(recolour_) <= 0.10 * len(nat), (len(recolour_), len(nat))
-
-    city = post(view_payload(app, "/city/TEH"))
-    cstore = find_props(json.loads(city), "city-store")["data"]
-    asof = '{"f":"asof","page":"city"}.value'
-    values = json.loads(post(payload(app, "city-values.data", ["1400/03/11", None], [cstore, ""], asof)))
-    v = values["response"]["city-values"]["data"]
-    assert set(v) == {"z", "o", "d", "cards"}  # codes and date numbers, no words, no geometry
-    assert len(json.dumps(values)) <= 0.10 * len(city), (len(json.dumps(values)), len(city))
+    view = post(view_payload(app, path))
+    page = path.split("/")[1] or "national"
+    state = [path, ""] if page != "national" else [""]
+    answer = post(payload(app, output, inputs, state, f'{{"f":"{changed}","page":"{page}"}}.value'))
+    assert b"coordinates" not in answer and b"geojson" not in answer
+    parts = {k: _bytes(v) for k, v in json.loads(answer)["response"].items()}
+    assert len(answer) <= 0.5 * len(view), (len(answer), len(view), parts)
 
 
-def apply_changes(rows: list, changes: dict, show=lambda r: r) -> list:
-    """Applies a list's changes (row_changes.rows_changes) the way the browser does (recolour.js
-    regen.lists), each row sent shown with `show`."""
-    if "r" in changes:
-        return [show(r) for r in changes["r"]]
-    rows = list(rows)
-    for i in changes["d"]:
-        del rows[i]
-    for i, r in changes["i"]:
-        rows.insert(i, show(r))
-    return rows
+def _walk_list(app, post, name: str, search: str, sort: list | None) -> list[str]:
+    """Walks list `name` of Tehran's province view page by page (one row a page) in `sort`'s order,
+    as the grid asks the server; gives the codes in the order shown."""
+    from dashboard.urls import parse
+
+    view = parse(search)
+    gid = {"list": f"prov-{name}", "place": "IR-23", "day": view.day.isoformat(), "kind": ""}
+    codes, k, total = [], 0, 1
+    while k < total:
+        answer = json.loads(post(list_request(app, gid, k, k + 1, sort, search)))
+        got = answer["response"][json.dumps(gid, separators=(",", ":"), sort_keys=True)]["getRowsResponse"]
+        total = got["rowCount"]
+        codes += [r["id"] for r in got["rowData"]]
+        k += 1
+    return codes
 
 
-def apply_lists(store: dict, tables: dict, sent: dict) -> tuple[dict, dict]:
-    """Gives the province store and the lists' rows after the browser spread `sent` (the prov-lists
-    data) over them, as recolour.js regen.lists does, through the server's own Listing.shown."""
-    from dashboard.pages.province import LISTS
-
-    store, tables = json.loads(json.dumps(store)), dict(tables)
-    if "day" in sent:
-        store["day"], store["kind"] = sent["day"], sent["kind"]
-    for name, ch in sent["lists"].items():
-        tables[name] = apply_changes(tables[name], ch, lambda r, n=name: LISTS[n].shown(r, store["words"]))
-        store["lists"][name] = {"page": ch["p"], "sort": ch["s"]}
-    return store, tables
-
-
-def test_a_new_date_on_the_province_sends_the_lists_differences(signed_in):
-    """A new date on the province view: the lists of neighborhoods without an office and of offices due
-    for handover travel as their differences from what the page shows (codes and numbers, no words but
-    names), and once applied they are the lists of the view opened on that date, with its pagers and
-    notes; the store then says which day the lists show; the links of the city table take the new date."""
-    app, post = signed_in
-    names = ("uncovered", "due")
-
-    def lists(page) -> dict:
-        return {n: find_props(page, f"prov-{n}") for n in names}
-
-    asof = '{"f":"asof","page":"province"}.value'
-    for old, new in (("1402/01/01", "1403/12/30"), ("1403/12/30", "1400/03/11")):
-        search = f"?as_of={old.replace('/', '-')}"
-        page = json.loads(post(view_payload(app, "/province/IR-23", search)))
-        store = find_props(page, "prov-store")["data"]
-        # the day shown again: nothing to send
-        post(payload(app, "..prov-map.figure", province_inputs(as_of=old), [store, search], asof), 204)
-        raw = post(payload(app, "..prov-map.figure", province_inputs(as_of=new), [store, search], asof))
-        answer = json.loads(raw)["response"]
-        assert b"coordinates" not in raw
-        assert "prov-map" not in answer  # the browser recolours the map from the cities' numbers
-        sent = answer["prov-lists"]["data"]
-        fresh_page = json.loads(post(view_payload(app, "/province/IR-23", f"?as_of={new.replace('/', '-')}")))
-        fresh = lists(fresh_page)
-        store, got = apply_lists(store, {n: t["data"] for n, t in lists(page).items()}, sent)
-        for n in names:
-            assert got[n] == fresh[n]["data"], (old, new, n)
-            assert sent["lists"][n]["c"] == fresh[n]["page_count"]
-            note = find_props(fresh_page, f"prov-{n}-note")["children"]
-            assert note.endswith(i18n.num(sent["lists"][n]["n"], "fa"))
-        assert store == find_props(fresh_page, "prov-store")["data"]
-        values = answer["prov-values"]["data"]
-        assert values["q"] == f"?as_of={new.replace('/', '-')}"
-        assert values["m"] == 0  # the map's colours: coverage by count, the first of MEASURES
-
-
-def test_the_province_answer_brings_the_view_to_all_its_inputs(signed_in):
-    """Dash applies only the last answer of a callback asked again before it answered: a date change
-    followed at once by a page turn or a measure switch leaves the answer to the latter. That answer
-    brings the whole view to what its inputs say — asked with a new date in the as-of box and the store
-    still on the old day, it carries that day's numbers and lists (from their first page), so the view
-    ends as the view opened on that date, never the old day's rows under the new day's map."""
-    app, post = signed_in
-    names = ("uncovered", "due")
-    search = "?as_of=1402-01-01"
-    page = json.loads(post(view_payload(app, "/province/IR-23", search)))
-    store = find_props(page, "prov-store")["data"]
-    tables = {n: find_props(page, f"prov-{n}")["data"] for n in names}
-    fresh = json.loads(post(view_payload(app, "/province/IR-23", "?as_of=1400-03-11")))
-    for changed, inputs in (
-        ("prov-uncovered.page_current", province_inputs(as_of="1400/03/11", pages=(1, 0))),
-        ('{"f":"measure","page":"province"}.value', province_inputs(measure="ha", as_of="1400/03/11")),
-    ):
-        answer = json.loads(post(payload(app, "..prov-map.figure", inputs, [store, search], changed)))
-        answer = answer["response"]
-        assert answer["prov-values"]["data"]["q"] == "?as_of=1400-03-11"  # the day's numbers too
-        if changed.startswith("prov-uncovered"):
-            assert answer["prov-uncovered"]["page_current"] == 0  # the pager back on the first page
-        now, got = apply_lists(store, tables, answer["prov-lists"]["data"])
-        assert now == find_props(fresh, "prov-store")["data"]  # the new day, each list on its first page
-        assert got == {n: find_props(fresh, f"prov-{n}")["data"] for n in names}
-    assert answer["prov-map"]["figure"]["operations"]  # the new measure's colours
-
-
-def test_the_national_measure_switch_brings_the_day_in_the_box(signed_in):
-    """The national view's measure switch asked while a new date's answer is pending (Dash then applies
-    only the switch's answer) recolours for the day in the as-of box and brings that day's numbers."""
-    app, post = signed_in
-    page = json.loads(post(view_payload(app, "/", "?as_of=1402-01-01")))
-    store = find_props(page, "nat-store")["data"]
-    measure = '{"f":"measure","page":"national"}.value'
-    body = payload(app, "..nat-map.figure", ["ha", "1400/03/11"], [store, "?as_of=1402-01-01"], measure)
-    answer = json.loads(post(body))["response"]
-    assert answer["nat-values"]["data"]["q"] == "?as_of=1400-03-11"
-    assert answer["nat-store"]["data"]["operations"][0]["params"]["value"] == "2021-06-01"
-    # the same switch on the day shown sends colours only
-    body = payload(app, "..nat-map.figure", ["ha", "1402/01/01"], [store, "?as_of=1402-01-01"], measure)
-    assert set(json.loads(post(body))["response"]) == {"nat-map"}
-
-
-def _walk_list(app, post, name: str, search: str, sort_by: list | None) -> list[str]:
-    """Opens the province view and walks list `name` page by page in `sort_by`'s order, as the browser
-    would (each answer applied to what it shows), giving the codes in the order the pages showed them."""
-    from dashboard.pages.province import LISTS
-
-    page = json.loads(post(view_payload(app, "/province/IR-23", search)))
-    store = find_props(page, "prov-store")["data"]
-    table = find_props(page, f"prov-{name}")
-    shown, pages, seen = {name: table["data"]}, table["page_count"], []
-    for k in range(pages):
-        if k or sort_by:
-            at = list(LISTS).index(name)
-            pages, orders = [0, 0], [[], []]
-            pages[at], orders[at] = k, sort_by or []
-            body = payload(
-                app,
-                "..prov-map.figure",
-                province_inputs(pages=pages, orders=orders),
-                [store, search],
-                f"prov-{name}.{'page_current' if k else 'sort_by'}",
-            )
-            answer = json.loads(post(body))["response"]
-            assert set(answer["prov-lists"]["data"]["lists"]) == {name}
-            store, shown = apply_lists(store, shown, answer["prov-lists"]["data"])
-            assert store["lists"][name] == {"page": k, "sort": sort_by or []}
-        assert len(shown[name]) == 1
-        seen += [r["id"] for r in shown[name]]
-    return seen
-
-
-def test_province_lists_are_paged_and_sorted_by_the_server(signed_in, world, monkeypatch):
-    """The province's lists hold one page in the browser; the server pages and sorts the whole list
-    (so "largest population first" is right however long the list), and sends a page's differences."""
-    import dashboard.paging
-
-    monkeypatch.setattr(dashboard.paging, "PAGE_SIZE", 1)
+def test_province_lists_are_paged_and_sorted_by_the_database(signed_in, world):
+    """The province's long lists are sorted and paged by the database over the whole list (so "largest
+    population first" is right however long the list), names in Persian order."""
     # پامنار (Pamenar) starts with پ, which Unicode puts after every letter of the Arabic alphabet and
     # Persian order puts second: a list sorted by code point would show it last.
     world.execute(
@@ -451,7 +336,7 @@ def test_province_lists_are_paged_and_sorted_by_the_server(signed_in, world, mon
     )
     app, post = signed_in
     sql = queries.uncovered_neighborhoods(world, NATIONAL, "IR-23", D1)
-    assert len(sql) >= 3
+    assert len(sql) >= 3 and {r["total"] for r in sql} == {len(sql)}
     search = f"?as_of={D1.isoformat()}"
     # in the query's order (city, then name, in Persian order): Tehran's پامنار before خاک سفید
     assert _walk_list(app, post, "uncovered", search, None) == [r["code"] for r in sql]
@@ -459,19 +344,22 @@ def test_province_lists_are_paged_and_sorted_by_the_server(signed_in, world, mon
     assert names.index("پامنار") < names.index("خاک سفید"), names
     by_people = sorted((r for r in sql if r["population"] is not None), key=lambda r: -r["population"])
     by_people += [r for r in sql if r["population"] is None]
-    desc = [{"column_id": "population", "direction": "desc"}]
+    desc = [{"colId": "population", "sort": "desc"}]
     assert _walk_list(app, post, "uncovered", search, desc) == [r["code"] for r in by_people]
-    by_name = [{"column_id": "name", "direction": "asc"}]
+    by_name = [{"colId": "name", "sort": "asc"}]
     persian = sorted(sql, key=lambda r: "آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی".index(r["name_fa"][0]))
     assert _walk_list(app, post, "uncovered", search, by_name) == [r["code"] for r in persian]
     english = sorted(sql, key=lambda r: r["name_en"].casefold())
     assert _walk_list(app, post, "uncovered", search + "&lang=en", by_name) == [r["code"] for r in english]
     due = queries.offices_due_handover(world, NATIONAL, "IR-23", D1)
-    soonest = [{"column_id": "due_on", "direction": "asc"}]
+    soonest = [{"colId": "due_on", "sort": "asc"}]
     want = sorted((r for r in due if r["due_on"]), key=lambda r: r["due_on"]) + [
         r for r in due if not r["due_on"]
     ]
     assert _walk_list(app, post, "due", search, soonest) == [r["code"] for r in want]
+    # a column the list does not sort by (or a made-up one) leaves the list's own order
+    made_up = [{"colId": "name_fa; DROP TABLE neighborhoods", "sort": "asc"}]
+    assert _walk_list(app, post, "uncovered", search, made_up) == [r["code"] for r in sql]
 
 
 def test_city_options_in_persian_order(world):
@@ -485,85 +373,15 @@ def test_city_options_in_persian_order(world):
     assert names == ["پاکدشت", "تهران", "ری", "گرمسار"]
 
 
-def test_recolour_js_mirrors_the_python_it_copies():
-    """assets/recolour.js writes table rows and hover values as Python would: its lists of columns and
-    measures are Python's (the browser tests compare what it makes with what the server makes)."""
-    import re
-    from pathlib import Path
-
-    from dashboard.components import NO_DATA
-    from dashboard.pages.common import TABLE_VALUES
-    from dashboard.pages.province import LISTS
-    from dashboard.queries import MEASURES
-
-    js = (Path(__file__).parent.parent / "dashboard" / "assets" / "recolour.js").read_text()
-
-    def js_list(name: str) -> list[str]:
-        return re.findall(r'"(\w+)"', re.search(rf"var {name} = \[(.*?)\];", js, re.S).group(1))
-
-    assert js_list("TABLE_VALUES") == list(TABLE_VALUES)
-    assert js_list("MEASURES") == list(MEASURES.values())
-    assert js_list("LIST_NAMES") == list(LISTS)
-    assert float(re.search(r"var NO_DATA = (-?[\d.]+);", js).group(1)) == NO_DATA
-
-
-def test_rows_changes_turn_the_old_page_into_the_new():
-    from dashboard.row_changes import rows_changes
-
-    def row(i, status="none"):
-        return [f"n{i}", f"محله {i}", status]
-
-    old = [row(i) for i in range(10)]
-    new = [
-        row(0),
-        row(2, "planned"),
-        row(3),
-        row(20),
-        row(4),
-        row(5),
-        row(6),
-        row(7),
-        row(8),
-        row(9),
-        row(21),
-    ]
-    sent = rows_changes(old, new)
-    assert sent == {"d": [2, 1], "i": [[1, row(2, "planned")], [3, row(20)], [10, row(21)]]}
-    assert apply_changes(old, sent) == new
-    # rows that change places: the fewest move (deleted, inserted again), the others stay
-    moved = [old[1], old[2], old[0], *old[3:7], old[8], old[7], old[9]]
-    sent = rows_changes(old, moved)
-    assert (len(sent["d"]), len(sent["i"])) == (2, 2)
-    assert apply_changes(old, sent) == moved
-    reversed_ = old[::-1]
-    assert rows_changes(old, reversed_) == {"r": reversed_}  # moving nine of ten costs more than the page
-    assert rows_changes(old, old) == {"d": [], "i": []}
-
-
 @pytest.mark.parametrize("path", ["/", "/province/IR-23", "/city/TEH", "/actions", "/data", "/about"])
 @pytest.mark.parametrize("search", ["", "?lang=en&as_of=1400-03-11"])
 def test_pages_are_serialised_as_plotly_would(world, path, search):
-    """shell.page_json (orjson, components met as they come) writes exactly what plotly's own
+    """kept.page_json (orjson, components met as they come) writes exactly what plotly's own
     to_json_plotly writes for the same page, escapes included."""
     import plotly.io.json as pj
 
     page = shell.render(path, search)[3]
-    assert shell.page_json(page) == pj.to_json_plotly(page)
-
-
-def test_changed_rows_packs_only_what_changed():
-    """A new date sends, per row of the table the browser holds, only the cells that changed ('' kept,
-    '-' no value), rows in the browser's order, unchanged rows empty (recolour.js unpackRows)."""
-    from dashboard.pages.common import TABLE_VALUES, changed_rows
-
-    def row(code, covered, pct, overdue=0):
-        values = dict.fromkeys(TABLE_VALUES, 0) | {"neighborhoods": 10, "covered": covered}
-        return {"id": code, **values, "coverage_count_pct": pct, "overdue": overdue}
-
-    shown = [row("A", 0, None), row("B", 5, 50.0), row("C", 1, 10.0), row("D", 1, 10.0)]
-    now = [row("D", 1, 10.0), row("C", 2, 20.0, overdue=3), row("A", 0, None), row("B", 0, None)]
-    assert changed_rows(shown, now) == ";,0,-,,,,,,;,2,20,,,,,,3"
-    assert changed_rows(shown, shown) == ""
+    assert kept.page_json(page) == pj.to_json_plotly(page)
 
 
 def test_the_data_stamp_changes_with_every_committed_write(world):

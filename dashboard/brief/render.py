@@ -63,7 +63,7 @@ def _figure(b: Brief, db: Database, scope: Scope) -> dict | None:
             "count",
             b.lang,
             layers=C.outline_layers(b.outline),
-            extent=C._fc_points(b.outline) if b.outline else None,
+            extent=C.fc_points(b.outline) if b.outline else None,
         )
     fig = copy.deepcopy(fig)
     for trace in fig["data"]:  # the legend is drawn by the page, in its own font

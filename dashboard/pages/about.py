@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dash import html
 
 from dashboard import i18n, queries
@@ -9,6 +11,11 @@ from dashboard.auth_seam import current_scope
 from dashboard.i18n import t
 from dashboard.urls import View
 from regen.errors import RegenError
+
+ROUTE = re.compile(r"^/about/?$")
+MENU = "about"
+MENU_HREF = "/about"
+FILTERS_IN_PLACE = False
 
 _ABOUT = (
     "اطلس بازآفرینی پوشش محلات هدف بازآفرینی شهری با دفاتر تسهیلگری فعال، و واگذاری دفاتر به شهرداری‌ها را "
@@ -81,7 +88,3 @@ def layout(view: View, **_):
         ],
         className="panel",
     )
-
-
-def register(app) -> None:
-    """The about view has no callbacks."""

@@ -3,26 +3,41 @@ overdue first."""
 
 from __future__ import annotations
 
+import re
+
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
-from dashboard import i18n, queries
+from dashboard import grids, i18n, queries
 from dashboard.auth_seam import current_scope
+from dashboard.callbacks import callback
+from dashboard.grids import Col
 from dashboard.i18n import t
 from dashboard.pages.common import as_of_from
 from dashboard.urls import View, parse
 
+ROUTE = re.compile(r"^/actions/?$")
+MENU = "actions"
+MENU_HREF = "/actions"
+FILTERS_IN_PLACE = True
+
 MAX_ROWS = 100  # per resolution on screen
-ACTION_COLS = [
-    ("title", "title"),
-    ("agency", "agency"),
-    ("place", "place"),
-    ("status", "status"),
-    ("since", "since"),
-    ("due_on", "due_on"),
-    ("evidence", "evidence"),
-]
+ACTION_COLS = (
+    Col("title", "title", flagged=True),
+    Col("agency", "agency"),
+    Col("place", "place"),
+    Col("status", "status", flagged=True),
+    Col("since", "since", date=True),
+    Col("due_on", "due_on", date=True, flagged=True),
+    Col("evidence", "evidence"),
+)
+SUM_COLS = (
+    Col("name", "name"),
+    Col("total", "total", 0),
+    Col("overdue", "overdue", 0),
+    Col("done", "st_done", 0),
+)
 
 
 def _action_rows(rows: list[dict], lang: str) -> list[dict]:
@@ -40,8 +55,8 @@ def _action_rows(rows: list[dict], lang: str) -> list[dict]:
                 "agency": i18n.name(a, lang, "agency_"),
                 "place": place,
                 "status": t(f"st_{a['status']}", lang) + (f" — {t('overdue', lang)}" if a["overdue"] else ""),
-                "since": i18n.date(a["status_since"], lang),
-                "due_on": i18n.date(a["due_on"], lang),
+                "since": a["status_since"],
+                "due_on": a["due_on"],
                 "evidence": a["evidence"] or "",
                 "overdue_flag": 1 if a["overdue"] else 0,
             }
@@ -73,12 +88,6 @@ def body(view: View) -> list:
     """Gives the actions view for the filters: summaries by agency and province, then resolutions."""
     db, scope, lang = queries.database(), current_scope(), view.lang
     rows = queries.actions(db, scope, view.day, province=view.province, city=view.city, agency=view.agency)
-    sum_cols = [
-        C.column("name", t("name", lang)),
-        C.column("total", t("total", lang), "numeric"),
-        C.column("overdue", t("overdue", lang), "numeric"),
-        C.column("done", t("st_done", lang), "numeric"),
-    ]
     sections = []
     by_res: dict[tuple, list[dict]] = {}
     for a in rows:
@@ -106,12 +115,8 @@ def body(view: View) -> list:
                         f"{t('resolution', lang)} {i18n.num(number, lang)}"
                     ),
                     html.P(text, className="notice"),
-                    C.table(
-                        f"act-res-{meeting}-{number}",
-                        [C.column(k, t(label, lang)) for k, label in ACTION_COLS],
-                        _action_rows(shown, lang),
-                        lang,
-                        page_size=10,
+                    grids.grid(
+                        f"act-res-{meeting}-{number}", ACTION_COLS, _action_rows(shown, lang), lang, 10
                     ),
                     more,
                 ],
@@ -130,12 +135,12 @@ def body(view: View) -> list:
             [
                 C.panel(
                     t("by_agency", lang),
-                    C.table("act-agency", sum_cols, _summary(rows, "agency_code", "agency_", lang), lang),
+                    grids.grid("act-agency", SUM_COLS, _summary(rows, "agency_code", "agency_", lang), lang),
                 ),
                 C.panel(
                     t("by_province", lang),
-                    C.table(
-                        "act-province", sum_cols, _summary(rows, "province_code", "province_", lang), lang
+                    grids.grid(
+                        "act-province", SUM_COLS, _summary(rows, "province_code", "province_", lang), lang
                     ),
                 ),
             ],
@@ -179,23 +184,20 @@ def layout(view: View, **_):
     )
 
 
-def register(app) -> None:
-    @app.callback(
-        Output("act-body", "children"),
-        Output("url", "search", allow_duplicate=True),
-        Input(C.fid("province", "actions"), "value"),
-        Input(C.fid("city", "actions"), "value"),
-        Input(C.fid("asof", "actions"), "value"),
-        Input("act-agency-filter", "value"),
-        State("url", "search"),
-        prevent_initial_call=True,
-    )
-    def refilter(province, city, as_of_text, agency, search):
-        view = parse(search)
-        day = as_of_from(as_of_text, view)
-        if day is None:
-            raise PreventUpdate
-        new = View(
-            lang=view.lang, as_of=day, province=province, city=city if province else None, agency=agency
-        )
-        return body(new), new.query()
+@callback(
+    Output("act-body", "children"),
+    Output("url", "search", allow_duplicate=True),
+    Input(C.fid("province", "actions"), "value"),
+    Input(C.fid("city", "actions"), "value"),
+    Input(C.fid("asof", "actions"), "value"),
+    Input("act-agency-filter", "value"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def refilter(province, city, as_of_text, agency, search):
+    view = parse(search)
+    day = as_of_from(as_of_text, view)
+    if day is None:
+        raise PreventUpdate
+    new = View(lang=view.lang, as_of=day, province=province, city=city if province else None, agency=agency)
+    return body(new), new.query()

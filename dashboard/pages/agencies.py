@@ -1,35 +1,32 @@
 """`/agencies` Agencies: each agency's progress against its targets (resolution 2) as bars with the target
 marked, and its overdue actions with their resolutions; per province for provincial targets; scope-aware.
-Also the brief's download (`/brief.pdf`, the same PDF as `regen brief`) for the national, province and
-agencies views. Plain figures and tables built in Python; the callback beside its layout."""
+With the brief's download (dashboard/brief/web.py) for what it shows. Plain figures and tables
+built in Python; the callback beside its layout."""
 
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import parse_qs
+import re
 
 from dash import Input, Output, State, dcc, html
-from flask import Response, request
 
 from dashboard import i18n, performance, queries
-from dashboard.auth_seam import NotAllowed, allowed_province, current_scope
+from dashboard.auth_seam import allowed_province, current_scope
 from dashboard.brief.page import STATE_COLOURS
+from dashboard.brief.web import brief_link
 from dashboard.brief.words import w
+from dashboard.callbacks import callback
 from dashboard.components import figure_font
 from dashboard.i18n import t
 from dashboard.pages.common import as_of_from
 from dashboard.urls import View, parse
-from regen.errors import RegenError
+
+ROUTE = re.compile(r"^/agencies/?$")
+MENU = "agencies"
+MENU_HREF = "/agencies"
+FILTERS_IN_PLACE = False
 
 OVERDUE_ROWS = 25  # overdue actions shown per agency (the actions view has them all)
-
-
-def brief_link(view: View, province: str | None) -> html.A:
-    """Gives the link that downloads the brief of what a view shows (the nation, or a province)."""
-    query = View(lang=view.lang, as_of=view.as_of, province=province).query(explicit_lang=True)
-    return html.A(
-        w("download_brief", view.lang), href="/brief.pdf" + query, className="brief-link", download=""
-    )
 
 
 def _label(r: dict, lang: str) -> str:
@@ -207,41 +204,18 @@ def layout(view: View, **_):
     )
 
 
-def _brief_response() -> Response:
-    """Gives the brief PDF of the query's province (none: the nation) and day, in the signed-in scope."""
-    from dashboard.brief.render import brief_pdf
-
-    q = {k: v[-1] for k, v in parse_qs(request.query_string.decode()).items()}
-    view = parse("?" + request.query_string.decode())
-    scope = current_scope()
-    try:
-        province = allowed_province(scope, q.get("province") or None)
-        pdf = brief_pdf(queries.database(), scope, as_of=view.day, lang=view.lang, province=province)
-    except NotAllowed as e:
-        return Response(str(e), status=403, mimetype="text/plain")
-    except RegenError as e:
-        return Response(str(e), status=503, mimetype="text/plain")
-    name = f"brief-{province or 'iran'}-{view.day.isoformat()}.pdf"
-    return Response(
-        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
-
-
-def register(app) -> None:
-    app.server.add_url_rule("/brief.pdf", "brief_pdf", _brief_response)
-
-    @app.callback(
-        Output("ag-body", "children"),
-        Output("ag-brief", "children"),
-        Output("url", "search", allow_duplicate=True),
-        Input("ag-province", "value"),
-        Input("ag-asof", "value"),
-        State("url", "search"),
-        prevent_initial_call=True,
-    )
-    def show_agencies(province, as_of_text, search):
-        """Shows the agencies for the chosen province and day, and keeps the URL in step."""
-        view = parse(search)
-        day = as_of_from(as_of_text, view) or view.day
-        now = View(lang=view.lang, as_of=day if day != dt.date.today() else None, province=province or None)
-        return body(now), brief_link(now, allowed_province(current_scope(), now.province)), now.query()
+@callback(
+    Output("ag-body", "children"),
+    Output("ag-brief", "children"),
+    Output("url", "search", allow_duplicate=True),
+    Input("ag-province", "value"),
+    Input("ag-asof", "value"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def show_agencies(province, as_of_text, search):
+    """Shows the agencies for the chosen province and day, and keeps the URL in step."""
+    view = parse(search)
+    day = as_of_from(as_of_text, view) or view.day
+    now = View(lang=view.lang, as_of=day if day != dt.date.today() else None, province=province or None)
+    return body(now), brief_link(now, allowed_province(current_scope(), now.province)), now.query()

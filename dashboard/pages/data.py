@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
+import re
+
 from dash import Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
-from dashboard import i18n, queries
+from dashboard import grids, i18n, queries
 from dashboard.auth_seam import current_scope
+from dashboard.callbacks import callback
+from dashboard.grids import Col
 from dashboard.i18n import t
 from dashboard.urls import View, parse
 
-RUN_COLS = [
-    ("id", "code", "numeric"),
-    ("kind", "kinds", "text"),
-    ("file", "file", "text"),
-    ("read", "read", "numeric"),
-    ("inserted", "inserted", "numeric"),
-    ("updated", "updated", "numeric"),
-    ("rejected", "rejected", "numeric"),
-    ("started", "started", "text"),
-]
-REJECT_COLS = [
-    ("row_no", "row", "numeric"),
-    ("name", "name", "text"),
-    ("field", "field", "text"),
-    ("reason", "reason", "text"),
-]
+ROUTE = re.compile(r"^/data/?$")
+MENU = "data"
+MENU_HREF = "/data"
+FILTERS_IN_PLACE = False
 
-
-def _cols(spec, lang):
-    return [C.column(k, t(label, lang), kind) for k, label, kind in spec]
+RUN_COLS = (
+    Col("file", "file"),
+    Col("id", "code", 0),
+    Col("kind", "kinds"),
+    Col("read", "read", 0),
+    Col("inserted", "inserted", 0),
+    Col("updated", "updated", 0),
+    Col("rejected", "rejected", 0),
+    Col("started", "started"),
+)
+REJECT_COLS = (Col("row_no", "row", 0), Col("name", "name"), Col("field", "field"), Col("reason", "reason"))
 
 
 def layout(view: View, **_):
@@ -47,9 +47,7 @@ def layout(view: View, **_):
     return html.Div(
         [
             html.H2(t("data", lang)),
-            C.panel(
-                t("etl_runs", lang), C.table("data-runs", _cols(RUN_COLS, lang), rows, lang, page_size=20)
-            ),
+            C.panel(t("etl_runs", lang), grids.grid("data-runs", RUN_COLS, rows, lang, page_size=20)),
             C.panel(
                 t("rejects", lang),
                 html.Div(html.P(t("pick_run", lang), className="notice"), id="data-rejects"),
@@ -58,16 +56,16 @@ def layout(view: View, **_):
     )
 
 
-def register(app) -> None:
-    @app.callback(
-        Output("data-rejects", "children"),
-        Input("data-runs", "active_cell"),
-        State("url", "search"),
-        prevent_initial_call=True,
-    )
-    def show_rejects(cell, search):
-        if not cell:
-            raise PreventUpdate
-        lang = parse(search).lang
-        rows = queries.etl_rejects(queries.database(), current_scope(), int(cell["row_id"]))
-        return C.table("data-reject-table", _cols(REJECT_COLS, lang), rows, lang, page_size=20)
+@callback(
+    Output("data-rejects", "children"),
+    Input("data-runs", "cellClicked"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def show_rejects(cell, search):
+    if not cell:
+        raise PreventUpdate
+    lang = parse(search).lang
+    rows = queries.etl_rejects(queries.database(), current_scope(), int(cell["rowId"]))
+    records = [{**r, "id": f"{r['row_no']}-{i}"} for i, r in enumerate(rows)]
+    return grids.grid("data-reject-table", REJECT_COLS, records, lang, page_size=20)

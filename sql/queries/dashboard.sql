@@ -13,9 +13,6 @@ SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_
 FROM provinces p
 WHERE p.boundary IS NOT NULL AND (%(province)s::text IS NULL OR p.code = %(province)s);
 
--- name: dash_provinces_with_boundary
-SELECT count(*)::int AS n FROM provinces WHERE boundary IS NOT NULL;
-
 -- name: dash_neighborhood_shapes
 SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
          'type', 'Feature', 'id', n.code, 'properties', json_build_object('code', n.code),
@@ -119,16 +116,37 @@ HAVING sum(d.overdue) > 0;
 SELECT count(*) AS changes, max(id) AS newest FROM data_changes;
 
 -- name: dash_neighborhoods
--- A city's current neighborhoods with their status on a day (neighborhood_status_on).
-SELECT n.code, n.name_fa, n.name_en, n.kinds, n.area_ha, n.population, n.households, n.pilot, n.source,
-       COALESCE(s.status, 'none') AS status, COALESCE(s.covered, false) AS covered,
-       (SELECT string_agg(onb.office_code, ', ' ORDER BY onb.office_code)
-          FROM office_neighborhoods onb WHERE onb.neighborhood_code = n.code) AS offices
-FROM neighborhoods n
-LEFT JOIN neighborhood_status_on(%(as_of)s) s ON s.neighborhood_code = n.code
-WHERE n.city_code = %(city)s AND n.retired_at IS NULL
-  AND (%(kind)s::text IS NULL OR %(kind)s = ANY (n.kinds))
-ORDER BY n.code;
+-- A city's current neighborhoods with their status on a day (neighborhood_status_on), all of them or
+-- one page in the order asked (as in dash_uncovered_neighborhoods; the list's own order: by code).
+WITH hoods AS (
+  SELECT n.code, n.name_fa, n.name_en, n.kinds, n.area_ha, n.population, n.households, n.pilot, n.source,
+         COALESCE(s.status, 'none') AS status, COALESCE(s.covered, false) AS covered,
+         (SELECT string_agg(onb.office_code, ', ' ORDER BY onb.office_code)
+            FROM office_neighborhoods onb WHERE onb.neighborhood_code = n.code) AS offices
+  FROM neighborhoods n
+  LEFT JOIN neighborhood_status_on(%(as_of)s) s ON s.neighborhood_code = n.code
+  WHERE n.city_code = %(city)s AND n.retired_at IS NULL
+    AND (%(kind)s::text IS NULL OR %(kind)s = ANY (n.kinds))
+)
+SELECT *, count(*) OVER () AS total
+FROM hoods
+ORDER BY
+  CASE WHEN %(sort)s = 'name' AND NOT %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu",
+  CASE WHEN %(sort)s = 'name' AND %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu" DESC,
+  CASE WHEN %(sort)s = 'status' AND NOT %(descending)s
+       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over'], status) END,
+  CASE WHEN %(sort)s = 'status' AND %(descending)s
+       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over'], status) END DESC,
+  CASE WHEN %(sort)s = 'area_ha' AND NOT %(descending)s THEN area_ha END NULLS LAST,
+  CASE WHEN %(sort)s = 'area_ha' AND %(descending)s THEN area_ha END DESC NULLS LAST,
+  CASE WHEN %(sort)s = 'population' AND NOT %(descending)s THEN population END NULLS LAST,
+  CASE WHEN %(sort)s = 'population' AND %(descending)s THEN population END DESC NULLS LAST,
+  CASE WHEN %(sort)s = 'offices' AND NOT %(descending)s THEN offices END NULLS LAST,
+  CASE WHEN %(sort)s = 'offices' AND %(descending)s THEN offices END DESC NULLS LAST,
+  code
+LIMIT %(limit)s OFFSET %(offset)s;
 
 -- name: dash_city_offices
 -- A city's offices: where, the state on a day, and the date each state began (up to that day).
@@ -186,32 +204,70 @@ WHERE h.level = 'neighborhood' AND h.code = %(code)s
 ORDER BY 2, 1;
 
 -- name: dash_uncovered_neighborhoods
--- Neighborhoods of a province without an active (or handed-over) office on a day.
+-- Neighborhoods of a province without an active (or handed-over) office on a day, one page of them
+-- (%(limit)s NULL: all) in the order asked: %(sort)s names a column ('' the list's own order: by city,
+-- then name), %(descending)s its direction; names in Persian alphabetical order (ICU), the English
+-- name when %(lang)s is 'en' and there is one; statuses in their lifecycle's order. `total`: the
+-- list's length, on every row.
 SELECT n.code, n.name_fa, n.name_en, n.city_code, c.name_fa AS city_fa, c.name_en AS city_en, n.kinds,
-       n.area_ha, n.population, s.status,
-       -- Persian alphabetical order (ICU), for a list the dashboard sorts by name or city page by page
-       rank() OVER (ORDER BY n.name_fa COLLATE "fa-x-icu") AS name_order,
-       rank() OVER (ORDER BY c.name_fa COLLATE "fa-x-icu") AS city_order
+       n.area_ha, n.population, s.status, count(*) OVER () AS total
 FROM neighborhood_status_on(%(as_of)s) s
 JOIN neighborhoods n ON n.code = s.neighborhood_code
 JOIN cities c ON c.code = n.city_code
 WHERE c.province_code = %(province)s AND NOT s.covered
   AND (%(kind)s::text IS NULL OR %(kind)s = ANY (n.kinds))
-ORDER BY c.name_fa COLLATE "fa-x-icu", n.name_fa COLLATE "fa-x-icu", n.code;
+ORDER BY
+  CASE WHEN %(sort)s = 'name' AND NOT %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN n.name_en END, n.name_fa) END COLLATE "fa-x-icu",
+  CASE WHEN %(sort)s = 'name' AND %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN n.name_en END, n.name_fa) END COLLATE "fa-x-icu" DESC,
+  CASE WHEN %(sort)s = 'city' AND NOT %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN c.name_en END, c.name_fa) END COLLATE "fa-x-icu",
+  CASE WHEN %(sort)s = 'city' AND %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN c.name_en END, c.name_fa) END COLLATE "fa-x-icu" DESC,
+  CASE WHEN %(sort)s = 'area_ha' AND NOT %(descending)s THEN n.area_ha END NULLS LAST,
+  CASE WHEN %(sort)s = 'area_ha' AND %(descending)s THEN n.area_ha END DESC NULLS LAST,
+  CASE WHEN %(sort)s = 'population' AND NOT %(descending)s THEN n.population END NULLS LAST,
+  CASE WHEN %(sort)s = 'population' AND %(descending)s THEN n.population END DESC NULLS LAST,
+  CASE WHEN %(sort)s = 'status' AND NOT %(descending)s
+       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over'], s.status) END,
+  CASE WHEN %(sort)s = 'status' AND %(descending)s
+       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over'], s.status) END DESC,
+  c.name_fa COLLATE "fa-x-icu", n.name_fa COLLATE "fa-x-icu", n.code
+LIMIT %(limit)s OFFSET %(offset)s;
 
 -- name: dash_offices_due_handover
 -- Facilitation offices of a province established or active (not yet handed over) on a day, with the
--- due date of their handover action when one exists; soonest due first.
-SELECT o.code, o.name_fa, o.name_en, o.city_code, c.name_fa AS city_fa, c.name_en AS city_en,
-       s.state, s.began_on AS state_since,
-       (SELECT min(a.due_on) FROM actions a WHERE a.office_code = o.code AND a.kind = 'handover_office') AS due_on,
-       rank() OVER (ORDER BY o.name_fa COLLATE "fa-x-icu") AS name_order,
-       rank() OVER (ORDER BY c.name_fa COLLATE "fa-x-icu") AS city_order
-FROM offices o
-JOIN cities c ON c.code = o.city_code
-JOIN office_states_on(%(as_of)s) s ON s.office_code = o.code
-WHERE c.province_code = %(province)s AND o.kind = 'facilitation' AND s.state IN ('established', 'active')
-ORDER BY due_on NULLS LAST, s.began_on, o.code;
+-- due date of their handover action when one exists, one page of them in the order asked (as in
+-- dash_uncovered_neighborhoods; the list's own order: soonest due first).
+WITH due AS (
+  SELECT o.code, o.name_fa, o.name_en, o.city_code, c.name_fa AS city_fa, c.name_en AS city_en,
+         s.state, s.began_on AS state_since,
+         (SELECT min(a.due_on) FROM actions a WHERE a.office_code = o.code AND a.kind = 'handover_office') AS due_on
+  FROM offices o
+  JOIN cities c ON c.code = o.city_code
+  JOIN office_states_on(%(as_of)s) s ON s.office_code = o.code
+  WHERE c.province_code = %(province)s AND o.kind = 'facilitation' AND s.state IN ('established', 'active')
+)
+SELECT *, count(*) OVER () AS total
+FROM due
+ORDER BY
+  CASE WHEN %(sort)s = 'name' AND NOT %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu",
+  CASE WHEN %(sort)s = 'name' AND %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu" DESC,
+  CASE WHEN %(sort)s = 'city' AND NOT %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN city_en END, city_fa) END COLLATE "fa-x-icu",
+  CASE WHEN %(sort)s = 'city' AND %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN city_en END, city_fa) END COLLATE "fa-x-icu" DESC,
+  CASE WHEN %(sort)s = 'state' AND NOT %(descending)s THEN array_position(ARRAY['established', 'active'], state) END,
+  CASE WHEN %(sort)s = 'state' AND %(descending)s THEN array_position(ARRAY['established', 'active'], state) END DESC,
+  CASE WHEN %(sort)s = 'since' AND NOT %(descending)s THEN state_since END NULLS LAST,
+  CASE WHEN %(sort)s = 'since' AND %(descending)s THEN state_since END DESC NULLS LAST,
+  CASE WHEN %(sort)s = 'due_on' AND NOT %(descending)s THEN due_on END NULLS LAST,
+  CASE WHEN %(sort)s = 'due_on' AND %(descending)s THEN due_on END DESC NULLS LAST,
+  due_on NULLS LAST, state_since, code
+LIMIT %(limit)s OFFSET %(offset)s;
 
 -- name: dash_province_options
 SELECT code, name_fa, name_en FROM provinces

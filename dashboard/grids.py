@@ -1,0 +1,234 @@
+"""Tables on dash-ag-grid. Python formats every cell; the browser shows what it is sent.
+
+A short table (provinces, a province's cities, a city's offices, actions) travels whole and sorts in
+the browser: each row holds, column by column, the texts Python wrote (`s`), which the grid shows, and
+for numbers and dates the values they sort by (`v`); `valueGetter` and `valueFormatter` pick them.
+Lists by column, not objects keyed by field: a new day sends every row again, and the keys were half
+its bytes. A long list (a province's neighborhoods without an office, its offices due for handover, a
+city's neighborhoods) is AG Grid's infinite row model: the grid asks `list_page` for the page it
+shows, in the order clicked (`getRowsRequest`), and the database sorts and pages the whole list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import dash_ag_grid as dag
+from dash import MATCH, Input, Output, State, ctx, html
+from dash.exceptions import PreventUpdate
+
+from dashboard import i18n, queries
+from dashboard.auth_seam import current_scope
+from dashboard.callbacks import callback
+from dashboard.i18n import t
+from dashboard.urls import parse
+
+PAGE_SIZE = 15  # rows of a page of a long list, and of a short table's pager
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column: its field, the word of its header, and how its values read."""
+
+    field: str
+    label: str  # an i18n key
+    decimals: int | None = None  # a number, written with this many decimals
+    date: bool = False  # a day (datetime.date): sorted as ISO, shown in Jalali
+    link: bool = False  # markdown, a link to the place's view
+    sortable: bool = True
+    flagged: bool = False  # red when the row's `overdue_flag` is set
+
+
+def cell(col: Col, value, lang: str):
+    """Gives (what the cell sorts by, what it shows) for a value of the column."""
+    if col.decimals is not None:
+        return value, i18n.num(value, lang, col.decimals)
+    if col.link:  # markdown: shown, and sorted by, as it is (from `s` alone)
+        return None, value
+    if col.date:
+        return (value.isoformat() if value else None), (i18n.date(value, lang) if value else "—")
+    return value, value
+
+
+def _sorted_by_value(col: Col) -> bool:
+    return col.decimals is not None or col.date
+
+
+def rows(cols: tuple[Col, ...], records: list[dict], lang: str) -> list[dict]:
+    """Gives a short table's rowData: each record's `id`, the texts shown (`s`, column by column) and
+    the values the numbers and dates sort by (`v`, theirs only); `f` when the row is overdue."""
+    out = []
+    for r in records:
+        cells = [cell(c, r.get(c.field), lang) for c in cols]
+        row = {"id": str(r["id"]), "s": [s for _, s in cells]}
+        values = [v for c, (v, _) in zip(cols, cells, strict=True) if _sorted_by_value(c)]
+        if values:
+            row["v"] = values
+        if r.get("overdue_flag"):
+            row["f"] = 1
+        out.append(row)
+    return out
+
+
+def text_rows(cols: tuple[Col, ...], records: list[dict], lang: str) -> list[dict]:
+    """Gives a long list's rows: the texts only (the database has sorted them)."""
+    return [
+        {"id": str(r["id"]), **{c.field: cell(c, r.get(c.field), lang)[1] for c in cols}} for r in records
+    ]
+
+
+def _col_defs(cols: tuple[Col, ...], lang: str, formatted: bool) -> list[dict]:
+    defs = []
+    valued = [c for c in cols if _sorted_by_value(c)]
+    for i, c in enumerate(cols):
+        d = {"field": c.field, "headerName": t(c.label, lang), "sortable": c.sortable}
+        if formatted and c in valued:  # a short table: sorted by its value, shown as its text (see rows)
+            d["valueGetter"] = {"function": f"params.data.v[{valued.index(c)}]"}
+            d["valueFormatter"] = {"function": f"params.data.s[{i}]"}
+        elif formatted:
+            d["valueGetter"] = {"function": f"params.data.s[{i}]"}
+        if c.link:
+            d["cellRenderer"] = "markdown"
+            d["linkTarget"] = "_self"
+        if c.flagged:
+            d["cellClassRules"] = {"overdue": "params.data && params.data.f"}
+        if i == 0:  # the name stays in sight when a phone scrolls the other columns
+            d["pinned"] = "right" if lang == "fa" else "left"
+            d["minWidth"] = 140
+        defs.append(d)
+    return defs
+
+
+def _options(lang: str, **extra) -> dict:
+    return {
+        "enableRtl": lang == "fa",
+        "localeText": i18n.grid_words(lang),
+        "accentedSort": True,  # the browser's collation: Persian letters in Persian order (پ after ب)
+        "suppressCellFocus": False,
+        "rowHeight": 34,
+        "headerHeight": 36,
+        "suppressMovableColumns": True,
+        **extra,
+    }
+
+
+def grid(
+    id_, cols: tuple[Col, ...], records: list[dict], lang: str, page_size: int = PAGE_SIZE
+) -> dag.AgGrid:
+    """Gives a short table, sorted and paged in the browser (it holds every row)."""
+    paged = len(records) > page_size
+    return dag.AgGrid(
+        id=id_,
+        columnDefs=_col_defs(cols, lang, formatted=True),
+        rowData=rows(cols, records, lang),
+        getRowId="params.data.id",
+        defaultColDef={"resizable": True, "flex": 1, "minWidth": 90, "wrapText": True, "autoHeight": True},
+        dashGridOptions=_options(
+            lang,
+            domLayout="autoHeight",
+            pagination=paged,
+            paginationPageSize=page_size,
+            paginationPageSizeSelector=False,
+        ),
+        className="ag-theme-quartz grid",
+        style={"height": None},
+    )
+
+
+def long_list(id_, cols: tuple[Col, ...], lang: str) -> dag.AgGrid:
+    """Gives a long list: the grid asks the server for each page it shows, in the order asked."""
+    return dag.AgGrid(
+        id=id_,
+        columnDefs=_col_defs(cols, lang, formatted=False),
+        rowModelType="infinite",
+        getRowId="params.data.id",
+        defaultColDef={"resizable": True, "flex": 1, "minWidth": 90},
+        dashGridOptions=_options(
+            lang,
+            pagination=True,
+            paginationPageSize=PAGE_SIZE,
+            paginationPageSizeSelector=False,
+            cacheBlockSize=PAGE_SIZE,
+            maxBlocksInCache=20,
+            infiniteInitialRowCount=PAGE_SIZE,
+        ),
+        className="ag-theme-quartz grid",
+        style={"height": f"{36 + 34 * PAGE_SIZE + 52}px"},
+    )
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A long list: the query of a page of it, a row as shown, its columns."""
+
+    query: Callable[..., list[dict]]  # (db, scope, place, day, kind, **page) -> rows with `total`
+    record: Callable[[dict, str], dict]  # a row as the table shows it (before its cells are written)
+    cols: tuple[Col, ...]
+
+
+LISTS: dict[str, Listing] = {}  # every view's long lists by name (the views add theirs)
+LIST_ID = {"list": MATCH, "place": MATCH, "day": MATCH, "kind": MATCH}
+
+
+def list_panel(name: str, place: str, view) -> html.Div:
+    """Gives long list `name` of a place (a province, a city) on the view's day and kind — its grid,
+    which asks `list_page` for its rows, and its length — inside `<name>-box`. The grid's id names the
+    list, place, day and kind: a new day or kind is a new grid, which asks for its first page."""
+    db, scope, lang, listing = queries.database(), current_scope(), view.lang, LISTS[name]
+    first = listing.query(db, scope, place, view.day, view.kind, lang=lang, limit=PAGE_SIZE)
+    total = first[0]["total"] if first else 0
+    grid_id = {"list": name, "place": place, "day": view.day.isoformat(), "kind": view.kind or ""}
+    return html.Div(
+        [
+            long_list(grid_id, listing.cols, lang),
+            html.P(f"{t('total', lang)}: {i18n.num(total, lang)}", id=f"{name}-note", className="notice"),
+        ],
+        id=name,
+    )
+
+
+@callback(
+    Output(LIST_ID, "getRowsResponse"),
+    Input(LIST_ID, "getRowsRequest"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def list_page(request, search):
+    """Gives the rows a long list's grid asks for (its page, in the order clicked), sorted and paged
+    by the database over the whole list, and the list's length."""
+    if not request:
+        raise PreventUpdate
+    which, lang = ctx.triggered_id, parse(search).lang
+    listing = LISTS[which["list"]]
+    sort, descending = sort_of(request, listing.cols)
+    start = max(0, int(request.get("startRow") or 0))
+    end = max(start, int(request.get("endRow") or start + PAGE_SIZE))
+    rows = listing.query(
+        queries.database(),
+        current_scope(),
+        which["place"],
+        dt.date.fromisoformat(which["day"]),
+        which["kind"] or None,
+        sort=sort,
+        descending=descending,
+        lang=lang,
+        offset=start,
+        limit=min(end - start, 100),
+    )
+    total = rows[0]["total"] if rows else start
+    return {
+        "rowData": text_rows(listing.cols, [listing.record(r, lang) for r in rows], lang),
+        "rowCount": total,
+    }
+
+
+def sort_of(request: dict | None, cols: tuple[Col, ...]) -> tuple[str, bool]:
+    """Gives (column, descending) of an infinite grid's request: its first sort that names a sortable
+    column, else ('', False), the list's own order."""
+    sortable = {c.field for c in cols if c.sortable}
+    for s in (request or {}).get("sortModel") or []:
+        if s.get("colId") in sortable:
+            return s["colId"], s.get("sort") == "desc"
+    return "", False
