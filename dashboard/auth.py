@@ -12,6 +12,7 @@ with that scope, even one whose code forgot `scope=`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import logging
@@ -82,10 +83,14 @@ def _here() -> str:
     return quote(request.path) + (f"?{query}" if query else "")
 
 
+@functools.cache
+def _key(s: settings_mod.Settings) -> bytes:
+    return secret_key(s.data_dir).encode()  # read once per process (per settings read)
+
+
 def _csrf_for(purpose: str, value: str) -> str:
     """Gives the CSRF token of a form: an HMAC of a cookie's random value, so it needs no storage."""
-    key = secret_key(settings_mod.get().data_dir).encode()
-    return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_key(settings_mod.get()), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
 def _csrf_ok(purpose: str, value: str | None) -> bool:

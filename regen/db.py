@@ -236,14 +236,19 @@ def _unavailable(e: Exception) -> str:
 
 
 _default: Database | None = None
+_default_settings: settings_mod.Settings | None = None  # the settings _default was made under
 _default_lock = threading.Lock()
 
 
 def get_db(start_embedded: bool = True) -> Database:
     """Gives the process-wide Database for the configured URL (DATABASE_URL or the embedded cluster)."""
-    global _default
+    global _default, _default_settings
+    s = settings_mod.get()
+    if not start_embedded and _default is not None and _default_settings is s:
+        return _default  # the URL is read once per process (the embedded cluster's files included)
     url = resolve_url(start_embedded=start_embedded)
     with _default_lock:
         if _default is None or _default.url != url:
             _default = Database(url)
+        _default_settings = s
         return _default

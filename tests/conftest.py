@@ -17,11 +17,26 @@ import psycopg2
 import pytest
 from psycopg2 import sql
 
+from regen import settings
 from regen.db import Database
 from regen.embedded import Cluster
 from regen.migrate import migrate
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _then_reload(method):
+    def changed(self, *args, **kwargs):
+        method(self, *args, **kwargs)
+        settings.reload()
+
+    return changed
+
+
+# A process reads its settings once (regen.settings.get); a test that changes the environment through
+# monkeypatch (the fixture or MonkeyPatch.context()) has them read again, and again when it is undone.
+for _name in ("setenv", "delenv", "undo"):
+    setattr(pytest.MonkeyPatch, _name, _then_reload(getattr(pytest.MonkeyPatch, _name)))
 SHARED = ROOT.parent / "shared"
 IRAN_OSM = SHARED / "data" / "iran-osm"
 TEMPLATE = "regen_template"

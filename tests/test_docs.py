@@ -9,8 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_every_setting_is_documented():
     readme = (ROOT / "README.md").read_text()
-    for env, _help in Settings.documented():
-        assert f"`{env}`" in readme, f"{env} is not documented in README.md"
+    for env, help_text in Settings.documented():
+        assert f"| `{env}` | {help_text} |" in readme, f"{env} is not documented as declared in README.md"
 
 
 def test_compose_wires_database_url_and_port():

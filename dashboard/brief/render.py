@@ -16,6 +16,7 @@ from dashboard import components as C
 from dashboard import queries
 from dashboard.brief.content import Brief, gather
 from dashboard.brief.page import brief_html
+from regen import settings
 from regen.db import Database
 from regen.errors import RegenError
 from regen.scope import Scope
@@ -32,7 +33,7 @@ class MissingChromium(RegenError):
 
 def chromium() -> str:
     """Gives the path of the Chromium that prints (BROWSER_PATH, else the first on PATH)."""
-    found = os.environ.get("BROWSER_PATH") or next((p for b in BROWSERS if (p := shutil.which(b))), None)
+    found = settings.get().browser_path or next((p for b in BROWSERS if (p := shutil.which(b))), None)
     if not found or not Path(found).exists():
         raise MissingChromium(
             "the brief is printed by headless Chromium, which is not installed: install it with "
@@ -77,7 +78,7 @@ def _figure(b: Brief, db: Database, scope: Scope) -> dict | None:
 
 def map_png(fig: dict) -> bytes:
     """Gives the figure as a PNG drawn offline (kaleido with this machine's Chromium)."""
-    os.environ.setdefault("BROWSER_PATH", chromium())
+    os.environ["BROWSER_PATH"] = chromium()  # kaleido finds its browser by this variable alone
     import kaleido
 
     opts = {"format": "png", "width": MAP_SIZE[0], "height": MAP_SIZE[1], "scale": 2}
