@@ -7,11 +7,12 @@ suites fingerprinted URLs and a year's max-age; the assets carry their modificat
 so an asset URL with that stamp is as good as a fingerprint. Static files are compressed once per
 process (they are the big ones: plotly.js), everything else on every response.
 
-plotly.js: the dashboard draws scatter (the timeline), scattermap and choroplethmap (with Jalali
-axes: the calendars component), which is plotly.js's own "map" partial bundle (those, densitymap,
-calendars): 2.96 MB, 0.77 MB in brotli, where the full bundle is 4.8 MB, 1.29 MB. It is served
-through Dash in place of the full one (dashboard/vendor, made by scripts/plotly_bundle.sh). A
-custom build without densitymap (36 KB of source) would save too little to be worth its tool chain.
+plotly.js: the dashboard draws scatter (the timelines), bar (the agencies' targets), scattermap and
+choroplethmap, with Jalali axes (the calendars component): a custom bundle of just those, built by
+esbuild from the npm package plotly.js (scripts/plotly_bundle.sh, dashboard/vendor): 3.04 MB, about
+0.78 MB in brotli, where the full bundle is 4.8 MB, 1.29 MB. It is served through Dash in place of
+the full one. A trace type not in the bundle is drawn as a scatter by plotly.js, silently: a new
+kind of chart needs its line in scripts/plotly/entry.js.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class _StaticCache:
 # window._dashPlotlyJSURL): the partial bundle answers there, revalidated by its ETag on each visit
 # (one round trip of a few hundred bytes), since an unversioned URL cannot be cached for good.
 PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
-PLOTLY_FILE = Path(__file__).parent / "vendor" / "plotly-map.min.js"
+PLOTLY_FILE = Path(__file__).parent / "vendor" / "plotly-regen.min.js"
 
 
 @functools.cache

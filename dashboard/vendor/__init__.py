@@ -1,3 +1,3 @@
-"""plotly.js 4.1.1, map partial bundle (see scripts/plotly_bundle.sh); MIT licence in PLOTLY-LICENSE."""
+"""plotly.js 4.1.1, custom bundle (scripts/plotly_bundle.sh); MIT licence in PLOTLY-LICENSE."""
 
 __version__ = "4.1.1"
