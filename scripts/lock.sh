@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 [[ -x .venv/bin/uv ]] || .venv/bin/python -m pip install -q uv
 compile=(.venv/bin/uv pip compile pyproject.toml --quiet --python-version 3.11
   --python-platform x86_64-unknown-linux-gnu --custom-compile-command "bash scripts/lock.sh")
-"${compile[@]}" -o requirements.lock
-"${compile[@]}" --extra test -c requirements.lock -o requirements-test.lock
+# The test tools first (dash[testing] pins old selenium and urllib3), then the product's own within them,
+# so that the image runs the versions the tests ran.
+"${compile[@]}" --extra test -o requirements-test.lock
+"${compile[@]}" -c requirements-test.lock -o requirements.lock
 echo "lock: wrote requirements.lock and requirements-test.lock"
