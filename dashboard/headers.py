@@ -9,8 +9,10 @@ browser tests, which fail on any console error:
   elements at run time (Chromium refuses each without it), and the sign-in pages carry their own
   `<style>`; a style cannot run code;
 - worker-src blob: — MapLibre (inside plotly.js) starts its workers from a blob: URL; without it
-  the maps do not draw.
-Images, fonts and fetches come from 'self' only: nothing else was asked for.
+  the maps do not draw;
+- img-src data: — AG Grid draws its icons (sort arrows, pager) as data: SVG images; an image cannot
+  run code, and data: names no other site.
+Fonts and fetches come from 'self' only: nothing else was asked for.
 Frames: none may embed the app (frame-ancestors 'none', X-Frame-Options DENY).
 """
 
@@ -29,7 +31,7 @@ def policy(app: Dash) -> dict[str, str | list[str]]:
         "default-src": "'self'",
         "script-src": ["'self'", *app.csp_hashes()],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
         "font-src": "'self'",
         "connect-src": "'self'",
         "worker-src": ["'self'", "blob:"],
