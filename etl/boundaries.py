@@ -26,7 +26,7 @@ from etl.parents import ParentFinder
 from etl.runs import LoadError, RunReport
 from etl.sources import NAME_CANDIDATES, NAME_EN_CANDIDATES, FieldPath, Source
 from regen.db import copy_rows
-from regen.text import fa_normalize
+from regen.text import fa_normalize, fold_letters
 
 LEVELS = ("province", "city", "neighborhood")
 
@@ -83,8 +83,6 @@ KIND_WORDS = {
 # Compared without spaces or ZWNJ: «غیر رسمی», «غیررسمی» and «سکونتگاه‌های» all match.
 _KIND_KEY = {fa_normalize(w).replace(" ", ""): k for k, words in KIND_WORDS.items() for w in words}
 _KIND_SPLIT = re.compile(r"[,،;؛|/+]")
-# Same-length letter fixes only, so that a prefix found in the fixed name can be cut from the original.
-_LETTERS = str.maketrans("يىكۀة", "ییکهه")
 
 _POLYGONAL = {3, 6}
 _SKIPPED = {1: "Point", 2: "LineString", 4: "MultiPoint", 5: "MultiLineString"}
@@ -127,9 +125,9 @@ class Options:
 
 def strip_prefix(name: str, prefixes: tuple[str, ...]) -> str:
     """Gives `name` without the first of `prefixes` it starts with (ي/ی and ك/ک alike)."""
-    fixed = name.translate(_LETTERS)
+    fixed = fold_letters(name)  # one character for one: a prefix found in it can be cut from the name
     for p in prefixes:
-        if p and fixed.startswith(p.translate(_LETTERS)) and len(name) > len(p):
+        if p and fixed.startswith(fold_letters(p)) and len(name) > len(p):
             return name[len(p) :].strip()
     return name
 

@@ -22,6 +22,12 @@ def fa_normalize(text: str | None) -> str | None:
     return key or None
 
 
+def fold_letters(text: str) -> str:
+    """Gives text with the letter and digit variants fa_normalize folds (ي→ی, ك→ک, ۵→5 …) folded, one
+    character for one: an index into the folded text is an index into the original."""
+    return text.translate(_MAP)
+
+
 def to_ascii_digits(text: str) -> str:
     """Gives text with Persian and Arabic-Indic digits replaced by ASCII ones."""
     return text.translate(_ASCII_DIGITS)
