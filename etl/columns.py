@@ -3,7 +3,7 @@
 A header is looked up after `header_key` (fa_normalize, then `_`/`-`/spaces as one space), so
 «كد», «کد», «code», «Code» and «CODE» are the same. `derived` columns are what an export adds
 (areas, current state …): accepted so that an export can be loaded back, and ignored.
-README.md documents these tables; tests/test_load_tables.py checks that it does.
+docs/loading.md documents these tables; tests/test_load_tables.py checks that it does.
 """
 
 from __future__ import annotations

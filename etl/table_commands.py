@@ -22,7 +22,7 @@ def _make(kind: str) -> click.Command:
     @click.command(
         kind,
         help=_HELP[kind] + " CSV (UTF-8, UTF-8 with BOM, Windows-1256) or XLSX; English or "
-        "Persian headers (see README). One transaction: any error leaves the database as it was.",
+        "Persian headers (see docs/loading.md). One transaction: any error leaves the database as it was.",
     )
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     @click.option(

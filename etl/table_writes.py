@@ -6,7 +6,7 @@ then hand over the changes. Each `Write` stages its rows (COPY) and applies them
 statement; when the database refuses the whole (a constraint, an impossible office history), the
 writes are undone and done again one change at a time, each in its own savepoint, with the same
 statements narrowed to that change: the refused rows are rejected alone, by row number, as before.
-Writing row by row took most of a minute at `regen demo --scale 10`; see the README's demo section.
+Writing row by row took most of a minute at `regen demo --scale 10`; see docs/demo.md.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 when the database refuses some, give the same database; a refused row is rejected alone.
 
 (Against the row-by-row loaders this replaced, `regen demo --checksums` gave the same five export
-checksums at --scale 1 and --scale 10: see the README's demo section.)"""
+checksums at --scale 1 and --scale 10: see docs/demo.md.)"""
 
 from __future__ import annotations
 

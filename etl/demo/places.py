@@ -52,7 +52,7 @@ ADMIN1_TO_ISO: dict[str, str] = {
 }
 
 # The few places whose GeoNames record carries no Persian-script name at all: their Persian spelling,
-# written by hand (documented in the README). Any other place without one keeps its English name.
+# written by hand (documented in docs/demo.md). Any other place without one keeps its English name.
 PERSIAN_BY_HAND: dict[int, str] = {
     13562246: "باغستان",
     1159877: "قصر قند",
