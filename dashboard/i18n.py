@@ -275,6 +275,7 @@ _BRIEF_WORDS = {
 }
 _WORDS.update({f"b_{key}": pair for key, pair in _BRIEF_WORDS.items()})
 GRID_WORDS = [k[2:] for k in _WORDS if k.startswith("g_")]
+BRIEF_WORDS = list(_BRIEF_WORDS)
 
 
 def t(key: str, lang: str) -> str:

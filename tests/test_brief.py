@@ -20,7 +20,8 @@ from dashboard import i18n, performance, queries
 from dashboard.auth_seam import NotAllowed
 from dashboard.brief.content import gather
 from dashboard.brief.render import MissingChromium, brief_pdf
-from dashboard.brief.words import _WORDS
+from dashboard.brief.words import w
+from dashboard.i18n import BRIEF_WORDS
 from etl.demo.build import build_demo
 from etl.demo.calendar import STORY_DAY
 from regen.db import Database
@@ -127,7 +128,7 @@ def _names_outside(db, province: str) -> set[str]:
         {"p": province},
     )
     inside |= {r["name_fa"] for r in places}
-    inside |= {fa for fa, _ in _WORDS.values()}  # «پیشین» is a city in Sistan and a word of the brief
+    inside |= {w(key, "fa") for key in BRIEF_WORDS}  # «پیشین» is a city in Sistan and a word of the brief
     outside = db.query("SELECT DISTINCT name_fa FROM cities WHERE province_code <> %s", (province,))
     return {r["name_fa"] for r in outside if not any(r["name_fa"] in name for name in inside)}
 

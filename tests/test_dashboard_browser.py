@@ -345,7 +345,7 @@ def test_province_new_date_patches_the_lists_and_links(page, lang):
     d.delete_all_cookies()  # the language chosen stays in a cookie
 
 
-def test_shared_url_opens_filtered_view(page):
+def test_shared_url_opens_filtered_view(page, base_url):
     d = page("/city/TEH?as_of=1400-03-11&kind=historic&lang=en", "#city-map .maplibregl-canvas")
     assert d.execute_script("return document.getElementById('root').dir") == "ltr"
     assert (
@@ -355,6 +355,22 @@ def test_shared_url_opens_filtered_view(page):
     assert cells(d, "#city-hoods", "name") == ["Oudlajan"]
     assert "Office active" in text_of(d, "#city-hoods")  # N1 on 2021-06-01
     shot(d, "city-TEH-shared-en")
+    # The address stays the link that was opened (it once became /province/IR-23 half a second after
+    # loading): after a while, after a reload, and Back leaves the city for the page before it.
+    opened = "/city/TEH?as_of=1400-03-11&kind=historic&lang=en"
+    time.sleep(2)
+    here = urlsplit(d.current_url)
+    assert f"{here.path}?{here.query}" == opened
+    d.refresh()
+    WebDriverWait(d, 30).until(lambda drv: drv.find_elements(By.CSS_SELECTOR, "#city-map .maplibregl-canvas"))
+    time.sleep(2)
+    here = urlsplit(d.current_url)
+    assert f"{here.path}?{here.query}" == opened and cells(d, "#city-hoods", "name") == ["Oudlajan"]
+    d.get(base_url + "/about?lang=en")
+    d.back()
+    WebDriverWait(d, 30).until(lambda drv: drv.find_elements(By.CSS_SELECTOR, "#city-map .maplibregl-canvas"))
+    here = urlsplit(d.current_url)
+    assert f"{here.path}?{here.query}" == opened
     d.delete_all_cookies()
 
 
