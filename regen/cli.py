@@ -25,6 +25,7 @@ from regen.errors import RegenError
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (to stderr).")
 def cli(verbose: bool) -> None:
     """Regen Atlas (اطلس بازآفرینی): the PostGIS database, ETL and dashboard of urban regeneration."""
+    settings_mod.reload()  # a command reads the settings as its environment says when it starts
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s"
     )

@@ -37,6 +37,15 @@ def _then_reload(method):
 # monkeypatch (the fixture or MonkeyPatch.context()) has them read again, and again when it is undone.
 for _name in ("setenv", "delenv", "undo"):
     setattr(pytest.MonkeyPatch, _name, _then_reload(getattr(pytest.MonkeyPatch, _name)))
+
+
+@pytest.fixture(autouse=True)
+def _settings_as_the_environment_says():
+    """Each test starts and ends with the settings of the environment it has (a CliRunner's `env`
+    changes os.environ for a command, which reads its settings when it starts)."""
+    settings.reload()
+    yield
+    settings.reload()
 SHARED = ROOT.parent / "shared"
 IRAN_OSM = SHARED / "data" / "iran-osm"
 TEMPLATE = "regen_template"

@@ -6,28 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
-import uuid
-from urllib.parse import urlsplit
 
 import pytest
 import requests
-from psycopg2 import sql
 from selenium.webdriver.common.by import By
-from werkzeug.serving import make_server
 
-from dashboard import performance, queries
-from dashboard.app import create_app
-from regen.accounts import add_user
+from dashboard import performance
 from regen.db import Database
 from regen.scope import NATIONAL
-from tests.conftest import admin_execute, with_dbname
-from tests.dashboard_fixture import build
 from tests.test_dashboard_browser import (  # noqa: F401  (fixtures)
     BROWSER_PASSWORD,
     BROWSER_USER,
     browser,
     page,
+    served_dashboard,
     shot,
     signed_in,
     wait_for,
@@ -48,28 +40,8 @@ INSERT INTO targets (code, agency_code, measure, province_code, from_year, to_ye
 @pytest.fixture(scope="module")
 def base_url(pg_server, template_url):
     """Gives the dashboard over the dashboard fixture with three targets, served from a thread."""
-    name = f"regen_agencies_{uuid.uuid4().hex[:8]}"
-    template = urlsplit(template_url).path.lstrip("/")
-    admin_execute(
-        pg_server,
-        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)),
-    )
-    url = with_dbname(pg_server, name)
-    database = Database(url)
-    build(database)
-    database.execute(TARGETS)
-    add_user(database, BROWSER_USER, "national", None, BROWSER_PASSWORD)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("DATABASE_URL", url)
-    queries.clear_cache()
-    server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    mp.undo()
-    database.close()
-    admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with served_dashboard(pg_server, template_url, "regen_agencies", TARGETS) as url:
+        yield url
 
 
 def _db() -> Database:

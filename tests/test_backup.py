@@ -152,7 +152,8 @@ def test_the_demo_restores_into_a_new_cluster_with_the_same_exports_accounts_and
     assert _roles(other_cluster) == set()
     target_url = _new_database(other_cluster, "restored")
     said = regen(target_url, "db", "restore", str(path)).stdout.decode()
-    assert "restored" in said and "0085_restorable_functions.sql" in said and "regen db migrate" not in said
+    latest = discover()[-1].name  # restored at the level it was dumped: the latest migration
+    assert "restored" in said and latest in said and "regen db migrate" not in said
     assert _roles(other_cluster) == {"regen_app", "regen_etl"}
     target = Database(target_url)
     try:

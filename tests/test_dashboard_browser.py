@@ -5,6 +5,7 @@ filtered view, no console errors, and no request leaves 127.0.0.1. Screenshots g
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -39,10 +40,11 @@ CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 BROWSER_USER, BROWSER_PASSWORD = "browser-national", "browser test password"
 
 
-@pytest.fixture(scope="module")
-def base_url(pg_server, template_url):
-    """Gives the URL of the dashboard, served from a thread, over a database holding the fixture."""
-    name = f"regen_browser_{uuid.uuid4().hex[:8]}"
+@contextlib.contextmanager
+def served_dashboard(pg_server: str, template_url: str, prefix: str, extra_sql: str | None = None):
+    """Gives the URL of the dashboard, served from a thread, over a new database holding the fixture
+    (and `extra_sql`), with the browser account; drops the database afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     template = urlsplit(template_url).path.lstrip("/")
     admin_execute(
         pg_server,
@@ -51,6 +53,8 @@ def base_url(pg_server, template_url):
     url = with_dbname(pg_server, name)
     database = Database(url)
     build(database)
+    if extra_sql:
+        database.execute(extra_sql)
     add_user(database, BROWSER_USER, "national", None, BROWSER_PASSWORD)  # every view needs a session
     mp = pytest.MonkeyPatch()
     mp.setenv("DATABASE_URL", url)
@@ -58,11 +62,22 @@ def base_url(pg_server, template_url):
     server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    mp.undo()
-    database.close()
-    admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        mp.undo()
+        database.close()
+        admin_execute(
+            pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+@pytest.fixture(scope="module")
+def base_url(pg_server, template_url):
+    """Gives the URL of the dashboard over a database holding the fixture."""
+    with served_dashboard(pg_server, template_url, "regen_browser") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
