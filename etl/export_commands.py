@@ -52,7 +52,7 @@ def _make(entity: str) -> click.Command:
         if fmt is None:
             suffix = output.suffix.lower().lstrip(".") if output else ""
             fmt = {"json": "geojson"}.get(suffix, suffix) if suffix in (*FORMATS, "json") else "csv"
-        if fmt == "xlsx" and output is None and click.get_text_stream("stdout").isatty():
+        if fmt == "xlsx" and output is None and sys.stdout.isatty():
             raise RegenError("XLSX is a binary file: write it with -o FILE.xlsx (or redirect stdout)")
         data = export_bytes(
             get_db(),

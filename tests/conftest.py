@@ -46,6 +46,8 @@ def _settings_as_the_environment_says():
     settings.reload()
     yield
     settings.reload()
+
+
 SHARED = ROOT.parent / "shared"
 IRAN_OSM = SHARED / "data" / "iran-osm"
 TEMPLATE = "regen_template"

@@ -148,7 +148,7 @@ def test_file_of_points_only_is_refused(provinces, iran_osm, tmp_path):
     assert res.exit_code == 1, res.output
     assert "none of its 3 feature(s) is a polygon (3 Point), so nothing in it is a boundary" in res.output
     assert "already held" not in res.output
-    df["geometry"] = df.geometry.buffer(0.01).boundary  # outlines as lines
+    df["geometry"] = shapely.boundary(shapely.buffer(df.geometry.values, 0.01))  # outlines as lines
     df.to_file(path, driver="GeoJSON")
     _refused(provinces, path, "none of its 3 feature(s) is a polygon (3 LineString)", **QOM)
 
