@@ -1,6 +1,7 @@
 """The embedded cluster through the real `regen` command: up, status, url, down, stale pid recovery."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,7 +42,7 @@ def test_lifecycle(env, cluster_home):
     regen("db", "migrate", env=env)
     status = regen("db", "status", env=env).stdout
     assert "postgis: 3" in status
-    assert "migration level: 00" in status
+    assert re.search(r"migration level: \d{4}_", status)
     assert "provinces: 31" in status
     assert (cluster_home / "data" / "pg" / "data" / "PG_VERSION").exists()
 
@@ -73,7 +74,7 @@ def test_database_url_means_no_embedded_cluster(env, db_url, cluster_home):
     res = regen("db", "up", env=env)
     assert "DATABASE_URL is set" in res.stdout
     assert regen("db", "url", env=env).stdout.strip() == db_url
-    assert "migration level: 00" in regen("db", "status", env=env).stdout
+    assert re.search(r"migration level: \d{4}_", regen("db", "status", env=env).stdout)
     assert not (Path(env["REGEN_DATA_DIR"]) / "pg").exists()
 
 

@@ -52,7 +52,7 @@ def rejects_of(client, run_id: int) -> str:  # noqa: F811
         client,
         callback_body(
             "data-rejects.children",
-            [("data-runs", "active_cell", {"row": 0, "column": 0, "row_id": run_id})],
+            [("data-runs", "cellClicked", {"rowIndex": 0, "colId": "file", "rowId": str(run_id)})],
             [("url", "search", "")],
         ),
     )
