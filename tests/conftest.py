@@ -6,6 +6,7 @@ DATABASE_URL_TEST may name another server (a superuser URL: the suite creates an
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -75,14 +76,21 @@ def pg_server():
     if external:
         yield with_dbname(external, "postgres")
         return
-    base = Path(tempfile.mkdtemp(prefix="regen-test-pg-"))
+    with throwaway_cluster("regen-test-pg-") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def throwaway_cluster(prefix: str):
+    """Gives the superuser URL (database `postgres`) of a new embedded cluster, destroyed afterwards."""
+    base = Path(tempfile.mkdtemp(prefix=prefix))
     cluster = Cluster(base / "pg", fast=True)
     cluster.up()
     try:
         yield cluster.url("postgres")
     finally:
         cluster.destroy()
-        base.rmdir() if base.exists() and not any(base.iterdir()) else None
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture

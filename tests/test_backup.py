@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -25,10 +24,9 @@ from etl.demo.build import build_demo
 from etl.export import ENTITIES, FORMATS
 from regen.accounts import ensure_demo_accounts
 from regen.db import Database
-from regen.embedded import Cluster
 from regen.migrate import MIGRATIONS_DIR, discover, migrate
 from regen.scope import Scope
-from tests.conftest import admin_execute, with_dbname
+from tests.conftest import admin_execute, throwaway_cluster, with_dbname
 from tests.table_fixtures import fingerprint
 
 REGEN = str(Path(sys.executable).parent / "regen")
@@ -80,14 +78,8 @@ def exports(url: str) -> dict[str, bytes | dict]:
 @pytest.fixture(scope="module")
 def other_cluster():
     """Gives the superuser URL (database `postgres`) of a second, new cluster: no Regen Atlas roles."""
-    base = Path(tempfile.mkdtemp(prefix="regen-restore-pg-"))
-    cluster = Cluster(base / "pg", fast=True)
-    cluster.up()
-    try:
-        yield cluster.url("postgres")
-    finally:
-        cluster.destroy()
-        shutil.rmtree(base, ignore_errors=True)
+    with throwaway_cluster("regen-restore-pg-") as url:
+        yield url
 
 
 def _new_database(server_url: str, name: str) -> str:
