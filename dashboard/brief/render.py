@@ -117,18 +117,11 @@ def print_pdf(page: str) -> bytes:
         return out.read_bytes()
 
 
-def brief_pdf(
-    db: Database,
-    scope: Scope,
-    *,
-    as_of: dt.date,
-    lang: str = "fa",
-    meeting: int | None = None,
-    province: str | None = None,
-) -> bytes:
-    """Gives the brief as PDF bytes, for what `scope` may see (a provincial scope: its province only)."""
+def brief_pdf(db: Database, scope: Scope, **ask) -> bytes:
+    """Gives the brief as PDF bytes, for what `scope` may see (a provincial scope: its province only);
+    `ask` is what `gather` asks: as_of, lang, meeting, province."""
     chromium()  # say what is missing before any work
-    b = gather(db, scope, as_of=as_of, lang=lang, meeting=meeting, province=province)
+    b = gather(db, scope, **ask)
     fig = _figure(b, db, scope)
     png = map_png(fig) if fig else None
     return print_pdf(brief_html(b, png, dt.date.today()))
