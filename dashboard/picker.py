@@ -127,7 +127,7 @@ def calendar(y: int, m: int, day: dt.date, today: dt.date, lang: str, page: str)
         [
             html.Div(head, className="pk-head"),
             html.Div(month_days(y, m, day, today, lang, page), id=fid("pk-days", page), className="pk-grid"),
-            dcc.Store(id=fid("pk-month", page), data=[y, m]),
+            dcc.Store(id=fid("pk-month", page), data=[y, m, 0, 0]),  # the month, the clicks then
         ],
         id=fid("pk-panel", page),
         className="pk-panel",
@@ -196,21 +196,23 @@ def _shift(y: int, m: int, by: int) -> tuple[int, int]:
     State("url", "search"),
     prevent_initial_call=True,
 )
-def show_month(_prev, _next, typed, month, search):
-    """Draws the calendar's month: the one before or after, or the typed day's month."""
+def show_month(prev, next_, typed, month, search):
+    """Draws the calendar's month: the typed day's, moved by the clicks on ‹ and › since that day was
+    typed (counted from the clicks, not from the month shown: a second click before the first one's
+    answer still moves one month more)."""
     view = parse(search)
-    what = ctx.triggered_id["f"]
+    prev, next_ = prev or 0, next_ or 0
     try:
         chosen = parse_date(typed) or view.day
     except BadDate:
         chosen = view.day
-    if what == "asof":
+    kept = no_update
+    if ctx.triggered_id["f"] == "asof":
         j = jdatetime.date.fromgregorian(date=chosen)
-        y, m = j.year, j.month
-    else:
-        y, m = _shift(*month, -1 if what == "pk-prev" else 1)
+        month = kept = [j.year, j.month, prev, next_]
+    y, m = _shift(month[0], month[1], (next_ - month[3]) - (prev - month[2]))
     page = ctx.triggered_id["page"]
-    return month_days(y, m, chosen, dt.date.today(), view.lang, page), month_title(y, m, view.lang), [y, m]
+    return month_days(y, m, chosen, dt.date.today(), view.lang, page), month_title(y, m, view.lang), kept
 
 
 @callback(
