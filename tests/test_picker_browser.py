@@ -2,7 +2,7 @@
 or from the presets redraws the view and goes into the URL as ISO, a typed non-date gets a message;
 at 390×844 the menu folds behind a named button, the headline cards stand two per row, the map is
 inside the screen with its colour scale below it, and tables keep the name column pinned at the
-reading start. Screenshots go to tests/artifacts/."""
+reading start (its first column). Screenshots go to tests/artifacts/."""
 
 from __future__ import annotations
 
@@ -149,7 +149,8 @@ def _phone_checks(d, name: str, lang: str) -> None:
     # tables: the name column pinned at the reading start, and there while the rest scrolls
     side = "right" if lang == "fa" else "left"
     for grid in d.find_elements(By.CSS_SELECTOR, ".grid"):
-        names = grid.find_elements(By.CSS_SELECTOR, f".ag-pinned-{side}-cols-container .ag-cell[col-id=name]")
+        # the first column (a place's name, an action's title) is the pinned one (dashboard/grids.py)
+        names = grid.find_elements(By.CSS_SELECTOR, f".ag-pinned-{side}-cols-container .ag-cell")
         if not grid.find_elements(By.CSS_SELECTOR, ".ag-center-cols-container .ag-row"):
             continue  # a table with no rows here
         assert names, (name, "name column not pinned", grid.get_attribute("id"))
