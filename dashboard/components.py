@@ -19,6 +19,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import i18n
 from dashboard.i18n import t
+from dashboard.picker import date_box, fid
 from dashboard.queries import KINDS, MEASURES, STATUSES
 
 FONT = "Vazirmatn, Tahoma, sans-serif"
@@ -108,7 +109,7 @@ def figure_font(lang: str) -> str:
 def _map_layout(lang: str, view: dict, layers: list | None = None, height: int = 460) -> dict:
     return {
         "map": {"style": MAP_STYLE, **view, "layers": layers or []},
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 64},  # the colour scale's room (_colorbar)
         "height": height,
         "font": {"family": figure_font(lang)},
         "hoverlabel": {"font": {"family": figure_font(lang)}},  # not inherited: Arial by default
@@ -118,12 +119,17 @@ def _map_layout(lang: str, view: dict, layers: list | None = None, height: int =
 
 
 def _colorbar(title: str, lang: str, **extra) -> dict:
+    # below the map, in its bottom margin: never over the places it colours, on a phone either
     return {
-        "title": {"text": title},
-        "x": 0.0 if lang == "fa" else 1.0,
-        "xanchor": "left" if lang == "fa" else "right",
-        "thickness": 12,
-        "len": 0.6,
+        "title": {"text": title, "side": "top"},
+        "orientation": "h",
+        "x": 0.5,
+        "xanchor": "center",
+        "y": 0,
+        "yanchor": "top",
+        "ypad": 4,
+        "thickness": 10,
+        "len": 0.8,
         **extra,
     }
 
@@ -400,12 +406,6 @@ def _opts(rows: list[dict], lang: str) -> list[dict]:
 _ALL = {"province": "all_provinces", "city": "all_cities", "kind": "all_kinds"}
 
 
-def fid(what: str, page: str) -> dict:
-    """Gives the id of a filter control on one view (ids differ per view so that a view's callbacks
-    never fire for another view's controls; the shared URL callback matches them all)."""
-    return {"f": what, "page": page}
-
-
 def filter_bar(
     view, lang: str, provinces: list[dict], cities: list[dict], show: tuple[str, ...], page: str
 ) -> html.Div:
@@ -437,15 +437,7 @@ def filter_bar(
             box(
                 "as_of",
                 t("as_of", lang),
-                dcc.Input(
-                    id=fid("asof", page),
-                    className="f-asof",
-                    type="text",
-                    debounce=True,
-                    value=i18n.date(view.day, lang),
-                    inputMode="numeric",
-                    style={"width": "9rem"},
-                ),
+                date_box(view.day, lang, page),  # typed, a Jalali calendar, presets
             ),
             html.Span(
                 t("bad_date", lang) if view.bad_date else "", id=fid("msg", page), className="msg f-msg"

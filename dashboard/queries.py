@@ -417,3 +417,14 @@ def ping(db: Database, scope: Scope) -> bool:
 
 def _kind(kind: str | None) -> str | None:
     return kind if kind in KINDS else None
+
+
+# -- the as-of calendar (dashboard/picker.py) ----------------------------------------------------------
+def first_office_day(db: Database, scope: Scope) -> dt.date | None:
+    """Gives the first day an office state began (the data's first day), None when there is none."""
+    return _run("dash_first_office_date", db, scope)[0]["first"]
+
+
+def meetings(db: Database, scope: Scope) -> list[dict]:
+    """Gives the HQ meetings (number, held_on), oldest first."""
+    return _run("picker_meetings", db, scope)

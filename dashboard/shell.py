@@ -50,6 +50,15 @@ def header(view: View, pathname: str) -> list:
         links.append(brief_link(view, page[0].brief_of(**page[1].groupdict())))
     links += account_links(view.lang)  # the signed-in user, the audit log, sign out (dashboard/auth.py)
     other = "fa" if view.lang == "en" else "en"
+    # a phone folds the menu behind a button (style.css shows the button only on narrow screens)
+    toggle = html.Button(
+        [html.Span("☰", **{"aria-hidden": "true"}), " ", t("pk_menu", view.lang)],
+        id="menu-toggle",
+        className="menu-toggle",
+        type="button",
+        **{"aria-expanded": "false", "aria-controls": "menu"},
+    )
+    links = [links[0], toggle, html.Nav(links[1:], id="menu", className="menu")]
     # a full page load: every word on the page changes, and the cookie remembers the choice
     links.append(
         html.A(
@@ -234,6 +243,18 @@ clientside(
     Output("lang-switch", "href"),
     Input("url", "search"),
     State("url", "pathname"),
+    prevent_initial_call=True,
+)
+
+# The phone's menu opens and folds in the browser: nothing for the server to know.
+clientside(
+    """function(n) {
+        var open = (n || 0) % 2 === 1;
+        return [open ? "menu open" : "menu", open ? "true" : "false"];
+    }""",
+    Output("menu", "className"),
+    Output("menu-toggle", "aria-expanded"),
+    Input("menu-toggle", "n_clicks"),
     prevent_initial_call=True,
 )
 

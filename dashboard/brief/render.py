@@ -71,7 +71,9 @@ def _figure(b: Brief, db: Database, scope: Scope) -> dict | None:
         holder = trace["marker"] if trace["type"] == "scattermap" else trace
         holder.pop("colorbar", None)
         holder["showscale"] = False
-    fig["layout"].update(width=MAP_SIZE[0], height=MAP_SIZE[1], font={"family": "sans-serif"})
+    # no colour scale here, so none of the room the dashboard keeps for it below the map
+    margin = {"l": 0, "r": 0, "t": 0, "b": 0}
+    fig["layout"].update(width=MAP_SIZE[0], height=MAP_SIZE[1], font={"family": "sans-serif"}, margin=margin)
     fig["layout"]["map"]["zoom"] += 0.45  # the figure fits a ~680×460 px panel; the image is larger
     return fig
 
