@@ -151,7 +151,7 @@ def grid(
             paginationPageSizeSelector=False,
             **pinned,
         ),
-        className="ag-theme-quartz grid",
+        className="ag-theme-quartz grid" + (" with-totals" if totals else ""),
         style={"height": None},
     )
 

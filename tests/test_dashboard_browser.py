@@ -267,7 +267,7 @@ def test_city_view_and_history(page):
     assert wait_until(d, f"{plot('city-map')}.data[0].locations.length") == 3  # N1–N3
     assert wait_until(d, f"{plot('city-map')}.data[1].lon.length") == 3  # O1, O2 and the renewal office
     assert "واگذارشده به شهرداری" in settled(d, "#city-hoods")
-    d.find_element(By.CSS_SELECTOR, "#city-offices .ag-row .ag-cell[col-id='name']").click()
+    d.find_element(By.CSS_SELECTOR, "#city-offices .ag-row[row-id=O1] .ag-cell[col-id='name']").click()
     wait_for(d, "#history-title")
     assert "/city/TEH" in d.current_url  # the view stays (no filter changed)
     assert "۱۴۰۱/۱۲/۱۰" in text_of(d, "#city-history")  # O1 handed over 2023-03-01
