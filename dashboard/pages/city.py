@@ -35,10 +35,10 @@ HOOD_COLS = (
 OFFICE_COLS = (
     Col("name", "office"),
     Col("state", "state"),
-    *(Col(k, k, date=True) for k in OFFICE_DATES),
-    Col("neighborhoods", "neighborhoods"),
-    Col("due_on", "due_on", date=True),
     Col("late", "handover_late", sortable=False, flagged=True),
+    Col("neighborhoods", "neighborhoods"),
+    *(Col(k, k, date=True) for k in OFFICE_DATES),
+    Col("due_on", "due_on", date=True),
     Col("code", "code"),
 )
 

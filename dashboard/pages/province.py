@@ -91,11 +91,11 @@ LISTS = {
         _due,
         (
             Col("name", "office"),
+            Col("late", "handover_late", sortable=False, flagged=True),  # beside the name: in sight
             Col("city", "city"),
             Col("state", "state"),
             Col("since", "since", date=True),
             Col("due_on", "due_on", date=True),
-            Col("late", "handover_late", sortable=False, flagged=True),
             Col("code", "code"),
         ),
     ),
