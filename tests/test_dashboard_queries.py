@@ -293,6 +293,7 @@ def _bytes(value) -> int:
         ("/", "..nat-map.figure", ["count", "1400/03/11"], "asof"),
         ("/", "..nat-map.figure", ["ha", ""], "measure"),
         ("/province/IR-23", "..prov-map.figure", ["count", "1400/03/11", None], "asof"),
+        ("/province/IR-23", "..prov-map.figure", ["count", "", "inner_city"], "kind"),
         ("/city/TEH", "..city-map.figure", ["1400/03/11", "historic"], "kind"),
     ],
 )
