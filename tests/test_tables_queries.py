@@ -100,6 +100,8 @@ def test_offices_long_past_their_handover_are_overdue(world):
     assert record["late"] == "۱۱ ماه · معوق" and record["overdue_flag"] == 1
     assert grids.text_rows(province.LISTS["prov-due"].cols, [record], "fa")[0]["f"] == 1
     assert province._due(late["O2"], "en")["late"] == "3 months"
+    assert common.late({"months_late": 1, "overdue": False}, "en") == "1 month"
+    assert common.late({"months_late": None, "overdue": False}, "fa") == "—"
 
 
 @pytest.mark.parametrize("day", [D1, D2])

@@ -30,7 +30,8 @@ def late(r: dict, lang: str) -> str:
     date (migration 0130: more than six months); «—» when not due yet or not to be handed over."""
     if r.get("months_late") is None:
         return "—"
-    text = t("n_months", lang).format(n=i18n.num(r["months_late"], lang))
+    word = "n_month" if r["months_late"] == 1 else "n_months"
+    text = t(word, lang).format(n=i18n.num(r["months_late"], lang))
     return f"{text} · {t('overdue', lang)}" if r.get("overdue") else text
 
 
