@@ -11,6 +11,7 @@ the new filters: every value of its traces, never their geometry.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import plotly.graph_objects as go
@@ -21,6 +22,7 @@ from dashboard import i18n
 from dashboard.i18n import t
 from dashboard.picker import date_box, fid
 from dashboard.queries import KINDS, MEASURES, STATUSES
+from regen.jalali import BadDate, parse_date
 
 FONT = "Vazirmatn, Tahoma, sans-serif"
 # Figures in Persian: the same letters, and ASCII digits drawn as Persian ones (dashboard/assets/style.css).
@@ -440,11 +442,27 @@ def filter_bar(
                 date_box(view.day, lang, page),  # typed, a Jalali calendar, presets
             ),
             html.Span(
-                t("bad_date", lang) if view.bad_date else "", id=fid("msg", page), className="msg f-msg"
+                date_notice(view.bad_date, lang, linked=True) if view.bad_date else "",
+                id=fid("msg", page),
+                className="msg f-msg",
+                role="status",
             ),
         ],
         className="filters",
     )
+
+
+def date_notice(given: str, lang: str, linked: bool = False) -> str:
+    """Gives the notice of an as-of day refused: what was given, why (not a date, or after today), and,
+    for a link (`linked`), that the view shows today instead."""
+    try:
+        day = parse_date(given)
+    except BadDate:
+        day = None
+    why = t("date_future", lang) if day else t("date_not_a_date", lang)
+    # the text given isolated (FSI…PDI): «1420-01-01» keeps its order inside a Persian sentence
+    text = why.format(given=f"\u2068{given}\u2069", today=i18n.date(dt.date.today(), lang))
+    return f"{text} {t('date_shows_today', lang)}" if linked else text
 
 
 def measure_switch(view, lang: str, page: str) -> dcc.RadioItems:

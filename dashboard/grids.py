@@ -73,10 +73,20 @@ def rows(cols: tuple[Col, ...], records: list[dict], lang: str) -> list[dict]:
 
 
 def text_rows(cols: tuple[Col, ...], records: list[dict], lang: str) -> list[dict]:
-    """Gives a long list's rows: the texts only (the database has sorted them)."""
-    return [
-        {"id": str(r["id"]), **{c.field: cell(c, r.get(c.field), lang)[1] for c in cols}} for r in records
-    ]
+    """Gives a long list's rows: the texts only (the database has sorted them); `f` when overdue."""
+    out = []
+    for r in records:
+        row = {"id": str(r["id"]), **{c.field: cell(c, r.get(c.field), lang)[1] for c in cols}}
+        if r.get("overdue_flag"):
+            row["f"] = 1
+        out.append(row)
+    return out
+
+
+def totals_row(cols: tuple[Col, ...], record: dict, lang: str) -> list[dict]:
+    """Gives a short table's totals row, as AG Grid's pinned bottom row wants it (a list of one row):
+    written as every row is, so that it lines up and reads the same."""
+    return rows(cols, [{**record, "id": "totals"}], lang)
 
 
 def _col_defs(cols: tuple[Col, ...], lang: str, formatted: bool) -> list[dict]:
@@ -115,10 +125,18 @@ def _options(lang: str, **extra) -> dict:
 
 
 def grid(
-    id_, cols: tuple[Col, ...], records: list[dict], lang: str, page_size: int = PAGE_SIZE
+    id_,
+    cols: tuple[Col, ...],
+    records: list[dict],
+    lang: str,
+    page_size: int = PAGE_SIZE,
+    totals: dict | None = None,
 ) -> dag.AgGrid:
-    """Gives a short table, sorted and paged in the browser (it holds every row)."""
+    """Gives a short table, sorted and paged in the browser (it holds every row), in the order of
+    `records` until a header is clicked; `totals`, a record of the sums, is pinned below the rows
+    (it never sorts among them)."""
     paged = len(records) > page_size
+    pinned = {"pinnedBottomRowData": totals_row(cols, totals, lang)} if totals else {}
     return dag.AgGrid(
         id=id_,
         columnDefs=_col_defs(cols, lang, formatted=True),
@@ -131,8 +149,9 @@ def grid(
             pagination=paged,
             paginationPageSize=page_size,
             paginationPageSizeSelector=False,
+            **pinned,
         ),
-        className="ag-theme-quartz grid",
+        className="ag-theme-quartz grid" + (" with-totals" if totals else ""),
         style={"height": None},
     )
 

@@ -154,10 +154,20 @@ def coverage_provinces(db: Database, scope: Scope, as_of: dt.date, province: str
 
 
 def coverage_cities(
-    db: Database, scope: Scope, as_of: dt.date, province: str | None = None, city: str | None = None
+    db: Database,
+    scope: Scope,
+    as_of: dt.date,
+    province: str | None = None,
+    city: str | None = None,
+    kind: str | None = None,
 ) -> list[dict]:
-    """Gives coverage_by_city ⋈ handover_by_city on as_of, with names and points, per city in view."""
+    """Gives coverage_by_city ⋈ handover_by_city on as_of, with names and points, per city in view,
+    lagging first; with a `kind`, the same over that kind's neighborhoods and the offices serving them."""
     province = allowed_province(scope, province)
+    if _kind(kind):
+        return _run(
+            "dash_coverage_cities_kind", db, scope, as_of=as_of, province=province, city=city, kind=kind
+        )
     return _run("dash_coverage_cities", db, scope, as_of=as_of, province=province, city=city)
 
 
@@ -196,14 +206,16 @@ def headline(
     city: str | None = None,
     rows: list[dict] | None = None,
     action_rows: list[dict] | None = None,
+    kind: str | None = None,
 ) -> dict:
     """Gives the headline figures of a view: target neighborhoods, share covered, offices active,
-    share handed over, actions overdue (from the SQL coverage functions and the actions query).
+    share handed over, actions overdue (from the SQL coverage functions and the actions query); with
+    a `kind` (a province's or a city's view), those of that kind's neighborhoods and their offices.
     A caller that already holds the view's coverage or action rows passes them to save a query."""
     province = allowed_province(scope, province)
     if rows is None:
-        if city:
-            rows = coverage_cities(db, scope, as_of, province=province, city=city)
+        if city or (province and _kind(kind)):
+            rows = coverage_cities(db, scope, as_of, province=province, city=city, kind=kind)
         else:
             rows = coverage_provinces(db, scope, as_of, province=province)
     if action_rows is None:
@@ -309,10 +321,14 @@ def neighborhoods(
     return _run("dash_neighborhoods", db, scope, city=city, as_of=as_of, kind=_kind(kind), **_page(**page))
 
 
-def city_offices(db: Database, scope: Scope, city: str, as_of: dt.date) -> list[dict]:
-    """Gives a city's offices with their state on as_of and the dates of each state up to then."""
+def city_offices(
+    db: Database, scope: Scope, city: str, as_of: dt.date, kind: str | None = None, lang: str = "fa"
+) -> list[dict]:
+    """Gives a city's offices (those serving a neighborhood of `kind`, with one) with their state on
+    as_of, the dates of each state up to then, the neighborhoods they serve by name in `lang`, and
+    their handover's due date, months late and overdue flag (migration 0130); overdue first."""
     place_of(db, scope, "city", city)
-    return _run("dash_city_offices", db, scope, city=city, as_of=as_of)
+    return _run("dash_city_offices", db, scope, city=city, as_of=as_of, kind=_kind(kind), lang=lang)
 
 
 def history(db: Database, scope: Scope, level: str, code: str) -> list[dict]:
@@ -340,12 +356,21 @@ def uncovered_neighborhoods(
 
 
 def offices_due_handover(
-    db: Database, scope: Scope, province: str, as_of: dt.date, **page: Any
+    db: Database, scope: Scope, province: str, as_of: dt.date, kind: str | None = None, **page: Any
 ) -> list[dict]:
-    """Gives a province's established or active facilitation offices on as_of, soonest handover due
-    first (or the page `page` asks, see _page), each row with the list's `total`."""
+    """Gives a province's established or active facilitation offices on as_of (those serving a
+    neighborhood of `kind`, with one), soonest handover due first (or the page `page` asks, see
+    _page), each row with the list's `total`, months late and overdue flag (migration 0130)."""
     province = allowed_province(scope, province)
-    return _run("dash_offices_due_handover", db, scope, province=province, as_of=as_of, **_page(**page))
+    return _run(
+        "dash_offices_due_handover",
+        db,
+        scope,
+        province=province,
+        as_of=as_of,
+        kind=_kind(kind),
+        **_page(**page),
+    )
 
 
 def _page(

@@ -3,6 +3,8 @@ the views share (filters ↔ URL, dependent city list, downloads, retry when the
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
@@ -11,7 +13,7 @@ from dashboard.auth import account_links
 from dashboard.auth_seam import current_scope
 from dashboard.brief.web import brief_link
 from dashboard.callbacks import callback, clientside
-from dashboard.components import fid
+from dashboard.components import date_notice, fid
 from dashboard.i18n import t
 from dashboard.pages import PAGES, footer
 from dashboard.urls import LANG_COOKIE, View, parse
@@ -171,6 +173,8 @@ def filters_to_url(_provinces, _cities, _kinds, _days, _measures, pathname, sear
         except BadDate:
             if what == "asof":
                 return no_update, no_update, [t("bad_date", view.lang)] * n
+        if changes.get("as_of") and changes["as_of"] > dt.date.today():  # nothing is shown for the future
+            return no_update, no_update, [date_notice(_days[0], view.lang)] * n
         return no_update, view.query(**changes), [""] * n
     if on_actions:  # a view that filters in place keeps its own URL in step
         return no_update, no_update, [""] * n

@@ -23,7 +23,7 @@ class View:
     kind: str | None = None
     measure: str = "count"
     agency: str | None = None
-    bad_date: str | None = None  # what the URL said, when it was not a date
+    bad_date: str | None = None  # what the URL said, when it was not a date or was after today
 
     @property
     def day(self) -> dt.date:
@@ -47,7 +47,8 @@ class View:
 
 
 def parse(search: str | None, cookie_lang: str | None = None) -> View:
-    """Gives the View a URL query describes; unknown or malformed values fall back to defaults."""
+    """Gives the View a URL query describes; unknown or malformed values fall back to defaults (a
+    date that is not one, or is after today, is kept in `bad_date` for the notice that says so)."""
     q = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
     lang = q.get("lang") or cookie_lang or "fa"
     as_of, bad = None, None
@@ -56,6 +57,8 @@ def parse(search: str | None, cookie_lang: str | None = None) -> View:
             as_of = parse_date(q["as_of"])
         except BadDate:
             bad = q["as_of"]
+        if as_of and as_of > dt.date.today():  # the future is refused: today is shown, and why
+            as_of, bad = None, q["as_of"]
     return View(
         lang=lang if lang in ("fa", "en") else "fa",
         as_of=as_of,

@@ -27,6 +27,7 @@ from werkzeug.serving import make_server
 from dashboard import grids, kept, queries
 from dashboard.app import create_app
 from dashboard.i18n import t
+from dashboard.pages.common import place_cols
 from regen import progress
 from regen.accounts import add_user
 from regen.db import Database
@@ -267,7 +268,7 @@ def test_city_view_and_history(page):
     assert wait_until(d, f"{plot('city-map')}.data[0].locations.length") == 3  # N1–N3
     assert wait_until(d, f"{plot('city-map')}.data[1].lon.length") == 3  # O1, O2 and the renewal office
     assert "واگذارشده به شهرداری" in settled(d, "#city-hoods")
-    d.find_element(By.CSS_SELECTOR, "#city-offices .ag-row .ag-cell[col-id='name']").click()
+    d.find_element(By.CSS_SELECTOR, "#city-offices .ag-row[row-id=O1] .ag-cell[col-id='name']").click()
     wait_for(d, "#history-title")
     assert "/city/TEH" in d.current_url  # the view stays (no filter changed)
     assert "۱۴۰۱/۱۲/۱۰" in text_of(d, "#city-history")  # O1 handed over 2023-03-01
@@ -326,6 +327,11 @@ def test_as_of_date_redraws(page):
     wait_until(d, f"JSON.stringify({plot('nat-map')}.data[0].z) !== {json.dumps(json.dumps(z_count))}")
 
 
+def city_table(driver) -> list[list[str]]:
+    """Gives the province's city table as shown: each column's texts, top to bottom."""
+    return [cells(driver, "#prov-table", c.field) for c in place_cols("city")]
+
+
 @pytest.mark.parametrize("lang", ["", "&lang=en"])
 def test_province_new_date_patches_the_lists_and_links(page, lang):
     """A new date on the province view: what the browser shows after it (map colours and hovers,
@@ -336,7 +342,9 @@ def test_province_new_date_patches_the_lists_and_links(page, lang):
     line = f"JSON.stringify({plot('prov-timeline')}.data.map(t => [t.x, t.y, t.customdata]))"
     notes = "#prov-uncovered-note, #prov-due-note"
     d = page(f"/province/IR-23?as_of=1400-03-11{lang}", "#prov-map .maplibregl-canvas")
-    fresh = {name: settled(d, f"#prov-{name}") for name in ("uncovered", "due", "table")}
+    fresh = {name: settled(d, f"#prov-{name}") for name in ("uncovered", "due")}
+    settled(d, "#prov-table")
+    fresh["table"] = city_table(d)  # as seen: a grid given new rows keeps its rows' DOM order
     fresh["hovers"], fresh["colours"] = wait_until(d, hovers), wait_until(d, colours)
     fresh["timeline"] = wait_until(d, line)
     fresh["notes"] = [e.text for e in d.find_elements(By.CSS_SELECTOR, notes)]
@@ -350,7 +358,8 @@ def test_province_new_date_patches_the_lists_and_links(page, lang):
     box.send_keys("1400/03/11" + Keys.ENTER)
     WebDriverWait(d, 30).until(lambda drv: settled(drv, "#prov-uncovered") == fresh["uncovered"])
     assert settled(d, "#prov-due") == fresh["due"]
-    assert settled(d, "#prov-table") == fresh["table"]
+    settled(d, "#prov-table")
+    assert city_table(d) == fresh["table"]
     assert d.execute_script(f"return {hovers}") == fresh["hovers"]
     assert d.execute_script(f"return {colours}") == fresh["colours"]
     assert d.execute_script(f"return {line}") == fresh["timeline"]

@@ -15,7 +15,7 @@ from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.grids import Col, Listing
 from dashboard.i18n import t
-from dashboard.pages.common import as_of_from
+from dashboard.pages.common import as_of_from, late
 from dashboard.record import record_panel
 from dashboard.urls import View, parse
 
@@ -30,12 +30,16 @@ HOOD_COLS = (
     Col("area_ha", "area_ha", 1),
     Col("population", "population", 0),
     Col("offices", "offices"),
+    Col("code", "code"),
 )
 OFFICE_COLS = (
     Col("name", "office"),
     Col("state", "state"),
-    *(Col(k, k, date=True) for k in OFFICE_DATES),
+    Col("late", "handover_late", sortable=False, flagged=True),
     Col("neighborhoods", "neighborhoods"),
+    *(Col(k, k, date=True) for k in OFFICE_DATES),
+    Col("due_on", "due_on", date=True),
+    Col("code", "code"),
 )
 
 
@@ -77,7 +81,8 @@ def _hood(r: dict, lang: str) -> dict:
         "kinds": i18n.kinds(r["kinds"], lang),
         "area_ha": r["area_ha"] or 0,
         "population": r["population"],
-        "offices": r["offices"] or "",
+        "offices": r["offices"] or "—",
+        "code": r["code"],
     }
 
 
@@ -96,7 +101,11 @@ def _office_rows(rows, lang):
             "name": i18n.name(o, lang),
             "state": t(f"s_{o['state']}", lang),
             **{k: o[k] for k in OFFICE_DATES},
-            "neighborhoods": o["neighborhoods"] or "",
+            "neighborhoods": o["neighborhoods"] or "—",
+            "due_on": o["due_on"],
+            "late": late(o, lang),
+            "overdue_flag": 1 if o["overdue"] else 0,
+            "code": o["code"],
         }
         for o in rows
     ]
@@ -108,7 +117,7 @@ def _parts(view: View, code: str, place: dict) -> dict:
     fc = queries.neighborhood_shapes(db, scope, code)
     all_hoods = queries.neighborhoods(db, scope, code, day)
     hoods = [h for h in all_hoods if not view.kind or view.kind in h["kinds"]]
-    offices = queries.city_offices(db, scope, code, day)
+    offices = queries.city_offices(db, scope, code, day, lang=lang)  # on the map: every office
     codes = [f["id"] for f in fc["features"]]
     by_code = {h["code"]: h for h in hoods}
     boundary = queries.city_shape(db, scope, code)
@@ -127,12 +136,15 @@ def _parts(view: View, code: str, place: dict) -> dict:
     )
     # kind filter: polygons of other kinds are left uncoloured
     fig["data"][0]["z"] = [C.status_index(by_code[c]["status"]) if c in by_code else None for c in codes]
-    head = queries.headline(db, scope, day, province=place["province_code"], city=code)
+    # the cards and the offices list count what the map colours: the kind's neighborhoods and the
+    # offices that serve them
+    head = queries.headline(db, scope, day, province=place["province_code"], city=code, kind=view.kind)
+    listed = queries.city_offices(db, scope, code, day, kind=view.kind, lang=lang) if view.kind else offices
     return {
         "map": fig,
         "head": head,
         "hoods": grids.list_panel("city-hoods", code, view),
-        "offices": _office_rows(offices, lang),
+        "offices": _office_rows(listed, lang),
     }
 
 
@@ -164,7 +176,11 @@ def layout(view: View, code: str):
                 className="grid2",
             ),
             C.panel(t("neighborhoods", lang), html.Div(p["hoods"], id="city-hoods-box")),
-            C.panel(t("offices", lang), grids.grid("city-offices", OFFICE_COLS, p["offices"], lang)),
+            C.panel(
+                t("offices", lang),
+                html.P(t("overdue_rule", lang), className="notice overdue-rule"),
+                grids.grid("city-offices", OFFICE_COLS, p["offices"], lang),
+            ),
             record_panel(code),  # recording progress (accounts issue); a note only for a viewer
             C.downloads(lang),
         ]

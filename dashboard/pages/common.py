@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dash import Output
+from dash import Output, Patch, html
 
 from dashboard import components as C
-from dashboard import grids, i18n
+from dashboard import grids, i18n, queries
 from dashboard.grids import Col
 from dashboard.i18n import t
 from dashboard.queries import MEASURES
@@ -16,11 +16,23 @@ from regen.jalali import BadDate, parse_date
 
 
 def as_of_from(text: str | None, view: View) -> dt.date | None:
-    """Gives the day typed in the as-of box (the view's day when empty), or None when it is not a date."""
+    """Gives the day typed in the as-of box (the view's day when empty), or None when it is not a date
+    or is after today: nothing is computed for the future (the filter bar says why: shell.py)."""
     try:
-        return parse_date(text) or view.day
+        day = parse_date(text) or view.day
     except BadDate:
         return None
+    return None if day > dt.date.today() else day
+
+
+def late(r: dict, lang: str) -> str:
+    """Gives how late an office's handover is: «۸ ماه», and the word overdue when long past its due
+    date (migration 0130: more than six months); «—» when not due yet or not to be handed over."""
+    if r.get("months_late") is None:
+        return "—"
+    word = "n_month" if r["months_late"] == 1 else "n_months"
+    text = t(word, lang).format(n=i18n.num(r["months_late"], lang))
+    return f"{text} · {t('overdue', lang)}" if r.get("overdue") else text
 
 
 def place_template(lang: str) -> str:
@@ -82,23 +94,50 @@ def place_records(rows: list[dict], overdue: dict[str, int], lang: str, path: st
     ]
 
 
+def place_totals(rows: list[dict], records: list[dict], lang: str) -> dict:
+    """Gives the totals row of a table of places: the sums of its rows and the shares of the sums
+    (queries.totals, as the headline cards compute them), and the sum of its overdue column."""
+    overdue = sum(r["overdue"] for r in records)
+    return {
+        **queries.totals(rows),
+        "name": t("totals_row", lang),
+        "overdue": overdue,
+        "overdue_flag": 1 if overdue else 0,
+    }
+
+
+def place_table(id_: str, cols: tuple[Col, ...], parts: dict, lang: str, page_size: int = grids.PAGE_SIZE):
+    """Gives a table of places, lagging first, with its totals row and the rule of its order."""
+    return html.Div(
+        [
+            html.P(t("lagging_first", lang), className="notice order-rule"),
+            grids.grid(id_, cols, parts["records"], lang, page_size=page_size, totals=parts["totals"]),
+        ]
+    )
+
+
 def place_outputs(prefix: str) -> list[Output]:
     """Gives what a filter change writes on a view of places (`nat`, `prov`): the map, the cards'
-    figures, the table of places, the timeline."""
+    figures, the table of places and its totals row, the timeline."""
     return [
         Output(f"{prefix}-map", "figure"),
         *C.card_outputs(),
         Output(f"{prefix}-table", "rowData"),
+        Output(f"{prefix}-table", "dashGridOptions"),
         Output(f"{prefix}-timeline", "figure"),
     ]
 
 
 def place_answer(parts: dict, cols: tuple[Col, ...], lang: str) -> tuple:
     """Gives the values of place_outputs from a view's parts as its layout builds them: the map's and
-    the timeline's values (never geometry), the cards' figures, the table's rows."""
+    the timeline's values (never geometry), the cards' figures, the table's rows and totals row (a
+    Patch of the grid's options: the rest of them stays)."""
+    options = Patch()
+    options["pinnedBottomRowData"] = grids.totals_row(cols, parts["totals"], lang)
     return (
         C.values_patch(parts["map"]),
         *C.card_values(parts["head"], lang),
         grids.rows(cols, parts["records"], lang),
+        options,
         C.timeline_patch(parts["timeline"]),
     )

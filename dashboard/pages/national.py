@@ -10,7 +10,7 @@ from dash import Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
-from dashboard import grids, queries
+from dashboard import queries
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.i18n import t
@@ -21,6 +21,8 @@ from dashboard.pages.common import (
     place_hover,
     place_outputs,
     place_records,
+    place_table,
+    place_totals,
 )
 from dashboard.urls import View, parse
 
@@ -83,11 +85,13 @@ def _parts(view: View) -> dict:
     rows = queries.coverage_provinces(db, scope, day)
     acts = queries.national_overdue(db, scope, day)
     fig, notice = _map(db, scope, view, rows)
+    records = place_records(rows, queries.overdue_by(acts, "province_code"), lang, "/province/", view)
     return {
         "map": fig,
         "notice": notice,
         "head": queries.headline(db, scope, day, rows=rows, action_rows=acts),
-        "records": place_records(rows, queries.overdue_by(acts, "province_code"), lang, "/province/", view),
+        "records": records,
+        "totals": place_totals(rows, records, lang),
         "timeline": C.timeline_figure(queries.timeline(db, scope, day), lang),
     }
 
@@ -120,7 +124,7 @@ def layout(view: View, **_):
             ),
             C.panel(
                 t("provinces_table", lang),
-                grids.grid("nat-table", COLS, p["records"], lang, page_size=31),
+                place_table("nat-table", COLS, p, lang, page_size=31),
             ),
             C.downloads(lang),
         ]

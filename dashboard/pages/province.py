@@ -17,11 +17,14 @@ from dashboard.grids import Col, Listing
 from dashboard.i18n import t
 from dashboard.pages.common import (
     as_of_from,
+    late,
     place_answer,
     place_cols,
     place_hover,
     place_outputs,
     place_records,
+    place_table,
+    place_totals,
 )
 from dashboard.urls import View, parse
 
@@ -47,6 +50,7 @@ def _uncovered(r: dict, lang: str) -> dict:
         "area_ha": r["area_ha"] or 0,
         "population": r["population"],
         "status": t(f"s_{r['status']}", lang),
+        "code": r["code"],
     }
 
 
@@ -58,6 +62,9 @@ def _due(r: dict, lang: str) -> dict:
         "state": t(f"s_{r['state']}", lang),
         "since": r["state_since"],
         "due_on": r["due_on"],
+        "late": late(r, lang),
+        "overdue_flag": 1 if r["overdue"] else 0,
+        "code": r["code"],
     }
 
 
@@ -74,28 +81,32 @@ LISTS = {
             Col("area_ha", "area_ha", 1),
             Col("population", "population", 0),
             Col("status", "status"),
+            Col("code", "code"),
         ),
     ),
     "prov-due": Listing(
-        lambda db, scope, code, day, kind, **page: queries.offices_due_handover(db, scope, code, day, **page),
+        lambda db, scope, code, day, kind, **page: queries.offices_due_handover(
+            db, scope, code, day, kind, **page
+        ),
         _due,
         (
             Col("name", "office"),
+            Col("late", "handover_late", sortable=False, flagged=True),  # beside the name: in sight
             Col("city", "city"),
             Col("state", "state"),
             Col("since", "since", date=True),
             Col("due_on", "due_on", date=True),
+            Col("code", "code"),
         ),
     ),
 }
 grids.LISTS.update(LISTS)
-TITLES = {"prov-uncovered": "uncovered", "prov-due": "due_handover"}
 
 
 def _parts(view: View, code: str) -> dict:
     """Gives what the filters decide on the view (the layout and every change build it here)."""
     db, scope, lang, day = queries.database(), current_scope(), view.lang, view.day
-    rows = queries.coverage_cities(db, scope, day, province=code)
+    rows = queries.coverage_cities(db, scope, day, province=code, kind=view.kind)
     located = [r for r in rows if r["lon"] is not None]
     acts = queries.overdue_counts(db, scope, day, province=code)
     shape = queries.province_shapes(db, scope, province=code)
@@ -110,10 +121,12 @@ def _parts(view: View, code: str) -> dict:
         extent=(C.fc_points(shape) if shape["features"] else None) or None,
     )
     head = queries.headline(db, scope, day, province=code, rows=rows, action_rows=acts)
+    records = place_records(rows, queries.overdue_by(acts, "city_code"), lang, "/city/", view)
     return {
         "map": fig,
         "head": head,
-        "records": place_records(rows, queries.overdue_by(acts, "city_code"), lang, "/city/", view),
+        "records": records,
+        "totals": place_totals(rows, records, lang),
         "timeline": C.timeline_figure(queries.timeline(db, scope, day, province=code), lang),
         **{name: grids.list_panel(name, code, view) for name in LISTS},
     }
@@ -146,9 +159,16 @@ def layout(view: View, code: str):
                 ],
                 className="grid2",
             ),
-            C.panel(t("cities_table", lang), grids.grid("prov-table", COLS, p["records"], lang)),
+            C.panel(t("cities_table", lang), place_table("prov-table", COLS, p, lang)),
             html.Div(
-                [C.panel(t(TITLES[name], lang), html.Div(p[name], id=f"{name}-box")) for name in LISTS],
+                [
+                    C.panel(t("uncovered", lang), html.Div(p["prov-uncovered"], id="prov-uncovered-box")),
+                    C.panel(
+                        t("due_handover", lang),
+                        html.P(t("overdue_rule", lang), className="notice overdue-rule"),
+                        html.Div(p["prov-due"], id="prov-due-box"),
+                    ),
+                ],
                 className="grid2",
             ),
             C.downloads(lang),

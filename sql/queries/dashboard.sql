@@ -37,21 +37,85 @@ SELECT p.code, p.name_fa, p.name_en, p.boundary IS NOT NULL AS has_boundary,
 FROM coverage_by_province(%(as_of)s) c
 JOIN provinces p ON p.code = c.province_code
 WHERE %(province)s::text IS NULL OR p.code = %(province)s
-ORDER BY p.code;
+-- Lagging first (the rule the tables state, docs/dashboard.md): the lowest share of neighborhoods
+-- covered first, then the lowest handover share (none to measure counts as none handed over); places
+-- with no target neighborhood last.
+ORDER BY c.neighborhoods = 0, c.coverage_count_pct NULLS LAST, COALESCE(c.handover_pct, 0),
+         p.name_fa COLLATE "fa-x-icu", p.code;
 
 -- name: dash_coverage_cities
+-- A city where nothing is covered has covered none of its hectares and of its people: the functions
+-- say NULL there (a sum over no covered neighborhood), the tables say «۰», and «—» only where there
+-- is nothing to measure. Lagging first, per province (as dash_coverage_provinces).
 SELECT ci.code, ci.name_fa, ci.name_en, ci.province_code,
        ST_X(COALESCE(ci.location, ST_PointOnSurface(ci.boundary))) AS lon,
        ST_Y(COALESCE(ci.location, ST_PointOnSurface(ci.boundary))) AS lat,
        cov.neighborhoods, cov.covered, cov.coverage_count_pct, cov.area_ha, cov.covered_ha,
-       cov.coverage_area_pct, cov.population, cov.covered_population, cov.coverage_population_pct,
+       COALESCE(cov.coverage_area_pct, CASE WHEN cov.area_ha > 0 THEN 0 END) AS coverage_area_pct,
+       cov.population, cov.covered_population,
+       COALESCE(cov.coverage_population_pct, CASE WHEN cov.population > 0 THEN 0 END) AS coverage_population_pct,
        ho.planned, ho.established, ho.active, ho.handed_over, ho.closed, ho.handover_pct
 FROM coverage_by_city(%(as_of)s) cov
 JOIN handover_by_city(%(as_of)s) ho USING (city_code)
 JOIN cities ci ON ci.code = cov.city_code
 WHERE (%(province)s::text IS NULL OR ci.province_code = %(province)s)
   AND (%(city)s::text IS NULL OR ci.code = %(city)s)
-ORDER BY ci.province_code, ci.name_fa COLLATE "fa-x-icu", ci.code;
+ORDER BY ci.province_code, cov.neighborhoods = 0, cov.coverage_count_pct NULLS LAST,
+         COALESCE(ho.handover_pct, 0), ci.name_fa COLLATE "fa-x-icu", ci.code;
+
+-- name: dash_coverage_cities_kind
+-- dash_coverage_cities over the neighborhoods of one kind (%(kind)s): coverage of those neighborhoods,
+-- and the facilitation offices that serve at least one of them by state. What the maps colour and the
+-- cards and tables count when the kind filter is set; computed from the kept statuses
+-- (neighborhood_status_on, office_states_on: migration 0100), the same rule as the functions.
+WITH hoods AS (
+  SELECT n.city_code, n.area_ha, n.population, st.covered
+  FROM neighborhoods_on(%(as_of)s) n
+  JOIN neighborhood_status_on(%(as_of)s) st ON st.neighborhood_code = n.code
+  WHERE %(kind)s = ANY (n.kinds)
+), cov AS (
+  SELECT city_code, count(*)::int AS neighborhoods, count(*) FILTER (WHERE covered)::int AS covered,
+         COALESCE(sum(area_ha), 0) AS area_ha, COALESCE(sum(area_ha) FILTER (WHERE covered), 0) AS covered_ha,
+         COALESCE(sum(population), 0)::bigint AS population,
+         COALESCE(sum(population) FILTER (WHERE covered), 0)::bigint AS covered_population
+  FROM hoods GROUP BY city_code
+), ho AS (
+  SELECT o.city_code,
+         count(*) FILTER (WHERE s.state = 'planned')::int AS planned,
+         count(*) FILTER (WHERE s.state = 'established')::int AS established,
+         count(*) FILTER (WHERE s.state = 'active')::int AS active,
+         count(*) FILTER (WHERE s.state = 'handed_over')::int AS handed_over,
+         count(*) FILTER (WHERE s.state = 'closed')::int AS closed
+  FROM offices o
+  JOIN office_states_on(%(as_of)s) s ON s.office_code = o.code
+  WHERE o.kind = 'facilitation'
+    AND EXISTS (SELECT 1 FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
+                WHERE onb.office_code = o.code AND %(kind)s = ANY (n.kinds))
+  GROUP BY o.city_code
+), per AS (
+  SELECT ci.code, ci.name_fa, ci.name_en, ci.province_code,
+         ST_X(COALESCE(ci.location, ST_PointOnSurface(ci.boundary))) AS lon,
+         ST_Y(COALESCE(ci.location, ST_PointOnSurface(ci.boundary))) AS lat,
+         COALESCE(cov.neighborhoods, 0) AS neighborhoods, COALESCE(cov.covered, 0) AS covered,
+         100.0 * cov.covered / NULLIF(cov.neighborhoods, 0) AS coverage_count_pct,
+         COALESCE(cov.area_ha, 0) AS area_ha, COALESCE(cov.covered_ha, 0) AS covered_ha,
+         100.0 * cov.covered_ha / NULLIF(cov.area_ha, 0) AS coverage_area_pct,
+         COALESCE(cov.population, 0) AS population, COALESCE(cov.covered_population, 0) AS covered_population,
+         100.0 * cov.covered_population / NULLIF(cov.population, 0) AS coverage_population_pct,
+         COALESCE(ho.planned, 0) AS planned, COALESCE(ho.established, 0) AS established,
+         COALESCE(ho.active, 0) AS active, COALESCE(ho.handed_over, 0) AS handed_over,
+         COALESCE(ho.closed, 0) AS closed,
+         100.0 * ho.handed_over / NULLIF(ho.established + ho.active + ho.handed_over, 0) AS handover_pct
+  FROM cities ci
+  LEFT JOIN cov ON cov.city_code = ci.code
+  LEFT JOIN ho ON ho.city_code = ci.code
+  WHERE (ci.retired_at IS NULL OR ci.retired_at::date > %(as_of)s) AND regen_app_sees_province(ci.province_code)
+    AND (%(province)s::text IS NULL OR ci.province_code = %(province)s)
+    AND (%(city)s::text IS NULL OR ci.code = %(city)s)
+)
+SELECT * FROM per
+ORDER BY province_code, neighborhoods = 0, coverage_count_pct NULLS LAST, COALESCE(handover_pct, 0),
+         name_fa COLLATE "fa-x-icu", code;
 
 -- name: dash_timeline
 -- Coverage and handover on each of the given days, summed over the provinces in view (the sums of
@@ -121,8 +185,13 @@ SELECT count(*) AS changes, max(id) AS newest FROM data_changes;
 WITH hoods AS (
   SELECT n.code, n.name_fa, n.name_en, n.kinds, n.area_ha, n.population, n.households, n.pilot, n.source,
          COALESCE(s.status, 'none') AS status, COALESCE(s.covered, false) AS covered,
+         -- the offices by name, in the list's language (their codes apart, for the last column)
+         (SELECT string_agg(COALESCE(CASE WHEN %(lang)s = 'en' THEN o.name_en END, o.name_fa),
+                            CASE WHEN %(lang)s = 'en' THEN ', ' ELSE '، ' END ORDER BY o.name_fa COLLATE "fa-x-icu")
+            FROM office_neighborhoods onb JOIN offices o ON o.code = onb.office_code
+           WHERE onb.neighborhood_code = n.code) AS offices,
          (SELECT string_agg(onb.office_code, ', ' ORDER BY onb.office_code)
-            FROM office_neighborhoods onb WHERE onb.neighborhood_code = n.code) AS offices
+            FROM office_neighborhoods onb WHERE onb.neighborhood_code = n.code) AS office_codes
   FROM neighborhoods n
   LEFT JOIN neighborhood_status_on(%(as_of)s) s ON s.neighborhood_code = n.code
   WHERE n.city_code = %(city)s AND n.retired_at IS NULL
@@ -143,16 +212,30 @@ ORDER BY
   CASE WHEN %(sort)s = 'area_ha' AND %(descending)s THEN area_ha END DESC NULLS LAST,
   CASE WHEN %(sort)s = 'population' AND NOT %(descending)s THEN population END NULLS LAST,
   CASE WHEN %(sort)s = 'population' AND %(descending)s THEN population END DESC NULLS LAST,
-  CASE WHEN %(sort)s = 'offices' AND NOT %(descending)s THEN offices END NULLS LAST,
-  CASE WHEN %(sort)s = 'offices' AND %(descending)s THEN offices END DESC NULLS LAST,
+  CASE WHEN %(sort)s = 'offices' AND NOT %(descending)s THEN offices END COLLATE "fa-x-icu" NULLS LAST,
+  CASE WHEN %(sort)s = 'offices' AND %(descending)s THEN offices END COLLATE "fa-x-icu" DESC NULLS LAST,
+  CASE WHEN %(sort)s = 'code' AND NOT %(descending)s THEN code END,
+  CASE WHEN %(sort)s = 'code' AND %(descending)s THEN code END DESC,
   code
 LIMIT %(limit)s OFFSET %(offset)s;
 
 -- name: dash_city_offices
--- A city's offices: where, the state on a day, and the date each state began (up to that day).
+-- A city's offices: where, the state on a day, and the date each state began (up to that day); the
+-- neighborhoods they serve by name in %(lang)s (codes apart); their handover's due date, months late
+-- and whether long past it (migration 0130). With %(kind)s, the offices serving a neighborhood of
+-- that kind only.
+WITH o AS (
+  SELECT o.*, COALESCE(s.state, 'none') AS state, s.began_on AS state_since,
+         (SELECT min(a.due_on) FROM actions a WHERE a.office_code = o.code AND a.kind = 'handover_office') AS due_on
+  FROM offices o
+  LEFT JOIN office_states_on(%(as_of)s) s ON s.office_code = o.code
+  WHERE o.city_code = %(city)s
+    AND (%(kind)s::text IS NULL
+         OR EXISTS (SELECT 1 FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
+                    WHERE onb.office_code = o.code AND %(kind)s = ANY (n.kinds)))
+)
 SELECT o.code, o.kind, o.name_fa, o.name_en, ST_X(o.location) AS lon, ST_Y(o.location) AS lat,
-       o.location_estimated, o.pre_program, o.operator_agency_code,
-       COALESCE(s.state, 'none') AS state, s.began_on AS state_since,
+       o.location_estimated, o.pre_program, o.operator_agency_code, o.state, o.state_since,
        (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'planned'
           AND x.began_on <= %(as_of)s) AS planned_on,
        (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'established'
@@ -161,12 +244,18 @@ SELECT o.code, o.kind, o.name_fa, o.name_en, ST_X(o.location) AS lon, ST_Y(o.loc
           AND x.began_on <= %(as_of)s) AS active_on,
        (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'handed_over'
           AND x.began_on <= %(as_of)s) AS handed_over_on,
+       (SELECT string_agg(COALESCE(CASE WHEN %(lang)s = 'en' THEN n.name_en END, n.name_fa),
+                          CASE WHEN %(lang)s = 'en' THEN ', ' ELSE '، ' END ORDER BY n.name_fa COLLATE "fa-x-icu")
+          FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
+         WHERE onb.office_code = o.code) AS neighborhoods,
        (SELECT string_agg(onb.neighborhood_code, ', ' ORDER BY onb.neighborhood_code)
-          FROM office_neighborhoods onb WHERE onb.office_code = o.code) AS neighborhoods
-FROM offices o
-LEFT JOIN office_states_on(%(as_of)s) s ON s.office_code = o.code
-WHERE o.city_code = %(city)s
-ORDER BY o.code;
+          FROM office_neighborhoods onb WHERE onb.office_code = o.code) AS neighborhood_codes,
+       o.due_on,
+       CASE WHEN o.state IN ('planned', 'established', 'active') THEN handover_months_late(o.due_on, %(as_of)s) END
+         AS months_late,
+       handover_overdue(o.state, o.due_on, %(as_of)s) AS overdue
+FROM o
+ORDER BY handover_overdue(o.state, o.due_on, %(as_of)s) DESC, o.name_fa COLLATE "fa-x-icu", o.code;
 
 -- name: dash_place
 -- Where a neighborhood, office, city or province is (for scope checks): its province and city.
@@ -233,13 +322,17 @@ ORDER BY
        THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over'], s.status) END,
   CASE WHEN %(sort)s = 'status' AND %(descending)s
        THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over'], s.status) END DESC,
+  CASE WHEN %(sort)s = 'code' AND NOT %(descending)s THEN n.code END,
+  CASE WHEN %(sort)s = 'code' AND %(descending)s THEN n.code END DESC,
   c.name_fa COLLATE "fa-x-icu", n.name_fa COLLATE "fa-x-icu", n.code
 LIMIT %(limit)s OFFSET %(offset)s;
 
 -- name: dash_offices_due_handover
 -- Facilitation offices of a province established or active (not yet handed over) on a day, with the
--- due date of their handover action when one exists, one page of them in the order asked (as in
--- dash_uncovered_neighborhoods; the list's own order: soonest due first).
+-- due date of their handover action when one exists, months late and whether long past it (migration
+-- 0130); with %(kind)s, those serving a neighborhood of that kind only. One page of them in the order
+-- asked (as in dash_uncovered_neighborhoods; the list's own order: soonest due first, so the longest
+-- overdue lead).
 WITH due AS (
   SELECT o.code, o.name_fa, o.name_en, o.city_code, c.name_fa AS city_fa, c.name_en AS city_en,
          s.state, s.began_on AS state_since,
@@ -248,8 +341,12 @@ WITH due AS (
   JOIN cities c ON c.code = o.city_code
   JOIN office_states_on(%(as_of)s) s ON s.office_code = o.code
   WHERE c.province_code = %(province)s AND o.kind = 'facilitation' AND s.state IN ('established', 'active')
+    AND (%(kind)s::text IS NULL
+         OR EXISTS (SELECT 1 FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
+                    WHERE onb.office_code = o.code AND %(kind)s = ANY (n.kinds)))
 )
-SELECT *, count(*) OVER () AS total
+SELECT *, handover_months_late(due_on, %(as_of)s) AS months_late,
+       handover_overdue(state, due_on, %(as_of)s) AS overdue, count(*) OVER () AS total
 FROM due
 ORDER BY
   CASE WHEN %(sort)s = 'name' AND NOT %(descending)s
@@ -266,6 +363,8 @@ ORDER BY
   CASE WHEN %(sort)s = 'since' AND %(descending)s THEN state_since END DESC NULLS LAST,
   CASE WHEN %(sort)s = 'due_on' AND NOT %(descending)s THEN due_on END NULLS LAST,
   CASE WHEN %(sort)s = 'due_on' AND %(descending)s THEN due_on END DESC NULLS LAST,
+  CASE WHEN %(sort)s = 'code' AND NOT %(descending)s THEN code END,
+  CASE WHEN %(sort)s = 'code' AND %(descending)s THEN code END DESC,
   due_on NULLS LAST, state_since, code
 LIMIT %(limit)s OFFSET %(offset)s;
 

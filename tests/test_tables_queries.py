@@ -1,0 +1,163 @@
+"""Tables that a person can read (issue 16, items 6-8), on the query layer against real PostGIS: names
+not codes, lagging places first with totals, offices long past their handover flagged (migration
+0130), zero shares «۰», the kind filter counting cards and offices as the map colours, a future or
+bad as-of refused. The fixture's figures are worked out in tests/dashboard_fixture.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import dashboard.auth
+from dashboard import components, grids, queries
+from dashboard.pages import city, common, national, province
+from dashboard.urls import parse
+from regen.scope import NATIONAL
+from tests.dashboard_fixture import D1, D2, build
+
+LATE = dt.date(2022, 10, 1)  # O2's handover (due 2022-06-30) three months late: late, not yet overdue
+
+
+@pytest.fixture
+def world(db, monkeypatch):
+    build(db)
+    queries.clear_cache()
+    monkeypatch.setattr(dashboard.auth, "current_user_scope", lambda: NATIONAL)
+    yield db
+    queries.clear_cache()
+
+
+def lagging_key(r: dict):
+    return (r["neighborhoods"] == 0, r["coverage_count_pct"] is None, r["coverage_count_pct"] or 0,
+            r["handover_pct"] or 0)  # fmt: skip
+
+
+@pytest.mark.parametrize("day", [D1, D2])
+def test_provinces_and_cities_lagging_first(world, day):
+    rows = queries.coverage_provinces(world, NATIONAL, day)
+    assert [lagging_key(r) for r in rows] == sorted(lagging_key(r) for r in rows)
+    # Isfahan (1 of 2 covered) lags Tehran (2 of 4 on D1, equal share: then handover; 3 of 4 on D2);
+    # the 29 provinces with no target neighborhood come last
+    assert [r["code"] for r in rows[:2]] == ["IR-10", "IR-23"]
+    assert all(r["neighborhoods"] == 0 for r in rows[2:])
+    cities = queries.coverage_cities(world, NATIONAL, day, province="IR-23")
+    assert [lagging_key(r) for r in cities] == sorted(lagging_key(r) for r in cities)
+    # on D1 Rey has nothing covered, Tehran 2 of 3; on D2 Rey 1 of 1, Tehran 2 of 3
+    assert [c["code"] for c in cities] == (["RAY", "TEH"] if day == D1 else ["TEH", "RAY"])
+
+
+def test_totals_row_is_the_headline(world):
+    view = parse("?as_of=2023-06-01")
+    parts = national._parts(view)
+    total, head = parts["totals"], parts["head"]
+    for key in ("neighborhoods", "covered", "active", "handed_over", "coverage_count_pct", "handover_pct"):
+        assert total[key] == pytest.approx(head[key]), key
+    assert total["neighborhoods"] == 6 and total["covered"] == 4
+    assert total["overdue"] == sum(r["overdue"] for r in parts["records"])
+    row = grids.totals_row(national.COLS, total, "fa")[0]
+    assert row["id"] == "totals" and row["s"][0] == "جمع" and row["s"][1] == "۶" and row["s"][2] == "۴"
+    # a filter change sends the totals row in a Patch of the grid's options, not the options again
+    answer = common.place_answer(parts, national.COLS, "fa")
+    options = answer[1 + len(components.CARDS) + 1]
+    assert options.to_plotly_json()["operations"][0]["location"] == ["pinnedBottomRowData"]
+
+
+def test_zero_is_zero_not_blank(world):
+    rey = queries.coverage_cities(world, NATIONAL, D1, city="RAY")[0]
+    assert rey["covered"] == 0 and rey["area_ha"] > 0
+    assert rey["coverage_area_pct"] == 0 and rey["coverage_population_pct"] == 0  # the functions: NULL
+    cols = province.COLS
+    records = common.place_records([rey], {}, "fa", "/city/", parse(""))
+    shown = dict(zip([c.field for c in cols], grids.rows(cols, records, "fa")[0]["s"], strict=True))
+    assert shown["covered"] == "۰" and shown["coverage_area_pct"] == "۰٫۰" and shown["overdue"] == "۰"
+    assert shown["handover_pct"] == "—"  # nothing to measure: no office established in Rey on D1
+
+
+def test_names_not_codes(world):
+    hoods = {h["code"]: h for h in queries.neighborhoods(world, NATIONAL, "TEH", D2)}
+    assert hoods["N1"]["offices"] == "دفتر عودلاجان" and hoods["N1"]["office_codes"] == "O1"
+    en = {h["code"]: h for h in queries.neighborhoods(world, NATIONAL, "TEH", D2, lang="en")}
+    assert en["N1"]["offices"] == "Oudlajan office"
+    offices = {o["code"]: o for o in queries.city_offices(world, NATIONAL, "TEH", D2)}
+    assert offices["O2"]["neighborhoods"] == "نارمک" and offices["O2"]["neighborhood_codes"] == "N2"
+    for cols in (city.HOOD_COLS, city.OFFICE_COLS, *(ls.cols for ls in province.LISTS.values())):
+        assert cols[0].field == "name" and cols[-1].field == "code"  # the name first, the code last
+    rows = city._office_rows(list(offices.values()), "fa")
+    assert {r["neighborhoods"] for r in rows} == {"عودلاجان", "نارمک", "خاک سفید"}
+
+
+def test_offices_long_past_their_handover_are_overdue(world):
+    due = {o["code"]: o for o in queries.offices_due_handover(world, NATIONAL, "IR-23", D2)}
+    assert (due["O2"]["months_late"], due["O2"]["overdue"]) == (11, True)  # due 2022-06-30, still active
+    assert due["O3"]["months_late"] is None and not due["O3"]["overdue"]  # no handover action
+    late = {o["code"]: o for o in queries.offices_due_handover(world, NATIONAL, "IR-23", LATE)}
+    assert (late["O2"]["months_late"], late["O2"]["overdue"]) == (3, False)
+    offices = queries.city_offices(world, NATIONAL, "TEH", D2)
+    assert offices[0]["code"] == "O2" and offices[0]["overdue"]  # overdue first
+    assert not next(o for o in offices if o["code"] == "O1")["overdue"]  # handed over: not late
+    record = province._due(due["O2"], "fa")
+    assert record["late"] == "۱۱ ماه · معوق" and record["overdue_flag"] == 1
+    assert grids.text_rows(province.LISTS["prov-due"].cols, [record], "fa")[0]["f"] == 1
+    assert province._due(late["O2"], "en")["late"] == "3 months"
+    assert common.late({"months_late": 1, "overdue": False}, "en") == "1 month"
+    assert common.late({"months_late": None, "overdue": False}, "fa") == "—"
+
+
+@pytest.mark.parametrize("day", [D1, D2])
+@pytest.mark.parametrize("kind", queries.KINDS)
+def test_kind_cards_and_offices_agree_with_the_map(world, day, kind):
+    """A city's cards count what its map colours for the kind: the kind's neighborhoods (as the map
+    takes them) and the facilitation offices serving them (the offices list); a province's cards are
+    the sums of its cities' points."""
+    for code in ("TEH", "RAY"):
+        hoods = [h for h in queries.neighborhoods(world, NATIONAL, code, day) if kind in h["kinds"]]
+        narrowed = queries.neighborhoods(world, NATIONAL, code, day, kind)
+        assert [(h["code"], h["status"]) for h in hoods] == [(h["code"], h["status"]) for h in narrowed]
+        head = queries.headline(world, NATIONAL, day, province="IR-23", city=code, kind=kind)
+        assert head["neighborhoods"] == len(hoods)
+        assert head["covered"] == sum(h["status"] in ("active", "handed_over") for h in hoods)
+        listed = queries.city_offices(world, NATIONAL, code, day, kind=kind)
+        served = {c.strip() for h in hoods for c in (h["office_codes"] or "").split(",") if c.strip()}
+        assert {o["code"] for o in listed} == served  # the offices list: the offices of those neighborhoods
+        facilitation = [o for o in listed if o["kind"] == "facilitation"]
+        for state in ("active", "handed_over", "established", "planned"):
+            assert head[state] == sum(o["state"] == state for o in facilitation), state
+    view = parse(f"?as_of={day.isoformat()}&kind={kind}")
+    parts = province._parts(view, "IR-23")
+    points = queries.coverage_cities(world, NATIONAL, day, province="IR-23", kind=kind)
+    colours = [components.measure_value(r, "count") for r in points]
+    assert parts["map"]["data"][0]["marker"]["color"] == colours
+    assert parts["head"]["neighborhoods"] == sum(r["neighborhoods"] for r in points)
+    assert parts["head"]["covered"] == sum(r["covered"] for r in points)
+
+
+def test_kind_narrows_the_offices_lists(world):
+    historic = queries.city_offices(world, NATIONAL, "TEH", D2, kind="historic")
+    assert [o["code"] for o in historic] == ["O1"]
+    inner = queries.offices_due_handover(world, NATIONAL, "IR-23", D2, kind="inner_city")
+    assert [o["code"] for o in inner] == ["O2", "O3"]
+    assert queries.offices_due_handover(world, NATIONAL, "IR-23", D2, kind="historic") == []
+    everything = queries.headline(world, NATIONAL, D2, province="IR-23", city="TEH")
+    assert everything["neighborhoods"] == 3  # no kind: every neighborhood, as before
+
+
+def test_future_as_of_refused_today_accepted():
+    today = dt.date.today()
+    view = parse("?as_of=1420-01-01")  # Jalali, years ahead
+    assert view.as_of is None and view.day == today and view.bad_date == "1420-01-01"
+    notice = components.date_notice(view.bad_date, "fa", linked=True)
+    assert "1420-01-01" in notice and "آینده" in notice and "امروز" in notice
+    assert "after today" in components.date_notice("1420/01/01", "en")
+    assert common.as_of_from("1420/01/01", view) is None  # nothing computed for the future
+    assert common.as_of_from(today.isoformat(), view) == today  # today is accepted
+    assert parse(f"?as_of={today.isoformat()}").as_of == today
+
+
+def test_bad_as_of_in_a_link_is_named():
+    view = parse("?as_of=1404-13-40&lang=en")
+    assert view.as_of is None and view.bad_date == "1404-13-40"
+    notice = components.date_notice(view.bad_date, "en", linked=True)
+    assert "1404-13-40" in notice and "not a date" in notice and "shows today" in notice
+    bar = components.filter_bar(view, "en", [], [], show=("as_of",), page="national")
+    assert "1404-13-40" in str(bar.children[-1].children)
