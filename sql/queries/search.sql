@@ -2,13 +2,15 @@
 
 -- name: dash_search
 -- Provinces, cities, neighborhoods and offices whose Persian or English name holds what was typed,
--- both compared by fa_search_key (migration 0125; the trigram indexes answer the LIKE). Scope: the
+-- both compared by fa_search_key (migration 0125; the trigram indexes answer the LIKE, for
+-- neighborhoods and offices through search_matches: migration 0126). Scope: the
 -- `province` filter the query layer passes (a provincial user's own), and regen_app_sees_province
 -- for the tables with no row-level security (provinces, cities); neighborhoods and offices are
 -- filtered by their policies as well. Current places only. A whole name first, then a name that
 -- starts with it, then the rest; within each provinces, cities, neighborhoods, offices; shorter
 -- names first. Each with its parent (a city's province, a neighborhood's or office's city).
-WITH hits AS (
+WITH matches AS MATERIALIZED (SELECT * FROM search_matches(%(text)s)),  -- codes, read as the owner
+hits AS (
   SELECT 'province' AS kind, p.code, p.name_fa, p.name_en, NULL::text AS parent_fa,
          NULL::text AS parent_en, p.code AS province_code, NULL::text AS city_code, p.search_key
   FROM provinces p
@@ -24,15 +26,15 @@ WITH hits AS (
   UNION ALL
   SELECT 'neighborhood', n.code, n.name_fa, n.name_en, c.name_fa, c.name_en, c.province_code,
          c.code, n.search_key
-  FROM neighborhoods n JOIN cities c ON c.code = n.city_code
-  WHERE n.search_key LIKE search_contains(%(text)s) AND n.retired_at IS NULL AND c.retired_at IS NULL
+  FROM matches m JOIN neighborhoods n ON n.code = m.code JOIN cities c ON c.code = n.city_code
+  WHERE m.kind = 'neighborhood' AND n.retired_at IS NULL AND c.retired_at IS NULL
     AND regen_app_sees_province(c.province_code)
     AND (%(province)s::text IS NULL OR c.province_code = %(province)s)
   UNION ALL
   SELECT 'office', o.code, o.name_fa, o.name_en, c.name_fa, c.name_en, c.province_code, c.code,
          o.search_key
-  FROM offices o JOIN cities c ON c.code = o.city_code
-  WHERE o.search_key LIKE search_contains(%(text)s) AND c.retired_at IS NULL
+  FROM matches m JOIN offices o ON o.code = m.code JOIN cities c ON c.code = o.city_code
+  WHERE m.kind = 'office' AND c.retired_at IS NULL
     AND regen_app_sees_province(c.province_code)
     AND (%(province)s::text IS NULL OR c.province_code = %(province)s)
 )
