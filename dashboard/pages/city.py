@@ -98,9 +98,9 @@ def _centre(fig: dict, fc: dict, offices: list[dict], view: View) -> None:
     hood, office = _picked(fc, offices, view)
     pts = C.fc_points({"features": [hood]}) if hood else [(office["lon"], office["lat"])] if office else []
     if pts:
-        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-        fig["layout"]["map"]["center"] = {"lon": (min(xs) + max(xs)) / 2, "lat": (min(ys) + max(ys)) / 2}
-        fig["layout"]["map"]["zoom"] = max(fig["layout"]["map"].get("zoom", 12), 13.5)
+        fit = C._view(pts)  # the extent that fits the selection alone; zoomed out for its neighbours
+        fig["layout"]["map"]["center"] = fit["center"]
+        fig["layout"]["map"]["zoom"] = max(fig["layout"]["map"].get("zoom", 10), min(fit["zoom"] - 1.5, 14))
 
 
 def _template(text: str, lang: str) -> str:
