@@ -26,6 +26,7 @@ from regen import DATA_DIR
 from regen import queries as named
 from regen.db import Database, get_db
 from regen.scope import Scope
+from regen.text import search_key
 
 # Simplification per level: tolerance in degrees (~ metres at Iran's latitudes) and decimals kept.
 # Migration 0102 stores each level's boundary simplified at these tolerances: change both together.
@@ -45,7 +46,9 @@ KINDS = ("historic", "inner_city", "rural_core", "informal")
 _lock = threading.Lock()
 _outlines: dict[tuple, dict] = {}  # the outline file read, per path and modification time
 _values: LRUCache = LRUCache(maxsize=2000)  # results kept per process (least recently used go first)
-_UNCACHED = {"dash_data_stamp", "dash_ping"}
+# the search box asks for what is typed, a new text each key: kept, it would push out the views' results
+_UNCACHED = {"dash_data_stamp", "dash_ping", "dash_search"}
+SEARCH_LIMIT = 8  # results the search box shows (at most 20 are given)
 
 
 def database() -> Database:
@@ -404,6 +407,15 @@ def city_options(db: Database, scope: Scope, province: str | None) -> list[dict]
     if not province:
         return []
     return _run("dash_city_options", db, scope, province=allowed_province(scope, province))
+
+
+def search(db: Database, scope: Scope, text: str | None, limit: int = SEARCH_LIMIT) -> list[dict]:
+    """Gives the places of the scope (provinces, cities, neighborhoods, offices) whose name holds
+    `text`, best first (dash_search), each with its parent; none for less than two letters."""
+    province = allowed_province(scope, None)  # a provincial user's own; refuses the signed-out
+    if len(search_key(text) or "") < 2:
+        return []
+    return _run("dash_search", db, scope, text=text[:100], province=province, limit=max(1, min(limit, 20)))
 
 
 def agency_options(db: Database, scope: Scope) -> list[dict]:

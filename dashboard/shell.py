@@ -8,7 +8,7 @@ import datetime as dt
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import downloads, errors, kept, queries
+from dashboard import downloads, errors, kept, queries, search
 from dashboard.auth import account_links
 from dashboard.auth_seam import current_scope
 from dashboard.brief.web import brief_link
@@ -40,7 +40,8 @@ def layout() -> html.Div:
 
 def header(view: View, pathname: str) -> list:
     carry = {"province": None, "city": None, "kind": None, "agency": None, "measure": "count"}
-    links = [html.Span(t("app", view.lang), className="brand")]
+    carry |= {"neighborhood": None, "office": None}
+    links = [html.Span(t("app", view.lang), className="brand"), search.box(view.lang)]
     page = next(((m, r) for m in PAGES if (r := m.ROUTE.match(pathname))), None)
     here = page[0].MENU if page else None
     for key, path in ((m.MENU, m.MENU_HREF) for m in PAGES if getattr(m, "MENU_HREF", None)):
@@ -178,7 +179,7 @@ def filters_to_url(_provinces, _cities, _kinds, _days, _measures, pathname, sear
         return no_update, view.query(**changes), [""] * n
     if on_actions:  # a view that filters in place keeps its own URL in step
         return no_update, no_update, [""] * n
-    plain = view.query(province=None, city=None)
+    plain = view.query(province=None, city=None, neighborhood=None, office=None)
     if what == "province":
         return (f"/province/{value}" if value else "/"), plain, [""] * n
     if value:

@@ -14,7 +14,8 @@ LANG_COOKIE = "regen_lang"
 
 @dataclass(frozen=True)
 class View:
-    """The filters of a view: language, as-of day, province, city, neighborhood kind, measure, agency."""
+    """The filters of a view: language, as-of day, province, city, neighborhood kind, measure, agency;
+    and the neighborhood or office selected on a city's map (what the search box opens)."""
 
     lang: str = "fa"
     as_of: dt.date | None = None  # None = today
@@ -23,6 +24,8 @@ class View:
     kind: str | None = None
     measure: str = "count"
     agency: str | None = None
+    neighborhood: str | None = None
+    office: str | None = None
     bad_date: str | None = None  # what the URL said, when it was not a date or was after today
 
     @property
@@ -41,6 +44,8 @@ class View:
             "kind": v.kind,
             "measure": v.measure if v.measure != "count" else None,
             "agency": v.agency,
+            "neighborhood": v.neighborhood,
+            "office": v.office,
         }
         text = urlencode({k: x for k, x in pairs.items() if x})
         return f"?{text}" if text else ""
@@ -67,5 +72,7 @@ def parse(search: str | None, cookie_lang: str | None = None) -> View:
         kind=q.get("kind") if q.get("kind") in KINDS else None,
         measure=q.get("measure") if q.get("measure") in MEASURES else "count",
         agency=q.get("agency") or None,
+        neighborhood=q.get("neighborhood") or None,
+        office=q.get("office") or None,
         bad_date=bad,
     )

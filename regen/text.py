@@ -1,4 +1,5 @@
-"""Persian text: the search key (same rules as SQL `fa_normalize`) and Persian digits for display."""
+"""Persian text: the name key (same rules as SQL `fa_normalize`), the search box's key (SQL
+`fa_search_key`) and Persian digits for display."""
 
 from __future__ import annotations
 
@@ -20,6 +21,18 @@ def fa_normalize(text: str | None) -> str | None:
         return None
     key = _SPACE.sub(" ", _DROP.sub("", text.translate(_MAP))).strip().lower()
     return key or None
+
+
+_SEARCH_DROP = re.compile("[ '(),._،-]")
+
+
+def search_key(text: str | None) -> str | None:
+    """Gives what the search box compares: the Python twin of SQL fa_search_key (see 0125_search.sql):
+    fa_normalize, آ→ا, no spaces (ZWNJ or not, one key) and none of - _ . , ' ( ) ،."""
+    key = fa_normalize(text)
+    if key is None:
+        return None
+    return _SEARCH_DROP.sub("", key.replace("آ", "ا")) or None
 
 
 def fold_letters(text: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from dash import ALL, Input, Output, State, ctx, html
+from dash import ALL, Input, Output, Patch, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
@@ -22,6 +22,8 @@ from dashboard.urls import View, parse
 ROUTE = re.compile(r"^/city/(?P<code>[^/]+)/?$")
 MENU = "national"
 FILTERS_IN_PLACE = False
+PLACES = ("city", "neighborhood", "office")
+SELECTED = "#1d4ed8"  # the selected neighborhood's outline and office's halo: no status colour is blue
 OFFICE_DATES = ("planned_on", "established_on", "active_on", "handed_over_on")
 HOOD_COLS = (
     Col("name", "name"),
@@ -41,6 +43,68 @@ OFFICE_COLS = (
     Col("due_on", "due_on", date=True),
     Col("code", "code"),
 )
+
+
+def place_href(row: dict, view: View) -> str:
+    """Gives the link to a city's view, with a neighborhood or office selected on its map (a search
+    result's): the URL says what is selected, so the view is a link."""
+    if row["kind"] == "city":
+        return f"/city/{row['code']}{view.query()}"
+    return f"/city/{row['city_code']}{view.query(**{row['kind']: row['code']})}"
+
+
+def _picked(fc: dict, offices: list[dict], view: View) -> tuple[dict | None, dict | None]:
+    """Gives the neighborhood feature and the office the URL selects, each None unless of this city
+    (a code of another city, or of none the user may see, selects nothing)."""
+    hood = next((f for f in fc["features"] if f["id"] == view.neighborhood), None)
+    office = next((o for o in offices if o["code"] == view.office), None)
+    return hood, office
+
+
+def selected(fc: dict, offices: list[dict], view: View) -> tuple[str, str] | None:
+    """Gives (level, code) of what the URL selects on this city's map, or None."""
+    hood, office = _picked(fc, offices, view)
+    if hood:
+        return "neighborhood", hood["id"]
+    return ("office", office["code"]) if office else None
+
+
+def _selection(fc: dict, offices: list[dict], view: View) -> list[dict]:
+    """Gives the two traces that mark the selection, after the map's own: the neighborhood's outline
+    drawn thick, a halo round the office; empty when nothing of this city is selected. They take no
+    hover or click (the clicks read the traces before them)."""
+    hood, office = _picked(fc, offices, view)
+    outline = dict(
+        type="choroplethmap",
+        geojson={"type": "FeatureCollection", "features": [hood] if hood else []},
+        locations=[hood["id"]] if hood else [],
+        z=[1] if hood else [],
+        featureidkey="id",
+        below="",
+        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+        showscale=False,
+        hoverinfo="skip",
+        marker={"line": {"width": 4, "color": SELECTED}},
+    )
+    halo = dict(
+        type="scattermap",
+        lon=[office["lon"]] if office else [],
+        lat=[office["lat"]] if office else [],
+        mode="markers",
+        hoverinfo="skip",
+        marker={"size": 30, "color": SELECTED, "opacity": 0.45},
+    )
+    return [outline, halo]
+
+
+def _centre(fig: dict, fc: dict, offices: list[dict], view: View) -> None:
+    """Centres the map on the selection, close enough to see it among its neighbours."""
+    hood, office = _picked(fc, offices, view)
+    pts = C.fc_points({"features": [hood]}) if hood else [(office["lon"], office["lat"])] if office else []
+    if pts:
+        fit = C._view(pts)  # the extent that fits the selection alone; zoomed out for its neighbours
+        fig["layout"]["map"]["center"] = fit["center"]
+        fig["layout"]["map"]["zoom"] = max(fig["layout"]["map"].get("zoom", 10), min(fit["zoom"] - 1.5, 14))
 
 
 def _template(text: str, lang: str) -> str:
@@ -136,6 +200,8 @@ def _parts(view: View, code: str, place: dict) -> dict:
     )
     # kind filter: polygons of other kinds are left uncoloured
     fig["data"][0]["z"] = [C.status_index(by_code[c]["status"]) if c in by_code else None for c in codes]
+    fig["data"] += _selection(fc, offices, view)
+    _centre(fig, fc, offices, view)
     # the cards and the offices list count what the map colours: the kind's neighborhoods and the
     # offices that serve them
     head = queries.headline(db, scope, day, province=place["province_code"], city=code, kind=view.kind)
@@ -145,6 +211,7 @@ def _parts(view: View, code: str, place: dict) -> dict:
         "head": head,
         "hoods": grids.list_panel("city-hoods", code, view),
         "offices": _office_rows(listed, lang),
+        "selected": selected(fc, offices, view),
     }
 
 
@@ -170,7 +237,10 @@ def layout(view: View, code: str):
                     C.panel(
                         t("history", lang),
                         html.P(t("click_for_history", lang), className="notice"),
-                        html.Div(id="city-history"),
+                        html.Div(
+                            _history_panel(*p["selected"], lang) if p["selected"] else None,
+                            id="city-history",
+                        ),
                     ),
                 ],
                 className="grid2",
@@ -181,6 +251,7 @@ def layout(view: View, code: str):
                 html.P(t("overdue_rule", lang), className="notice overdue-rule"),
                 grids.grid("city-offices", OFFICE_COLS, p["offices"], lang),
             ),
+            dcc.Store(id="city-selected", data=_key(p["selected"])),  # what the map marks now
             record_panel(code),  # recording progress (accounts issue); a note only for a viewer
             C.downloads(lang),
         ]
@@ -242,6 +313,46 @@ def show_history(click, hood_cells, office_cell, search):
         level, code = "office", office_cell["rowId"]
     else:
         raise PreventUpdate
+    return _history_panel(level, code, lang)
+
+
+def _key(pick: tuple[str, str] | None) -> str:
+    return ":".join(pick or ())
+
+
+@callback(
+    Output("city-map", "figure", allow_duplicate=True),
+    Output("city-history", "children", allow_duplicate=True),
+    Output("city-selected", "data"),
+    Input("url", "search"),
+    State("url", "pathname"),
+    State("city-selected", "data"),
+    prevent_initial_call=True,
+)
+def select(search, pathname, now):
+    """Marks what the URL selects when only the query changed (a search result in the same city): the
+    two selection traces and the history; a filter's change (same selection) changes nothing here."""
+    view, m = parse(search), ROUTE.match(pathname or "")
+    if not m:
+        raise PreventUpdate
+    db, scope = queries.database(), current_scope()
+    code = m["code"]
+    fc = queries.neighborhood_shapes(db, scope, code)
+    offices = queries.city_offices(db, scope, code, view.day)
+    pick = selected(fc, offices, view)
+    if _key(pick) == (now or ""):
+        raise PreventUpdate
+    patch, fig = Patch(), {"layout": {"map": {}}}
+    for i, trace in enumerate(_selection(fc, offices, view), start=2):
+        patch["data"][i] = trace
+    _centre(fig, fc, offices, view)
+    for key, value in fig["layout"]["map"].items():
+        patch["layout"]["map"][key] = value
+    return patch, _history_panel(*pick, view.lang) if pick else None, _key(pick)
+
+
+def _history_panel(level: str, code: str, lang: str) -> html.Div:
+    """Gives the dated history of a neighborhood or office under its name."""
     db, scope = queries.database(), current_scope()
     place = queries.place_of(db, scope, level, code)
     return html.Div(

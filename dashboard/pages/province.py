@@ -33,6 +33,14 @@ MENU = "national"
 FILTERS_IN_PLACE = False
 
 
+PLACES = ("province",)
+
+
+def place_href(row: dict, view: View) -> str:
+    """Gives the link to a province's view (a search result's)."""
+    return f"/province/{row['code']}{view.query()}"
+
+
 def brief_of(code: str, **_) -> str:
     """The header offers the province's meeting brief."""
     return code
