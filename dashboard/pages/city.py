@@ -10,7 +10,7 @@ from dash import ALL, Input, Output, State, ctx, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
-from dashboard import grids, i18n, queries
+from dashboard import grids, i18n, maps, queries
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.grids import Col, Listing
@@ -112,8 +112,8 @@ def _parts(view: View, code: str, place: dict) -> dict:
     codes = [f["id"] for f in fc["features"]]
     by_code = {h["code"]: h for h in hoods}
     boundary = queries.city_shape(db, scope, code)
-    layers = C.outline_layers(
-        {"type": "Feature", "geometry": boundary, "properties": {}} if boundary else None
+    layers = maps.outline_layers(
+        {"type": "Feature", "geometry": boundary, "properties": {}} if boundary else None, width=2.0
     )
     fig = C.status_map(
         fc,
@@ -123,6 +123,7 @@ def _parts(view: View, code: str, place: dict) -> dict:
         offices,
         _office_hover(offices, lang),
         lang,
+        maps.fit(queries.place_bounds(db, scope, "city", code)),
         layers,
     )
     # kind filter: polygons of other kinds are left uncoloured
