@@ -41,7 +41,7 @@ def fit(bounds: Bounds | None, box: tuple[int, int] = FIT_BOX) -> dict:
     lat_mid = math.degrees(2 * math.atan(math.exp(y_mid)) - math.pi / 2)
     return {
         "center": {"lon": round((west + east) / 2, 5), "lat": round(lat_mid, 5)},
-        "zoom": round(max(1.0, min(MAX_ZOOM, zoom)), 2),
+        "zoom": max(1.0, min(MAX_ZOOM, math.floor(zoom * 100) / 100)),  # down: never cut the place
     }
 
 
