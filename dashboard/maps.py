@@ -15,9 +15,9 @@ from dashboard.i18n import t
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north (degrees)
 
-# The box (px) a place is fitted into: the map is 460 px high, and on a phone (390 px wide) about
-# 340 px wide; a wider desktop map shows more around the place, never less of it.
-FIT_BOX = (340, 440)
+# The box (px) a place is fitted into: the map is 460 px high, and on a phone (390 px wide) 309 px
+# wide (seen in Chromium); a wider desktop map shows more around the place, never less of it.
+FIT_BOX = (300, 440)
 IRAN = (44.0, 25.0, 63.4, 39.8)  # Iran's box, for a national map without any boundary loaded
 MAX_ZOOM = 15.5
 
