@@ -72,7 +72,9 @@ def figure_font(lang: str) -> str:
     return FONT_FD if lang == "fa" else FONT
 
 
-def _map_layout(lang: str, view: dict, layers: list | None = None, height: int = 460) -> dict:
+def _map_layout(
+    lang: str, view: dict, layers: list | None = None, height: int = 460, legend: str | None = None
+) -> dict:
     """Gives a map's layout: our style, the view fitted to its place (maps.fit), context layers and a
     legend of the keys the map's traces add (maps.legend_key)."""
     return {
@@ -82,7 +84,7 @@ def _map_layout(lang: str, view: dict, layers: list | None = None, height: int =
         "font": {"family": figure_font(lang)},
         "hoverlabel": {"font": {"family": figure_font(lang)}},  # not inherited: Arial by default
         "uirevision": "keep",  # a Patch must not reset the user's pan and zoom
-        **maps.legend_layout(lang),
+        **maps.legend_layout(lang, legend),
     }
 
 
@@ -108,7 +110,7 @@ def coverage_colorbar(measure: str, lang: str) -> dict:
 
 def coverage_keys(lang: str) -> list[dict]:
     """Gives the legend key of the one colour the scale does not name: the grey of nothing to measure."""
-    return [maps.legend_key(t("map_nothing_to_measure", lang), COVERAGE_SCALE[0][1], "coverage")]
+    return [maps.legend_key(t("map_nothing_to_measure", lang), COVERAGE_SCALE[0][1])]
 
 
 def choropleth_map(
@@ -240,12 +242,9 @@ def status_map(
         },
         showlegend=False,
     )
-    title = t("map_offices_key", lang)
-    keys = [
-        maps.legend_key(t(f"s_{s}", lang), STATUS_COLORS[s], "offices", None if i else title)
-        for i, s in enumerate(OFFICE_STATES[1:])  # an office is never "none"
-    ]
-    return {"data": [hoods, offs, *keys], "layout": _map_layout(lang, view, layers)}
+    keys = [maps.legend_key(t(f"s_{s}", lang), STATUS_COLORS[s]) for s in OFFICE_STATES[1:]]  # never "none"
+    layout = _map_layout(lang, view, layers, legend=t("map_offices_key", lang))
+    return {"data": [hoods, offs, *keys], "layout": layout}
 
 
 TIMELINE_SERIES = ("coverage_count_pct", "handover_pct")

@@ -15,9 +15,10 @@ from dashboard.i18n import t
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north (degrees)
 
-# The box (px) a place is fitted into: the map is 460 px high, and on a phone (390 px wide) 309 px
-# wide (seen in Chromium); a wider desktop map shows more around the place, never less of it.
-FIT_BOX = (300, 440)
+# The box (px) a place is fitted into: the figure is 460 px high, less the legend's rows under the
+# map (up to three on a phone), and on a phone (390 px wide) the map is 309 px wide (seen in
+# Chromium); a wider desktop map shows more around the place, never less of it.
+FIT_BOX = (300, 370)
 IRAN = (44.0, 25.0, 63.4, 39.8)  # Iran's box, for a national map without any boundary loaded
 MAX_ZOOM = 15.5
 
@@ -128,41 +129,36 @@ def label_trace(rows: list[dict], lang: str, size: int = 12) -> dict:
 
 
 # -- legend keys --------------------------------------------------------------------------------------
-def legend_key(name: str, color: str, group: str, title: str | None = None) -> dict:
+def legend_key(name: str, color: str) -> dict:
     """Gives a legend entry that draws nothing on the map: a circle of `color` named `name`."""
-    key = {
+    return {
         "type": "scattermap",
         "lon": [None],
         "lat": [None],
         "mode": "markers",
         "name": name,
         "marker": {"size": 11, "color": color},
-        "legendgroup": group,
         "showlegend": True,
         "hoverinfo": "skip",
     }
-    if title:
-        key["legendgrouptitle"] = {"text": title}
-    return key
 
 
-def legend_layout(lang: str) -> dict:
-    """Gives the legend's place: at the bottom, on the side opposite the colour scale, clear of the
-    map's buttons at the top."""
+def legend_layout(lang: str, title: str | None = None) -> dict:
+    """Gives the legend's place: under the map, in rows read from the reading side, so that on a
+    phone it covers none of the map (the map's height gives way to it: FIT_BOX)."""
     fa = lang == "fa"
     return {
         "showlegend": True,
         "legend": {
-            "x": 0.99 if fa else 0.01,
+            "orientation": "h",
+            "x": 1.0 if fa else 0.0,
             "xanchor": "right" if fa else "left",
-            "y": 0.01,
-            "yanchor": "bottom",
-            "bgcolor": "rgba(255,255,255,0.85)",
-            "bordercolor": "#d0d5dd",
-            "borderwidth": 1,
+            "y": 0.0,
+            "yanchor": "top",
             "itemclick": False,
             "itemdoubleclick": False,
             "font": {"size": 11},
+            **({"title": {"text": title, "side": "top right" if fa else "top left"}} if title else {}),
         },
     }
 

@@ -165,7 +165,7 @@ def test_city_map_outline_and_legend_of_areas_and_points(world, lang):
     # areas: the colour scale names the statuses; points: the legend names every office state
     assert fig["data"][0]["colorbar"]["title"]["text"] == t("map_hoods_scale", lang)
     keys = _keys(fig)
-    assert keys[0]["legendgrouptitle"]["text"] == t("map_offices_key", lang)
+    assert fig["layout"]["legend"]["title"]["text"] == t("map_offices_key", lang)
     named = {k["name"]: k["marker"]["color"] for k in keys}
     assert named[t("s_closed", lang)] == components.STATUS_COLORS["closed"]  # the grey of closed offices
     assert set(named.values()) == {

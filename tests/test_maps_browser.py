@@ -48,7 +48,6 @@ def legend(d, graph: str) -> list[list[str]]:
     """Gives the legend's entries as drawn: [name, colour of its circle]."""
     return d.execute_script(
         f"""return [...document.querySelectorAll('#{graph} .legend .traces')]
-            .filter(e => e.querySelector('.legendpoints path'))  // not a group's title
             .map(e => [e.querySelector('.legendtext').textContent,
                        getComputedStyle(e.querySelector('.legendpoints path')).fill])"""
     )
@@ -132,10 +131,7 @@ def test_city_map_outline_and_legend_of_areas_and_points(page, browser, lang):  
     # points: every office state named with its colour, the grey of closed offices too
     states = ("planned", "established", "active", "handed_over", "closed")
     assert legend(d, "city-map") == [[t(f"s_{s}", lang), rgb(components.STATUS_COLORS[s])] for s in states]
-    title = d.execute_script(
-        """return [...document.querySelectorAll('#city-map .legend .traces')]
-            .filter(e => !e.querySelector('.legendpoints path'))[0].textContent"""
-    )
+    title = d.execute_script("return document.querySelector('#city-map .legendtitletext').textContent")
     assert title == t("map_offices_key", lang)
     assert scale_title(d, "city-map") == t("map_hoods_scale", lang)  # areas: the colour scale
     shot(d, f"maps-city-{lang}")
