@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from dash import Output, Patch, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import i18n
+from dashboard import i18n, maps
 from dashboard.i18n import t
 from dashboard.picker import date_box, fid
 from dashboard.queries import KINDS, MEASURES, STATUSES
@@ -70,53 +70,24 @@ def measure_value(row: dict, measure: str) -> float:
     return NO_DATA if v is None else round(v, 1)
 
 
-def _view(points: list[tuple[float, float]]) -> dict:
-    """Gives a map centre and zoom that fit the points (lon, lat) into a ~600×460 px map."""
-    pts = [(x, y) for x, y in points if x is not None and y is not None]
-    if not pts:
-        return {"center": {"lon": 53.7, "lat": 32.4}, "zoom": 4.0}
-    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-    lon_span, lat_span = max(max(xs) - min(xs), 0.01), max(max(ys) - min(ys), 0.01)
-    # At zoom z the world is 512·2^z px wide; a degree of latitude is ~1/cos(lat) longer (Mercator).
-    stretch = 1 / max(0.3, math.cos(math.radians((min(ys) + max(ys)) / 2)))
-    zoom = math.log2(min(680 * 360 / (512 * lon_span), 440 * 360 / (512 * lat_span * stretch)))
-    return {
-        "center": {"lon": (min(xs) + max(xs)) / 2, "lat": (min(ys) + max(ys)) / 2},
-        "zoom": max(2.0, min(15.5, zoom - 0.25)),
-    }
-
-
-def fc_points(fc: dict) -> list[tuple[float, float]]:
-    """Gives up to ~2,000 of a FeatureCollection's points (lon, lat): what a map's extent is fitted to."""
-    pts: list[tuple[float, float]] = []
-
-    def walk(c):
-        if c and isinstance(c[0], (int, float)):
-            pts.append((c[0], c[1]))
-        else:
-            for x in c:
-                walk(x)
-
-    for f in fc.get("features", []):
-        if f.get("geometry"):
-            walk(f["geometry"]["coordinates"])
-    return pts[:: max(1, len(pts) // 2000)]
-
-
 def figure_font(lang: str) -> str:
     """Gives the font family of a figure: in Persian the face that draws ASCII digits as Persian ones."""
     return FONT_FD if lang == "fa" else FONT
 
 
-def _map_layout(lang: str, view: dict, layers: list | None = None, height: int = 460) -> dict:
+def _map_layout(
+    lang: str, view: dict, layers: list | None = None, height: int = 460, legend: str | None = None
+) -> dict:
+    """Gives a map's layout: our style, the view fitted to its place (maps.fit), context layers and a
+    legend of the keys the map's traces add (maps.legend_key)."""
     return {
-        "map": {"style": MAP_STYLE, **view, "layers": layers or []},
+        "map": {"style": MAP_STYLE, **view, "layers": layers or [], "fitbounds": False},
         "margin": {"l": 0, "r": 0, "t": 0, "b": 64},  # the colour scale's room (_colorbar)
         "height": height,
         "font": {"family": figure_font(lang)},
         "hoverlabel": {"font": {"family": figure_font(lang)}},  # not inherited: Arial by default
         "uirevision": "keep",  # a Patch must not reset the user's pan and zoom
-        "showlegend": False,
+        **maps.legend_layout(lang, legend),
     }
 
 
@@ -138,16 +109,31 @@ def _colorbar(title: str, lang: str, **extra) -> dict:
 
 def coverage_colorbar(measure: str, lang: str) -> dict:
     return _colorbar(
-        t(f"m_{measure}", lang),
+        maps.pct_title(measure, lang),
         lang,
         tickvals=[0, 25, 50, 75, 100],
         ticktext=[i18n.num(v, lang) for v in (0, 25, 50, 75, 100)],
     )
 
 
-def choropleth_map(fc: dict, codes: list[str], z: list[float], hover: dict, measure: str, lang: str) -> dict:
+def coverage_keys(lang: str) -> list[dict]:
+    """Gives the legend key of the one colour the scale does not name: the grey of nothing to measure."""
+    return [maps.legend_key(t("map_nothing_to_measure", lang), COVERAGE_SCALE[0][1])]
+
+
+def choropleth_map(
+    fc: dict,
+    codes: list[str],
+    z: list[float],
+    hover: dict,
+    measure: str,
+    lang: str,
+    view: dict,
+    labels: list[dict] | None = None,
+) -> dict:
     """Gives a choropleth of polygons (feature id = code) coloured by a 0–100 share; `hover` holds the
-    trace's text, customdata and hovertemplate."""
+    trace's text, customdata and hovertemplate; `view` is maps.fit of the place, `labels` the names
+    written on it (maps.label_trace)."""
     trace = dict(
         type="choroplethmap",
         geojson=fc,
@@ -161,23 +147,10 @@ def choropleth_map(fc: dict, codes: list[str], z: list[float], hover: dict, meas
         **hover,
         marker={"line": {"width": 0.6, "color": "#ffffff"}, "opacity": 0.9},
         colorbar=coverage_colorbar(measure, lang),
+        showlegend=False,
     )
-    return {"data": [trace], "layout": _map_layout(lang, _view(fc_points(fc)))}
-
-
-def outline_layers(outline: dict | None) -> list[dict]:
-    if not outline:
-        return []
-    return [
-        {
-            "source": outline,
-            "sourcetype": "geojson",
-            "type": "line",
-            "color": "#7b8794",
-            "line": {"width": 1.2},
-            "below": "traces",
-        }
-    ]
+    data = [trace, *(labels or []), *coverage_keys(lang)]
+    return {"data": data, "layout": _map_layout(lang, view)}
 
 
 def point_map(
@@ -187,11 +160,13 @@ def point_map(
     hover: dict,
     measure: str,
     lang: str,
+    view: dict,
     layers: list[dict] | None = None,
-    extent: list[tuple[float, float]] | None = None,
+    labels: list[dict] | None = None,
 ) -> dict:
     """Gives circles (one per row with lon/lat) sized by `sizes` and coloured by a 0–100 share; `hover`
-    holds the trace's text, customdata and hovertemplate (a click names its point by number)."""
+    holds the trace's text, customdata and hovertemplate (a click names its point by number); `view`
+    is maps.fit of the place, `layers` its context (maps.outline_layers …), `labels` its names."""
     trace = dict(
         type="scattermap",
         lon=[r["lon"] for r in rows],
@@ -207,9 +182,10 @@ def point_map(
             "opacity": 0.85,
             "colorbar": coverage_colorbar(measure, lang),
         },
+        showlegend=False,
     )
-    pts = extent or [(r["lon"], r["lat"]) for r in rows]
-    return {"data": [trace], "layout": _map_layout(lang, _view(pts), layers)}
+    data = [trace, *(labels or []), *coverage_keys(lang)]
+    return {"data": data, "layout": _map_layout(lang, view, layers)}
 
 
 def point_sizes(counts: list[int]) -> list[float]:
@@ -230,10 +206,12 @@ def status_map(
     offices: list[dict],
     office_hover: dict,
     lang: str,
+    view: dict,
     layers: list[dict] | None = None,
 ) -> dict:
     """Gives neighborhood polygons coloured by status, with office circles coloured by state, on top;
-    `hover` and `office_hover` hold each trace's text, customdata and hovertemplate."""
+    `hover` and `office_hover` hold each trace's text, customdata and hovertemplate. The polygons'
+    colours are named by the colour scale (areas), the offices' by the legend (points)."""
     n_colors = [STATUS_COLORS[s] for s in STATUSES]
     hoods = dict(
         type="choroplethmap",
@@ -247,8 +225,9 @@ def status_map(
         colorscale=_discrete(n_colors),
         **hover,
         marker={"line": {"width": 0.8, "color": "#ffffff"}, "opacity": 0.75},
+        showlegend=False,
         colorbar=_colorbar(
-            t("status", lang),
+            t("map_hoods_scale", lang),
             lang,
             tickvals=list(range(len(STATUSES))),
             ticktext=[t(f"s_{s}", lang) for s in STATUSES],
@@ -269,9 +248,11 @@ def status_map(
             "colorscale": _discrete(o_colors),
             "showscale": False,
         },
+        showlegend=False,
     )
-    pts = fc_points(fc) + [(o["lon"], o["lat"]) for o in offices]
-    return {"data": [hoods, offs], "layout": _map_layout(lang, _view(pts), layers)}
+    keys = [maps.legend_key(t(f"s_{s}", lang), STATUS_COLORS[s]) for s in OFFICE_STATES[1:]]  # never "none"
+    layout = _map_layout(lang, view, layers, legend=t("map_offices_key", lang))
+    return {"data": [hoods, offs, *keys], "layout": layout}
 
 
 TIMELINE_SERIES = ("coverage_count_pct", "handover_pct")
@@ -336,6 +317,8 @@ def values_patch(fig: dict | go.Figure, axes: tuple[str, ...] = ()) -> Patch:
         fig = fig.to_plotly_json()
     patch = Patch()
     for i, trace in enumerate(fig["data"]):
+        if trace.get("hoverinfo") == "skip":
+            continue  # context (names, legend keys: dashboard/maps.py), drawn once and never patched
         for path in VALUES:
             value = trace
             for key in path:

@@ -22,6 +22,7 @@ import jdatetime
 from cachetools import LRUCache
 
 from dashboard.auth_seam import NotFound, aggregate_province, allowed_province, check_place
+from dashboard.maps import fc_bounds
 from regen import DATA_DIR
 from regen import queries as named
 from regen.db import Database, get_db
@@ -131,6 +132,33 @@ def city_shape(db: Database, scope: Scope, city: str) -> dict | None:
     tol, digits = TOLERANCE["city"]
     rows = _run("dash_city_shape", db, scope, city=city, tolerance=tol, digits=digits)
     return rows[0]["geometry"] if rows else None
+
+
+def province_neighbours(db: Database, scope: Scope, province: str) -> dict:
+    """Gives the provinces bordering `province` (drawn boundaries) as a FeatureCollection."""
+    province = aggregate_province(scope, province)  # outlines are no one's detail
+    _, digits = TOLERANCE["province"]
+    return _run("dash_province_neighbours", db, scope, province=province, digits=digits)[0]["fc"]
+
+
+def place_bounds(
+    db: Database, scope: Scope, level: str, code: str | None = None
+) -> tuple[float, float, float, float] | None:
+    """Gives the box (west, south, east, north) a map of the place is fitted to: the nation's province
+    boundaries (else Iran's outline file), a province's boundary (else its cities' points), a city's
+    boundary (else its neighborhoods and offices, else its point); None when nothing locates it."""
+    if level == "nation":
+        aggregate_province(scope, None)
+        row = _run("dash_nation_bounds", db, scope)[0]
+        if row["west"] is None:
+            return fc_bounds(outline())
+    elif level == "province":
+        row = _run("dash_province_bounds", db, scope, province=aggregate_province(scope, code))[0]
+    else:
+        place_of(db, scope, "city", code or "")
+        row = _run("dash_city_bounds", db, scope, city=code)[0]
+    box = (row["west"], row["south"], row["east"], row["north"])
+    return None if box[0] is None else box
 
 
 def outline() -> dict | None:

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from dashboard import components as C
-from dashboard import queries
+from dashboard import maps, queries
 from dashboard.brief.content import Brief, gather
 from dashboard.brief.page import brief_html
 from regen import settings
@@ -24,6 +24,7 @@ from regen.scope import Scope
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 PRINT_SECONDS = 180
 MAP_SIZE = (900, 640)
+FIT = (MAP_SIZE[0] - 60, MAP_SIZE[1] - 60)  # the place fills the image, less a margin
 MAP_ATTEMPTS = 3
 
 
@@ -51,7 +52,8 @@ def _figure(b: Brief, db: Database, scope: Scope) -> dict | None:
         codes = [f["id"] for f in b.shapes["features"]]
         by_code = {r["code"]: r for r in b.places}
         z = [C.measure_value(by_code[c], "count") for c in codes]
-        fig = C.choropleth_map(b.shapes, codes, z, {}, "count", b.lang)
+        view = maps.fit(maps.fc_bounds(b.shapes), FIT)
+        fig = C.choropleth_map(b.shapes, codes, z, {}, "count", b.lang, view)
     else:
         located = [r for r in b.places if r["lon"] is not None and r["neighborhoods"]]
         if not located:
@@ -63,10 +65,11 @@ def _figure(b: Brief, db: Database, scope: Scope) -> dict | None:
             {},
             "count",
             b.lang,
-            layers=C.outline_layers(b.outline),
-            extent=C.fc_points(b.outline) if b.outline else None,
+            maps.fit(maps.fc_bounds(b.outline) or _points_box(located), FIT),
+            layers=maps.outline_layers(b.outline),
         )
     fig = copy.deepcopy(fig)
+    fig["data"] = [tr for tr in fig["data"] if tr.get("hoverinfo") != "skip"]  # the page has the legend
     for trace in fig["data"]:  # the legend is drawn by the page, in its own font
         holder = trace["marker"] if trace["type"] == "scattermap" else trace
         holder.pop("colorbar", None)
@@ -74,8 +77,13 @@ def _figure(b: Brief, db: Database, scope: Scope) -> dict | None:
     # no colour scale here, so none of the room the dashboard keeps for it below the map
     margin = {"l": 0, "r": 0, "t": 0, "b": 0}
     fig["layout"].update(width=MAP_SIZE[0], height=MAP_SIZE[1], font={"family": "sans-serif"}, margin=margin)
-    fig["layout"]["map"]["zoom"] += 0.45  # the figure fits a ~680×460 px panel; the image is larger
+    fig["layout"]["showlegend"] = False
     return fig
+
+
+def _points_box(rows: list[dict]) -> maps.Bounds:
+    lons, lats = [r["lon"] for r in rows], [r["lat"] for r in rows]
+    return (min(lons), min(lats), max(lons), max(lats))
 
 
 def map_png(fig: dict) -> bytes:

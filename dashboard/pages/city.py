@@ -10,7 +10,7 @@ from dash import ALL, Input, Output, Patch, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
-from dashboard import grids, i18n, queries
+from dashboard import grids, i18n, maps, queries
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.grids import Col, Listing
@@ -100,9 +100,9 @@ def _selection(fc: dict, offices: list[dict], view: View) -> list[dict]:
 def _centre(fig: dict, fc: dict, offices: list[dict], view: View) -> None:
     """Centres the map on the selection, close enough to see it among its neighbours."""
     hood, office = _picked(fc, offices, view)
-    pts = C.fc_points({"features": [hood]}) if hood else [(office["lon"], office["lat"])] if office else []
-    if pts:
-        fit = C._view(pts)  # the extent that fits the selection alone; zoomed out for its neighbours
+    box = maps.fc_bounds(hood) if hood else (office["lon"], office["lat"]) * 2 if office else None
+    if box:
+        fit = maps.fit(box)  # the extent that fits the selection alone; zoomed out for its neighbours
         fig["layout"]["map"]["center"] = fit["center"]
         fig["layout"]["map"]["zoom"] = max(fig["layout"]["map"].get("zoom", 10), min(fit["zoom"] - 1.5, 14))
 
@@ -185,8 +185,8 @@ def _parts(view: View, code: str, place: dict) -> dict:
     codes = [f["id"] for f in fc["features"]]
     by_code = {h["code"]: h for h in hoods}
     boundary = queries.city_shape(db, scope, code)
-    layers = C.outline_layers(
-        {"type": "Feature", "geometry": boundary, "properties": {}} if boundary else None
+    layers = maps.outline_layers(
+        {"type": "Feature", "geometry": boundary, "properties": {}} if boundary else None, width=2.0
     )
     fig = C.status_map(
         fc,
@@ -196,6 +196,7 @@ def _parts(view: View, code: str, place: dict) -> dict:
         offices,
         _office_hover(offices, lang),
         lang,
+        maps.fit(queries.place_bounds(db, scope, "city", code)),
         layers,
     )
     # kind filter: polygons of other kinds are left uncoloured

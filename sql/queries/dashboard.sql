@@ -419,3 +419,39 @@ SELECT 1 AS ok;
 -- name: dash_overdue_by_province
 -- The national picture of overdue actions, per province (a count any signed-in role may see).
 SELECT province_code, NULL::text AS city_code, overdue FROM overdue_by_province(%(as_of)s);
+
+-- s19-maps: what a map shows around its place, and the box it is fitted to (all from the drawn,
+-- stored-simplified boundaries of migration 0102: nothing simplified per request).
+
+-- name: dash_province_neighbours
+-- The provinces that share a border with one province, for its map's faint context.
+SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
+         'type', 'Feature', 'id', n.code, 'properties', json_build_object('code', n.code),
+         'geometry', ST_AsGeoJSON(n.boundary_drawn, %(digits)s)::json) ORDER BY n.code), '[]'::json)) AS fc
+FROM provinces p
+JOIN provinces n ON n.code <> p.code AND n.boundary IS NOT NULL AND ST_Intersects(n.boundary, p.boundary)
+WHERE p.code = %(province)s;
+
+-- name: dash_nation_bounds
+-- The box of every province boundary (NULLs when none is loaded).
+SELECT ST_XMin(b) AS west, ST_YMin(b) AS south, ST_XMax(b) AS east, ST_YMax(b) AS north
+FROM (SELECT ST_Extent(boundary_drawn)::geometry AS b FROM provinces WHERE boundary IS NOT NULL) x;
+
+-- name: dash_province_bounds
+-- The box of a province: its boundary, else its cities' points (NULLs when it has neither).
+SELECT ST_XMin(b) AS west, ST_YMin(b) AS south, ST_XMax(b) AS east, ST_YMax(b) AS north
+FROM (SELECT COALESCE(
+        (SELECT ST_Extent(boundary_drawn)::geometry FROM provinces
+          WHERE code = %(province)s AND boundary IS NOT NULL),
+        (SELECT ST_Extent(COALESCE(location, ST_PointOnSurface(boundary)))::geometry FROM cities
+          WHERE province_code = %(province)s AND retired_at IS NULL)) AS b) x;
+
+-- name: dash_city_bounds
+-- The box of a city: its boundary, else its current neighborhoods and its offices, else its point.
+SELECT ST_XMin(b) AS west, ST_YMin(b) AS south, ST_XMax(b) AS east, ST_YMax(b) AS north
+FROM (SELECT COALESCE(
+        (SELECT ST_Extent(boundary_drawn)::geometry FROM cities WHERE code = %(city)s AND boundary IS NOT NULL),
+        (SELECT ST_Extent(g)::geometry FROM (
+           SELECT boundary_drawn AS g FROM neighborhoods WHERE city_code = %(city)s AND retired_at IS NULL
+           UNION ALL SELECT location FROM offices WHERE city_code = %(city)s) s),
+        (SELECT location FROM cities WHERE code = %(city)s)) AS b) x;
