@@ -10,7 +10,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from etl.boundaries import _geom_type, parse_kinds, strip_prefix
+from etl.boundary_stage import geom_type, parse_kinds, strip_prefix
 from etl.runs import LoadError
 from etl.sources import FieldPath, _guess_missing_crs, open_source
 
@@ -46,14 +46,14 @@ def test_kinds_in_persian_or_english():
 
 
 def test_wkb_header():
-    assert _geom_type(shapely.to_wkb(shapely.Point(1, 2)))[0] == 1
+    assert geom_type(shapely.to_wkb(shapely.Point(1, 2)))[0] == 1
     poly = shapely.box(0, 0, 1, 1)
-    assert _geom_type(shapely.to_wkb(poly)) == (3, 1, False)
-    assert _geom_type(shapely.to_wkb(shapely.MultiPolygon([poly, shapely.box(2, 2, 3, 3)]))) == (6, 2, False)
-    assert _geom_type(shapely.to_wkb(shapely.Polygon())) == (3, 0, False)
+    assert geom_type(shapely.to_wkb(poly)) == (3, 1, False)
+    assert geom_type(shapely.to_wkb(shapely.MultiPolygon([poly, shapely.box(2, 2, 3, 3)]))) == (6, 2, False)
+    assert geom_type(shapely.to_wkb(shapely.Polygon())) == (3, 0, False)
     z = shapely.Polygon([(0, 0, 1), (1, 0, 1), (1, 1, 1), (0, 0, 1)])
-    assert _geom_type(shapely.to_wkb(z)) == (3, 1, True)
-    assert _geom_type(shapely.to_wkb(poly, byte_order=0)) == (3, 1, False)
+    assert geom_type(shapely.to_wkb(z)) == (3, 1, True)
+    assert geom_type(shapely.to_wkb(poly, byte_order=0)) == (3, 1, False)
 
 
 def test_utm_guess_without_a_parent_lists_the_zones_that_fit():
