@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import geopandas as gpd
 import psycopg2
@@ -28,24 +26,11 @@ from etl.runs import LoadError, TooManyRejects
 from regen.cli import cli
 from regen.db import Database
 from regen.text import fa_normalize
+from tests.conftest import drop_database, new_database
 
 PREFIX = "شهرستان "
 COUNTY = dict(code_field="id", name_field="tags.name", name_en_field="tags.name:en", strip_prefix=(PREFIX,))
 GEOD = pyproj.Geod(ellps="WGS84")
-
-
-def _admin(url: str, statement: sql.Composable) -> None:
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(statement)
-    finally:
-        conn.close()
-
-
-def _url(server: str, name: str) -> str:
-    return urlsplit(server)._replace(path="/" + name).geturl()
 
 
 def geodesic_ha(geom) -> float:
@@ -86,13 +71,7 @@ def table_digest(db: Database) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def loaded(pg_server, template_url, iran_osm):
     """Gives (Database, url, {file stem: report}) with provinces and all 31 county files loaded."""
-    name = f"regen_b_{uuid.uuid4().hex[:10]}"
-    template = urlsplit(template_url).path.lstrip("/")
-    _admin(
-        pg_server,
-        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)),
-    )
-    url = _url(pg_server, name)
+    url = new_database(pg_server, "regen_b", template_url)
     db = Database(url)
     reports = {"provinces": load_boundaries(db, iran_osm / "provinces.geojson", "province")}
     for i, f in enumerate(sorted((iran_osm / "counties").glob("IR-*.geojson"))):
@@ -101,7 +80,7 @@ def loaded(pg_server, template_url, iran_osm):
         reports[f.stem] = load_boundaries(db, f, "city", province=province, **COUNTY)
     yield db, url, reports
     db.close()
-    _admin(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    drop_database(pg_server, url)
 
 
 def cli_run(url: str, *args: str):
