@@ -9,7 +9,8 @@ one line per N:
 Ours is the real command (a subprocess: Python start-up included) doing everything a user gets:
 reading, non-polygon skipping, validity checks and repair, parent province by overlap, matching,
 history, run record. ogr2ogr is GDAL's plain copy into a new table with its default GIST index.
-Peak RSS is that of our loader process (wait4 rusage). Usage: .venv/bin/python bench/etl.py [N ...]
+Peak RSS is that of our loader process (wait4 rusage). Writes bench/out/etl.json and its section of
+bench/RESULTS.md (bench/results.py). Usage: .venv/bin/python bench/etl.py [N ...] [--repeat R]
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from regen.db import Database  # noqa: E402
 from regen.embedded import Cluster  # noqa: E402
 from regen.migrate import migrate  # noqa: E402
 
+OUT = ROOT / "bench" / "out"
 COUNTIES = ROOT.parent / "shared" / "data" / "iran-osm" / "counties"
 PROVINCES = COUNTIES.parent / "provinces.geojson"
 REGEN = ROOT / ".venv" / "bin" / "regen"
@@ -161,6 +163,7 @@ def main() -> None:
         help="runs of each tool per N; the best time of each is shown (the machine is shared)",
     )
     args = ap.parse_args()
+    results = []
     with tempfile.TemporaryDirectory(prefix="regen-bench-") as tmp:
         cluster = Cluster(Path(tmp) / "pg", fast=True)
         cluster.up()
@@ -195,6 +198,18 @@ def main() -> None:
                 startup = min(start_up() for _ in range(args.repeat))
                 size_mb = path.stat().st_size / 1e6
                 timing = next(x for x in report["notes"] if x.startswith("time:"))
+                results.append(
+                    {
+                        "n": n,
+                        "features": count,
+                        "mb": size_mb,
+                        "ours_s": ours,
+                        "ogr2ogr_s": ogr,
+                        "peak_rss_mb": rss,
+                        "startup_s": startup,
+                        "phases": timing.removeprefix("time: "),
+                    }
+                )
                 print(
                     f"N={n} ours={ours:.2f} ogr2ogr={ogr:.2f} ratio={ours / ogr:.2f} peak_rss_mb={rss:.0f}"
                     f"  ({count} features, {size_mb:.0f} MB; Python start-up {startup:.2f} s; {timing})",
@@ -204,6 +219,12 @@ def main() -> None:
                 path.unlink()
         finally:
             cluster.destroy()
+    OUT.mkdir(parents=True, exist_ok=True)
+    argv = " ".join(["bench/etl.py", *sys.argv[1:]])
+    (OUT / "etl.json").write_text(json.dumps({"argv": argv, "results": results}, indent=2))
+    from bench.results import write_etl
+
+    print(f"written {OUT / 'etl.json'} and {write_etl(results, argv)}")
 
 
 if __name__ == "__main__":

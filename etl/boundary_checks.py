@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+from etl.crs import SWAP_FIX
 from etl.iran import swapped_into_iran
 from etl.runs import LoadError
-from etl.sources import SWAP_FIX
 
 # --replace retiring more than this share of a parent's current rows asks for --allow-retire-all.
 RETIRE_SHARE = 0.5

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 import psycopg2
 
+from etl.run_options import echo_report, run_options
 from etl.runs import LoadError, RunReport, etl_run
 from regen.db import Database, get_db
 
@@ -196,15 +196,7 @@ def _resolve_parent(db: Database, value: str, label: str, query: str) -> str:
     is_flag=True,
     help="With --replace: allow retiring all, or more than half, of a parent's current rows.",
 )
-@click.option("--dry-run", is_flag=True, help="Do everything but commit; print the same report.")
-@click.option(
-    "--max-rejects",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Rejected features allowed before the run aborts.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the run report as one JSON object.")
+@run_options
 def boundaries(file: Path, level: str, as_json: bool, **kwargs) -> None:
     """Load province, city or neighborhood boundaries from GeoJSON, Shapefile (.shp/.zip) or GeoPackage."""
     click.get_current_context().meta["regen.load.file"] = file
@@ -229,7 +221,4 @@ def boundaries(file: Path, level: str, as_json: bool, **kwargs) -> None:
             bar.__exit__(None, None, None)
         elif show_bar and done:
             click.echo(err=True)
-    if as_json:
-        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, default=str))
-    else:
-        click.echo(report.summary())
+    echo_report(report, as_json)

@@ -1,6 +1,6 @@
 """Each feature's parent by overlap, found in Python while the file is still being read.
 
-A parent is the one that holds the largest share of the feature's area (etl/boundaries.py does the
+A parent is the one that holds the largest share of the feature's area (etl/boundary_match.py does the
 same in SQL for what is left over). Here it runs on a worker thread as batches are staged: shapely's
 vectorised calls release the GIL, so on two cores it costs the load almost nothing, where the same
 overlay in the database ran after staging, alone (10 s of a 26 s load of all counties ×20), and

@@ -1,7 +1,8 @@
 """Reading a boundary file the way agencies send it: format, layer, CRS, attribute encoding, fields.
 
 `open_source(...)` inspects the file (no features read yet) and gives a `Source` whose `batches()`
-streams the features in Arrow batches, so memory does not grow with the file.
+streams the features in Arrow batches, so memory does not grow with the file. What the file is
+before GDAL opens it is checked by etl/boundary_files.py; a missing CRS is guessed by etl/crs.py.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import re
 import shutil
 import tempfile
 import warnings
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,16 +21,11 @@ from typing import Any
 import pyogrio
 import pyproj
 
+from etl import boundary_files as files
 from etl import encodings
-from etl.iran import IRAN_BBOX, swapped_into_iran
+from etl.crs import guess_missing_crs, is_wgs84
 from etl.runs import LoadError
 
-UTM_ZONES = {38: "EPSG:32638", 39: "EPSG:32639", 40: "EPSG:32640", 41: "EPSG:32641"}
-# How to fix a file written latitude-first (the boundary loader says it for each such feature).
-SWAP_FIX = (
-    "export it again with x = longitude and y = latitude (in QGIS: Processing › Vector geometry › "
-    "Swap X and Y coordinates)"
-)
 BATCH = 500  # features per Arrow batch: a few MB of coordinates, whatever the file's size
 
 # Field-name candidates tried (in order) when --name-field / --name-en-field are not given.
@@ -84,7 +79,7 @@ class Source:
 
     @property
     def needs_transform(self) -> bool:
-        return self.crs is not None and not _is_wgs84(self.crs)
+        return self.crs is not None and not is_wgs84(self.crs)
 
     def transformer(self) -> pyproj.Transformer:
         return pyproj.Transformer.from_crs(pyproj.CRS.from_user_input(self.crs), "EPSG:4326", always_xy=True)
@@ -178,7 +173,7 @@ class Source:
                         repeated = [w for w in said if fids and _harmless(w.message)]
                         if repeated:
                             raise LoadError(
-                                f"{self.path}: {_gdal_message(repeated[0].message).split('. ')[0]}: the "
+                                f"{self.path}: {files.gdal_message(repeated[0].message).split('. ')[0]}: the "
                                 'features\' "id" is given as --code-field, so each must be different. '
                                 "Fix the file, or give another --code-field."
                             )
@@ -189,13 +184,10 @@ class Source:
                         yield batch
                 finally:
                     self.close()
-                    # GDAL's warnings are the report's notes, never raw lines on the user's terminal
-                    self.notes += [
-                        f"GDAL: {_gdal_message(w.message)}" for w in said if not _harmless(w.message)
-                    ]
+                    self.notes += _gdal_notes(said)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as e:
             raise LoadError(
-                f"{self.path}: reading stopped after {done} feature(s): {_gdal_message(e)}. "
+                f"{self.path}: reading stopped after {done} feature(s): {files.gdal_message(e)}. "
                 "The file looks damaged or truncated: export it again and retry."
             ) from e
         if numbered and done:
@@ -265,8 +257,8 @@ def open_source(
     path = Path(path)
     if not path.exists():
         raise LoadError(f"{path}: no such file")
-    _check_not_junk(path)
-    gdal_path, shp = _gdal_path(path, layer)
+    files.check_not_junk(path)
+    gdal_path, shp = files.gdal_path(path, layer)
     if shp is not None:
         layer_arg = None
     else:
@@ -279,16 +271,16 @@ def open_source(
                 warnings.simplefilter("ignore")
                 layers = pyogrio.list_layers(gdal_path)
         except pyogrio.errors.DataSourceError as e:
-            raise _unreadable(path, e) from e
+            raise files.unreadable(path, e) from e
         if len(layers) > 1:
             names = ", ".join(str(n) for n, _ in layers)
             raise LoadError(f"{path}: holds {len(layers)} layers ({names}); choose one with --layer")
     notes: list[str] = []
     open_encoding, tmpdir = None, None
     if shp is not None:
-        _check_shapefile_parts(path, shp)
+        files.check_shapefile_parts(path, shp)
         enc, open_encoding = encodings.shapefile_encoding(
-            path, shp, _read_member(path, shp, ".cpg"), encoding, notes
+            path, shp, files.read_member(path, shp, ".cpg"), encoding, notes
         )
     elif geojson:
         enc = encodings.geojson_encoding(path, encoding, notes)
@@ -314,11 +306,11 @@ def open_source(
                 info = pyogrio.read_info(
                     gdal_path, layer=layer_arg, encoding=open_encoding, force_total_bounds=True
                 )
-        notes += [f"GDAL: {_gdal_message(w.message)}" for w in said if not _harmless(w.message)]
+        notes += _gdal_notes(said)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as e:
         if tmpdir is not None:
             shutil.rmtree(tmpdir, ignore_errors=True)
-        raise _unreadable(path, e) from e
+        raise files.unreadable(path, e) from e
     try:
         src = _inspect(
             path, gdal_path, layer_arg, info, stream, enc, open_encoding, notes, source_crs, hint_crs_check
@@ -338,6 +330,11 @@ def open_source(
 def _harmless(message: Warning) -> bool:
     # GDAL renumbers repeated feature ids and says so; codes are checked by the loader.
     return "Several features with id" in str(message)
+
+
+def _gdal_notes(said: list[warnings.WarningMessage]) -> list[str]:
+    # GDAL's warnings are the report's notes, never raw lines on the user's terminal
+    return [f"GDAL: {files.gdal_message(w.message)}" for w in said if not _harmless(w.message)]
 
 
 def _inspect(
@@ -369,7 +366,7 @@ def _inspect(
     elif crs:
         report_crs = crs if len(crs) < 80 else pyproj.CRS.from_user_input(crs).name
     else:
-        report_crs = _guess_missing_crs(path, bounds, hint_crs_check)
+        report_crs = guess_missing_crs(path, bounds, hint_crs_check)
         notes.append(
             "the file declares no CRS: its coordinates are longitudes/latitudes in Iran, read as EPSG:4326"
         )
@@ -393,190 +390,4 @@ def _empty_collection(path: Path) -> bool:
     # GDAL does not count a GeoJSON's features without another pass; an empty one is a few bytes.
     return (
         path.stat().st_size < 65536 and re.search(rb'"features"\s*:\s*\[\s*\]', path.read_bytes()) is not None
-    )
-
-
-def _is_wgs84(crs: str) -> bool:
-    if crs.upper() in ("EPSG:4326", "OGC:CRS84"):
-        return True
-    try:
-        c = pyproj.CRS.from_user_input(crs)
-    except pyproj.exceptions.CRSError:
-        return False
-    return c.to_epsg() == 4326 or c.equals(pyproj.CRS("OGC:CRS84"))
-
-
-def _guess_missing_crs(path: Path, bounds: Any, hint: Any) -> str:
-    if bounds is None or any(b is None or (isinstance(b, float) and math.isnan(b)) for b in bounds):
-        return "EPSG:4326"
-    x0, y0, x1, y1 = bounds
-    if IRAN_BBOX[0] <= x0 and x1 <= IRAN_BBOX[2] and IRAN_BBOX[1] <= y0 and y1 <= IRAN_BBOX[3]:
-        return "EPSG:4326"
-    span = f"x {x0:,.0f}…{x1:,.0f}, y {y0:,.0f}…{y1:,.0f}"
-    zones = []
-    for zone, epsg in UTM_ZONES.items():
-        t = pyproj.Transformer.from_crs(epsg, "EPSG:4326", always_xy=True)
-        lon0, lat0, lon1, lat1 = t.transform_bounds(x0, y0, x1, y1)
-        if IRAN_BBOX[0] <= lon0 and lon1 <= IRAN_BBOX[2] and IRAN_BBOX[1] <= lat0 and lat1 <= IRAN_BBOX[3]:
-            zones.append((zone, epsg, hint((lon0, lat0, lon1, lat1)) if hint else None))
-    if not zones and swapped_into_iran(x0, y0, x1, y1):
-        raise LoadError(
-            f"{path}: the file declares no CRS and its coordinates ({span}) are latitude, longitude: "
-            f"x and y are swapped: {SWAP_FIX}"
-        )
-    if not zones:
-        raise LoadError(
-            f"{path}: the file declares no CRS and its coordinates ({span}) are neither longitudes/latitudes "
-            "in Iran nor UTM zones 38N–41N (EPSG:32638–32641); give the CRS with --source-crs EPSG:NNNN"
-        )
-    placed = [z for z in zones if z[2]]
-    best = placed if placed and len(placed) < len(zones) else zones
-    if len(best) == 1:
-        zone, epsg, where = best[0]
-        at = f" (they then fall in {where})" if where else ""
-        guess = f"they look like UTM zone {zone}N, {epsg}{at}"
-        fix = f"--source-crs {epsg}"
-    else:
-        guess = (
-            "they look like UTM coordinates; zones "
-            + ", ".join(f"{z}N ({e})" for z, e, _ in best)
-            + " all place them in Iran — ask the sender which one"
-        )
-        fix = f"--source-crs {best[0][1]} (or the zone the sender names)"
-    raise LoadError(
-        f"{path}: the file declares no CRS (no .prj) and its coordinates ({span}) are not "
-        "longitudes/latitudes; "
-        f"{guess}. Rerun with {fix}."
-    )
-
-
-def _gdal_path(path: Path, layer: str | None) -> tuple[str, str | None]:
-    """Gives (GDAL path, Shapefile member name or None)."""
-    suffix = path.suffix.lower()
-    if suffix == ".zip":
-        try:
-            with zipfile.ZipFile(path) as z:
-                shps = [
-                    n for n in z.namelist() if n.lower().endswith(".shp") and not n.startswith("__MACOSX")
-                ]
-        except zipfile.BadZipFile:
-            raise LoadError(
-                f"{path}: is not a zip file (damaged, cut short, or another file named .zip): export or "
-                "download it again, or give the Shapefile's .shp with its parts beside it"
-            ) from None
-        if not shps:
-            raise LoadError(f"{path}: the zip holds no .shp file (a zipped Shapefile is expected)")
-        if layer:
-            shps = [n for n in shps if Path(n).stem == layer] or shps
-            if Path(shps[0]).stem != layer:
-                raise LoadError(f"{path}: no {layer}.shp in the zip; it holds {', '.join(shps)}")
-        if len(shps) > 1:
-            raise LoadError(
-                f"{path}: the zip holds several Shapefiles ({', '.join(shps)}); choose one with --layer"
-            )
-        return f"/vsizip/{path.resolve()}/{shps[0]}", shps[0]
-    if suffix == ".shp":
-        return str(path), path.name
-    return str(path), None
-
-
-def _read_member(path: Path, shp: str, ext: str) -> bytes | None:
-    """Gives the bytes of the Shapefile part with extension `ext` (any case), or None."""
-    stem = shp[: -len(".shp")]
-    if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as z:
-            names = {n.lower(): n for n in z.namelist()}
-            n = names.get((stem + ext).lower())
-            return z.read(n) if n else None
-    for cand in (path.with_suffix(ext), path.with_suffix(ext.upper())):
-        if cand.exists():
-            return cand.read_bytes()
-    return None
-
-
-def _has_member(path: Path, shp: str, ext: str) -> bool:
-    stem = shp[: -len(".shp")]
-    if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as z:
-            return (stem + ext).lower() in {n.lower() for n in z.namelist()}
-    return path.with_suffix(ext).exists() or path.with_suffix(ext.upper()).exists()
-
-
-def _check_shapefile_parts(path: Path, shp: str) -> None:
-    missing = [ext for ext in (".shx", ".dbf") if not _has_member(path, shp, ext)]
-    if missing:
-        stem = Path(shp).stem
-        raise LoadError(
-            f"{path}: the Shapefile {stem} has no {' or '.join(stem + m for m in missing)}: a Shapefile is "
-            f"several files (.shp, .shx, .dbf, and .prj/.cpg when known) that must travel together — ask "
-            f"the sender for the missing part(s), or send them all in one .zip"
-        )
-    prj = _read_member(path, shp, ".prj")
-    if prj is not None and prj.strip():
-        try:
-            pyproj.CRS.from_wkt(prj.decode("utf-8", "replace"))
-        except pyproj.exceptions.CRSError:
-            raise LoadError(
-                f"{path}: the Shapefile's .prj (its CRS) is damaged and cannot be read: ask the sender "
-                "for it again, or delete it and give the CRS with --source-crs EPSG:NNNN"
-            ) from None
-
-
-def _gdal_message(e: Exception | Warning) -> str:
-    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    # GDAL's advice on drivers speaks to programmers, not to whoever sent the file.
-    return text.split("; It might help to specify the correct driver")[0].rstrip(". ")
-
-
-FORMATS = {
-    ".geojson": "GeoJSON",
-    ".json": "GeoJSON",
-    ".gpkg": "GeoPackage",
-    ".shp": "Shapefile",
-    ".zip": "zipped Shapefile",
-}
-
-
-def _check_not_junk(path: Path) -> None:
-    """Refuses another kind of file, an empty one, or a web page saved under a boundary file's name,
-    before GDAL sees it."""
-    if path.suffix.lower() not in FORMATS:
-        table = path.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls", ".txt", ".tsv")
-        raise LoadError(
-            f"{path}: is not a boundary file: `regen load boundaries` reads GeoJSON (.geojson, .json), "
-            "Shapefiles (.shp with its parts, or a .zip of them) and GeoPackages (.gpkg)"
-            + (
-                "; a table of points is loaded with `regen load cities` (or offices …)"
-                if table
-                else "; convert other formats first, e.g. `ogr2ogr -f GPKG out.gpkg FILE`"
-            )
-        )
-    if path.stat().st_size == 0:
-        raise LoadError(f"{path}: the file is empty (0 bytes): the export or the download did not finish")
-    with open(path, "rb") as f:
-        head = f.read(4096).lstrip().lower()
-    if path.suffix.lower() == ".gpkg" and not head.startswith(b"sqlite format 3\x00"):
-        raise LoadError(
-            f"{path}: is not a GeoPackage (a GeoPackage is an SQLite database; this is "
-            + ("a zip or an Excel workbook" if head.startswith(b"pk") else "another kind of file")
-            + "): give the file with its real extension, or export it again as GeoPackage"
-        )
-    if path.suffix.lower() in (".geojson", ".json") and b"\x00" in head:
-        raise LoadError(
-            f"{path}: the file is not text, so not a GeoJSON (a Shapefile or GeoPackage renamed?): "
-            "give the file with its real extension (.shp, .zip, .gpkg), or export it again as GeoJSON"
-        )
-    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
-        raise LoadError(
-            f"{path}: the file is a web page (HTML), not a boundary file: a failed download saves the "
-            "error page under the file's name. Download or export the file again."
-        )
-
-
-def _unreadable(path: Path, e: Exception) -> LoadError:
-    msg = _gdal_message(e)
-    kind = FORMATS.get(path.suffix.lower(), "a GeoJSON, Shapefile or GeoPackage")
-    return LoadError(
-        f"{path}: cannot be read as {kind}: {msg}. Is the file complete (not truncated) and of that format? "
-        "Export it again and retry."
     )

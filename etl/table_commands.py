@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from etl.load_tables import KINDS, load_table
+from etl.run_options import echo_report, run_options
 
 _HELP = {
     "cities": "Load cities as points (code, name_fa, name_en, province, lat, lon, population).",
@@ -31,15 +31,7 @@ def _make(kind: str) -> click.Command:
     @click.option(
         "--sheet", default=None, help="XLSX sheet to read; default: the one with the table's header."
     )
-    @click.option("--dry-run", is_flag=True, help="Do everything but commit; print the same report.")
-    @click.option("--json", "as_json", is_flag=True, help="Print the run report as one JSON object.")
-    @click.option(
-        "--max-rejects",
-        type=click.IntRange(min=0),
-        default=0,
-        show_default=True,
-        help="Rows that may be rejected (and left out) before the whole run is abandoned.",
-    )
+    @run_options
     def command(
         file: Path, encoding: str | None, sheet: str | None, dry_run: bool, as_json: bool, max_rejects: int
     ) -> None:
@@ -49,10 +41,7 @@ def _make(kind: str) -> click.Command:
         report = load_table(
             get_db(), kind, file, encoding=encoding, sheet=sheet, dry_run=dry_run, max_rejects=max_rejects
         )
-        if as_json:
-            click.echo(json.dumps(report.as_dict(), ensure_ascii=False, default=str))
-        else:
-            click.echo(report.summary())
+        echo_report(report, as_json)
 
     return command
 

@@ -55,6 +55,21 @@ def _text(value: object, limit: int, field: str, scope: Scope, what: str) -> str
     return value or None
 
 
+def _check_change(
+    scope: Scope, what: str, code: object, choose: tuple[str, str], value: object, field: str, allowed: dict
+) -> None:
+    """Refuses a change the scope may not record, with no item chosen (`choose`: the words asking for
+    one, Persian and English), or with a value not in `allowed`."""
+    if not scope.can_write:
+        raise _refuse(
+            scope, what, "این حساب اجازه ثبت تغییر ندارد", f"role {scope.role} may not record changes"
+        )
+    if not isinstance(code, str) or not code:
+        raise _refuse(scope, what, *choose)
+    if value not in allowed:
+        raise _refuse(scope, what, "وضعیت را انتخاب کنید", f"{field} must be one of {', '.join(allowed)}")
+
+
 def _date(value: object, scope: Scope, what: str) -> dt.date:
     if not isinstance(value, str) or not value.strip():
         raise _refuse(scope, what, "تاریخ را وارد کنید (مثلاً ۱۴۰۳/۰۱/۱۵)", "enter the date (e.g. 1403/01/15)")
@@ -88,14 +103,8 @@ def record_office_state(
 ) -> int:
     """Records an office's new state for the signed-in user; gives the audit row's id."""
     what = f"office state {office!r}"
-    if not scope.can_write:
-        raise _refuse(
-            scope, what, "این حساب اجازه ثبت تغییر ندارد", f"role {scope.role} may not record changes"
-        )
-    if not isinstance(office, str) or not office:
-        raise _refuse(scope, what, "دفتر را انتخاب کنید", "choose an office")
-    if state not in OFFICE_STATES:
-        raise _refuse(scope, what, "وضعیت را انتخاب کنید", f"state must be one of {', '.join(OFFICE_STATES)}")
+    choose = ("دفتر را انتخاب کنید", "choose an office")
+    _check_change(scope, what, office, choose, state, "state", OFFICE_STATES)
     day = _date(on, scope, what)
     letter = _text(letter_no, MAX_LETTER, "letter number", scope, what)
     text = _text(note, MAX_NOTE, "note", scope, what)
@@ -126,16 +135,8 @@ def record_action_status(
 ) -> int:
     """Records an action's new status with its evidence note; gives the audit row's id."""
     what = f"action status {action!r}"
-    if not scope.can_write:
-        raise _refuse(
-            scope, what, "این حساب اجازه ثبت تغییر ندارد", f"role {scope.role} may not record changes"
-        )
-    if not isinstance(action, str) or not action:
-        raise _refuse(scope, what, "اقدام را انتخاب کنید", "choose an action")
-    if status not in ACTION_STATUSES:
-        raise _refuse(
-            scope, what, "وضعیت را انتخاب کنید", f"status must be one of {', '.join(ACTION_STATUSES)}"
-        )
+    choose = ("اقدام را انتخاب کنید", "choose an action")
+    _check_change(scope, what, action, choose, status, "status", ACTION_STATUSES)
     day = _date(on, scope, what)
     text = _text(evidence, MAX_NOTE, "evidence", scope, what)
     if not text:

@@ -69,6 +69,26 @@ def admin_execute(url: str, statement: sql.Composable) -> None:
         conn.close()
 
 
+def new_database(pg_server: str, prefix: str, template_url: str | None = None) -> str:
+    """Creates a database named `prefix`_<random> on the server (a clone of the migrated template when
+    `template_url` is given, else empty); gives its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    stmt = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if template_url:
+        template = urlsplit(template_url).path.lstrip("/")
+        stmt = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(name), sql.Identifier(template)
+        )
+    admin_execute(pg_server, stmt)
+    return with_dbname(pg_server, name)
+
+
+def drop_database(pg_server: str, url: str) -> None:
+    """Drops the database `url` names, closing its sessions first."""
+    name = urlsplit(url).path.lstrip("/")
+    admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     """Gives a superuser URL (to the `postgres` database) of a server for the whole run."""
@@ -116,32 +136,20 @@ def template_url(pg_server):
     admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def _fresh(pg_server: str, template: str | None):
-    name = f"regen_t_{uuid.uuid4().hex[:12]}"
-    stmt = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-    if template:
-        stmt = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-            sql.Identifier(name), sql.Identifier(template)
-        )
-    admin_execute(pg_server, stmt)
-    return name
-
-
 @pytest.fixture
 def empty_db_url(pg_server):
     """Gives the URL of a new, empty database (no PostGIS, no schema), dropped after the test."""
-    name = _fresh(pg_server, None)
-    yield with_dbname(pg_server, name)
-    admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    url = new_database(pg_server, "regen_t")
+    yield url
+    drop_database(pg_server, url)
 
 
 @pytest.fixture
 def db_url(pg_server, template_url):
     """Gives the URL of a fresh database with the whole schema, dropped after the test."""
-    template = urlsplit(template_url).path.lstrip("/")
-    name = _fresh(pg_server, template)
-    yield with_dbname(pg_server, name)
-    admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    url = new_database(pg_server, "regen_t", template_url)
+    yield url
+    drop_database(pg_server, url)
 
 
 @pytest.fixture

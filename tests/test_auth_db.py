@@ -239,7 +239,7 @@ def test_every_table_is_granted_or_deliberately_closed(world):
     closed = {"users", "schema_migrations", "spatial_ref_sys", "boundary_pieces", "sessions"}
     closed |= {"signin_attempts"}
     rows = world.query(
-        "SELECT c.relname, has_table_privilege('regen_app', c.oid, 'SELECT') AS can_read,"
+        "SELECT c.relname, has_any_column_privilege('regen_app', c.oid, 'SELECT') AS can_read,"
         " has_table_privilege('regen_app', c.oid, 'INSERT')"
         " OR has_table_privilege('regen_app', c.oid, 'UPDATE')"
         " OR has_table_privilege('regen_app', c.oid, 'DELETE') AS can_write"

@@ -1,5 +1,6 @@
-"""Table files that used to store wrong data or mislead: mixed encodings, unsaved formulas, several or
-hidden sheets, dates in messages. Each file is built here; a refusal leaves every table as it was."""
+"""Table files the loaders refuse, or that used to store wrong data or mislead: missing or unknown
+columns, bad cells, mixed encodings, unsaved formulas, several or hidden sheets, dates in messages.
+Each file is built here; a refusal leaves every table as it was."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from etl.load_tables import load_table
 from etl.runs import LoadError, TooManyRejects
 from tests.table_fixtures import fingerprint
-from tests.test_load_tables import ACTIONS, CITIES, write_csv
+from tests.test_load_tables import ACTIONS, CITIES, OFFICES_FA, run_cli, write_csv, write_xlsx
 
 
 @pytest.fixture
@@ -134,3 +135,112 @@ def test_messages_repeat_dates_as_written(places, tmp_path):
     msg = _refused(places, "actions", write_csv(tmp_path / "a.csv", rows), "", exc=TooManyRejects)
     assert "field status_on: ۱۴۳۰/۰۱/۰۱ is in the future" in msg
     assert "2051" not in msg  # not the ISO date it converts to
+
+
+# -- refusals of whole files and bad cells: a clear message, and the database exactly as it was --------
+def test_xlsx_with_a_missing_column(places, tmp_path):
+    rows = [[c for i, c in enumerate(r) if i != 2] for r in OFFICES_FA]  # no «نوع» (kind)
+    msg = _refused(
+        places, "offices", write_xlsx(tmp_path / "nokind.xlsx", rows), "required column(s) missing: kind"
+    )
+    assert "نوع دفتر" in msg  # lists what it accepts
+
+
+def test_unknown_column_lists_the_expected_ones(places, tmp_path):
+    rows = [r + ["x"] for r in CITIES]
+    rows[0][-1] = "رنگ"
+    msg = _refused(places, "cities", write_csv(tmp_path / "u.csv", rows), "unknown column(s) «رنگ»")
+    assert "code / کد" in msg and "lat / latitude" in msg
+
+
+def test_impossible_jalali_date_names_row_and_column(places, tmp_path):
+    rows = [row[:] for row in OFFICES_FA]
+    rows[2][9] = "1403/12/31"  # 1403/12/30 (OF-3) exists; the 31st does not
+    msg = _refused(
+        places,
+        "offices",
+        write_xlsx(tmp_path / "d.xlsx", rows),
+        "row 2 «OF-2», field established_on: «1403/12/31» does not exist in the Jalali calendar",
+        exc=TooManyRejects,
+    )
+    assert "nothing was loaded" in msg
+
+
+def test_unknown_neighborhood_code(places, tmp_path):
+    rows = [row[:] for row in OFFICES_FA]
+    rows[3][5] = "ISF-999"
+    _refused(
+        places,
+        "offices",
+        write_xlsx(tmp_path / "n.xlsx", rows),
+        "row 3 «OF-3», field neighborhoods: unknown neighborhood code «ISF-999»",
+        exc=TooManyRejects,
+    )
+
+
+def test_invalid_history_sequence(places, tmp_path):
+    rows = [row[:] for row in OFFICES_FA]
+    rows[1][11] = "1397/01/01"  # handed over before it was established
+    _refused(
+        places,
+        "offices",
+        write_xlsx(tmp_path / "h.xlsx", rows),
+        # the date as the file wrote it (Jalali, Persian digits), not the ISO date it is stored as
+        f"row 1 «OF-1», field established_on: impossible lifecycle: established on {rows[1][9]} comes "
+        "after handed_over",
+        exc=TooManyRejects,
+    )
+
+
+def test_max_rejects_loads_the_rest_and_records_the_rejects(places, tmp_path):
+    rows = [row[:] for row in OFFICES_FA]
+    rows[1][11] = "1397/01/01"
+    report = load_table(places, "offices", write_xlsx(tmp_path / "h.xlsx", rows), max_rejects=1)
+    assert (report.inserted, report.rejected) == (2, 1)
+    assert places.scalar("SELECT count(*) FROM offices WHERE code = 'OF-1'") == 0
+    assert places.scalar("SELECT count(*) FROM office_states WHERE office_code = 'OF-1'") == 0
+    reject = places.query("SELECT row_no, name, field, reason FROM etl_rejects")
+    assert reject[0]["row_no"] == 1 and reject[0]["field"] == "established_on" and reject[0]["name"] == "OF-1"
+
+
+def test_bad_cells_in_other_tables(places, tmp_path):
+    bad_actions = [row[:] for row in ACTIONS]
+    bad_actions[2][2] = "9"
+    _refused(
+        places,
+        "actions",
+        write_csv(tmp_path / "a.csv", bad_actions),
+        "row 2 «A-2-tvto», field resolution: there is no resolution 9 of meeting 50",
+        exc=TooManyRejects,
+    )
+    swapped = [CITIES[0], ["karaj", "کرج", "Karaj", "IR-30", "51.0103", "35.8355", ""]]
+    _refused(
+        places,
+        "cities",
+        write_csv(tmp_path / "s.csv", swapped),
+        "field lat: lat 51.0103 / lon 35.8355 look swapped",
+        exc=TooManyRejects,
+    )
+    _refused(
+        places,
+        "neighborhood-facts",
+        write_csv(tmp_path / "f.csv", [["code", "kinds"], ["THR-001", "park"]]),
+        "row 1 «THR-001», field kinds: «park» is not one of historic, informal, inner_city, rural_core",
+        exc=TooManyRejects,
+    )
+
+
+def test_dry_run_changes_nothing(places, tmp_path):
+    before = fingerprint(places)
+    result = run_cli("load", "offices", str(write_xlsx(tmp_path / "o.xlsx", OFFICES_FA)), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("[dry run] offices") and "inserted 3" in result.output
+    assert fingerprint(places) == before
+
+
+def test_cli_error_is_one_clear_line(places, tmp_path):
+    rows = [row[:] for row in OFFICES_FA]
+    rows[2][9] = "1403/12/31"
+    result = run_cli("load", "offices", str(write_xlsx(tmp_path / "d.xlsx", rows)))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "field established_on: «1403/12/31» does not exist" in result.output

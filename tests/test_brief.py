@@ -9,12 +9,10 @@ import re
 import shutil
 import subprocess
 import unicodedata
-import uuid
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from psycopg2 import sql
 
 from dashboard import i18n, performance, queries
 from dashboard.auth_seam import NotAllowed
@@ -26,7 +24,7 @@ from etl.demo.build import build_demo
 from etl.demo.calendar import STORY_DAY
 from regen.db import Database
 from regen.scope import NATIONAL, Scope
-from tests.conftest import admin_execute, with_dbname
+from tests.conftest import drop_database, new_database
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 ISFAHAN = "IR-10"
@@ -35,19 +33,14 @@ _MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # direction mar
 
 @pytest.fixture(scope="module")
 def demo(pg_server, template_url, iran_osm):
-    name = f"regen_brief_{uuid.uuid4().hex[:10]}"
-    template = template_url.rsplit("/", 1)[1]
-    admin_execute(
-        pg_server,
-        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)),
-    )
-    database = Database(with_dbname(pg_server, name))
+    url = new_database(pg_server, "regen_brief", template_url)
+    database = Database(url)
     build_demo(database, boundaries=iran_osm)
     queries.clear_cache()
     yield database
     queries.clear_cache()
     database.close()
-    admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    drop_database(pg_server, url)
 
 
 def _pdf(tmp_path: Path, data: bytes, name: str) -> tuple[Path, str]:

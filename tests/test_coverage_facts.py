@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import uuid
 
 import pytest
 from psycopg2 import sql
@@ -22,7 +21,7 @@ from etl.demo.build import build_demo
 from regen.db import Database
 from regen.migrate import MIGRATIONS_DIR
 from tests import world
-from tests.conftest import admin_execute, with_dbname
+from tests.conftest import drop_database, new_database
 
 RENAMED = (
     "overdue_by_province_all",
@@ -216,18 +215,13 @@ def test_the_facts_are_not_readable_outside_the_scope(built):
 
 @pytest.fixture(scope="module")
 def demo(pg_server, template_url):
-    name = f"regen_facts_{uuid.uuid4().hex[:10]}"
-    template = template_url.rsplit("/", 1)[1]
-    admin_execute(
-        pg_server,
-        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)),
-    )
-    database = Database(with_dbname(pg_server, name))
+    url = new_database(pg_server, "regen_facts", template_url)
+    database = Database(url)
     build_demo(database, boundaries=None)
     install_old(database)
     yield database
     database.close()
-    admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    drop_database(pg_server, url)
 
 
 def test_demo_on_many_days(demo):

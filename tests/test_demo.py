@@ -9,35 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 
 import pytest
 from click.testing import CliRunner
-from psycopg2 import sql
 
 from etl.demo.build import build_demo, export_checksums
 from etl.demo.calendar import STORY_DAY
 from regen.db import Database
 from regen.errors import RegenError
-from tests.conftest import admin_execute, with_dbname
+from tests.conftest import drop_database, new_database
 
 MEETING_50 = dt.date(2018, 10, 2)
 SPREAD_BEGAN = dt.date(2019, 8, 23)  # 1398/06/01: after the pilot, offices spread to other cities
-
-
-def _fresh_db(pg_server: str, template_url: str) -> tuple[str, Database]:
-    name = f"regen_demo_{uuid.uuid4().hex[:10]}"
-    template = template_url.rsplit("/", 1)[1]
-    admin_execute(
-        pg_server,
-        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)),
-    )
-    url = with_dbname(pg_server, name)
-    return name, Database(url)
-
-
-def _drop(pg_server: str, name: str) -> None:
-    admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.fixture(scope="module")
@@ -45,13 +28,14 @@ def built(pg_server, template_url, iran_osm):
     """Gives {"osm": Database, "points": Database}, each holding a demo build, with its DemoResult."""
     out, names = {}, []
     for variant, folder in (("osm", iran_osm), ("points", None)):
-        name, database = _fresh_db(pg_server, template_url)
-        names.append((name, database))
+        url = new_database(pg_server, "regen_demo", template_url)
+        database = Database(url)
+        names.append((url, database))
         out[variant] = (database, build_demo(database, boundaries=folder))
     yield out
-    for name, database in names:
+    for url, database in names:
         database.close()
-        _drop(pg_server, name)
+        drop_database(pg_server, url)
 
 
 VARIANTS = ["osm", "points"]
@@ -362,7 +346,8 @@ def test_same_seed_gives_the_same_exports_and_regen_run_loads_it_once(
 
     database, _ = built["points"]
     first = export_checksums(database)
-    name, second_db = _fresh_db(pg_server, template_url)
+    url = new_database(pg_server, "regen_demo", template_url)
+    second_db = Database(url)
     try:
         # What `regen run` does on an empty database: load the demo and say what it loaded.
         _load_demo_if_empty(second_db)
@@ -386,7 +371,7 @@ def test_same_seed_gives_the_same_exports_and_regen_run_loads_it_once(
             build_demo(second_db)
     finally:
         second_db.close()
-        _drop(pg_server, name)
+        drop_database(pg_server, url)
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

@@ -2,7 +2,8 @@
 
 One module-scoped database gets the provinces and all 31 county files (loaded once: half with
 --province, half by spatial overlap); the bad-input tests run against that same database and check
-that every table is exactly as it was afterwards.
+that every table is exactly as it was afterwards. Each kind of file: tests/test_boundary_formats.py;
+parents by overlap and neighborhoods: tests/test_boundary_parents.py.
 """
 
 from __future__ import annotations
@@ -10,13 +11,9 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import geopandas as gpd
 import psycopg2
-import pyproj
 import pytest
 import shapely
 from click.testing import CliRunner
@@ -24,41 +21,12 @@ from psycopg2 import sql
 
 from bench.etl import COUNTY_ARGS
 from etl.load_boundaries import load_boundaries
-from etl.runs import LoadError, TooManyRejects
+from etl.runs import TooManyRejects
 from regen.cli import cli
 from regen.db import Database
 from regen.text import fa_normalize
-
-PREFIX = "شهرستان "
-COUNTY = dict(code_field="id", name_field="tags.name", name_en_field="tags.name:en", strip_prefix=(PREFIX,))
-GEOD = pyproj.Geod(ellps="WGS84")
-
-
-def _admin(url: str, statement: sql.Composable) -> None:
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(statement)
-    finally:
-        conn.close()
-
-
-def _url(server: str, name: str) -> str:
-    return urlsplit(server)._replace(path="/" + name).geturl()
-
-
-def geodesic_ha(geom) -> float:
-    return abs(GEOD.geometry_area_perimeter(geom)[0]) / 10_000
-
-
-def counties(path: Path) -> gpd.GeoDataFrame:
-    """Gives the county (polygon) features of one OSM file, with their name and code."""
-    df = gpd.read_file(path)
-    df = df[df.geom_type.isin(["Polygon", "MultiPolygon"])].copy()
-    df["name"] = [t["name"] for t in df["tags"]]
-    df["code"] = df["id"].astype("int64").astype(str)
-    return df
+from tests.boundary_files import COUNTY, PREFIX, counties, geodesic_ha, shapefile, utm_tehran, write_counties
+from tests.conftest import drop_database, new_database
 
 
 def table_digest(db: Database) -> dict[str, str]:
@@ -86,13 +54,7 @@ def table_digest(db: Database) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def loaded(pg_server, template_url, iran_osm):
     """Gives (Database, url, {file stem: report}) with provinces and all 31 county files loaded."""
-    name = f"regen_b_{uuid.uuid4().hex[:10]}"
-    template = urlsplit(template_url).path.lstrip("/")
-    _admin(
-        pg_server,
-        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)),
-    )
-    url = _url(pg_server, name)
+    url = new_database(pg_server, "regen_b", template_url)
     db = Database(url)
     reports = {"provinces": load_boundaries(db, iran_osm / "provinces.geojson", "province")}
     for i, f in enumerate(sorted((iran_osm / "counties").glob("IR-*.geojson"))):
@@ -101,7 +63,7 @@ def loaded(pg_server, template_url, iran_osm):
         reports[f.stem] = load_boundaries(db, f, "city", province=province, **COUNTY)
     yield db, url, reports
     db.close()
-    _admin(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    drop_database(pg_server, url)
 
 
 def cli_run(url: str, *args: str):
@@ -213,18 +175,12 @@ def test_dry_run_reports_the_same_and_changes_nothing(db, iran_osm):
     assert res.output.startswith("[dry run]") and "unchanged 10" in res.output
 
 
-def _write_counties(df: gpd.GeoDataFrame, path: Path) -> Path:
-    out = df[["id", "name", "geometry"]].copy()
-    out.to_file(path, driver="GeoJSON")
-    return path
-
-
 def test_replace_retires_what_disappeared_and_redraws_keep_history(db, iran_osm, tmp_path):
     load_boundaries(db, iran_osm / "provinces.geojson", "province")
     qom = counties(iran_osm / "counties" / "IR-25.geojson")
     opts = dict(code_field="id", name_field="name", strip_prefix=(PREFIX,))
     first = load_boundaries(
-        db, _write_counties(qom, tmp_path / "qom.geojson"), "city", province="IR-25", **opts
+        db, write_counties(qom, tmp_path / "qom.geojson"), "city", province="IR-25", **opts
     )
     assert first.inserted == 3
     gone_code, gone_name = qom["code"].iloc[0], qom["name"].iloc[0][len(PREFIX) :]
@@ -233,7 +189,7 @@ def test_replace_retires_what_disappeared_and_redraws_keep_history(db, iran_osm,
     old_boundary = db.scalar("SELECT ST_AsEWKB(boundary) FROM cities WHERE code = %s", (redrawn_code,))
     fewer.loc[fewer.index[0], "geometry"] = shapely.affinity.translate(fewer.geometry.iloc[0], 0.001, 0)
     r = load_boundaries(
-        db, _write_counties(fewer, tmp_path / "qom2.geojson"), "city", province="IR-25", replace=True, **opts
+        db, write_counties(fewer, tmp_path / "qom2.geojson"), "city", province="IR-25", replace=True, **opts
     )
     assert (r.inserted, r.updated, r.unchanged, r.retired) == (0, 1, 1, 1)
     assert f"retired city {gone_code} «{gone_name}»: not in the file (--replace)" in r.notes
@@ -348,13 +304,8 @@ def test_truncated_geojson(unchanged, iran_osm, tmp_path):
     assert f"{bad}: cannot be read as GeoJSON" in out and "truncated" in out
 
 
-def _shapefile(df: gpd.GeoDataFrame, path: Path, **kw) -> Path:
-    df.to_file(path, driver="ESRI Shapefile", **kw)
-    return path
-
-
 def test_shapefile_without_shx(unchanged, iran_osm, tmp_path):
-    shp = _shapefile(
+    shp = shapefile(
         counties(iran_osm / "counties" / "IR-25.geojson")[["code", "name", "geometry"]], tmp_path / "qom.shp"
     )
     shp.with_suffix(".shx").unlink()
@@ -362,118 +313,17 @@ def test_shapefile_without_shx(unchanged, iran_osm, tmp_path):
     assert "the Shapefile qom has no qom.shx" in out and "must travel together" in out
 
 
-def _utm_tehran(iran_osm, tmp_path) -> Path:
-    df = counties(iran_osm / "counties" / "IR-23.geojson")[["code", "name", "geometry"]].to_crs("EPSG:32639")
-    shp = _shapefile(df, tmp_path / "tehran_utm.shp")
-    shp.with_suffix(".prj").unlink()
-    return shp
-
-
 def test_shapefile_in_utm_without_prj_names_the_zone(unchanged, iran_osm, tmp_path):
-    shp = _utm_tehran(iran_osm, tmp_path)
+    shp = utm_tehran(iran_osm, tmp_path)
     out = _fails(unchanged, str(shp), "--level", "city", "--code-field", "code", "--province", "IR-23")
     assert "declares no CRS (no .prj)" in out
     assert "UTM zone 39N, EPSG:32639" in out and "--source-crs EPSG:32639" in out
 
 
-def test_utm_without_prj_loads_with_source_crs(db, iran_osm, tmp_path):
-    load_boundaries(db, iran_osm / "provinces.geojson", "province")
-    shp = _utm_tehran(iran_osm, tmp_path)
-    r = load_boundaries(
-        db, shp, "city", code_field="code", name_field="name", strip_prefix=(PREFIX,), source_crs="EPSG:32639"
-    )
-    assert (r.inserted, r.source_crs) == (16, "EPSG:32639")
-    src = counties(iran_osm / "counties" / "IR-23.geojson")
-    areas = {x["code"]: x for x in db.query("SELECT code, area_ha, province_code FROM cities")}
-    for code, geom in zip(src["code"], src.geometry, strict=True):
-        assert areas[code]["province_code"] == "IR-23"
-        assert areas[code]["area_ha"] == pytest.approx(geodesic_ha(geom), rel=0.005)
-
-
-def test_windows_1256_without_cpg_is_decoded_and_reported(db, iran_osm, tmp_path):
-    load_boundaries(db, iran_osm / "provinces.geojson", "province")
-    df = counties(iran_osm / "counties" / "IR-23.geojson")[["code", "name", "geometry"]]
-    # Windows-1256 has no Persian ی: such files spell it with the Arabic ي.
-    df["name"] = [n.replace("ی", "ي") for n in df["name"]]
-    assert any("ي" in n for n in df["name"])
-    shp = _shapefile(df, tmp_path / "qom1256.shp", encoding="cp1256")
-    shp.with_suffix(".cpg").unlink(missing_ok=True)
-    raw = shp.with_suffix(".dbf").read_bytes()
-    assert "ي".encode("cp1256") in raw
-    res = CliRunner().invoke(
-        cli,
-        [
-            "load",
-            "boundaries",
-            str(shp),
-            "--level",
-            "city",
-            "--code-field",
-            "code",
-            "--name-field",
-            "name",
-            "--strip-prefix",
-            PREFIX,
-            "--json",
-        ],
-        env={"DATABASE_URL": db.url},
-    )
-    assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
-    assert out["encoding"] == "windows-1256" and out["inserted"] == 16
-    assert (
-        "no .cpg file: attributes are not valid UTF-8, so read as Windows-1256 (Arabic-script Windows)"
-        in out["notes"]
-    )
-    for name in df["name"]:
-        stored = name[len(PREFIX) :]
-        persian = stored.replace("ي", "ی")
-        row = db.query("SELECT name_fa FROM cities WHERE name_key = fa_normalize(%s)", (persian,))
-        assert [r["name_fa"] for r in row] == [stored]  # stored as given, found by its normalised key
-
-
-def test_utf8_shapefile_without_cpg_is_read_as_utf8(db, iran_osm, tmp_path):
-    load_boundaries(db, iran_osm / "provinces.geojson", "province")
-    df = counties(iran_osm / "counties" / "IR-25.geojson")[["code", "name", "geometry"]]
-    shp = _shapefile(df, tmp_path / "qom_utf8.shp", encoding="UTF-8")
-    shp.with_suffix(".cpg").unlink(missing_ok=True)
-    r = load_boundaries(db, shp, "city", code_field="code", name_field="name", strip_prefix=(PREFIX,))
-    assert r.encoding == "utf-8" and "no .cpg file: attributes are valid UTF-8" in r.notes
-    assert sorted(x["name_fa"] for x in db.query("SELECT name_fa FROM cities")) == sorted(
-        n[len(PREFIX) :] for n in df["name"]
-    )
-
-
-def test_self_intersecting_polygon_is_repaired_and_counted(db, iran_osm, tmp_path):
-    load_boundaries(db, iran_osm / "provinces.geojson", "province")
-    df = counties(iran_osm / "counties" / "IR-25.geojson")[["code", "name", "geometry"]]
-    minx, miny, maxx, maxy = df.geometry.iloc[0].bounds
-    cx, cy, d = (minx + maxx) / 2, (miny + maxy) / 2, 0.05
-    bowtie = shapely.Polygon([(cx - d, cy - d), (cx + d, cy + d), (cx + d, cy - d), (cx - d, cy + d)])
-    assert not bowtie.is_valid
-    df.loc[df.index[0], "geometry"] = bowtie
-    path = _write_counties(df.rename(columns={"code": "id"}), tmp_path / "bowtie.geojson")
-    r = load_boundaries(
-        db, path, "city", province="IR-25", code_field="id", name_field="name", strip_prefix=(PREFIX,)
-    )
-    name = df["name"].iloc[0][len(PREFIX) :]
-    assert (r.repaired, r.inserted, r.rejected) == (1, 3, 0)
-    repaired = f"repaired invalid polygon: row 1 «{name}» (Self-intersection"
-    assert any(n.startswith(repaired) for n in r.notes)
-    g = db.query(
-        "SELECT ST_IsValid(boundary) AS ok, ST_NumGeometries(boundary) AS n, area_ha FROM cities "
-        "WHERE code = %s",
-        (df["code"].iloc[0],),
-    )[0]
-    assert g["ok"] and g["n"] == 2
-    assert g["area_ha"] == pytest.approx(geodesic_ha(shapely.make_valid(bowtie)), rel=0.005)
-    assert db.scalar("SELECT repaired FROM etl_runs WHERE id = %s", (r.run_id,)) == 1
-
-
 def test_duplicate_codes_are_an_error(unchanged, iran_osm, tmp_path):
     df = counties(iran_osm / "counties" / "IR-25.geojson")
     df.loc[df.index[2], "id"] = df["id"].iloc[0]
-    path = _write_counties(df, tmp_path / "dup.geojson")
+    path = write_counties(df, tmp_path / "dup.geojson")
     out = _fails(unchanged, str(path), "--level", "city", "--code-field", "id", "--name-field", "name")
     assert "the same code appears on more than one feature" in out
     assert f"{df['id'].iloc[0]}: rows 1 «{df['name'].iloc[0]}», 3 «{df['name'].iloc[2]}»" in out
@@ -485,65 +335,17 @@ def test_feature_outside_every_province_is_rejected_by_name(unchanged, iran_osm,
     df.loc[df.index[1], "geometry"] = shapely.affinity.translate(
         df.geometry.iloc[1], 20, 0
     )  # into Afghanistan
-    path = _write_counties(df, tmp_path / "outside.geojson")
+    path = write_counties(df, tmp_path / "outside.geojson")
     out = _fails(unchanged, str(path), "--level", "city", "--code-field", "id", "--name-field", "name")
     assert "1 row(s) rejected, more than --max-rejects 0; nothing was loaded" in out
     assert f"row 2 «{df['name'].iloc[1]}»: it lies outside every province" in out
-
-
-@pytest.mark.parametrize("finder", ["while reading", "database only"])
-def test_parent_by_overlap_is_the_largest_share_not_the_most_pieces(db, tmp_path, monkeypatch, finder):
-    # Two made-up provinces side by side: IR-01 with a jagged east border of 2,000 vertices (cut into many
-    # pieces), IR-02 a plain box (one piece). A feature 40/60 across the border meets more pieces of
-    # IR-01 but belongs to IR-02; one 60/40 belongs to IR-01; one inside IR-02 needs no areas at all;
-    # one touches IR-01 only along the shared border and lies in IR-02; a self-intersecting one 30/70
-    # across the border is repaired first, so the database finds its parent from the repaired shape.
-    # Parents are found while the file is read (etl/parents.py) and by the SQL for what is left: both
-    # paths must give the same answers.
-    if finder == "database only":
-        monkeypatch.setattr("etl.parents.ParentFinder.submit", lambda self, row_nos, wkbs: None)
-    east = [(52 - 1e-5 * (k % 2), 30 + k / 1000) for k in range(2001)]
-    ir01 = shapely.Polygon([(50, 30), *east, (50, 32)])
-    db.execute(
-        "UPDATE provinces SET boundary = ST_Multi(ST_GeomFromText(%s, 4326)) WHERE code = 'IR-01'",
-        (ir01.wkt,),
-    )
-    db.execute(
-        "UPDATE provinces SET boundary = ST_Multi(ST_MakeEnvelope(52, 30, 54, 32, 4326)) WHERE code = 'IR-02'"
-    )
-    shapes = {
-        1: shapely.box(51.6, 30.0, 52.6, 32.0),
-        2: shapely.box(51.4, 30.0, 52.4, 32.0),
-        3: shapely.box(52.5, 30.5, 53.5, 31.5),
-        4: shapely.box(52.0, 30.6, 52.8, 30.8),
-        # a bow tie: two triangles meeting at (52.2, 31.2), both across the border, mostly east of it
-        5: shapely.Polygon([(51.9, 31.0), (52.5, 31.4), (52.5, 31.0), (51.9, 31.4)]),
-    }
-    assert not shapes[5].is_valid
-    feats = [
-        {
-            "type": "Feature",
-            "properties": {"id": i, "name": f"بخش {i}"},
-            "geometry": shapely.geometry.mapping(g),
-        }
-        for i, g in shapes.items()
-    ]
-    path = tmp_path / "split.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False))
-    r = load_boundaries(db, path, "city", code_field="id", name_field="name")
-    assert (r.inserted, r.rejected, r.repaired) == (5, 0, 1)
-    assert db.scalar("SELECT count(*) FROM boundary_pieces WHERE code = 'IR-01'") > 10
-    parents = {x["code"]: x["province_code"] for x in db.query("SELECT code, province_code FROM cities")}
-    assert parents == {"1": "IR-02", "2": "IR-01", "3": "IR-02", "4": "IR-02", "5": "IR-02"}
-    here, left = (4, 1) if finder == "while reading" else (0, 5)
-    assert f"parents by overlap: {here} found while reading, {left} left to the database" in r.notes
 
 
 def test_rejects_within_max_rejects_are_recorded(db, iran_osm, tmp_path):
     load_boundaries(db, iran_osm / "provinces.geojson", "province")
     df = counties(iran_osm / "counties" / "IR-25.geojson")
     df.loc[df.index[1], "geometry"] = shapely.affinity.translate(df.geometry.iloc[1], 20, 0)
-    path = _write_counties(df, tmp_path / "outside.geojson")
+    path = write_counties(df, tmp_path / "outside.geojson")
     with pytest.raises(TooManyRejects):
         load_boundaries(db, path, "city", code_field="id", name_field="name")
     r = load_boundaries(db, path, "city", code_field="id", name_field="name", max_rejects=1)
@@ -579,90 +381,9 @@ def test_option_mistakes_are_clear(unchanged, iran_osm):
 
 
 # -- other formats -----------------------------------------------------------------------------------------
-def test_zipped_shapefile_and_geopackage_layer(db, iran_osm, tmp_path):
-    import zipfile
-
-    load_boundaries(db, iran_osm / "provinces.geojson", "province")
-    df = counties(iran_osm / "counties" / "IR-25.geojson")[["code", "name", "geometry"]]
-    shp = _shapefile(df, tmp_path / "qom.shp", encoding="UTF-8")
-    zpath = tmp_path / "qom.zip"
-    with zipfile.ZipFile(zpath, "w") as z:
-        for part in tmp_path.glob("qom.*"):
-            if part.suffix != ".zip":
-                z.write(part, part.name)
-    r = load_boundaries(db, zpath, "city", code_field="code", name_field="name", strip_prefix=(PREFIX,))
-    assert r.inserted == 3 and r.encoding == "utf-8"
-    gpkg = tmp_path / "two.gpkg"
-    df.to_file(gpkg, layer="qom", driver="GPKG")
-    df.iloc[:1].to_file(gpkg, layer="other", driver="GPKG")
-    with pytest.raises(LoadError, match="holds 2 layers"):
-        load_boundaries(db, gpkg, "city", code_field="code", name_field="name")
-    r = load_boundaries(
-        db, gpkg, "city", layer="qom", code_field="code", name_field="name", strip_prefix=(PREFIX,)
-    )
-    assert (r.inserted, r.unchanged) == (0, 3)
-    assert shp.exists()
 
 
 # -- neighborhoods ------------------------------------------------------------------------------------------
-def _neighborhoods(df: gpd.GeoDataFrame, path: Path, kinds: list[str | None], **extra) -> Path:
-    """Writes a small square (about 1 km) inside each county as a neighborhood file."""
-    pts = [g.representative_point() for g in df.geometry]
-    squares = [shapely.box(p.x - 0.005, p.y - 0.005, p.x + 0.005, p.y + 0.005) for p in pts]
-    out = gpd.GeoDataFrame(
-        {
-            "kod": [f"NB-{i + 1}" for i in range(len(df))],
-            "nam": [f"محله {i + 1}" for i in range(len(df))],
-            "kind": kinds,
-            **extra,
-        },
-        geometry=squares,
-        crs="EPSG:4326",
-    )
-    out.to_file(path, driver="GeoJSON")
-    return path
-
-
-def test_neighborhoods_find_their_city_and_keep_kinds(db, iran_osm, tmp_path):
-    load_boundaries(db, iran_osm / "provinces.geojson", "province")
-    qom = counties(iran_osm / "counties" / "IR-25.geojson")
-    load_boundaries(db, iran_osm / "counties" / "IR-25.geojson", "city", province="IR-25", **COUNTY)
-    path = _neighborhoods(qom, tmp_path / "nb.geojson", ["تاریخی، غیررسمی", "inner_city", None])
-    r = load_boundaries(db, path, "neighborhood", code_field="kod", name_field="nam", kind_field="kind")
-    assert (r.inserted, r.rejected) == (3, 0)
-    rows = {x["code"]: x for x in db.query("SELECT code, city_code, kinds, area_ha FROM neighborhoods")}
-    assert [rows[f"NB-{i + 1}"]["city_code"] for i in range(3)] == list(qom["code"])
-    assert rows["NB-1"]["kinds"] == ["historic", "informal"] and rows["NB-3"]["kinds"] == []
-    assert 80 < rows["NB-1"]["area_ha"] < 120
-    # Kinds change: updated, nothing else.
-    _neighborhoods(qom, path, ["تاریخی", "inner_city", None])
-    r2 = load_boundaries(db, path, "neighborhood", code_field="kod", name_field="nam", kind_field="kind")
-    assert (r2.updated, r2.unchanged, r2.inserted) == (1, 2, 0)
-    assert db.scalar("SELECT count(*) FROM boundary_history") == 0
-    # An unknown kind is a reject that names the field and the word.
-    _neighborhoods(qom, path, ["قدیمی", "inner_city", None])
-    with pytest.raises(TooManyRejects, match="row 1 «محله 1», field kind: unknown kind 'قدیمی'"):
-        load_boundaries(db, path, "neighborhood", code_field="kod", name_field="nam", kind_field="kind")
-
-
-def test_neighborhoods_of_a_city_known_only_as_a_point(db, iran_osm, tmp_path):
-    qom = counties(iran_osm / "counties" / "IR-25.geojson")
-    p = qom.geometry.iloc[0].representative_point()
-    db.execute(
-        "INSERT INTO cities (code, province_code, name_fa, location) "
-        "VALUES ('qom', 'IR-25', 'قم', ST_SetSRID(ST_MakePoint(%s, %s), 4326))",
-        (p.x, p.y),
-    )
-    path = _neighborhoods(qom.iloc[:1], tmp_path / "nb.geojson", [None], shahr=["qom"])
-    # No city has a boundary to find it in …
-    with pytest.raises(TooManyRejects, match="it lies outside every city \\(no city has a boundary yet"):
-        load_boundaries(db, path, "neighborhood", code_field="kod", name_field="nam")
-    # … but the file can name it, or the command can.
-    r = load_boundaries(db, path, "neighborhood", code_field="kod", name_field="nam", parent_field="shahr")
-    assert r.inserted == 1
-    r = load_boundaries(db, path, "neighborhood", code_field="kod", name_field="nam", city="qom")
-    assert r.unchanged == 1
-    assert db.scalar("SELECT city_code FROM neighborhoods") == "qom"
 
 
 def test_empty_and_missing_geometries_are_rejected_by_name(unchanged, tmp_path):

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import psycopg2
 import pytest
 
+from regen import queries
 from regen.scope import ANONYMOUS
 from tests.auth_seed import ISFAHAN, NATIONAL, TEHRAN, VIEWER, seed
 
 # How scope applies: "open" — every transaction, even an anonymous one, reads every row (reference
 # data with no province); "catalogue" — every scope reads the same rows; "signed_in" — every
-# signed-in role reads every row, anonymous nothing;
+# signed-in role reads every row, anonymous nothing; ("columns", names) — every scope reads these
+# columns of every row and no other column;
 # ("province", SQL, nulls) — national and viewer read every row, a provincial scope the rows whose
 # province (SQL over the row `t`, read as the owner; an array where a row has several) is its own,
 # anonymous nothing. `nulls`: whether a provincial scope also reads the rows with no province
@@ -33,8 +36,9 @@ READABLE = {
     "meetings": "open",
     "resolutions": "open",
     "resolution_agencies": "open",
-    # transaction ids and times only: the dashboard's data stamp (migration 0060)
-    "data_changes": "open",
+    # the dashboard's data stamp (migrations 0060, 0150): the rows' ids only, not when each write was
+    # made (another province's among them) nor the cluster's transaction ids
+    "data_changes": ("columns", ("id",)),
     # PostGIS's coordinate systems, and its catalogue of the geometry columns of the relations the role
     # may read ("catalogue": the same for every scope, no data)
     "spatial_ref_sys": "open",
@@ -142,6 +146,9 @@ def test_scope_applies_as_classified(world, relation):
         for scope in (VIEWER, TEHRAN, ISFAHAN, ANONYMOUS):
             assert _rows(world, relation, scope) == same, (relation, scope.user)
         return
+    if rule[0] == "columns":
+        _only_columns(world, relation, rule[1])
+        return
     everything = _rows(world, relation, None)  # as the owner
     for scope in (NATIONAL, VIEWER):
         assert _rows(world, relation, scope) == everything, (relation, scope.role)
@@ -178,3 +185,39 @@ def test_scope_applies_as_classified(world, relation):
 
         expected = sorted(row for row, ps in provinces.items() if visible(ps))
         assert _rows(world, relation, scope) == expected, (relation, scope.user)
+
+
+def _only_columns(db, relation: str, columns: tuple[str, ...]) -> None:
+    """Every scope reads `columns` of every row and is refused any other column."""
+    listed = ", ".join(columns)
+    everything = db.query(f"SELECT {listed} FROM {relation} ORDER BY 1")  # as the owner
+    assert everything, relation
+    others = [
+        r["attname"]
+        for r in db.query(
+            "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0"
+            " AND NOT attisdropped AND NOT attname = ANY(%s)",
+            (relation, list(columns)),
+        )
+    ]
+    assert others, relation
+    for scope in (NATIONAL, VIEWER, TEHRAN, ISFAHAN, ANONYMOUS):
+        assert db.query(f"SELECT {listed} FROM {relation} ORDER BY 1", scope=scope) == everything
+        for column in others:
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                db.query(f"SELECT {column} FROM {relation}", scope=scope)
+
+
+def test_the_data_stamp_is_read_under_every_scope_and_moves_with_any_write(world):
+    """The dashboard's stamp needs only data_changes' ids: every scope reads the same one, and another
+    province's write moves it without saying when it was made."""
+    from tests.test_auth_db import record_state
+
+    before = queries.run("dash_data_stamp", world, scope=ANONYMOUS)
+    for scope in (NATIONAL, VIEWER, TEHRAN, ISFAHAN):
+        assert queries.run("dash_data_stamp", world, scope=scope) == before
+    record_state(world, ISFAHAN, "of-isf", "handed_over", dt.date(2021, 6, 1), letter="L-1")
+    after = queries.run("dash_data_stamp", world, scope=TEHRAN)
+    assert after != before and after[0]["newest"] > before[0]["newest"]
+    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        world.query("SELECT max(at) FROM data_changes", scope=TEHRAN)

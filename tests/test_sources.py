@@ -10,9 +10,10 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from etl.boundaries import _geom_type, parse_kinds, strip_prefix
+from etl.boundary_stage import geom_type, parse_kinds, strip_prefix
+from etl.crs import guess_missing_crs
 from etl.runs import LoadError
-from etl.sources import FieldPath, _guess_missing_crs, open_source
+from etl.sources import FieldPath, open_source
 
 
 def test_dotted_paths_reach_into_json_and_missing_is_none():
@@ -46,25 +47,25 @@ def test_kinds_in_persian_or_english():
 
 
 def test_wkb_header():
-    assert _geom_type(shapely.to_wkb(shapely.Point(1, 2)))[0] == 1
+    assert geom_type(shapely.to_wkb(shapely.Point(1, 2)))[0] == 1
     poly = shapely.box(0, 0, 1, 1)
-    assert _geom_type(shapely.to_wkb(poly)) == (3, 1, False)
-    assert _geom_type(shapely.to_wkb(shapely.MultiPolygon([poly, shapely.box(2, 2, 3, 3)]))) == (6, 2, False)
-    assert _geom_type(shapely.to_wkb(shapely.Polygon())) == (3, 0, False)
+    assert geom_type(shapely.to_wkb(poly)) == (3, 1, False)
+    assert geom_type(shapely.to_wkb(shapely.MultiPolygon([poly, shapely.box(2, 2, 3, 3)]))) == (6, 2, False)
+    assert geom_type(shapely.to_wkb(shapely.Polygon())) == (3, 0, False)
     z = shapely.Polygon([(0, 0, 1), (1, 0, 1), (1, 1, 1), (0, 0, 1)])
-    assert _geom_type(shapely.to_wkb(z)) == (3, 1, True)
-    assert _geom_type(shapely.to_wkb(poly, byte_order=0)) == (3, 1, False)
+    assert geom_type(shapely.to_wkb(z)) == (3, 1, True)
+    assert geom_type(shapely.to_wkb(poly, byte_order=0)) == (3, 1, False)
 
 
 def test_utm_guess_without_a_parent_lists_the_zones_that_fit():
     # Tehran's extent in zone 39: read in zones 38–41 it lands in Iran for several of them.
     with pytest.raises(LoadError) as e:
-        _guess_missing_crs(Path("x.shp"), (480_000, 3_900_000, 560_000, 3_970_000), None)
+        guess_missing_crs(Path("x.shp"), (480_000, 3_900_000, 560_000, 3_970_000), None)
     msg = str(e.value)
     assert "they look like UTM coordinates; zones" in msg and "39N (EPSG:32639)" in msg
     with pytest.raises(LoadError, match="neither longitudes/latitudes in Iran nor UTM zones 38N–41N"):
-        _guess_missing_crs(Path("x.shp"), (-5e6, -5e6, -4e6, -4e6), None)
-    assert _guess_missing_crs(Path("x.shp"), (50.1, 34.0, 51.0, 35.0), None) == "EPSG:4326"
+        guess_missing_crs(Path("x.shp"), (-5e6, -5e6, -4e6, -4e6), None)
+    assert guess_missing_crs(Path("x.shp"), (50.1, 34.0, 51.0, 35.0), None) == "EPSG:4326"
 
 
 def test_shapefile_without_prj_in_degrees_is_read_as_wgs84(iran_osm, tmp_path):

@@ -6,16 +6,13 @@ checksums at --scale 1 and --scale 10: see docs/demo.md.)"""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from psycopg2 import sql
 
 from etl import table_writes
 from etl.demo.build import build_demo, export_checksums
 from etl.load_tables import load_table
 from regen.db import Database
-from tests.conftest import admin_execute, with_dbname
+from tests.conftest import drop_database, new_database
 from tests.table_fixtures import insert_places
 
 HISTORY = """
@@ -33,22 +30,14 @@ def fresh(pg_server, template_url):
     made = []
 
     def make() -> Database:
-        name = f"regen_tw_{uuid.uuid4().hex[:10]}"
-        admin_execute(
-            pg_server,
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template_url.rsplit("/", 1)[1])
-            ),
-        )
-        made.append((name, database := Database(with_dbname(pg_server, name))))
+        url = new_database(pg_server, "regen_tw", template_url)
+        made.append((url, database := Database(url)))
         return database
 
     yield make
-    for name, database in made:
+    for url, database in made:
         database.close()
-        admin_execute(
-            pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+        drop_database(pg_server, url)
 
 
 def test_the_demo_is_the_same_written_at_once_or_one_change_at_a_time(fresh, monkeypatch):
