@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from regen.jalali import to_jalali
 from regen.text import fa_digits
 
 RLE, PDF = "\u202b", "\u202c"  # embed right-to-left text so Persian, digits and % stay in order
+LRI, PDI = "\u2066", "\u2069"  # isolate a left-to-right run (a letter number) inside Persian text
+TEHRAN = ZoneInfo("Asia/Tehran")  # the offices' and the HQ's clock: every time is shown in it
+_NUMBERED = re.compile(r"[0-9۰-۹]+(?:/[^\s/]+)+")  # a letter number «2940/ش/1403» or a date «1397/07/10»
+
 
 def _read_words() -> dict[str, tuple[str, str]]:
     """Reads words.toml: every key with exactly its Persian and its English."""
@@ -59,6 +65,31 @@ def date(day: dt.date | None, lang: str) -> str:
     if isinstance(day, dt.datetime):
         day = day.date()
     return to_jalali(day, persian_digits=(lang != "en"))
+
+
+def moment(at: dt.datetime | None, lang: str) -> str:
+    """Gives a moment as its Jalali day and Tehran time ('۱۴۰۵/۰۹/۱۰ ۰۳:۱۹'); '—' for None."""
+    if at is None:
+        return "—"
+    local = at.astimezone(TEHRAN) if at.tzinfo else at.replace(tzinfo=dt.UTC).astimezone(TEHRAN)
+    clock = f"{local:%H:%M}"
+    return f"{date(local.date(), lang)} {clock if lang == 'en' else fa_digits(clock)}"
+
+
+def letter_no(text: str | None, lang: str) -> str:
+    """Gives a letter number as written («2940/ش/1403»): Persian digits in Persian, kept left to right
+    so its parts do not swap places in a right-to-left line."""
+    if not text:
+        return ""
+    return text if lang == "en" else f"{LRI}{fa_digits(text)}{PDI}"
+
+
+def free_text(text: str | None, lang: str) -> str:
+    """Gives words a person wrote (a note, an evidence text) for the page: in Persian with Persian
+    digits and each letter number or date kept in its order. The words stay in the language written."""
+    if not text or lang == "en":
+        return text or ""
+    return _NUMBERED.sub(lambda m: letter_no(m.group(0), lang), fa_digits(text))
 
 
 def rtl(text: str) -> str:

@@ -165,7 +165,7 @@ def layout(view: View, code: str):
             ),
             C.panel(t("neighborhoods", lang), html.Div(p["hoods"], id="city-hoods-box")),
             C.panel(t("offices", lang), grids.grid("city-offices", OFFICE_COLS, p["offices"], lang)),
-            record_panel(code),  # recording progress (accounts issue); a note only for a viewer
+            record_panel(code, view.lang),  # recording progress (accounts issue); a note only for a viewer
             C.downloads(lang),
         ]
     )
@@ -246,7 +246,7 @@ def _history_table(rows: list[dict], lang: str) -> html.Div:
 
     def event(r):
         e = r["event"]
-        return t(f"s_{e}", lang) if i18n.known(f"s_{e}") else e.replace("_", " ")
+        return t(f"s_{e}", lang) if i18n.known(f"s_{e}") else e  # every event has words; a new one: its code
 
     return html.Table(
         [
@@ -269,8 +269,12 @@ def _history_table(rows: list[dict], lang: str) -> html.Div:
                                 if r.get("office_code")
                                 else "—"
                             ),
-                            html.Td(r.get("letter_no") or ""),
-                            html.Td(r.get("note") or ""),
+                            html.Td(i18n.letter_no(r.get("letter_no"), lang), className="free-text"),
+                            html.Td(
+                                i18n.free_text(r.get("note"), lang)
+                                or (t("from_file", lang) if r.get("from_file") else ""),
+                                className="free-text" if r.get("note") else None,
+                            ),
                         ]
                     )
                     for r in rows
