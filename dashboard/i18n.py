@@ -118,6 +118,13 @@ def known(key: str) -> bool:
     return key in _WORDS
 
 
+def dropdown_words(lang: str) -> dict:
+    """Gives the words a dcc.Dropdown writes itself (its `labels`: clear, search, none found), in the
+    language."""
+    keys = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection")
+    return {k: t(f"dd_{k}", lang) for k in (*keys, "no_options_found")}
+
+
 def grid_words(lang: str) -> dict:
     """Gives the words AG Grid writes itself (pager, loading, empty), in the language."""
     return {k: t(f"g_{k}", lang) for k in GRID_WORDS}

@@ -53,11 +53,14 @@ def _form(what: str, choice: tuple, fields: tuple, lang: str) -> html.Fieldset:
     return html.Fieldset(
         [
             html.Legend(t(f"r_{what}_{name}", lang)),
-            dcc.Dropdown(id=f"record-{what}", placeholder=t(f"r_{what}", lang)),
+            dcc.Dropdown(
+                id=f"record-{what}", placeholder=t(f"r_{what}", lang), labels=i18n.dropdown_words(lang)
+            ),
             dcc.Dropdown(
                 id=f"record-{what}-{name}",
+                labels=i18n.dropdown_words(lang),
                 options=[{"label": t(prefix + v, lang), "value": v} for v in values],
-                placeholder=t("r_new_state", lang),
+                placeholder=t(f"r_new_{name}", lang),
             ),
             *(_field(what, *f, lang) for f in fields),
             html.Button(t("r_submit", lang), id=f"record-{what}-submit", n_clicks=0),

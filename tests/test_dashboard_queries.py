@@ -200,9 +200,11 @@ def test_downloads_are_what_is_on_screen(world):
     from dashboard.downloads import for_view
     from dashboard.urls import parse
 
-    data, name = for_view(world, NATIONAL, "/", parse("?as_of=1402-03-11"), "csv")
+    data, name = for_view(world, NATIONAL, "/", parse("?lang=en&as_of=1402-03-11"), "csv")
     rows = {r["code"]: r for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))}
     assert name == "regen-coverage-provinces-2023-06-01.csv"
+    _, name = for_view(world, NATIONAL, "/", parse("?as_of=1402-03-11"), "csv")
+    assert name == "اطلس-بازآفرینی-پوشش-استان‌ها-۱۴۰۲-۰۳-۱۱.csv"  # the Persian view's name, in Persian
     assert (rows["IR-23"]["neighborhoods"], rows["IR-23"]["covered"]) == ("4", "3")
     geo = json.loads(for_view(world, NATIONAL, "/province/IR-23", parse("?as_of=1402-03-11"), "geojson")[0])
     assert {f["properties"]["code"]: f["properties"]["covered"] for f in geo["features"]} == {

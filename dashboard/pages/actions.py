@@ -172,6 +172,7 @@ def layout(view: View, **_):
                         value=view.agency,
                         placeholder=t("all_agencies", lang),
                         clearable=True,
+                        labels=i18n.dropdown_words(lang),
                         options=[{"label": i18n.name(a, lang), "value": a["code"]} for a in agencies],
                     ),
                 ],
