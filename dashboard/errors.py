@@ -23,7 +23,8 @@ log = logging.getLogger("dashboard")
 def message(err: BaseException, lang: str) -> tuple[str, bool]:
     """Gives (text for the user, whether to retry until the database is back) for an error."""
     if isinstance(err, DatabaseUnavailable):
-        return f"{t('db_down', lang)} ({err})", True
+        log.warning("database unavailable: %s", err)  # its detail is English: the log's, not the page's
+        return t("db_down", lang), True
     if isinstance(err, NotAllowed):
         return err.words(lang), False
     if isinstance(err, RegenError):
