@@ -13,6 +13,7 @@ from regen.text import fa_digits
 
 RLE, PDF = "\u202b", "\u202c"  # embed right-to-left text so Persian, digits and % stay in order
 LRI, PDI = "\u2066", "\u2069"  # isolate a left-to-right run (a letter number) inside Persian text
+LRM = "\u200e"  # after each "/" of a letter number: digits after a Persian letter stay left to right
 TEHRAN = ZoneInfo("Asia/Tehran")  # the offices' and the HQ's clock: every time is shown in it
 _NUMBERED = re.compile(r"[0-9۰-۹]+(?:/[^\s/]+)+")  # a letter number «2940/ش/1403» or a date «1397/07/10»
 
@@ -81,7 +82,11 @@ def letter_no(text: str | None, lang: str) -> str:
     so its parts do not swap places in a right-to-left line."""
     if not text:
         return ""
-    return text if lang == "en" else f"{LRI}{fa_digits(text)}{PDI}"
+    if lang == "en":
+        return text
+    # Digits after a Persian letter read as Arabic numbers, which run right to left with the letter
+    # («۲۹۴۰/۱۴۰۳/ش» even inside the isolate): a left-to-right mark after each "/" keeps them in place.
+    return LRI + fa_digits(text).replace("/", "/" + LRM) + PDI
 
 
 def free_text(text: str | None, lang: str) -> str:

@@ -75,10 +75,10 @@ def test_times_are_tehrans_with_persian_digits():
 
 
 def test_letter_numbers_keep_their_order_and_get_persian_digits():
-    assert i18n.letter_no("2940/ش/1403", "fa") == "\u2066۲۹۴۰/ش/۱۴۰۳\u2069"
+    assert i18n.letter_no("2940/ش/1403", "fa") == "\u2066۲۹۴۰/\u200eش/\u200e۱۴۰۳\u2069"
     assert i18n.letter_no("2940/ش/1403", "en") == "2940/ش/1403"  # a code, as written
     assert i18n.free_text("نامه شماره 1105/د/1397 و 3 پیوست", "fa") == (
-        "نامه شماره \u2066۱۱۰۵/د/۱۳۹۷\u2069 و ۳ پیوست"
+        "نامه شماره \u2066۱۱۰۵/\u200eد/\u200e۱۳۹۷\u2069 و ۳ پیوست"
     )
 
 

@@ -88,6 +88,20 @@ return out;
 """
 
 
+# Where each of the given pieces of the evidence cell's text is drawn (its left edge, in pixels).
+ORDER = """
+const cell = [...document.querySelectorAll('.ag-cell[col-id=evidence]')]
+  .find((e) => e.textContent.includes(arguments[0]));
+const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+let node; while ((node = walker.nextNode()) && !node.nodeValue.includes(arguments[0])) {}
+return [...arguments].map((piece) => {
+  const at = node.nodeValue.indexOf(piece), range = document.createRange();
+  range.setStart(node, at); range.setEnd(node, at + 1);
+  return range.getBoundingClientRect().left;
+});
+"""
+
+
 @pytest.fixture(scope="module")
 def base_url(pg_server, template_url):
     """Gives the dashboard over the fixture (and EXTRA), with a provincial account of Tehran."""
@@ -201,5 +215,8 @@ def test_persian_digits_times_and_order(browser, base_url):  # noqa: F811
     evidence = browser.execute_script(
         "return [...document.querySelectorAll('.ag-cell[col-id=evidence]')].map(e => e.textContent)"
     )
-    assert "نامه شماره \u2066۲۹۴۰/ش/۱۴۰۳\u2069" in evidence  # isolated left to right, Persian digits
+    assert "نامه شماره \u2066۲۹۴۰/\u200eش/\u200e۱۴۰۳\u2069" in evidence  # left to right, Persian digits
+    # drawn in that order, left to right: «۲۹۴۰», then «ش», then «۱۴۰۳» (not «۲۹۴۰/۱۴۰۳/ش»)
+    lefts = browser.execute_script(ORDER, "۲۹۴۰", "ش/", "۱۴۰۳")
+    assert lefts[0] < lefts[1] < lefts[2], lefts
     browser.save_screenshot(str(ARTIFACTS / "words-actions-fa.png"))
