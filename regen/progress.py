@@ -80,6 +80,19 @@ def _call(db: Database, scope: Scope, what: str, name: str, **params) -> int:
         raise
 
 
+def _change(scope: Scope, thing: str, code: object, new: str, value: object, allowed: tuple, on: object):
+    """Gives (what, day) of a change once the account may record, the thing is chosen, the new value
+    is one of `allowed` and the date is one; raises RecordRefused otherwise."""
+    what = f"{thing} {new} {code!r}"
+    if not scope.can_write:
+        raise _refuse(scope, what, "rf_role", role=scope.role)
+    if not isinstance(code, str) or not code:
+        raise _refuse(scope, what, f"rf_choose_{thing}")
+    if value not in allowed:
+        raise _refuse(scope, what, f"rf_choose_{new}")
+    return what, _date(on, scope, what)
+
+
 def record_office_state(
     db: Database,
     scope: Scope,
@@ -90,14 +103,7 @@ def record_office_state(
     note: object = None,
 ) -> int:
     """Records an office's new state for the signed-in user; gives the audit row's id."""
-    what = f"office state {office!r}"
-    if not scope.can_write:
-        raise _refuse(scope, what, "rf_role", role=scope.role)
-    if not isinstance(office, str) or not office:
-        raise _refuse(scope, what, "rf_choose_office")
-    if state not in OFFICE_STATES:
-        raise _refuse(scope, what, "rf_choose_state")
-    day = _date(on, scope, what)
+    what, day = _change(scope, "office", office, "state", state, OFFICE_STATES, on)
     letter = _text(letter_no, MAX_LETTER, "letter", scope, what)
     text = _text(note, MAX_NOTE, "note", scope, what)
     if state == "handed_over" and not letter:
@@ -121,14 +127,7 @@ def record_action_status(
     db: Database, scope: Scope, action: object, status: object, on: object, evidence: object
 ) -> int:
     """Records an action's new status with its evidence note; gives the audit row's id."""
-    what = f"action status {action!r}"
-    if not scope.can_write:
-        raise _refuse(scope, what, "rf_role", role=scope.role)
-    if not isinstance(action, str) or not action:
-        raise _refuse(scope, what, "rf_choose_action")
-    if status not in ACTION_STATUSES:
-        raise _refuse(scope, what, "rf_choose_status")
-    day = _date(on, scope, what)
+    what, day = _change(scope, "action", action, "status", status, ACTION_STATUSES, on)
     text = _text(evidence, MAX_NOTE, "evidence", scope, what)
     if not text:
         raise _refuse(scope, what, "rf_evidence_needed")
