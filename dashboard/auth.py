@@ -114,7 +114,12 @@ def account_links(lang: str = "fa") -> list:
     where = f" · {scope.province}" if scope.province else ""
     return [
         html.A(t("audit_link", lang), href="/audit", className="audit-link"),
-        html.A(f"{t('sign_out', lang)} ({scope.user}{where})", href="/logout", className="logout-link"),
+        # the name isolated: a Latin name at the end of a Persian line would carry the brackets off
+        html.A(
+            [t("sign_out", lang), " (", html.Bdi(f"{scope.user}{where}"), ")"],
+            href="/logout",
+            className="logout-link",
+        ),
         html.A(t("sign_out_all", lang), href="/logout?everywhere=1", className="logout-all-link"),
     ]
 

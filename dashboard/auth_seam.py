@@ -7,20 +7,30 @@ query-layer call passes its filters through `allowed_province()` first.
 
 from __future__ import annotations
 
+from dashboard.i18n import t
 from regen.errors import RegenError
 from regen.scope import Scope
 
 
 class NotAllowed(RegenError):
-    """The user's scope does not cover what the URL asks for."""
+    """The user's scope does not cover what the URL asks for: `key` names its words (words.toml), which
+    dashboard/errors.py shows in the page's language; the English ones are the exception's text."""
+
+    def __init__(self, key: str = "not_your_province", **values: str):
+        self.key, self.values = key, values
+        super().__init__(self.words("en"))
+
+    def words(self, lang: str) -> str:
+        """Gives the refusal in `lang`."""
+        return t(self.key, lang).format(**self.values)
 
 
 class NotFound(NotAllowed):
     """No place with that code in the user's scope: unknown, or of another province (the same words
-    for both; dashboard/errors.py shows them in the page's language)."""
+    for both)."""
 
     def __init__(self, level: str, code: str):
-        super().__init__(f"There is no {level} with the code «{code}».")
+        super().__init__(f"no_{level}", code=code)
         self.level, self.code = level, code
 
 
@@ -40,9 +50,9 @@ def allowed_province(scope: Scope, requested: str | None) -> str | None:
         return requested
     if scope.role == "provincial" and scope.province:
         if requested not in (None, scope.province):
-            raise NotAllowed("This view belongs to another province; your account sees only your own.")
+            raise NotAllowed("not_your_province")
         return scope.province
-    raise NotAllowed("Sign in to see this view.")
+    raise NotAllowed("sign_in_to_see")
 
 
 def aggregate_province(scope: Scope, requested: str | None) -> str | None:
@@ -50,10 +60,10 @@ def aggregate_province(scope: Scope, requested: str | None) -> str | None:
     which every signed-in role may see for the whole country; raises NotAllowed when not signed in."""
     if scope.role in ("national", "viewer", "provincial"):
         return requested
-    raise NotAllowed("Sign in to see this view.")
+    raise NotAllowed("sign_in_to_see")
 
 
 def check_place(scope: Scope, province: str | None) -> None:
     """Raises NotAllowed unless the scope may see the detail of `province`."""
     if not scope.sees_province(province):
-        raise NotAllowed("This view belongs to another province; your account sees only your own.")
+        raise NotAllowed("not_your_province")

@@ -408,6 +408,7 @@ def filter_bar(
             value=value,
             placeholder=t(_ALL[key], lang),
             clearable=True,
+            labels=i18n.dropdown_words(lang),
         )
 
     return html.Div(

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import queries
+from dashboard import i18n, queries
 from dashboard.auth_seam import allowed_province, check_place
+from dashboard.i18n import t
 from dashboard.urls import View
 from etl.export import export_bytes, export_rows, to_csv, to_geojson, to_xlsx
 from regen.db import Database
@@ -84,4 +85,9 @@ def _encode(frame: pd.DataFrame, fmt: str, sheet: str) -> bytes:
 
 
 def _name(what: str, code: str, view: View, fmt: str) -> str:
-    return "-".join(x for x in ("regen", what, code, view.day.isoformat()) if x) + f".{fmt}"
+    """Gives the file's name in the view's language: the atlas, what it holds, the place, the day
+    ('regen-actions-IR-23-2025-03-20.csv'; in Persian Jalali, '…-۱۴۰۳-۱۲-۳۰.csv')."""
+    lang = view.lang
+    day = view.day.isoformat() if lang == "en" else i18n.date(view.day, lang).replace("/", "-")
+    words = (t("dl_app", lang), t(f"dl_{what.replace('-', '_')}", lang), code, day)
+    return "-".join(x for x in words if x) + f".{fmt}"

@@ -8,11 +8,13 @@ will retry); anything else is logged with its traceback and shown as a one-line 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from dash import html, set_props
 
-from dashboard.auth_seam import NotFound
+from dashboard.auth_seam import NotAllowed
 from dashboard.i18n import t
+from dashboard.urls import parse
 from regen.errors import DatabaseUnavailable, RegenError
 
 log = logging.getLogger("dashboard")
@@ -21,9 +23,10 @@ log = logging.getLogger("dashboard")
 def message(err: BaseException, lang: str) -> tuple[str, bool]:
     """Gives (text for the user, whether to retry until the database is back) for an error."""
     if isinstance(err, DatabaseUnavailable):
-        return f"{t('db_down', lang)} ({err})", True
-    if isinstance(err, NotFound):
-        return t(f"no_{err.level}", lang).format(code=err.code), False
+        log.warning("database unavailable: %s", err)  # its detail is English: the log's, not the page's
+        return t("db_down", lang), True
+    if isinstance(err, NotAllowed):
+        return err.words(lang), False
     if isinstance(err, RegenError):
         return str(err), False
     log.exception("dashboard error", exc_info=err)
@@ -48,7 +51,8 @@ def on_callback_error(err: Exception):
     """The app's on_error: shows the message in the banner, starts retrying when the database is down."""
     from flask import request
 
-    lang = "en" if "lang=en" in (request.headers.get("Referer") or "") else "fa"
+    referer = urlsplit(request.headers.get("Referer") or "").query
+    lang = parse(referer).lang  # the page's query, else the cookie's language
     text, retry = message(err, lang)
     set_props("db-banner", {"children": text, "style": {"display": "block"}})
     if retry:

@@ -39,6 +39,7 @@ class Col:
     link: bool = False  # markdown, a link to the place's view
     sortable: bool = True
     flagged: bool = False  # red when the row's `overdue_flag` is set
+    css: str | None = None  # the cells' class: "free-text" (words a person wrote), "ltr" (a file path)
 
 
 def cell(col: Col, value, lang: str):
@@ -102,6 +103,8 @@ def _col_defs(cols: tuple[Col, ...], lang: str, formatted: bool) -> list[dict]:
         if c.link:
             d["cellRenderer"] = "markdown"
             d["linkTarget"] = "_self"
+        if c.css:
+            d["cellClass"] = c.css
         if c.flagged:
             d["cellClassRules"] = {"overdue": "params.data && params.data.f"}
         if i == 0:  # the name stays in sight when a phone scrolls the other columns

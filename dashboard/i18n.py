@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from regen.jalali import to_jalali
 from regen.text import fa_digits
 
 RLE, PDF = "\u202b", "\u202c"  # embed right-to-left text so Persian, digits and % stay in order
+LRI, PDI = "\u2066", "\u2069"  # isolate a left-to-right run (a letter number) inside Persian text
+LRM = "\u200e"  # after each "/" of a letter number: digits after a Persian letter stay left to right
+TEHRAN = ZoneInfo("Asia/Tehran")  # the offices' and the HQ's clock: every time is shown in it
+_NUMBERED = re.compile(r"[0-9۰-۹]+(?:/[^\s/]+)+")  # a letter number «2940/ش/1403» or a date «1397/07/10»
 
 
 def _read_words() -> dict[str, tuple[str, str]]:
@@ -62,6 +68,35 @@ def date(day: dt.date | None, lang: str) -> str:
     return to_jalali(day, persian_digits=(lang != "en"))
 
 
+def moment(at: dt.datetime | None, lang: str) -> str:
+    """Gives a moment as its Jalali day and Tehran time ('۱۴۰۵/۰۹/۱۰ ۰۳:۱۹'); '—' for None."""
+    if at is None:
+        return "—"
+    local = at.astimezone(TEHRAN) if at.tzinfo else at.replace(tzinfo=dt.UTC).astimezone(TEHRAN)
+    clock = f"{local:%H:%M}"
+    return f"{date(local.date(), lang)} {clock if lang == 'en' else fa_digits(clock)}"
+
+
+def letter_no(text: str | None, lang: str) -> str:
+    """Gives a letter number as written («2940/ش/1403»): Persian digits in Persian, kept left to right
+    so its parts do not swap places in a right-to-left line."""
+    if not text:
+        return ""
+    if lang == "en":
+        return text
+    # Digits after a Persian letter read as Arabic numbers, which run right to left with the letter
+    # («۲۹۴۰/۱۴۰۳/ش» even inside the isolate): a left-to-right mark after each "/" keeps them in place.
+    return LRI + fa_digits(text).replace("/", "/" + LRM) + PDI
+
+
+def free_text(text: str | None, lang: str) -> str:
+    """Gives words a person wrote (a note, an evidence text) for the page: in Persian with Persian
+    digits and each letter number or date kept in its order. The words stay in the language written."""
+    if not text or lang == "en":
+        return text or ""
+    return _NUMBERED.sub(lambda m: letter_no(m.group(0), lang), fa_digits(text))
+
+
 def rtl(text: str) -> str:
     """Gives text wrapped in RLE…PDF, so mixed Persian, digits and % keep their order in Plotly hovers."""
     return f"{RLE}{text}{PDF}"
@@ -86,6 +121,13 @@ def kinds(codes: list[str], lang: str) -> str:
 def known(key: str) -> bool:
     """Says whether `key` has words (an event of a history may be a state or a boundary's reason)."""
     return key in _WORDS
+
+
+def dropdown_words(lang: str) -> dict:
+    """Gives the words a dcc.Dropdown writes itself (its `labels`: clear, search, none found), in the
+    language."""
+    keys = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection")
+    return {k: t(f"dd_{k}", lang) for k in (*keys, "no_options_found")}
 
 
 def grid_words(lang: str) -> dict:

@@ -1,92 +1,118 @@
 """Recording progress in a city: an office's new state, an action's new status (Jalali dates).
 
-`record_panel(city_code)` is the component a city page includes. Its callbacks take the user's scope
-from the session (auth_seam.current_scope) and the city from the page only as a filter: what they
+`record_panel(city_code, lang)` is the component a city page includes. Its callbacks take the user's
+scope from the session (auth_seam.current_scope) and the city from the page only as a filter: what they
 read runs under row-level security, and what they write goes through regen.progress and the
-database's recording functions, which check role, province and sequence again.
+database's recording functions, which check role, province and sequence again. Every word is the
+page's language (the query's, else the cookie's: urls.parse), from dashboard/words.toml.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dash import Dash, Input, Output, State, dcc, html
 
+from dashboard import i18n
 from dashboard.auth_seam import current_scope
+from dashboard.i18n import t
+from dashboard.urls import parse
 from regen import progress
 from regen.db import get_db
-from regen.errors import RegenError
-from regen.jalali import to_jalali
 
-_STATE_FA = {"planned": "برنامه‌ریزی", "none": "—", **progress.OFFICE_STATES}
+# The two forms: (what, the new value's id and choices with the prefix of their words, the text
+# fields as (id, kind, longest)). Ids are "record-<what>-<field>".
+_FORMS = (
+    (
+        "office",
+        ("state", progress.OFFICE_STATES, "s_"),
+        (
+            ("date", "date", None),
+            ("letter", "input", progress.MAX_LETTER),
+            ("note", "area", progress.MAX_NOTE),
+        ),
+    ),
+    (
+        "action",
+        ("status", progress.ACTION_STATUSES, "st_"),
+        (("date", "date", None), ("evidence", "area", progress.MAX_NOTE)),
+    ),
+)
 
 
-def _options(mapping: dict[str, str]) -> list[dict]:
-    return [{"label": f"{fa} ({en})", "value": en} for en, fa in mapping.items()]
+def _field(what: str, name: str, kind: str, longest: int | None, lang: str):
+    hint = t(f"r_{name}_hint", lang)
+    if kind == "area":
+        return dcc.Textarea(id=f"record-{what}-{name}", placeholder=hint, maxLength=longest)
+    extra = {"debounce": True} if kind == "date" else {"maxLength": longest}
+    return dcc.Input(id=f"record-{what}-{name}", type="text", placeholder=hint, **extra)
 
 
-def record_panel(city_code: str) -> html.Div:
-    """Gives the recording form for one city (a read-only note for a viewer)."""
-    scope = current_scope()
-    if not scope.can_write:
-        return html.Div(
-            "این حساب فقط خواندنی است — this account is read-only", className="record-panel read-only"
-        )
-    return html.Div(
+def _form(what: str, choice: tuple, fields: tuple, lang: str) -> html.Fieldset:
+    name, values, prefix = choice
+    return html.Fieldset(
         [
-            dcc.Store(id="record-city", data=city_code),
-            html.H3("ثبت پیشرفت — record progress"),
-            html.Fieldset(
-                [
-                    html.Legend("وضعیت دفتر — office state"),
-                    dcc.Dropdown(id="record-office", placeholder="دفتر"),
-                    dcc.Dropdown(
-                        id="record-office-state",
-                        options=_options(progress.OFFICE_STATES),
-                        placeholder="وضعیت تازه",
-                    ),
-                    dcc.Input(
-                        id="record-office-date", type="text", placeholder="تاریخ: ۱۴۰۳/۰۱/۱۵", debounce=True
-                    ),
-                    dcc.Input(
-                        id="record-office-letter",
-                        type="text",
-                        placeholder="شماره نامه شهرداری (برای واگذاری)",
-                        maxLength=progress.MAX_LETTER,
-                    ),
-                    dcc.Textarea(id="record-office-note", placeholder="یادداشت", maxLength=progress.MAX_NOTE),
-                    html.Button("ثبت — record", id="record-office-submit", n_clicks=0),
-                    html.Div(id="record-office-msg", role="status"),
-                ]
+            html.Legend(t(f"r_{what}_{name}", lang)),
+            dcc.Dropdown(
+                id=f"record-{what}", placeholder=t(f"r_{what}", lang), labels=i18n.dropdown_words(lang)
             ),
-            html.Fieldset(
-                [
-                    html.Legend("وضعیت اقدام — action status"),
-                    dcc.Dropdown(id="record-action", placeholder="اقدام"),
-                    dcc.Dropdown(
-                        id="record-action-status",
-                        options=_options(progress.ACTION_STATUSES),
-                        placeholder="وضعیت تازه",
-                    ),
-                    dcc.Input(
-                        id="record-action-date", type="text", placeholder="تاریخ: ۱۴۰۳/۰۱/۱۵", debounce=True
-                    ),
-                    dcc.Textarea(
-                        id="record-action-evidence",
-                        placeholder="شرح مستندات (لازم)",
-                        maxLength=progress.MAX_NOTE,
-                    ),
-                    html.Button("ثبت — record", id="record-action-submit", n_clicks=0),
-                    html.Div(id="record-action-msg", role="status"),
-                ]
+            dcc.Dropdown(
+                id=f"record-{what}-{name}",
+                labels=i18n.dropdown_words(lang),
+                options=[{"label": t(prefix + v, lang), "value": v} for v in values],
+                placeholder=t(f"r_new_{name}", lang),
             ),
-        ],
-        className="record-panel",
-        dir="rtl",
+            *(_field(what, *f, lang) for f in fields),
+            html.Button(t("r_submit", lang), id=f"record-{what}-submit", n_clicks=0),
+            html.Div(id=f"record-{what}-msg", role="status"),
+        ]
     )
 
 
-def _office_label(r: dict) -> str:
-    since = f" از {to_jalali(r['began_on'])}" if r["began_on"] else ""
-    return f"{r['name_fa']} — {_STATE_FA.get(r['state'] or 'none', r['state'])}{since}"
+def record_panel(city_code: str, lang: str = "fa") -> html.Div:
+    """Gives the recording form for one city (a read-only note for a viewer)."""
+    if not current_scope().can_write:
+        return html.Div(t("r_read_only", lang), className="record-panel read-only")
+    return html.Div(
+        [
+            dcc.Store(id="record-city", data=city_code),
+            html.H3(t("r_title", lang)),
+            *(_form(what, choice, fields, lang) for what, choice, fields in _FORMS),
+        ],
+        className="record-panel",
+    )
+
+
+def _label(row: dict, title: str, state: str, lang: str) -> str:
+    """Gives a choice's label: its name, its present state and since when."""
+    since = f" {t('since', lang)} {i18n.date(row['began_on'], lang)}" if row["began_on"] else ""
+    return f"{title} — {t(state, lang) if i18n.known(state) else '—'}{since}"
+
+
+def _value(key: str, value: object, lang: str) -> object:
+    """Gives a refusal's value as the language writes it (a field by its word, a date in Jalali)."""
+    if key == "field":
+        return t(str(value), lang)
+    if isinstance(value, dt.date):
+        return i18n.date(value, lang)
+    if isinstance(value, int):
+        return i18n.num(value, lang)
+    return value
+
+
+def refusal(err: progress.RecordRefused, lang: str) -> str:
+    """Gives why a change was not recorded, in `lang`."""
+    values = {k: _value(k, v, lang) for k, v in err.values.items()}
+    return t("rf_not_recorded", lang).format(reason=t(err.key, lang).format(**values))
+
+
+def _outcome(fn, *args) -> html.Div:
+    lang = parse(None).lang
+    try:
+        audit_id = fn(get_db(start_embedded=False), current_scope(), *args)
+    except progress.RecordRefused as e:
+        return html.Div(refusal(e, lang), className="error")
+    return html.Div(t("r_recorded", lang).format(n=i18n.num(audit_id, lang)), className="ok")
 
 
 def register_callbacks(app: Dash) -> None:
@@ -100,8 +126,12 @@ def register_callbacks(app: Dash) -> None:
         Input("record-office-msg", "children"),
     )
     def office_options(city, _msg):
+        lang = parse(None).lang
         rows = progress.offices_in_city(get_db(start_embedded=False), current_scope(), city)
-        return [{"label": _office_label(r), "value": r["code"]} for r in rows]
+        return [
+            {"label": _label(r, i18n.name(r, lang), f"s_{r['state'] or 'none'}", lang), "value": r["code"]}
+            for r in rows
+        ]
 
     @callback(
         Output("record-action", "options"),
@@ -109,43 +139,20 @@ def register_callbacks(app: Dash) -> None:
         Input("record-action-msg", "children"),
     )
     def action_options(city, _msg):
+        lang = parse(None).lang
         rows = progress.actions_in_city(get_db(start_embedded=False), current_scope(), city)
         return [
-            {
-                "label": f"{r['title_fa']} — {progress.ACTION_STATUSES.get(r['status'], r['status'] or '—')}",
-                "value": r["code"],
-            }
+            {"label": _label(r, i18n.name(r, lang, "title_"), f"st_{r['status']}", lang), "value": r["code"]}
             for r in rows
         ]
 
-    def _outcome(fn, *args) -> html.Div:
-        try:
-            audit_id = fn(get_db(start_embedded=False), current_scope(), *args)
-        except RegenError as e:
-            return html.Div(str(e), className="error")
-        return html.Div(f"ثبت شد (شماره {audit_id} در فهرست تغییرات) — recorded", className="ok")
-
-    @callback(
-        Output("record-office-msg", "children"),
-        Input("record-office-submit", "n_clicks"),
-        State("record-office", "value"),
-        State("record-office-state", "value"),
-        State("record-office-date", "value"),
-        State("record-office-letter", "value"),
-        State("record-office-note", "value"),
-        prevent_initial_call=True,
-    )
-    def submit_office(_n, office, state, on, letter, note):
-        return _outcome(progress.record_office_state, office, state, on, letter, note)
-
-    @callback(
-        Output("record-action-msg", "children"),
-        Input("record-action-submit", "n_clicks"),
-        State("record-action", "value"),
-        State("record-action-status", "value"),
-        State("record-action-date", "value"),
-        State("record-action-evidence", "value"),
-        prevent_initial_call=True,
-    )
-    def submit_action(_n, action, status, on, evidence):
-        return _outcome(progress.record_action_status, action, status, on, evidence)
+    for what, (choice, _values, _prefix), fields in _FORMS:
+        record = {"office": progress.record_office_state, "action": progress.record_action_status}[what]
+        callback(
+            Output(f"record-{what}-msg", "children"),
+            Input(f"record-{what}-submit", "n_clicks"),
+            State(f"record-{what}", "value"),
+            State(f"record-{what}-{choice}", "value"),
+            *(State(f"record-{what}-{name}", "value") for name, _kind, _longest in fields),
+            prevent_initial_call=True,
+        )(lambda _n, *values, record=record: _outcome(record, *values))

@@ -51,11 +51,20 @@ class View:
         return f"?{text}" if text else ""
 
 
+def request_lang() -> str | None:
+    """Gives the language the request's cookie chose (None outside a request or without one)."""
+    from flask import has_request_context, request
+
+    return request.cookies.get(LANG_COOKIE) if has_request_context() else None
+
+
 def parse(search: str | None, cookie_lang: str | None = None) -> View:
     """Gives the View a URL query describes; unknown or malformed values fall back to defaults (a
-    date that is not one, or is after today, is kept in `bad_date` for the notice that says so)."""
+    date that is not one, or is after today, is kept in `bad_date` for the notice that says so). The
+    language is the query's, else the cookie's (`cookie_lang`, by default the request's), else Persian:
+    a callback asked with the page's query answers in the page's language."""
     q = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
-    lang = q.get("lang") or cookie_lang or "fa"
+    lang = q.get("lang") or cookie_lang or request_lang() or "fa"
     as_of, bad = None, None
     if q.get("as_of"):
         try:

@@ -96,8 +96,8 @@ _ADD_STATE = Write(
     "stage_office_states",
     ("office_code text", "state text", "began_on date", "letter_no text"),
     f"""
-INSERT INTO office_states (office_code, state, began_on, letter_no, note, run_id)
-SELECT office_code, state, began_on, NULLIF(letter_no, ''), 'loaded from a table file', %(run)s
+INSERT INTO office_states (office_code, state, began_on, letter_no, run_id)
+SELECT office_code, state, began_on, NULLIF(letter_no, ''), %(run)s
   FROM {{stage}} s WHERE {ONE_CHANGE} ORDER BY seq, ord
 """,
 )

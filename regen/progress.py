@@ -2,7 +2,8 @@
 message, then again (and authoritatively) by the database functions record_office_state /
 record_action_status, which write the row and its audit row in one transaction.
 
-A refusal raises RecordRefused (message safe to show, Persian and English) and is logged.
+A refusal raises RecordRefused, which names its words (`key`, a reason in dashboard/words.toml, and
+its `values`) for the dashboard to say in the user's language; its own text, English, is for the log.
 """
 
 from __future__ import annotations
@@ -20,65 +21,52 @@ from regen.scope import Scope
 
 log = logging.getLogger(__name__)
 
-OFFICE_STATES = {
-    "established": "تأسیس شد",
-    "active": "فعال شد",
-    "handed_over": "به شهرداری واگذار شد",
-    "closed": "بسته شد",
-}
-ACTION_STATUSES = {"open": "باز", "in_progress": "در جریان", "done": "انجام شد", "cancelled": "لغو شد"}
+OFFICE_STATES = ("established", "active", "handed_over", "closed")
+ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")
 MAX_LETTER = 100
 MAX_NOTE = 2000
-# SQLSTATEs the recording functions raise for a refusal (not allowed, bad value, not in scope).
-_REFUSALS = {"42501", "22023", "P0002"}
+# SQLSTATEs the recording functions raise for a refusal (not allowed, bad value, not in scope), with
+# the reason's words: the database's own sentence is the detail.
+_REFUSALS = {"42501": "rf_db_role", "22023": "rf_db_value", "P0002": "rf_db_scope"}
 
 
 class RecordRefused(RegenError):
-    """A change that was not recorded; nothing was written."""
+    """A change that was not recorded; nothing was written. `key` names the reason's words ("rf_…" in
+    dashboard/words.toml) and `values` fill them: a `field` value is itself a word key, a date or a
+    number is shown as the language writes it, `detail` is the database's or the date parser's own
+    (English) sentence."""
+
+    def __init__(self, key: str, **values: object):
+        self.key, self.values = key, values
+        super().__init__(f"not recorded: {key} {values}")
 
 
-def _refuse(scope: Scope, what: str, fa: str, en: str) -> RecordRefused:
-    log.warning("refused %s by %s (%s %s): %s", what, scope.user, scope.role, scope.province or "-", en)
-    return RecordRefused(f"ثبت نشد: {fa} — not recorded: {en}" if fa else f"ثبت نشد — not recorded: {en}")
+def _refuse(scope: Scope, what: str, key: str, **values: object) -> RecordRefused:
+    where = scope.province or "-"
+    log.warning("refused %s by %s (%s %s): %s %s", what, scope.user, scope.role, where, key, values)
+    return RecordRefused(key, **values)
 
 
 def _text(value: object, limit: int, field: str, scope: Scope, what: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise _refuse(scope, what, f"مقدار «{field}» نادرست است", f"{field} must be text")
+        raise _refuse(scope, what, "rf_not_text", field=field)
     value = value.strip()
     if len(value) > limit:
-        raise _refuse(
-            scope, what, f"«{field}» بیش از {limit} نویسه است", f"{field} is longer than {limit} characters"
-        )
+        raise _refuse(scope, what, "rf_too_long", field=field, limit=limit)
     return value or None
-
-
-def _check_change(
-    scope: Scope, what: str, code: object, choose: tuple[str, str], value: object, field: str, allowed: dict
-) -> None:
-    """Refuses a change the scope may not record, with no item chosen (`choose`: the words asking for
-    one, Persian and English), or with a value not in `allowed`."""
-    if not scope.can_write:
-        raise _refuse(
-            scope, what, "این حساب اجازه ثبت تغییر ندارد", f"role {scope.role} may not record changes"
-        )
-    if not isinstance(code, str) or not code:
-        raise _refuse(scope, what, *choose)
-    if value not in allowed:
-        raise _refuse(scope, what, "وضعیت را انتخاب کنید", f"{field} must be one of {', '.join(allowed)}")
 
 
 def _date(value: object, scope: Scope, what: str) -> dt.date:
     if not isinstance(value, str) or not value.strip():
-        raise _refuse(scope, what, "تاریخ را وارد کنید (مثلاً ۱۴۰۳/۰۱/۱۵)", "enter the date (e.g. 1403/01/15)")
+        raise _refuse(scope, what, "rf_no_date")
     try:
         day = parse_date(value)
     except RegenError as e:
-        raise _refuse(scope, what, "تاریخ نادرست است", str(e)) from None
+        raise _refuse(scope, what, "rf_bad_date", detail=str(e)) from None
     if day > dt.date.today():
-        raise _refuse(scope, what, "تاریخ در آینده است", f"the date {day} is in the future")
+        raise _refuse(scope, what, "rf_future", day=day)
     return day
 
 
@@ -87,9 +75,22 @@ def _call(db: Database, scope: Scope, what: str, name: str, **params) -> int:
         return queries.run(name, db, scope=scope, **params)[0]["audit_id"]
     except psycopg2.Error as e:
         if e.pgcode in _REFUSALS:
-            message = e.diag.message_primary or "refused"
-            raise _refuse(scope, what, "", message) from None
+            detail = e.diag.message_primary or "refused"
+            raise _refuse(scope, what, _REFUSALS[e.pgcode], detail=detail) from None
         raise
+
+
+def _change(scope: Scope, thing: str, code: object, new: str, value: object, allowed: tuple, on: object):
+    """Gives (what, day) of a change once the account may record, the thing is chosen, the new value
+    is one of `allowed` and the date is one; raises RecordRefused otherwise."""
+    what = f"{thing} {new} {code!r}"
+    if not scope.can_write:
+        raise _refuse(scope, what, "rf_role", role=scope.role)
+    if not isinstance(code, str) or not code:
+        raise _refuse(scope, what, f"rf_choose_{thing}")
+    if value not in allowed:
+        raise _refuse(scope, what, f"rf_choose_{new}")
+    return what, _date(on, scope, what)
 
 
 def record_office_state(
@@ -102,19 +103,11 @@ def record_office_state(
     note: object = None,
 ) -> int:
     """Records an office's new state for the signed-in user; gives the audit row's id."""
-    what = f"office state {office!r}"
-    choose = ("دفتر را انتخاب کنید", "choose an office")
-    _check_change(scope, what, office, choose, state, "state", OFFICE_STATES)
-    day = _date(on, scope, what)
-    letter = _text(letter_no, MAX_LETTER, "letter number", scope, what)
+    what, day = _change(scope, "office", office, "state", state, OFFICE_STATES, on)
+    letter = _text(letter_no, MAX_LETTER, "letter", scope, what)
     text = _text(note, MAX_NOTE, "note", scope, what)
     if state == "handed_over" and not letter:
-        raise _refuse(
-            scope,
-            what,
-            "برای واگذاری شماره نامه شهرداری لازم است",
-            "a handover needs the municipality's letter number",
-        )
+        raise _refuse(scope, what, "rf_letter_needed")
     audit_id = _call(
         db,
         scope,
@@ -134,13 +127,10 @@ def record_action_status(
     db: Database, scope: Scope, action: object, status: object, on: object, evidence: object
 ) -> int:
     """Records an action's new status with its evidence note; gives the audit row's id."""
-    what = f"action status {action!r}"
-    choose = ("اقدام را انتخاب کنید", "choose an action")
-    _check_change(scope, what, action, choose, status, "status", ACTION_STATUSES)
-    day = _date(on, scope, what)
+    what, day = _change(scope, "action", action, "status", status, ACTION_STATUSES, on)
     text = _text(evidence, MAX_NOTE, "evidence", scope, what)
     if not text:
-        raise _refuse(scope, what, "شرح مستندات لازم است", "an evidence note is required")
+        raise _refuse(scope, what, "rf_evidence_needed")
     audit_id = _call(
         db, scope, what, "record_action_status", action=action, status=status, on=day, evidence=text
     )

@@ -16,6 +16,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.app import create_app
+from dashboard.i18n import t
 from tests.auth_seed import PASSWORD, counts, seed
 
 pytestmark = pytest.mark.browser
@@ -71,7 +72,7 @@ def test_sign_in_and_record_in_the_browser(served, browser, db):
     before = counts(db)
     # the office choices come from the server, in scope: Tehran's office only
     _choose(browser, "record-office", "دفتر نارمک")
-    _choose(browser, "record-office-state", "active")
+    _choose(browser, "record-office-state", t("s_active", "fa"))  # the state's Persian words only
     browser.find_element(By.ID, "record-office-date").send_keys("۱۴۰۰/۰۱/۰۱" + Keys.TAB)
     browser.find_element(By.ID, "record-office-submit").click()
     message = wait.until(lambda d: d.find_element(By.ID, "record-office-msg").text or None)

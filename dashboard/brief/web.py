@@ -34,7 +34,7 @@ def brief_response() -> Response:
         province = allowed_province(scope, q.get("province") or None)
         pdf = brief_pdf(queries.database(), scope, as_of=view.day, lang=view.lang, province=province)
     except NotAllowed as e:
-        return Response(str(e), status=403, mimetype="text/plain")
+        return Response(e.words(view.lang), status=403, mimetype="text/plain; charset=utf-8")
     except RegenError as e:
         return Response(str(e), status=503, mimetype="text/plain")
     name = f"brief-{province or 'iran'}-{view.day.isoformat()}.pdf"

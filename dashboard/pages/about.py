@@ -27,27 +27,21 @@ _ABOUT = (
 
 
 def _demo_line(lang: str) -> str:
-    """Gives the demo warning; the English line shows in both languages (it is what reviewers look for)."""
-    english = t("demo_line", "en")
-    return english if lang == "en" else f"{t('demo_line', 'fa')} ({english})"
+    """Gives the demo warning, in the page's language only."""
+    return t("demo_line", lang)
 
 
 def _attributions(facts: dict, lang: str) -> list[tuple[str, str]]:
-    """Gives (id, text) of each source the data in the database requires crediting."""
-    en = lang == "en"
+    """Gives (id, text) of each source the data in the database requires crediting: the sources' and
+    licences' own names, in the page's words."""
     found = []
     if facts["osm"]:
-        found.append(
-            ("attr-osm", ("Boundaries: " if en else "مرزها: ") + "© OpenStreetMap contributors (ODbL 1.0)")
-        )
+        found.append(("attr-osm", f"{t('attr_boundaries', lang)}: {t('osm_contributors', lang)} (ODbL 1.0)"))
     if facts["geonames"]:
-        found.append(("attr-geonames", ("Cities: " if en else "شهرها: ") + "GeoNames (CC BY 4.0)"))
+        found.append(("attr-geonames", f"{t('attr_cities', lang)}: GeoNames (CC BY 4.0)"))
     if facts["outline"]:
         found.append(
-            (
-                "attr-natural-earth",
-                ("Iran's outline: " if en else "مرز ایران: ") + "Natural Earth (public domain)",
-            )
+            ("attr-natural-earth", f"{t('attr_outline', lang)}: Natural Earth ({t('public_domain', lang)})")
         )
     return found
 

@@ -30,7 +30,7 @@ ACTION_COLS = (
     Col("status", "status", flagged=True),
     Col("since", "since", date=True),
     Col("due_on", "due_on", date=True, flagged=True),
-    Col("evidence", "evidence"),
+    Col("evidence", "evidence", css="free-text"),
 )
 SUM_COLS = (
     Col("name", "name"),
@@ -57,7 +57,7 @@ def _action_rows(rows: list[dict], lang: str) -> list[dict]:
                 "status": t(f"st_{a['status']}", lang) + (f" — {t('overdue', lang)}" if a["overdue"] else ""),
                 "since": a["status_since"],
                 "due_on": a["due_on"],
-                "evidence": a["evidence"] or "",
+                "evidence": i18n.free_text(a["evidence"], lang),
                 "overdue_flag": 1 if a["overdue"] else 0,
             }
         )
@@ -172,6 +172,7 @@ def layout(view: View, **_):
                         value=view.agency,
                         placeholder=t("all_agencies", lang),
                         clearable=True,
+                        labels=i18n.dropdown_words(lang),
                         options=[{"label": i18n.name(a, lang), "value": a["code"]} for a in agencies],
                     ),
                 ],

@@ -179,6 +179,7 @@ def layout(view: View, **_):
                                 value=province,
                                 placeholder=w("nation", lang),
                                 clearable=scope.role != "provincial",
+                                labels=i18n.dropdown_words(lang),
                             ),
                         ]
                     ),

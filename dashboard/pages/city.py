@@ -253,7 +253,7 @@ def layout(view: View, code: str):
                 grids.grid("city-offices", OFFICE_COLS, p["offices"], lang),
             ),
             dcc.Store(id="city-selected", data=_key(p["selected"])),  # what the map marks now
-            record_panel(code),  # recording progress (accounts issue); a note only for a viewer
+            record_panel(code, view.lang),  # recording progress (accounts issue); a note only for a viewer
             C.downloads(lang),
         ]
     )
@@ -374,7 +374,7 @@ def _history_table(rows: list[dict], lang: str) -> html.Div:
 
     def event(r):
         e = r["event"]
-        return t(f"s_{e}", lang) if i18n.known(f"s_{e}") else e.replace("_", " ")
+        return t(f"s_{e}", lang) if i18n.known(f"s_{e}") else e  # every event has words; a new one: its code
 
     return html.Table(
         [
@@ -397,8 +397,12 @@ def _history_table(rows: list[dict], lang: str) -> html.Div:
                                 if r.get("office_code")
                                 else "—"
                             ),
-                            html.Td(r.get("letter_no") or ""),
-                            html.Td(r.get("note") or ""),
+                            html.Td(i18n.letter_no(r.get("letter_no"), lang), className="free-text"),
+                            html.Td(
+                                i18n.free_text(r.get("note"), lang)
+                                or (t("from_file", lang) if r.get("from_file") else ""),
+                                className="free-text" if r.get("note") else None,
+                            ),
                         ]
                     )
                     for r in rows

@@ -39,7 +39,9 @@ def place_template(lang: str) -> str:
     """Gives a place's hover template: name, neighborhoods covered of all, all four shares (RLE…PDF in
     Persian). It names every measure, so switching the measure changes colours only, not the hover."""
     shares = " · ".join(f"{t('m_' + m, lang)} %{{customdata[{i + 2}]}}" for i, m in enumerate(MEASURES))
-    text = f"%{{text}} — {t('covered', lang)} %{{customdata[0]}}/%{{customdata[1]}}<br>{shares}"
+    # «۰ از ۲», not «۰/۲» (which reads as a decimal in Persian)
+    of = t("of_n", lang).format(a="%{customdata[0]}", b="%{customdata[1]}")
+    text = f"%{{text}} — {t('covered', lang)} {of}<br>{shares}"
     return (i18n.rtl(text) if lang == "fa" else text) + "<extra></extra>"
 
 

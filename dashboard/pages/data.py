@@ -21,14 +21,14 @@ MENU_HREF = "/data"
 FILTERS_IN_PLACE = False
 
 RUN_COLS = (
-    Col("file", "file"),
+    Col("file", "file", css="ltr"),
     Col("id", "code", 0),
     Col("kind", "kinds"),
     Col("read", "read", 0),
     Col("inserted", "inserted", 0),
     Col("updated", "updated", 0),
     Col("rejected", "rejected", 0),
-    Col("started", "started"),
+    Col("started", "started_tehran"),
 )
 REJECT_COLS = (Col("row_no", "row", 0), Col("name", "name"), Col("field", "field"), Col("reason", "reason"))
 
@@ -39,8 +39,8 @@ def layout(view: View, **_):
     rows = [
         {
             **{k: r[k] for k in ("id", "kind", "file", "read", "inserted", "updated", "rejected")},
-            "kind": " / ".join(x for x in (r["kind"], r["level"]) if x),
-            "started": f"{i18n.date(r['started_at'], lang)} {r['started_at']:%H:%M}",
+            "kind": " / ".join(t(f"etl_{x.replace('-', '_')}", lang) for x in (r["kind"], r["level"]) if x),
+            "started": i18n.moment(r["started_at"], lang),
         }
         for r in runs
     ]

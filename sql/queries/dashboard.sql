@@ -272,22 +272,22 @@ SELECT 'province', p.code, p.name_fa, p.name_en, p.code, NULL
   FROM provinces p WHERE p.code = %(code)s AND %(level)s = 'province';
 
 -- name: dash_office_history
-SELECT s.state AS event, s.began_on AS day, s.letter_no, s.note, o.code AS office_code,
-       o.name_fa AS office_fa, o.name_en AS office_en
+SELECT s.state AS event, s.began_on AS day, s.letter_no, s.note, s.run_id IS NOT NULL AS from_file,
+       o.code AS office_code, o.name_fa AS office_fa, o.name_en AS office_en
 FROM office_states s JOIN offices o ON o.code = s.office_code
 WHERE s.office_code = %(code)s
 ORDER BY s.began_on, office_state_rank(s.state);
 
 -- name: dash_neighborhood_history
 -- The lifecycle of every office serving the neighborhood, and its earlier boundaries.
-SELECT s.state AS event, s.began_on AS day, s.letter_no, s.note, o.code AS office_code,
-       o.name_fa AS office_fa, o.name_en AS office_en
+SELECT s.state AS event, s.began_on AS day, s.letter_no, s.note, s.run_id IS NOT NULL AS from_file,
+       o.code AS office_code, o.name_fa AS office_fa, o.name_en AS office_en
 FROM office_neighborhoods onb
 JOIN offices o ON o.code = onb.office_code
 JOIN office_states s ON s.office_code = o.code
 WHERE onb.neighborhood_code = %(code)s
 UNION ALL
-SELECT 'boundary_' || h.reason, h.valid_until::date, NULL, NULL, NULL, h.name_fa, NULL
+SELECT 'boundary_' || h.reason, h.valid_until::date, NULL, NULL, false, NULL, h.name_fa, NULL
 FROM boundary_history h
 WHERE h.level = 'neighborhood' AND h.code = %(code)s
 ORDER BY 2, 1;

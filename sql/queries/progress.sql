@@ -2,14 +2,14 @@
 -- security decides what comes back, so these name no province themselves.
 
 -- name: record_offices_in_city
-SELECT o.code, o.name_fa, o.kind, s.state, s.began_on
+SELECT o.code, o.name_fa, o.name_en, o.kind, s.state, s.began_on
 FROM offices o
 LEFT JOIN office_states_on(current_date) s ON s.office_code = o.code
 WHERE o.city_code = %(city)s
 ORDER BY o.name_fa COLLATE "fa-x-icu", o.code;
 
 -- name: record_actions_in_city
-SELECT a.code, a.title_fa, a.kind, st.status, st.began_on
+SELECT a.code, a.title_fa, a.title_en, a.kind, st.status, st.began_on
 FROM actions a
 JOIN action_places p ON p.action_code = a.code
 LEFT JOIN LATERAL (
