@@ -393,7 +393,7 @@ def test_real_http_server(app, db):
         assert status == 200 and data["response"]["record-office"]["options"] == []
         before = counts(db)
         status, data = post_json(office_write("of-isf"))
-        assert status == 200 and "not in your scope" in text_of(data)
+        assert status == 200 and "در محدوده حساب شما نیست" in text_of(data)  # the page's language
         assert counts(db) == before
         status, data = post_json(office_write("of-teh"))
         assert "ثبت شد" in text_of(data)
@@ -569,7 +569,8 @@ def test_kept_pages_never_cross_scopes(app, db, monkeypatch, same_stamp):
         assert ("جلفا" in page) == sees, page[:300]
         assert ("of-isf" in page) == sees
     national_home, tehran_home = page_of(national, "/"), page_of(tehran, "/")
-    assert "(nat)" in national_home and "(teh" in tehran_home  # each its own header
+    # each its own header: the badge's name (isolated in a <bdi>)
+    assert '"children": "nat"' in national_home and '"children": "teh' in tehran_home
     assert national_home != tehran_home
     if same_stamp:
         return
