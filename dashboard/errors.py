@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from dash import html, set_props
+from dash import dcc, html, set_props
 
-from dashboard.auth_seam import NotFound
+from dashboard.auth_seam import NotAllowed, NotFound, current_scope
 from dashboard.i18n import t
 from regen.errors import DatabaseUnavailable, RegenError
 
@@ -24,6 +24,8 @@ def message(err: BaseException, lang: str) -> tuple[str, bool]:
         return f"{t('db_down', lang)} ({err})", True
     if isinstance(err, NotFound):
         return t(f"no_{err.level}", lang).format(code=err.code), False
+    if isinstance(err, NotAllowed) and current_scope().role != "anonymous":
+        return t("not_yours", lang), False
     if isinstance(err, RegenError):
         return str(err), False
     log.exception("dashboard error", exc_info=err)
@@ -33,7 +35,27 @@ def message(err: BaseException, lang: str) -> tuple[str, bool]:
 def error_panel(err: BaseException, lang: str) -> tuple[html.Div, bool]:
     """Gives the panel shown in place of a page that could not be built, and whether to retry."""
     text, retry = message(err, lang)
-    return html.Div(text, className="error-banner", id="page-error", role="alert"), retry
+    back = way_back(lang) if isinstance(err, NotAllowed) else None
+    return html.Div([html.P(text), back], className="error-banner", id="page-error", role="alert"), retry
+
+
+def way_back(lang: str):
+    """Gives the link a refused user goes back by: to their own province (by name) for a provincial
+    account, to the first page for every other."""
+    from dashboard import i18n, queries
+    from dashboard.auth import home_path
+
+    scope = current_scope()
+    if scope.role == "provincial" and scope.province:
+        try:
+            options = queries.province_options(queries.database(), scope)
+            name = next((i18n.name(o, lang) for o in options if o["code"] == scope.province), scope.province)
+        except RegenError:
+            name = scope.province
+        text = t("back_to_own", lang).format(name=name)
+    else:
+        text = t("back_home", lang)
+    return dcc.Link(text, href=home_path(scope) + ("?lang=en" if lang == "en" else ""), id="way-back")
 
 
 def render_safely(render, lang: str):

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from regen.jalali import to_jalali
 from regen.text import fa_digits
 
+TEHRAN = ZoneInfo("Asia/Tehran")  # the time people of the program live by
 RLE, PDF = "\u202b", "\u202c"  # embed right-to-left text so Persian, digits and % stay in order
+
 
 def _read_words() -> dict[str, tuple[str, str]]:
     """Reads words.toml: every key with exactly its Persian and its English."""
@@ -90,3 +93,11 @@ def known(key: str) -> bool:
 def grid_words(lang: str) -> dict:
     """Gives the words AG Grid writes itself (pager, loading, empty), in the language."""
     return {k: t(f"g_{k}", lang) for k in GRID_WORDS}
+
+
+def moment(at: dt.datetime, lang: str) -> str:
+    """Gives a moment as the Jalali date and the time in Tehran, said so ('۱۴۰۵/۰۹/۱۱ ۰۳:۳۲ به وقت تهران';
+    Persian digits in Persian)."""
+    local = at.astimezone(TEHRAN)
+    clock = local.strftime("%H:%M") if lang == "en" else fa_digits(local.strftime("%H:%M"))
+    return f"{date(local.date(), lang)} {clock} {t('tehran_time', lang)}"

@@ -4,7 +4,7 @@
 `brief_of(**groups)` (the province whose meeting brief the header offers, None: the nation's) and, at
 module level, its callbacks (dashboard/callbacks.py). The frame (shell.py) routes by these alone."""
 
-from dashboard.pages import about, actions, agencies, city, data, national, province
+from dashboard.pages import about, actions, agencies, audit, city, data, national, province
 
-PAGES = (national, province, city, actions, agencies, data, about)  # the header's items in this order
+PAGES = (national, province, city, actions, agencies, data, about, audit)  # the header's items in this order
 footer = about.footer  # the line under every view: the demo warning and the attributions
