@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,8 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 PROVINCIAL, PROVINCIAL_PASSWORD = "a11y-tehran", "a11y provincial password"
 FAILING = ("critical", "serious")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+SHOWN = ("sign-in", "about", "audit", "refusal")  # the pages of this task: screenshots to look at
 
 SIGNED_IN_VIEWS = {
     **VIEWS,
@@ -83,6 +86,13 @@ def check(driver, name: str, lang: str) -> list[str]:
         problems.append(f"{name} {lang}: <html lang={html_lang!r} dir={html_dir!r}>, not {want}")
     for v in violations(driver):
         problems.append(f"{name} {lang}: {v['impact']} {v['id']} ({v['help']}): {json.dumps(v['nodes'])}")
+    if name in SHOWN:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for (width, height), device in (((1366, 900), "desktop"), ((390, 844), "phone")):
+            driver.set_window_size(width, height)
+            time.sleep(0.5)
+            driver.save_screenshot(str(ARTIFACTS / f"frame-{name}-{lang}-{device}.png"))
+        driver.set_window_size(1366, 900)
     return problems
 
 

@@ -113,7 +113,9 @@ def test_sign_out_everywhere_in_the_browser(served, browser, lang, size):
 
     sign_in(browser)
     other = browser.get_cookie("regen_session")["value"]
-    browser.get("about:blank")  # leave the page before its cookie goes (its requests would get 401)
+    # leave the page before its cookie goes (its requests would get 401), for one of the site's own
+    # (cookies are deleted for the page's site: a signed-in browser at /login goes to its home view)
+    browser.get(served + "/_favicon.ico")
     browser.get_log("browser")
     browser.delete_all_cookies()
     sign_in(browser)  # a second session of the same account, as on another device

@@ -11,12 +11,12 @@
     root.querySelectorAll(".dash-dropdown-focus-target[tabindex='0']").forEach(function (e) {
       e.setAttribute("tabindex", "-1");
     });
-    root.querySelectorAll("[role=listbox]").forEach(function (group) {
-      if (group.querySelector(":scope > label input[type=radio]")) {
-        group.setAttribute("role", "radiogroup");
-      }
+    // RadioItems only: a Dropdown's open list shares the markup, and there role=option is what its
+    // keyboard handling and screen readers expect
+    root.querySelectorAll(".dash-radioitems[role=listbox]").forEach(function (group) {
+      group.setAttribute("role", "radiogroup");
     });
-    root.querySelectorAll("[role=radiogroup] > label[role], [role=radiogroup] > label[aria-selected]")
+    root.querySelectorAll(".dash-radioitems > label[role], .dash-radioitems > label[aria-selected]")
       .forEach(function (label) {
         label.removeAttribute("role");
         label.removeAttribute("aria-selected");
