@@ -216,7 +216,9 @@ def cells(driver, css: str, col: str) -> list[str]:
 def test_national_view(page):
     d = page("/?as_of=1402-03-11", "#nat-map .maplibregl-canvas")
     assert d.execute_script("return document.getElementById('root').dir") == "rtl"
-    assert d.execute_script("return document.documentElement.dir") in ("", None)  # not on <html>
+    # and on <html>, where screen readers and the browser read the page's language (issue 16, item 13)
+    html = d.execute_script("return [document.documentElement.lang, document.documentElement.dir]")
+    assert html == ["fa", "rtl"]
     assert "اطلس بازآفرینی" in text_of(d, "header")
     assert wait_until(d, f"{plot('nat-map')}.data[0].locations.length") == 2  # provinces with boundaries
     assert wait_until(d, f"{plot('nat-map')}.data[0].type") == "choroplethmap"
