@@ -16,13 +16,14 @@ def create_app() -> Dash:
     """Gives the dashboard app (Persian, right to left by default; everything served from 127.0.0.1)."""
     app = Dash(
         __name__,
-        title="اطلس بازآفرینی — Regen Atlas",
         assets_folder=str(Path(__file__).parent / "assets"),
         suppress_callback_exceptions=True,  # views bring their own components
         on_error=errors.on_callback_error,
         update_title=None,
     )
     app.layout = shell.layout
+    app.index_string = shell.INDEX
+    app.interpolate_index = shell.index_in_language(app.interpolate_index)
     callbacks.add_all(app)  # the frame's and every view's, declared beside their layouts
     s = settings_mod.get()
     guard.install(app, max_body_bytes=s.max_body_kb * 1024)  # first: bad requests end before the gate

@@ -11,7 +11,6 @@ with that scope, even one whose code forgot `scope=`.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 import hmac
@@ -24,13 +23,13 @@ from urllib.parse import quote, urlencode, urlsplit
 from dash import Dash
 from flask import Flask, g, redirect, render_template_string, request
 
-from dashboard import guard
+from dashboard import guard, i18n
 from dashboard.i18n import t
-from regen import accounts, progress, sessions
+from dashboard.urls import LANG_COOKIE
+from regen import accounts, sessions
 from regen import settings as settings_mod
 from regen.db import get_db, request_scope
 from regen.errors import RegenError
-from regen.jalali import to_jalali
 from regen.scope import ANONYMOUS, Scope
 
 log = logging.getLogger(__name__)
@@ -104,16 +103,16 @@ def current_user_scope() -> Scope:
 
 
 def account_links(lang: str = "fa") -> list:
-    """Gives the header's account links: the changes log, sign-out with the user's name, and sign-out
-    everywhere (full page loads: they are Flask pages, not Dash views)."""
-    from dash import html
+    """Gives the header's account links: the changes log (a view of the app), sign-out with the user's
+    name, and sign-out everywhere (full page loads: those are Flask pages, not Dash views)."""
+    from dash import dcc, html
 
     scope = current_user_scope()
     if scope.role == "anonymous":
         return []
     where = f" · {scope.province}" if scope.province else ""
     return [
-        html.A(t("audit_link", lang), href="/audit", className="audit-link"),
+        dcc.Link(t("audit_link", lang), href="/audit", className="audit-link"),
         # the name isolated: a Latin name at the end of a Persian line would carry the brackets off
         html.A(
             [t("sign_out", lang), " (", html.Bdi(f"{scope.user}{where}"), ")"],
@@ -129,7 +128,8 @@ def _client_address() -> str:
 
 
 def install(app: Dash) -> None:
-    """Puts the sign-in gate, the login/logout pages and the audit page on the Dash app's server."""
+    """Puts the sign-in gate and the login/logout pages on the Dash app's server (the audit log is a
+    view of the app: dashboard/pages/audit.py)."""
     from dashboard.record import register_callbacks
 
     register_callbacks(app)
@@ -138,6 +138,7 @@ def install(app: Dash) -> None:
     prefix = app.config.routes_pathname_prefix or "/"
     server.secret_key = secret_key(s.data_dir)
     idle_seconds = s.session_idle_minutes * 60
+    idle = s.session_idle_minutes
     cookie_args = {"httponly": True, "samesite": "Lax", "secure": s.cookie_secure, "path": prefix}
 
     def public(path: str) -> bool:
@@ -191,14 +192,22 @@ def install(app: Dash) -> None:
                 request_scope.set(None)
 
     def login():
+        lang = guard.lang()
         error = None
         status = 200
+        name = ""
         login_value = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(32)
+        asked = request.args.get("next") or request.form.get("next")
+        if request.method == "GET":
+            # already signed in: on to where the link pointed, else the account's home view
+            found = sessions.current(get_db(start_embedded=False), request.cookies.get(SESSION_COOKIE), idle)
+            if found is not None:
+                return redirect(_safe_next(asked) if asked else prefix.rstrip("/") + home_path(found[0]))
         if request.method == "POST":
+            name = request.form.get("name", "").strip()
             if not _csrf_ok("login", request.cookies.get(LOGIN_COOKIE)):
-                error, status = "برگه منقضی شده است؛ دوباره تلاش کنید — the form expired, try again", 400
+                error, status = t("si_expired", lang), 400
             else:
-                name = request.form.get("name", "").strip()
                 password = request.form.get("password", "")
                 try:
                     db = get_db(start_embedded=False)
@@ -209,7 +218,8 @@ def install(app: Dash) -> None:
                     return response
                 except accounts.SignInRefused:
                     status = 401
-                    error = _REFUSED.format(failures=s.login_max_failures, minutes=s.login_lock_minutes)
+                    limits = {"failures": s.login_max_failures, "minutes": s.login_lock_minutes}
+                    error = t("si_refused", lang).format(**{k: i18n.num(v, lang) for k, v in limits.items()})
                 except RegenError as e:
                     error, status = str(e), 503
                 else:
@@ -218,22 +228,33 @@ def install(app: Dash) -> None:
                     if old:  # a new session at sign-in; the one this browser held before ends
                         sessions.end(get_db(start_embedded=False), old)
                     log.info("signed in: %s (%s %s)", scope.user, scope.role, scope.province or "-")
-                    response = redirect(_safe_next(request.form.get("next")))
+                    target = _safe_next(asked) if asked else prefix.rstrip("/") + home_path(scope)
+                    response = redirect(target)
                     response.set_cookie(SESSION_COOKIE, token, max_age=idle_seconds, **cookie_args)
                     response.delete_cookie(LOGIN_COOKIE, path=prefix)
                     return response
+        other = "fa" if lang == "en" else "en"
         page = render_template_string(
             _LOGIN_HTML,
+            w=_words(lang, "app", "si_title", "si_name", "si_password", "si_submit", "switch_lang"),
+            lang=lang,
+            dir=_dir(lang),
+            other=other,
+            switch=prefix + "login?" + urlencode({"lang": other, **({"next": asked} if asked else {})}),
             error=error,
+            name=name,
             csrf=_csrf_for("login", login_value),
-            next=_safe_next(request.args.get("next") or request.form.get("next")),
+            next=_safe_next(asked) if asked else "",
             action=prefix + "login",
         )
         response = server.make_response((page, status))
         response.set_cookie(LOGIN_COOKIE, login_value, max_age=3600, **cookie_args)
+        if request.args.get("lang") in ("fa", "en"):  # the choice holds for the views after signing in
+            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")
         return response
 
     def logout():
+        lang = guard.lang()
         token = g.get("regen_session")
         everywhere = (request.form.get("everywhere") or request.args.get("everywhere")) == "1"
         if request.method == "POST" and _csrf_ok("session", token):
@@ -243,42 +264,18 @@ def install(app: Dash) -> None:
             return response
         return render_template_string(
             _LOGOUT_HTML,
+            w=_words(lang, "app", "so_title", "so_everywhere", "so_submit", "so_submit_all", "so_back"),
+            lang=lang,
+            dir=_dir(lang),
             csrf=_csrf_for("session", token),
             user=current_user_scope().user,
             everywhere=everywhere,
             action=prefix + "logout",
-        )
-
-    def audit():
-        scope = current_user_scope()
-        entity = request.args.get("entity") or None
-        code = request.args.get("code") or None
-        rows = progress.audit_rows(get_db(start_embedded=False), scope, entity=entity, code=code)
-        for r in rows:
-            r["at_fa"] = to_jalali(r["at"].date()) + " " + r["at"].strftime("%H:%M")
-            r["before_text"] = _change_text(r["before"])
-            r["after_text"] = _change_text(r["after"])
-        return render_template_string(
-            _AUDIT_HTML, rows=rows, scope=scope, entity=entity or "", code=code or "", home=prefix
+            home=prefix,
         )
 
     server.add_url_rule(prefix + "login", "regen_login", login, methods=["GET", "POST"])
     server.add_url_rule(prefix + "logout", "regen_logout", logout, methods=["GET", "POST"])
-    server.add_url_rule(prefix + "audit", "regen_audit", audit, methods=["GET"])
-
-
-def _change_text(change: dict | None) -> str:
-    """Gives a before/after as «state: active · began_on: ۱۴۰۰/۰۱/۰۱ · …» (escaped by the template)."""
-    if not change:
-        return "—"
-    parts = []
-    for key, value in change.items():
-        if value in (None, ""):
-            continue
-        if key == "began_on":
-            value = to_jalali(dt.date.fromisoformat(value))
-        parts.append(f"{key}: {value}")
-    return " · ".join(parts)
 
 
 def _same_origin() -> bool:
@@ -286,94 +283,56 @@ def _same_origin() -> bool:
     return bool(origin) and urlsplit(origin).netloc == request.host
 
 
-# One answer for an unknown name, a disabled account, a lock and a wrong password (the same status too).
-_REFUSED = (
-    "نام کاربری یا گذرواژه نادرست است، یا پس از {failures} ورود ناموفق از این نشانی تا {minutes} دقیقه"
-    " ورودی پذیرفته نمی‌شود — wrong name or password, or locked for {minutes} minutes after {failures}"
-    " failed sign-ins from this address"
-)
+def home_path(scope: Scope) -> str:
+    """Gives the path of an account's home view: its province for a provincial account, else the nation."""
+    return f"/province/{scope.province}" if scope.role == "provincial" and scope.province else "/"
 
-_STYLE = """
-<style>
- body { font-family: Vazirmatn, Tahoma, sans-serif; background: #f5f6f8; margin: 0; }
- main { max-width: 26rem; margin: 6rem auto; background: #fff; padding: 2rem; border-radius: .5rem;
-        box-shadow: 0 1px 4px rgba(0,0,0,.15); }
- main.wide { max-width: 70rem; margin: 2rem auto; }
- h1 { font-size: 1.3rem; margin-top: 0; } label { display: block; margin: .8rem 0 .2rem; }
- input[type=text], input[type=password] { width: 100%; padding: .5rem; box-sizing: border-box; }
- button { margin-top: 1.2rem; padding: .5rem 1.5rem; } .en { color: #666; font-size: .85em; }
- .error { color: #a40000; background: #fde8e8; padding: .6rem; border-radius: .3rem; }
- table { border-collapse: collapse; width: 100%; font-size: .9rem; }
- td, th { border-bottom: 1px solid #ddd; padding: .35rem .5rem; text-align: right; vertical-align: top; }
- code { direction: ltr; unicode-bidi: embed; font-size: .85em; white-space: pre-wrap; }
-</style>"""
+
+def _words(lang: str, *keys: str) -> dict[str, str]:
+    return {k: t(k, lang) for k in keys}
+
+
+def _dir(lang: str) -> str:
+    return "ltr" if lang == "en" else "rtl"
+
+
+# The pages before the app (sign-in) and outside it (sign-out): the app's header bar and stylesheet, one
+# language (guard.lang: ?lang=, else the cookie, else Persian).
+_HEAD = """<!doctype html>
+<html lang="{{ lang }}" dir="{{ dir }}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }} — {{ w.app }}</title><link rel="stylesheet" href="/assets/style.css"></head>
+<body class="form-page"><header class="bar"><span class="brand">{{ w.app }}</span>"""
 
 _LOGIN_HTML = (
-    """<!doctype html>
-<html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>ورود — اطلس بازآفرینی</title>
-<link rel="stylesheet" href="/assets/style.css">"""
-    + _STYLE
-    + """</head>
-<body><main>
- <h1>ورود به اطلس بازآفرینی <div class="en" lang="en" dir="ltr">Sign in to Regen Atlas</div></h1>
+    _HEAD.replace("{{ title }}", "{{ w.si_title }}")
+    + """<a class="lang" href="{{ switch }}" lang="{{ other }}">{{ w.switch_lang }}</a></header>
+<main class="form-card">
+ <h1>{{ w.si_title }}</h1>
  {% if error %}<p class="error" role="alert">{{ error }}</p>{% endif %}
  <form method="post" action="{{ action }}" autocomplete="on">
   <input type="hidden" name="csrf" value="{{ csrf }}">
   <input type="hidden" name="next" value="{{ next }}">
-  <label for="name">نام کاربری <span class="en">name</span></label>
-  <input id="name" name="name" type="text" dir="ltr" autocomplete="username" required autofocus>
-  <label for="password">گذرواژه <span class="en">password</span></label>
-  <input id="password" name="password" type="password" dir="ltr" autocomplete="current-password" required>
-  <button type="submit">ورود <span class="en">Sign in</span></button>
+  <label for="name">{{ w.si_name }}</label>
+  <input id="name" name="name" type="text" dir="ltr" autocomplete="username" value="{{ name }}" required
+   {% if not name %}autofocus{% endif %}>
+  <label for="password">{{ w.si_password }}</label>
+  <input id="password" name="password" type="password" dir="ltr" autocomplete="current-password" required
+   {% if name %}autofocus{% endif %}>
+  <button type="submit">{{ w.si_submit }}</button>
  </form>
 </main></body></html>"""
 )
 
 _LOGOUT_HTML = (
-    """<!doctype html>
-<html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>خروج — اطلس بازآفرینی</title>"""
-    + _STYLE
-    + """
-</head><body><main>
- <h1>خروج {% if user %}({{ user }}){% endif %} <div class="en" dir="ltr">Sign out</div></h1>
+    _HEAD.replace("{{ title }}", "{{ w.so_title }}")
+    + """</header>
+<main class="form-card">
+ <h1>{{ w.so_title }}{% if user %} <bdi>({{ user }})</bdi>{% endif %}</h1>
  <form method="post" action="{{ action }}"><input type="hidden" name="csrf" value="{{ csrf }}">
-  {% if everywhere %}<input type="hidden" name="everywhere" value="1">
-  <p>همه نشست‌های این حساب، در هر دستگاه، پایان می‌یابد.
-   <span class="en" dir="ltr">Every session of this account, on every device, ends.</span></p>
-  <button type="submit">خروج از همه دستگاه‌ها <span class="en">Sign out everywhere</span></button>
-  {% else %}<button type="submit">خروج <span class="en">Sign out</span></button>{% endif %}</form>
-</main></body></html>"""
-)
-
-_AUDIT_HTML = (
-    """<!doctype html>
-<html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>تغییرات ثبت‌شده — اطلس بازآفرینی</title>
-"""
-    + _STYLE
-    + """</head><body><main class="wide">
- <h1>تغییرات ثبت‌شده <span class="en" dir="ltr">Recorded changes (audit log)</span></h1>
- <p>{{ scope.user }} ({{ scope.role }}{% if scope.province %} {{ scope.province }}{% endif %}) ·
-    <a href="{{ home }}">داشبورد</a> · <a href="{{ home }}logout">خروج</a></p>
- <form method="get">
-  <select name="entity">
-   <option value="">همه (all)</option>
-   <option value="office_state" {% if entity == 'office_state' %}selected{% endif %}>
-    وضعیت دفتر (office state)</option>
-   <option value="action_status" {% if entity == 'action_status' %}selected{% endif %}>
-    وضعیت اقدام (action status)</option>
-  </select>
-  <input type="text" name="code" value="{{ code }}" placeholder="کد دفتر یا اقدام — code" dir="ltr">
-  <button type="submit">نمایش</button>
- </form>
- <table><thead><tr><th>زمان</th><th>کاربر</th><th>موضوع</th><th>کد</th><th>استان</th>
-  <th>پیش از</th><th>پس از</th></tr></thead>
- <tbody>
- {% for r in rows %}<tr>
-  <td>{{ r.at_fa }}</td><td>{{ r.who }} <span class="en">{{ r.who_role }}</span></td>
-  <td>{{ 'دفتر' if r.entity == 'office_state' else 'اقدام' }}</td><td dir="ltr">{{ r.entity_code }}</td>
-  <td>{{ r.province_fa or '—' }}</td>
-  <td>{{ r.before_text }}</td><td>{{ r.after_text }}</td>
- </tr>{% else %}<tr><td colspan="7">تغییری ثبت نشده است — nothing recorded yet</td></tr>{% endfor %}
- </tbody></table>
+  {% if everywhere %}<input type="hidden" name="everywhere" value="1"><p>{{ w.so_everywhere }}</p>
+  <button type="submit">{{ w.so_submit_all }}</button>
+  {% else %}<button type="submit">{{ w.so_submit }}</button>{% endif %}</form>
+ <p><a href="{{ home }}">{{ w.so_back }}</a></p>
 </main></body></html>"""
 )

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from dash import html, set_props
+from dash import dcc, html, set_props
 
-from dashboard.auth_seam import NotAllowed
+from dashboard.auth_seam import NotAllowed, current_scope
 from dashboard.i18n import t
 from dashboard.urls import parse
 from regen.errors import DatabaseUnavailable, RegenError
@@ -36,7 +36,27 @@ def message(err: BaseException, lang: str) -> tuple[str, bool]:
 def error_panel(err: BaseException, lang: str) -> tuple[html.Div, bool]:
     """Gives the panel shown in place of a page that could not be built, and whether to retry."""
     text, retry = message(err, lang)
-    return html.Div(text, className="error-banner", id="page-error", role="alert"), retry
+    back = way_back(lang) if isinstance(err, NotAllowed) else None
+    return html.Div([html.P(text), back], className="error-banner", id="page-error", role="alert"), retry
+
+
+def way_back(lang: str):
+    """Gives the link a refused user goes back by: to their own province (by name) for a provincial
+    account, to the first page for every other."""
+    from dashboard import i18n, queries
+    from dashboard.auth import home_path
+
+    scope = current_scope()
+    if scope.role == "provincial" and scope.province:
+        try:
+            options = queries.province_options(queries.database(), scope)
+            name = next((i18n.name(o, lang) for o in options if o["code"] == scope.province), scope.province)
+        except RegenError:
+            name = scope.province
+        text = t("back_to_own", lang).format(name=name)
+    else:
+        text = t("back_home", lang)
+    return dcc.Link(text, href=home_path(scope) + ("?lang=en" if lang == "en" else ""), id="way-back")
 
 
 def render_safely(render, lang: str):

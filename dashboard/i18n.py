@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 from regen.jalali import to_jalali
 from regen.text import fa_digits
 
+TEHRAN = ZoneInfo("Asia/Tehran")  # the time people of the program live by
 RLE, PDF = "\u202b", "\u202c"  # embed right-to-left text so Persian, digits and % stay in order
 LRI, PDI = "\u2066", "\u2069"  # isolate a left-to-right run (a letter number) inside Persian text
 LRM = "\u200e"  # after each "/" of a letter number: digits after a Persian letter stay left to right
-TEHRAN = ZoneInfo("Asia/Tehran")  # the offices' and the HQ's clock: every time is shown in it
 _NUMBERED = re.compile(r"[0-9۰-۹]+(?:/[^\s/]+)+")  # a letter number «2940/ش/1403» or a date «1397/07/10»
 
 

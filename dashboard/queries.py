@@ -84,6 +84,11 @@ def data_stamp(db: Database, scope: Scope) -> tuple:
     return _stamp(db, scope)
 
 
+def data_changed_at(db: Database, scope: Scope):
+    """Gives when the data last changed (a timestamp with its zone; None when it never did)."""
+    return _run("dash_data_changed_at", db, scope)[0]["at"]
+
+
 def outline_stamp() -> float | None:
     """Gives the outline file's modification time (None without the file): pages drawn with it key on it."""
     try:

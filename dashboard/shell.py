@@ -8,7 +8,7 @@ import datetime as dt
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from dashboard import downloads, errors, kept, queries, search
+from dashboard import downloads, errors, i18n, kept, queries, search
 from dashboard.auth import account_links
 from dashboard.auth_seam import current_scope
 from dashboard.brief.web import brief_link
@@ -17,7 +17,35 @@ from dashboard.components import date_notice, fid
 from dashboard.i18n import t
 from dashboard.pages import PAGES, footer
 from dashboard.urls import LANG_COOKIE, View, parse
+from regen.errors import RegenError
 from regen.jalali import BadDate, parse_date
+
+# Dash's page with the language and direction on <html> (screen readers and the browser's own text
+# handling read them there) and no <footer> around Dash's scripts (one footer, the app's, per page).
+INDEX = """<!DOCTYPE html>
+<html lang="{%lang%}" dir="{%dir%}">
+<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<body>{%app_entry%}{%config%}{%scripts%}{%renderer%}</body>
+</html>"""
+
+
+def index_in_language(interpolate):
+    """Gives Dash's interpolate_index writing the request's language (?lang=, else the cookie, else
+    Persian: as the router reads it) and the app's name in it as the title."""
+
+    def interpolate_index(**parts):
+        from dashboard.guard import lang
+
+        language = lang()
+        parts["title"] = t("app", language)
+        page = interpolate(**parts)
+        return page.replace("{%lang%}", language, 1).replace("{%dir%}", _direction(language), 1)
+
+    return interpolate_index
+
+
+def _direction(lang: str) -> str:
+    return "ltr" if lang == "en" else "rtl"
 
 
 def layout() -> html.Div:
@@ -51,6 +79,7 @@ def header(view: View, pathname: str) -> list:
         )
     if page and hasattr(page[0], "brief_of"):  # the meeting brief of what the view shows
         links.append(brief_link(view, page[0].brief_of(**page[1].groupdict())))
+    links.append(changed_at(view.lang))
     links += account_links(view.lang)  # the signed-in user, the audit log, sign out (dashboard/auth.py)
     other = "fa" if view.lang == "en" else "en"
     # a phone folds the menu behind a button (style.css shows the button only on narrow screens)
@@ -73,6 +102,18 @@ def header(view: View, pathname: str) -> list:
         )
     )
     return links
+
+
+def changed_at(lang: str) -> html.Span | None:
+    """Gives the header's «data last changed: …» (Jalali date, Tehran time); None when it cannot say."""
+    try:
+        at = queries.data_changed_at(queries.database(), current_scope())
+    except RegenError:
+        return None
+    if at is None:
+        return None
+    text = t("changed_at", lang).format(when=f"{i18n.moment(at, lang)} {t('tehran_time', lang)}")
+    return html.Span(text, id="data-changed", className="changed")
 
 
 def kept_page(module, view: View, path_vars: dict):
@@ -112,7 +153,7 @@ def render(pathname: str, search: str, cookie_lang: str | None = None, kept: boo
             break
     if page_ is None:
         page_, retry = html.Div(t("not_found", lang), className="error-banner"), False
-    return ("ltr" if lang == "en" else "rtl"), lang, header(view, pathname or "/"), page_, retry
+    return _direction(lang), lang, header(view, pathname or "/"), page_, retry
 
 
 @callback(

@@ -25,7 +25,7 @@ SIGNED_IN_ONLY = "/_dash-layout"
 
 def sign_in_from(client, address, name, password=PASSWORD, next_="/"):
     env = {"REMOTE_ADDR": address}
-    token = csrf_of(client.get("/login", environ_base=env).get_data(as_text=True))
+    token = base.login_token(client, environ_base=env)
     form = {"name": name, "password": password, "csrf": token, "next": next_}
     return client.post("/login", data=form, environ_base=env)
 
@@ -63,7 +63,7 @@ def test_sign_out_everywhere_ends_every_session_of_the_account_only(app, client,
         assert sign_in(c, name).status_code == 302
     thief = copy_of(app, phone)
     page = laptop.get("/logout?everywhere=1").get_data(as_text=True)
-    assert 'name="everywhere" value="1"' in page and "Sign out everywhere" in page
+    assert 'name="everywhere" value="1"' in page and "خروج از همه دستگاه‌ها" in page
     assert laptop.post("/logout", data={"csrf": csrf_of(page), "everywhere": "1"}).status_code == 302
     for c in (laptop, phone, thief):
         assert c.get(SIGNED_IN_ONLY).status_code == 401
@@ -247,7 +247,7 @@ def callback(client, body=None, raw=None):
 
 
 def login_token(client) -> str:
-    return csrf_of(client.get("/login").get_data(as_text=True))
+    return base.login_token(client)  # the form as a fresh tab gets it (a signed-in /login goes home)
 
 
 def _without(key):

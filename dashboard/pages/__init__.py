@@ -6,7 +6,7 @@ optionally `PLACES` (the kinds of place the view opens: province, city, neighbor
 `place_href(row, view)` (the link that opens a row of queries.search there: the search box's) and, at
 module level, its callbacks (dashboard/callbacks.py). The frame (shell.py) routes by these alone."""
 
-from dashboard.pages import about, actions, agencies, city, data, national, province
+from dashboard.pages import about, actions, agencies, audit, city, data, national, province
 
-PAGES = (national, province, city, actions, agencies, data, about)  # the header's items in this order
+PAGES = (national, province, city, actions, agencies, data, about, audit)  # the header's items in this order
 footer = about.footer  # the line under every view: the demo warning and the attributions

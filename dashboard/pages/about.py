@@ -26,6 +26,19 @@ _ABOUT = (
 )
 
 
+# What the figures mean, as the SQL computes them: coverage_by_city, handover_by_city and
+# coverage_by_province (migrations 0006 and 0100), overdue actions (0103).
+DEFINITIONS = (
+    "def_as_of",
+    "def_covered",
+    "def_cov_count",
+    "def_cov_area",
+    "def_cov_pop",
+    "def_handover",
+    "def_overdue",
+)
+
+
 def _demo_line(lang: str) -> str:
     """Gives the demo warning, in the page's language only."""
     return t("demo_line", lang)
@@ -75,6 +88,8 @@ def layout(view: View, **_):
             html.H2(t("about", lang)),
             html.P(_ABOUT[1] if en else _ABOUT[0]),
             html.P(_demo_line(lang), id="demo-line", className="overdue") if facts["demo"] else None,
+            html.H3(t("def_title", lang)),
+            html.Ul([html.Li(t(k, lang), id=f"about-{k}") for k in DEFINITIONS], className="definitions"),
             html.H3(t("sources", lang)),
             html.Ul(sources),
             html.H3(t("db_counts", lang)),

@@ -81,14 +81,17 @@ def place_cols(first: str) -> tuple[Col, ...]:
     )
 
 
-def place_records(rows: list[dict], overdue: dict[str, int], lang: str, path: str, view: View) -> list[dict]:
-    """Gives a table of places' records, each with a link to the place's view that keeps the filters."""
+def place_records(
+    rows: list[dict], overdue: dict[str, int], lang: str, path: str, view: View, linked=lambda r: True
+) -> list[dict]:
+    """Gives a table of places' records, each with a link to the place's view that keeps the filters
+    (only where `linked(row)`: a place the user may open; the others' names are plain text)."""
     q = view.query(province=None, city=None)
     return [
         {
             **r,
             "id": r["code"],
-            "name": f"[{i18n.name(r, lang)}]({path}{r['code']}{q})",
+            "name": f"[{i18n.name(r, lang)}]({path}{r['code']}{q})" if linked(r) else i18n.name(r, lang),
             "overdue": overdue.get(r["code"], 0),
             "overdue_flag": 1 if overdue.get(r["code"]) else 0,
         }

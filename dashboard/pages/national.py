@@ -89,7 +89,14 @@ def _parts(view: View) -> dict:
     rows = queries.coverage_provinces(db, scope, day)
     acts = queries.national_overdue(db, scope, day)
     fig, notice = _map(db, scope, view, rows)
-    records = place_records(rows, queries.overdue_by(acts, "province_code"), lang, "/province/", view)
+    records = place_records(
+        rows,
+        queries.overdue_by(acts, "province_code"),
+        lang,
+        "/province/",
+        view,
+        linked=lambda r: scope.sees_province(r["code"]),  # another's province would only refuse
+    )
     return {
         "map": fig,
         "notice": notice,
@@ -160,7 +167,13 @@ def show_national(measure, as_of_text, search):
 )
 def open_place(click):
     """Clicking a province opens its view (a point, its city's or province's)."""
-    point = C.clicked(click)
+    point, scope = C.clicked(click), current_scope()
     if "location" in point:
-        return f"/province/{point['location']}"
-    return f"/{_point_level(current_scope())}/{point['customdata'][-1]}"
+        code = point["location"]
+    elif _point_level(scope) == "city":
+        return f"/city/{point['customdata'][-1]}"
+    else:
+        code = point["customdata"][-1]
+    if not scope.sees_province(code):  # a provincial account's national map: other provinces do not open
+        raise PreventUpdate
+    return f"/province/{code}"

@@ -179,6 +179,11 @@ HAVING sum(d.overdue) > 0;
 -- of cached derived series.
 SELECT count(*) AS changes, max(id) AS newest FROM data_changes;
 
+-- name: dash_data_changed_at
+-- When the data last changed: the commit time of the newest transaction that wrote to it (the pruning
+-- of data_changes keeps the newest rows). NULL on a database nothing was ever written to.
+SELECT max(at) AS at FROM data_changes;
+
 -- name: dash_neighborhoods
 -- A city's current neighborhoods with their status on a day (neighborhood_status_on), all of them or
 -- one page in the order asked (as in dash_uncovered_neighborhoods; the list's own order: by code).

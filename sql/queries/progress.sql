@@ -26,7 +26,7 @@ SELECT record_action_status(%(action)s, %(status)s, %(on)s, %(evidence)s) AS aud
 
 -- name: audit_recent
 SELECT l.id, l.at, l.who, l.who_role, l.entity, l.entity_code, l.province_code, p.name_fa AS province_fa,
-       l.before, l.after
+       p.name_en AS province_en, l.before, l.after
 FROM audit_log l
 LEFT JOIN provinces p ON p.code = l.province_code
 WHERE (%(entity)s::text IS NULL OR l.entity = %(entity)s)
