@@ -39,6 +39,11 @@ OFFICE_COLS = (
 )
 
 
+def depends_on(code: str, **_) -> str:
+    """The view shows one province's data (its city's): a state recorded elsewhere leaves its kept page."""
+    return queries.place_of(queries.database(), current_scope(), "city", code)["province_code"]
+
+
 def _template(text: str, lang: str) -> str:
     return (i18n.rtl(text) if lang == "fa" else text) + "<extra></extra>"
 
