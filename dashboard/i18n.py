@@ -11,7 +11,6 @@ from regen.text import fa_digits
 
 RLE, PDF = "\u202b", "\u202c"  # embed right-to-left text so Persian, digits and % stay in order
 
-
 def _read_words() -> dict[str, tuple[str, str]]:
     """Reads words.toml: every key with exactly its Persian and its English."""
     with (Path(__file__).with_name("words.toml")).open("rb") as f:
