@@ -2,10 +2,10 @@
 
 A page is kept under everything it depends on (`key`): the database, the scope (which names the user:
 nothing is shared between accounts, let alone scopes), the route, the parsed filters, today (the
-default as-of day), the data stamp (any load or recording changes it: see queries.py) and the outline
-file. It is kept as JSON ready to send (an orjson Fragment, which Dash's orjson serialiser inserts as
-it is): building a page is milliseconds, serialising it again through plotly's walk of the tree as
-many more.
+default as-of day), the data stamp of what the view shows (a page's `depends_on`: one province's, or
+the whole country's; see queries.py) and the outline file. It is kept as JSON ready to send (an
+orjson Fragment, which Dash's orjson serialiser inserts as it is): building a page is milliseconds,
+serialising it again through plotly's walk of the tree as many more.
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ def key(module, view, path_vars: dict) -> tuple | None:
     down: the page itself will say so)."""
     db, scope = queries.database(), current_scope()
     try:
-        stamp = queries.data_stamp(db, scope)
-    except Exception:
+        on = module.depends_on(**path_vars) if hasattr(module, "depends_on") else None
+        stamp = queries.data_stamp(db, scope, on or queries.EVERYTHING)
+    except Exception:  # the database down, or a place the scope may not see: not kept
         return None
     path = tuple(sorted(path_vars.items()))
     return (db.url, scope, module.__name__, path, view, dt.date.today(), stamp, queries.outline_stamp())

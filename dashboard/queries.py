@@ -4,10 +4,14 @@ Callbacks call these functions and nothing else touches the database. Every func
 user's `Scope`, narrows the filters the browser sent to it (`auth_seam`), and passes it on to the
 database so that row-level security can enforce it too. Geometry is simplified in SQL per level.
 Results (geometry and values: the rows of every named query) are kept per process until the data
-changes: each request first reads a cheap "data stamp" (how many transactions that wrote to the data
-have left a row in `data_changes`, and the newest of those rows: migration 0060), and a stored result
-counts only for the same stamp, query, parameters and scope. A load, a recorded state or an edit by
-hand therefore shows on the next request.
+they depend on changes: each request first reads the cheap "data stamps" (how many transactions that
+wrote to the data have left a row in `data_changes`, and the newest of those rows: migration 0060),
+and a stored result counts only for the same stamp, query, parameters and scope. A load, a recorded
+state or an edit by hand therefore shows on the next request. The rows say which province a recorded
+state touched (migration 0140), so a result depends on one of three stamps: EVERYTHING (every write:
+the national picture), a province's code (the writes without a province and that province's
+recorded states: a province's and its cities' figures), BASE (the writes without a province: places,
+shapes, options, the attributions). A state recorded in Tehran leaves Isfahan's results kept.
 """
 
 from __future__ import annotations
@@ -48,8 +52,10 @@ _lock = threading.Lock()
 _outlines: dict[tuple, dict] = {}  # the outline file read, per path and modification time
 _values: LRUCache = LRUCache(maxsize=2000)  # results kept per process (least recently used go first)
 # the search box asks for what is typed, a new text each key: kept, it would push out the views' results
-_UNCACHED = {"dash_data_stamp", "dash_ping", "dash_search"}
+_UNCACHED = {"dash_data_stamps", "dash_ping", "dash_search"}
 SEARCH_LIMIT = 8  # results the search box shows (at most 20 are given)
+EVERYTHING = "*"  # a result that any write may change (see the module's docstring)
+BASE = ""  # a result that only writes without a province change: no recorded state does
 
 
 def database() -> Database:
@@ -67,21 +73,39 @@ def clear_cache() -> None:
     kept.clear()
 
 
-def _stamp(db: Database, scope: Scope) -> tuple:
-    """Gives the data stamp, read once per web request (or on every call outside one)."""
+def _stamps(db: Database, scope: Scope) -> dict[str | None, tuple[int, int]]:
+    """Gives {province (None: none) → (rows, newest id)} of data_changes, read once per web request
+    (or on every call outside one)."""
     from flask import g, has_request_context
+
+    def read():
+        return {
+            r["province"]: (r["changes"], r["newest"]) for r in named.run("dash_data_stamps", db, scope=scope)
+        }
 
     if has_request_context():
         stamps = g.setdefault("regen_stamps", {})
         if db.url not in stamps:
-            stamps[db.url] = tuple(named.run("dash_data_stamp", db, scope=scope)[0].values())
+            stamps[db.url] = read()
         return stamps[db.url]
-    return tuple(named.run("dash_data_stamp", db, scope=scope)[0].values())
+    return read()
 
 
-def data_stamp(db: Database, scope: Scope) -> tuple:
-    """Gives the data stamp (see the module's docstring): equal stamps, equal data for every query."""
-    return _stamp(db, scope)
+def data_stamp(db: Database, scope: Scope, on: str = EVERYTHING) -> tuple[int, int]:
+    """Gives the data stamp of what a result depends `on` (EVERYTHING, BASE or a province's code; see
+    the module's docstring): equal stamps, equal data for every query that depends on it."""
+    groups = _stamps(db, scope)
+    if on == EVERYTHING:
+        parts = list(groups.values())
+    else:
+        parts = [groups.get(None), groups.get(on) if on != BASE else None]
+    parts = [p for p in parts if p]
+    return sum(n for n, _ in parts), max((newest for _, newest in parts), default=0)
+
+
+def _on(province: str | None) -> str:
+    """Gives what a result of one province (None: of the whole country) depends on."""
+    return province or EVERYTHING
 
 
 def data_changed_at(db: Database, scope: Scope):
@@ -101,10 +125,10 @@ def _frozen(params: dict) -> tuple:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
 
 
-def _run(name: str, db: Database, scope: Scope, **params: Any) -> list[dict]:
+def _run(name: str, db: Database, scope: Scope, on: str = EVERYTHING, **params: Any) -> list[dict]:
     if name in _UNCACHED:
         return named.run(name, db, scope=scope, **params)
-    key = (db.url, scope, name, _frozen(params), _stamp(db, scope))
+    key = (db.url, scope, name, _frozen(params), data_stamp(db, scope, on))
     with _lock:
         rows = _values.get(key)
     if rows is None:
@@ -119,23 +143,25 @@ def province_shapes(db: Database, scope: Scope, province: str | None = None) -> 
     """Gives the simplified province boundaries as a GeoJSON FeatureCollection (feature id = code)."""
     province = aggregate_province(scope, province)  # outlines are no one's detail
     tol, digits = TOLERANCE["province"]
-    return _run("dash_province_shapes", db, scope, province=province, tolerance=tol, digits=digits)[0]["fc"]
+    return _run("dash_province_shapes", db, scope, BASE, province=province, tolerance=tol, digits=digits)[0][
+        "fc"
+    ]
 
 
 def neighborhood_shapes(db: Database, scope: Scope, city: str) -> dict:
     """Gives a city's current neighborhoods, simplified, as a FeatureCollection (feature id = code)."""
     place = place_of(db, scope, "city", city)
     tol, digits = TOLERANCE["neighborhood"]
-    return _run("dash_neighborhood_shapes", db, scope, city=place["code"], tolerance=tol, digits=digits)[0][
-        "fc"
-    ]
+    return _run(
+        "dash_neighborhood_shapes", db, scope, BASE, city=place["code"], tolerance=tol, digits=digits
+    )[0]["fc"]
 
 
 def city_shape(db: Database, scope: Scope, city: str) -> dict | None:
     """Gives a city's boundary (simplified GeoJSON geometry), or None when it has none."""
     place_of(db, scope, "city", city)
     tol, digits = TOLERANCE["city"]
-    rows = _run("dash_city_shape", db, scope, city=city, tolerance=tol, digits=digits)
+    rows = _run("dash_city_shape", db, scope, BASE, city=city, tolerance=tol, digits=digits)
     return rows[0]["geometry"] if rows else None
 
 
@@ -186,7 +212,7 @@ def coverage_provinces(db: Database, scope: Scope, as_of: dt.date, province: str
     """Gives coverage_by_province(as_of) with names and label points, one row per province in view
     (all 31 for every signed-in role: the national picture is aggregates, not detail)."""
     province = aggregate_province(scope, province)
-    return _run("dash_coverage_provinces", db, scope, as_of=as_of, province=province)
+    return _run("dash_coverage_provinces", db, scope, _on(province), as_of=as_of, province=province)
 
 
 def coverage_cities(
@@ -202,9 +228,16 @@ def coverage_cities(
     province = allowed_province(scope, province)
     if _kind(kind):
         return _run(
-            "dash_coverage_cities_kind", db, scope, as_of=as_of, province=province, city=city, kind=kind
+            "dash_coverage_cities_kind",
+            db,
+            scope,
+            _on(province),
+            as_of=as_of,
+            province=province,
+            city=city,
+            kind=kind,
         )
-    return _run("dash_coverage_cities", db, scope, as_of=as_of, province=province, city=city)
+    return _run("dash_coverage_cities", db, scope, _on(province), as_of=as_of, province=province, city=city)
 
 
 def totals(rows: list[dict]) -> dict:
@@ -266,7 +299,7 @@ def overdue_counts(
 ) -> list[dict]:
     """Gives the number of overdue actions on as_of per (province_code, city_code) of the actions."""
     province = allowed_province(scope, province)
-    return _run("dash_overdue_counts", db, scope, as_of=as_of, province=province, city=city)
+    return _run("dash_overdue_counts", db, scope, _on(province), as_of=as_of, province=province, city=city)
 
 
 def national_overdue(db: Database, scope: Scope, as_of: dt.date) -> list[dict]:
@@ -291,7 +324,7 @@ def overdue_by(rows: list[dict], key: str) -> dict[str, int]:
 
 def resolutions(db: Database, scope: Scope) -> dict[tuple[int, int], dict]:
     """Gives (meeting, number) → the resolution's text."""
-    return {(r["meeting_number"], r["number"]): r for r in _run("dash_resolutions", db, scope)}
+    return {(r["meeting_number"], r["number"]): r for r in _run("dash_resolutions", db, scope, BASE)}
 
 
 def timeline_days(first: dt.date | None, as_of: dt.date, max_points: int = 16) -> list[dt.date]:
@@ -319,12 +352,16 @@ def timeline_days(first: dt.date | None, as_of: dt.date, max_points: int = 16) -
 def timeline(db: Database, scope: Scope, as_of: dt.date, province: str | None = None) -> list[dict]:
     """Gives coverage and handover (sums of coverage_by_province) on each day of `timeline_days`."""
     province = aggregate_province(scope, province)
-    first = _run("dash_first_office_date", db, scope)[0]["first"]
+    first = _run("dash_first_office_date", db, scope, _on(province))[0]["first"]
     days = timeline_days(first, as_of)
     # The season starts are the same for every as-of day of a season: kept apart from the day itself,
     # so that moving the date computes one new day, not sixteen.
-    rows = _run("dash_timeline", db, scope, days=days[:-1], province=province) if days[:-1] else []
-    rows = rows + _run("dash_timeline", db, scope, days=days[-1:], province=province)
+    rows = (
+        _run("dash_timeline", db, scope, _on(province), days=days[:-1], province=province)
+        if days[:-1]
+        else []
+    )
+    rows = rows + _run("dash_timeline", db, scope, _on(province), days=days[-1:], province=province)
     return [
         {**r, "coverage_count_pct": _pct(r["covered"], r["neighborhoods"]),
          "handover_pct": _pct(r["handed_over"], r["established_total"])}
@@ -339,7 +376,7 @@ def place_of(db: Database, scope: Scope, level: str, code: str) -> dict:
     A city, neighborhood or office of another province reads exactly like an unknown code (row-level
     security hides it; the check here says the same): the answer must not tell what exists there.
     Provinces are public, so another province's view is refused as such."""
-    rows = _run("dash_place", db, scope, level=level, code=code)
+    rows = _run("dash_place", db, scope, BASE, level=level, code=code)
     if level != "province" and rows and not scope.sees_province(rows[0]["province_code"]):
         rows = []
     if not rows:
@@ -353,8 +390,10 @@ def neighborhoods(
 ) -> list[dict]:
     """Gives a city's current neighborhoods with their status on as_of (neighborhood_status_on): all
     of them, or the page `page` asks (see _page), each row with the list's `total`."""
-    place_of(db, scope, "city", city)
-    return _run("dash_neighborhoods", db, scope, city=city, as_of=as_of, kind=_kind(kind), **_page(**page))
+    on = place_of(db, scope, "city", city)["province_code"]
+    return _run(
+        "dash_neighborhoods", db, scope, on, city=city, as_of=as_of, kind=_kind(kind), **_page(**page)
+    )
 
 
 def city_offices(
@@ -363,15 +402,15 @@ def city_offices(
     """Gives a city's offices (those serving a neighborhood of `kind`, with one) with their state on
     as_of, the dates of each state up to then, the neighborhoods they serve by name in `lang`, and
     their handover's due date, months late and overdue flag (migration 0130); overdue first."""
-    place_of(db, scope, "city", city)
-    return _run("dash_city_offices", db, scope, city=city, as_of=as_of, kind=_kind(kind), lang=lang)
+    on = place_of(db, scope, "city", city)["province_code"]
+    return _run("dash_city_offices", db, scope, on, city=city, as_of=as_of, kind=_kind(kind), lang=lang)
 
 
 def history(db: Database, scope: Scope, level: str, code: str) -> list[dict]:
     """Gives the dated history of a neighborhood (its offices' lifecycles, old boundaries) or an office."""
-    place_of(db, scope, level, code)
+    on = place_of(db, scope, level, code)["province_code"]
     name = "dash_office_history" if level == "office" else "dash_neighborhood_history"
-    return _run(name, db, scope, code=code)
+    return _run(name, db, scope, on, code=code)
 
 
 def uncovered_neighborhoods(
@@ -384,6 +423,7 @@ def uncovered_neighborhoods(
         "dash_uncovered_neighborhoods",
         db,
         scope,
+        _on(province),
         province=province,
         as_of=as_of,
         kind=_kind(kind),
@@ -402,6 +442,7 @@ def offices_due_handover(
         "dash_offices_due_handover",
         db,
         scope,
+        _on(province),
         province=province,
         as_of=as_of,
         kind=_kind(kind),
@@ -427,19 +468,68 @@ def actions(
 ) -> list[dict]:
     """Gives the actions with their status on as_of, overdue first."""
     province = allowed_province(scope, province)
-    return _run("dash_actions", db, scope, as_of=as_of, province=province, city=city, agency=agency)
+    return _run(
+        "dash_actions", db, scope, _on(province), as_of=as_of, province=province, city=city, agency=agency
+    )
+
+
+def action_groups(
+    db: Database,
+    scope: Scope,
+    as_of: dt.date,
+    province: str | None = None,
+    city: str | None = None,
+    agency: str | None = None,
+) -> list[dict]:
+    """Gives the actions on as_of counted (total, overdue, done) per resolution, agency and province,
+    by the rule of `actions`: the actions view's figures without every action read."""
+    province = allowed_province(scope, province)
+    return _run(
+        "dash_action_groups",
+        db,
+        scope,
+        _on(province),
+        as_of=as_of,
+        province=province,
+        city=city,
+        agency=agency,
+    )
+
+
+def action_pages(
+    db: Database,
+    scope: Scope,
+    as_of: dt.date,
+    per: int,
+    province: str | None = None,
+    city: str | None = None,
+    agency: str | None = None,
+) -> list[dict]:
+    """Gives the first `per` actions of each resolution in the order of `actions` (overdue first)."""
+    province = allowed_province(scope, province)
+    return _run(
+        "dash_action_pages",
+        db,
+        scope,
+        _on(province),
+        as_of=as_of,
+        per=per,
+        province=province,
+        city=city,
+        agency=agency,
+    )
 
 
 def province_options(db: Database, scope: Scope) -> list[dict]:
     """Gives the provinces the user may pick."""
-    return _run("dash_province_options", db, scope, province=allowed_province(scope, None))
+    return _run("dash_province_options", db, scope, BASE, province=allowed_province(scope, None))
 
 
 def city_options(db: Database, scope: Scope, province: str | None) -> list[dict]:
     """Gives the current cities of a province (none without a province)."""
     if not province:
         return []
-    return _run("dash_city_options", db, scope, province=allowed_province(scope, province))
+    return _run("dash_city_options", db, scope, BASE, province=allowed_province(scope, province))
 
 
 def search(db: Database, scope: Scope, text: str | None, limit: int = SEARCH_LIMIT) -> list[dict]:
@@ -452,20 +542,20 @@ def search(db: Database, scope: Scope, text: str | None, limit: int = SEARCH_LIM
 
 
 def agency_options(db: Database, scope: Scope) -> list[dict]:
-    return _run("dash_agency_options", db, scope)
+    return _run("dash_agency_options", db, scope, BASE)
 
 
 def etl_runs(db: Database, scope: Scope) -> list[dict]:
     """Gives the latest 200 ETL runs the scope sees, newest first: a provincial user's are the runs
     that touched its province (row-level security on etl_runs, migration 0070; checked here too)."""
-    rows = _run("dash_etl_runs", db, scope)
+    rows = _run("dash_etl_runs", db, scope, BASE)
     return [r for r in rows if _sees_all(scope) or scope.province in r["provinces"]]
 
 
 def etl_rejects(db: Database, scope: Scope, run_id: int) -> list[dict]:
     """Gives the first 500 rejected rows of one run that the scope sees: a provincial user's are the
     rows that name a place of its province only (row-level security on etl_rejects; checked here too)."""
-    rows = _run("dash_etl_rejects", db, scope, run_id=run_id)
+    rows = _run("dash_etl_rejects", db, scope, BASE, run_id=run_id)
     return [r for r in rows if _sees_all(scope) or scope.sees_province(r["province_code"])]
 
 
@@ -475,7 +565,7 @@ def _sees_all(scope: Scope) -> bool:
 
 def about(db: Database, scope: Scope) -> dict:
     """Gives what the attributions depend on: demo rows present, OSM / GeoNames data loaded, counts."""
-    facts = _run("dash_about", db, scope, osm="osm|openstreetmap")[0]
+    facts = _run("dash_about", db, scope, BASE, osm="osm|openstreetmap")[0]
     facts["outline"] = OUTLINE_FILE.exists()
     return facts
 

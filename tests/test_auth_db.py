@@ -237,7 +237,7 @@ def test_every_table_is_granted_or_deliberately_closed(world):
     so that a new table is a conscious decision (grant it in a migration, or add it to CLOSED);
     tests/test_scope_tables.py says how scope applies to each readable one."""
     closed = {"users", "schema_migrations", "spatial_ref_sys", "boundary_pieces", "sessions"}
-    closed |= {"signin_attempts"}
+    closed |= {"signin_attempts", "data_changes"}  # data_changes: through data_stamps() (0151)
     rows = world.query(
         "SELECT c.relname, has_any_column_privilege('regen_app', c.oid, 'SELECT') AS can_read,"
         " has_table_privilege('regen_app', c.oid, 'INSERT')"
@@ -250,7 +250,7 @@ def test_every_table_is_granted_or_deliberately_closed(world):
         assert not r["can_write"], f"regen_app may write {r['relname']} directly"
         if r["relname"] not in closed:
             assert r["can_read"], f"regen_app cannot read {r['relname']}: grant it in a migration or close it"
-    private = ("users", "schema_migrations", "boundary_pieces", "sessions", "signin_attempts")
+    private = ("users", "schema_migrations", "boundary_pieces", "sessions", "signin_attempts", "data_changes")
     assert not any(r["can_read"] for r in rows if r["relname"] in private)
 
 

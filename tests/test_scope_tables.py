@@ -36,9 +36,6 @@ READABLE = {
     "meetings": "open",
     "resolutions": "open",
     "resolution_agencies": "open",
-    # the dashboard's data stamp (migrations 0060, 0150): the rows' ids only, not when each write was
-    # made (another province's among them) nor the cluster's transaction ids
-    "data_changes": ("columns", ("id",)),
     # PostGIS's coordinate systems, and its catalogue of the geometry columns of the relations the role
     # may read ("catalogue": the same for every scope, no data)
     "spatial_ref_sys": "open",
@@ -84,7 +81,9 @@ READABLE = {
 }
 # Never readable by the app: accounts, sessions and sign-in attempts, the migration log, and the
 # boundary loader's cache of cut-up province and city outlines (other provinces' cities).
-CLOSED = {"users", "schema_migrations", "boundary_pieces", "sessions", "signin_attempts"}
+# data_changes: the dashboard's stamps come from data_stamps() and data_changed_at() (0151), which give
+# a scope only its own provinces' writes and the rest summed
+CLOSED = {"users", "schema_migrations", "boundary_pieces", "sessions", "signin_attempts", "data_changes"}
 
 _READABLE_SQL = """
 SELECT c.relname
@@ -208,16 +207,36 @@ def _only_columns(db, relation: str, columns: tuple[str, ...]) -> None:
                 db.query(f"SELECT {column} FROM {relation}", scope=scope)
 
 
-def test_the_data_stamp_is_read_under_every_scope_and_moves_with_any_write(world):
-    """The dashboard's stamp needs only data_changes' ids: every scope reads the same one, and another
-    province's write moves it without saying when it was made."""
-    from tests.test_auth_db import record_state
+def test_the_data_stamps_tell_a_scope_its_own_provinces_and_the_rest_summed(world):
+    """Every scope's stamps add up to the same whole (the national picture changes with any write);
+    a provincial scope gets its own province's row, the writes without a province, and every other
+    province's summed as '*', and when a write of another province was made is none of its business."""
+    from tests.test_auth_db import record_state, record_status
 
-    before = queries.run("dash_data_stamp", world, scope=ANONYMOUS)
-    for scope in (NATIONAL, VIEWER, TEHRAN, ISFAHAN):
-        assert queries.run("dash_data_stamp", world, scope=scope) == before
+    def stamps(scope):
+        return {
+            r["province"]: (r["changes"], r["newest"])
+            for r in queries.run("dash_data_stamps", world, scope=scope)
+        }
+
+    def whole(groups):
+        return sum(n for n, _ in groups.values()), max(i for _, i in groups.values())
+
+    record_state(world, TEHRAN, "of-teh", "handed_over", dt.date(2021, 5, 1), letter="L-0")
+    record_status(world, ISFAHAN, "ac-isf", "in_progress", dt.date(2021, 5, 1), "the letter of 1400/02/11")
+    national = stamps(NATIONAL)
+    assert {"IR-23", "IR-10"} <= set(national)
+    for scope in (VIEWER, TEHRAN, ISFAHAN, ANONYMOUS):
+        assert whole(stamps(scope)) == whole(national)
+    tehran = stamps(TEHRAN)
+    assert "IR-10" not in tehran and tehran["IR-23"] == national["IR-23"] and "*" in tehran
+    at_before = queries.run("dash_data_changed_at", world, scope=TEHRAN)[0]["at"]
     record_state(world, ISFAHAN, "of-isf", "handed_over", dt.date(2021, 6, 1), letter="L-1")
-    after = queries.run("dash_data_stamp", world, scope=TEHRAN)
-    assert after != before and after[0]["newest"] > before[0]["newest"]
-    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
-        world.query("SELECT max(at) FROM data_changes", scope=TEHRAN)
+    after = stamps(TEHRAN)
+    assert after["IR-23"] == tehran["IR-23"] and after.get(None) == tehran.get(None)  # its own: unchanged
+    assert whole(after) != whole(tehran)  # …but its national picture moves
+    assert queries.run("dash_data_changed_at", world, scope=TEHRAN)[0]["at"] == at_before
+    assert queries.run("dash_data_changed_at", world, scope=NATIONAL)[0]["at"] > at_before
+    for column in ("id", "at", "province"):
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            world.query(f"SELECT max({column}) FROM data_changes", scope=TEHRAN)

@@ -22,7 +22,9 @@ MENU = "actions"
 MENU_HREF = "/actions"
 FILTERS_IN_PLACE = True
 
-MAX_ROWS = 100  # per resolution on screen
+# per resolution on screen: one page of its grid, overdue first (the rest is in the download); the
+# figures above come counted from the database, so the view reads this many actions, not all of them
+MAX_ROWS = 10
 ACTION_COLS = (
     Col("title", "title", flagged=True),
     Col("agency", "agency"),
@@ -64,46 +66,52 @@ def _action_rows(rows: list[dict], lang: str) -> list[dict]:
     return out
 
 
-def _summary(rows: list[dict], key: str, name_prefix: str, lang: str) -> list[dict]:
-    groups: dict[str, dict] = {}
-    for a in rows:
-        k = a[key] or "—"
-        g = groups.setdefault(
+def _summary(groups: list[dict], key: str, name_prefix: str, lang: str) -> list[dict]:
+    """Gives a summary table's rows: the counted groups (dash_action_groups) added up per `key`."""
+    out: dict[str, dict] = {}
+    for g in groups:
+        k = g[key] or "—"
+        row = out.setdefault(
             k,
             {
                 "id": k,
-                "name": i18n.name(a, lang, name_prefix) if a[key] else t("national_action", lang),
+                "name": i18n.name(g, lang, name_prefix) if g[key] else t("national_action", lang),
                 "total": 0,
                 "overdue": 0,
                 "done": 0,
             },
         )
-        g["total"] += 1
-        g["overdue"] += 1 if a["overdue"] else 0
-        g["done"] += 1 if a["status"] == "done" else 0
-    return sorted(groups.values(), key=lambda g: (-g["overdue"], -g["total"], g["name"]))
+        for n in ("total", "overdue", "done"):
+            row[n] += g[n]
+    return sorted(out.values(), key=lambda g: (-g["overdue"], -g["total"], g["name"]))
 
 
 def body(view: View) -> list:
     """Gives the actions view for the filters: summaries by agency and province, then resolutions."""
     db, scope, lang = queries.database(), current_scope(), view.lang
-    rows = queries.actions(db, scope, view.day, province=view.province, city=view.city, agency=view.agency)
-    sections = []
-    by_res: dict[tuple, list[dict]] = {}
-    for a in rows:
-        by_res.setdefault((a["meeting_number"], a["resolution_number"]), []).append(a)
+    where = {"province": view.province, "city": view.city, "agency": view.agency}
+    groups = queries.action_groups(db, scope, view.day, **where)
+    counts: dict[tuple, dict] = {}
+    for g in groups:
+        c = counts.setdefault(
+            (g["meeting_number"], g["resolution_number"]), {"held_on": g["held_on"], "total": 0}
+        )
+        c["total"] += g["total"]
+    shown_by_res: dict[tuple, list[dict]] = {}
+    for a in queries.action_pages(db, scope, view.day, MAX_ROWS, **where):
+        shown_by_res.setdefault((a["meeting_number"], a["resolution_number"]), []).append(a)
     texts = queries.resolutions(db, scope)
-    for (meeting, number), acts in sorted(by_res.items()):
-        first = acts[0]
+    sections = []
+    for (meeting, number), c in sorted(counts.items()):
         res = texts.get((meeting, number), {})
         text = res.get("summary_en") if lang == "en" else res.get("text_fa")
-        shown = acts[:MAX_ROWS]  # overdue first: what matters is on screen, the rest is in the download
+        shown = shown_by_res.get((meeting, number), [])
         more = (
             html.P(
-                f"{i18n.num(len(shown), lang)} / {i18n.num(len(acts), lang)} — {t('download', lang)}",
+                f"{i18n.num(len(shown), lang)} / {i18n.num(c['total'], lang)} — {t('download', lang)}",
                 className="notice",
             )
-            if len(acts) > len(shown)
+            if c["total"] > len(shown)
             else None
         )
         sections.append(
@@ -111,12 +119,12 @@ def body(view: View) -> list:
                 [
                     html.H4(
                         f"{t('meeting', lang)} {i18n.num(meeting, lang)} "
-                        f"({i18n.date(first['held_on'], lang)}) — "
+                        f"({i18n.date(c['held_on'], lang)}) — "
                         f"{t('resolution', lang)} {i18n.num(number, lang)}"
                     ),
                     html.P(text, className="notice"),
                     grids.grid(
-                        f"act-res-{meeting}-{number}", ACTION_COLS, _action_rows(shown, lang), lang, 10
+                        f"act-res-{meeting}-{number}", ACTION_COLS, _action_rows(shown, lang), lang, MAX_ROWS
                     ),
                     more,
                 ],
@@ -126,8 +134,8 @@ def body(view: View) -> list:
     return [
         html.Div(
             [
-                C.card("actions_overdue", i18n.num(sum(1 for a in rows if a["overdue"]), lang), lang),
-                C.card("total", i18n.num(len(rows), lang), lang),
+                C.card("actions_overdue", i18n.num(sum(g["overdue"] for g in groups), lang), lang),
+                C.card("total", i18n.num(sum(g["total"] for g in groups), lang), lang),
             ],
             className="cards",
         ),
@@ -135,12 +143,14 @@ def body(view: View) -> list:
             [
                 C.panel(
                     t("by_agency", lang),
-                    grids.grid("act-agency", SUM_COLS, _summary(rows, "agency_code", "agency_", lang), lang),
+                    grids.grid(
+                        "act-agency", SUM_COLS, _summary(groups, "agency_code", "agency_", lang), lang
+                    ),
                 ),
                 C.panel(
                     t("by_province", lang),
                     grids.grid(
-                        "act-province", SUM_COLS, _summary(rows, "province_code", "province_", lang), lang
+                        "act-province", SUM_COLS, _summary(groups, "province_code", "province_", lang), lang
                     ),
                 ),
             ],

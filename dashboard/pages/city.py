@@ -107,6 +107,11 @@ def _centre(fig: dict, fc: dict, offices: list[dict], view: View) -> None:
         fig["layout"]["map"]["zoom"] = max(fig["layout"]["map"].get("zoom", 10), min(fit["zoom"] - 1.5, 14))
 
 
+def depends_on(code: str, **_) -> str:
+    """The view shows one province's data (its city's): a state recorded elsewhere leaves its kept page."""
+    return queries.place_of(queries.database(), current_scope(), "city", code)["province_code"]
+
+
 def _template(text: str, lang: str) -> str:
     return (i18n.rtl(text) if lang == "fa" else text) + "<extra></extra>"
 

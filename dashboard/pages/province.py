@@ -46,6 +46,11 @@ def brief_of(code: str, **_) -> str:
     return code
 
 
+def depends_on(code: str, **_) -> str:
+    """The view shows one province's data: a state recorded elsewhere leaves its kept page."""
+    return code
+
+
 COLS = place_cols("city")
 
 

@@ -48,10 +48,13 @@ END $$;
 
 -- name: restore_changed
 -- A restore is a change of data: the dashboards' data stamp (see 0060_data_changes.sql) moves on, so
--- nothing they computed before it is served after it. A dump older than 0060 has no such table.
+-- nothing they computed before it is served after it. A dump older than 0060 has no such table; one
+-- from 0140 on keeps a row per transaction and province (the row here names none: every province).
 DO $$
 BEGIN
-  IF to_regclass('public.data_changes') IS NOT NULL THEN
-    INSERT INTO public.data_changes DEFAULT VALUES ON CONFLICT (txid) DO NOTHING;
+  IF to_regclass('public.data_changes') IS NOT NULL THEN  -- apart: a missing table fails to plan
+    IF NOT EXISTS (SELECT 1 FROM public.data_changes WHERE txid = txid_current()) THEN
+      INSERT INTO public.data_changes DEFAULT VALUES;
+    END IF;
   END IF;
 END $$;

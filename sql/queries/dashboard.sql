@@ -119,13 +119,12 @@ ORDER BY province_code, neighborhoods = 0, coverage_count_pct NULLS LAST, COALES
 
 -- name: dash_timeline
 -- Coverage and handover on each of the given days, summed over the provinces in view (the sums of
--- coverage_by_province on those days, from the kept series in one statement: migration 0101).
+-- coverage_by_province on those days, from the kept series in one statement: migrations 0101, 0141).
 SELECT t.day,
        sum(t.neighborhoods)::int AS neighborhoods, sum(t.covered)::int AS covered,
        sum(t.handed_over)::int AS handed_over,
        sum(t.established_total)::int AS established_total
-FROM timeline_by_province(%(days)s::date[]) t
-WHERE %(province)s::text IS NULL OR t.province_code = %(province)s
+FROM timeline_by_province(%(days)s::date[], %(province)s::text) t
 GROUP BY t.day
 ORDER BY t.day;
 
@@ -160,6 +159,79 @@ WHERE (%(province)s::text IS NULL OR ap.province_code = %(province)s)
   AND (%(agency)s::text IS NULL OR a.agency_code = %(agency)s)
 ORDER BY overdue DESC, a.due_on NULLS LAST, a.meeting_number, a.resolution_number, a.code;
 
+-- name: dash_action_groups
+-- The actions view's figures (issue 17): actions on a day counted per resolution, agency and province
+-- — how many, overdue, done — by the rule of dash_actions, instead of every action listed.
+WITH st AS (
+  SELECT DISTINCT ON (s.action_code) s.action_code, s.status
+  FROM action_statuses s
+  WHERE s.began_on <= %(as_of)s
+  ORDER BY s.action_code, s.began_on DESC, s.id DESC
+), acts AS (
+  SELECT a.meeting_number, a.resolution_number, a.agency_code, ap.province_code,
+         COALESCE(st.status, 'open') AS status,
+         COALESCE(a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled'), false)
+           AS overdue
+  FROM actions a
+  JOIN action_places ap ON ap.action_code = a.code
+  LEFT JOIN st ON st.action_code = a.code
+  WHERE (%(province)s::text IS NULL OR ap.province_code = %(province)s)
+    AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
+    AND (%(agency)s::text IS NULL OR a.agency_code = %(agency)s)
+)
+SELECT g.meeting_number, g.resolution_number, m.held_on, g.agency_code,
+       ag.name_fa AS agency_fa, ag.name_en AS agency_en,
+       g.province_code, pr.name_fa AS province_fa, pr.name_en AS province_en, g.total, g.overdue, g.done
+FROM (SELECT meeting_number, resolution_number, agency_code, province_code, count(*)::int AS total,
+             count(*) FILTER (WHERE overdue)::int AS overdue, count(*) FILTER (WHERE status = 'done')::int AS done
+      FROM acts GROUP BY meeting_number, resolution_number, agency_code, province_code) g
+JOIN meetings m ON m.number = g.meeting_number
+JOIN agencies ag ON ag.code = g.agency_code
+LEFT JOIN provinces pr ON pr.code = g.province_code
+ORDER BY g.meeting_number, g.resolution_number, g.agency_code, g.province_code;
+
+-- name: dash_action_pages
+-- The first %(per)s actions of each resolution in dash_actions' order (overdue first), as it gives them:
+-- what the actions view shows of each resolution (the rest is in the download). Ranked on narrow
+-- rows, then only those shown are read whole.
+WITH st AS (
+  SELECT DISTINCT ON (s.action_code) s.action_code, s.status
+  FROM action_statuses s
+  WHERE s.began_on <= %(as_of)s
+  ORDER BY s.action_code, s.began_on DESC, s.id DESC
+), ranked AS (
+  SELECT a.code, ap.province_code, ap.city_code, row_number() OVER (
+           PARTITION BY a.meeting_number, a.resolution_number
+           ORDER BY COALESCE(a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled'), false)
+                    DESC, a.due_on NULLS LAST, a.code) AS rank
+  FROM actions a
+  JOIN action_places ap ON ap.action_code = a.code
+  LEFT JOIN st ON st.action_code = a.code
+  WHERE (%(province)s::text IS NULL OR ap.province_code = %(province)s)
+    AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
+    AND (%(agency)s::text IS NULL OR a.agency_code = %(agency)s)
+), shown AS MATERIALIZED (
+  SELECT * FROM ranked WHERE rank <= %(per)s
+)
+SELECT a.code, a.meeting_number, a.resolution_number, a.agency_code,
+       ag.name_fa AS agency_fa, ag.name_en AS agency_en, a.title_fa, a.title_en, r.province_code,
+       r.city_code, pr.name_fa AS province_fa, pr.name_en AS province_en,
+       ci.name_fa AS city_fa, ci.name_en AS city_en, a.due_on,
+       COALESCE(st.status, 'open') AS status, st.began_on AS status_since, st.evidence,
+       COALESCE(a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled'), false)
+         AS overdue
+FROM shown r
+JOIN actions a ON a.code = r.code
+JOIN agencies ag ON ag.code = a.agency_code
+LEFT JOIN provinces pr ON pr.code = r.province_code
+LEFT JOIN cities ci ON ci.code = r.city_code
+LEFT JOIN LATERAL (
+  SELECT s.status, s.began_on, s.evidence FROM action_statuses s
+  WHERE s.action_code = a.code AND s.began_on <= %(as_of)s
+  ORDER BY s.began_on DESC, s.id DESC LIMIT 1
+) st ON true
+ORDER BY a.meeting_number, a.resolution_number, r.rank;
+
 -- name: dash_resolutions
 SELECT meeting_number, number, text_fa, summary_en FROM resolutions ORDER BY meeting_number, number;
 
@@ -174,15 +246,17 @@ WHERE d.valid @> %(as_of)s::date
 GROUP BY d.province_code, d.city_code
 HAVING sum(d.overdue) > 0;
 
--- name: dash_data_stamp
--- Changes whenever a transaction that wrote to the data commits (data_changes, migration 0060): the key
--- of cached derived series.
-SELECT count(*) AS changes, max(id) AS newest FROM data_changes;
+-- name: dash_data_stamps
+-- Change whenever a transaction that wrote to the data commits (data_changes, migrations 0060 and
+-- 0140), per province a recorded state touched (NULL: any other write): the keys of kept results.
+-- Under the caller's scope (data_stamps, 0151): the provinces it does not see summed as '*'.
+SELECT province, changes, newest FROM data_stamps();
 
 -- name: dash_data_changed_at
 -- When the data last changed: the commit time of the newest transaction that wrote to it (the pruning
--- of data_changes keeps the newest rows). NULL on a database nothing was ever written to.
-SELECT max(at) AS at FROM data_changes;
+-- of data_changes keeps the newest rows), of what the caller's scope sees in detail (data_changed_at,
+-- 0151). NULL on a database nothing was ever written to.
+SELECT data_changed_at() AS at;
 
 -- name: dash_neighborhoods
 -- A city's current neighborhoods with their status on a day (neighborhood_status_on), all of them or
@@ -198,7 +272,12 @@ WITH hoods AS (
          (SELECT string_agg(onb.office_code, ', ' ORDER BY onb.office_code)
             FROM office_neighborhoods onb WHERE onb.neighborhood_code = n.code) AS office_codes
   FROM neighborhoods n
-  LEFT JOIN neighborhood_status_on(%(as_of)s) s ON s.neighborhood_code = n.code
+  -- looked up per neighborhood (LIMIT: at most one status holds a day; it keeps the lookup apart,
+  -- where a join with the day's statuses, misjudged under row-level security, nested 220
+  -- neighborhoods × 27,000 statuses at ×10: 2-4 s)
+  LEFT JOIN LATERAL (
+    SELECT x.status, x.covered FROM neighborhood_status_on(%(as_of)s) x WHERE x.neighborhood_code = n.code LIMIT 1
+  ) s ON true
   WHERE n.city_code = %(city)s AND n.retired_at IS NULL
     AND (%(kind)s::text IS NULL OR %(kind)s = ANY (n.kinds))
 )
@@ -233,7 +312,10 @@ WITH o AS (
   SELECT o.*, COALESCE(s.state, 'none') AS state, s.began_on AS state_since,
          (SELECT min(a.due_on) FROM actions a WHERE a.office_code = o.code AND a.kind = 'handover_office') AS due_on
   FROM offices o
-  LEFT JOIN office_states_on(%(as_of)s) s ON s.office_code = o.code
+  -- each office's state looked up (as in dash_neighborhoods)
+  LEFT JOIN LATERAL (
+    SELECT x.state, x.began_on FROM office_states_on(%(as_of)s) x WHERE x.office_code = o.code LIMIT 1
+  ) s ON true
   WHERE o.city_code = %(city)s
     AND (%(kind)s::text IS NULL
          OR EXISTS (SELECT 1 FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
@@ -305,9 +387,12 @@ ORDER BY 2, 1;
 -- list's length, on every row.
 SELECT n.code, n.name_fa, n.name_en, n.city_code, c.name_fa AS city_fa, c.name_en AS city_en, n.kinds,
        n.area_ha, n.population, s.status, count(*) OVER () AS total
-FROM neighborhood_status_on(%(as_of)s) s
-JOIN neighborhoods n ON n.code = s.neighborhood_code
-JOIN cities c ON c.code = n.city_code
+FROM cities c
+JOIN neighborhoods n ON n.city_code = c.code
+-- each neighborhood's status looked up, as in dash_neighborhoods (not every status of the country)
+JOIN LATERAL (
+  SELECT x.status, x.covered FROM neighborhood_status_on(%(as_of)s) x WHERE x.neighborhood_code = n.code LIMIT 1
+) s ON true
 WHERE c.province_code = %(province)s AND NOT s.covered
   AND (%(kind)s::text IS NULL OR %(kind)s = ANY (n.kinds))
 ORDER BY
@@ -344,7 +429,10 @@ WITH due AS (
          (SELECT min(a.due_on) FROM actions a WHERE a.office_code = o.code AND a.kind = 'handover_office') AS due_on
   FROM offices o
   JOIN cities c ON c.code = o.city_code
-  JOIN office_states_on(%(as_of)s) s ON s.office_code = o.code
+  -- each office's state looked up (as in dash_neighborhoods)
+  JOIN LATERAL (
+    SELECT x.state, x.began_on FROM office_states_on(%(as_of)s) x WHERE x.office_code = o.code LIMIT 1
+  ) s ON true
   WHERE c.province_code = %(province)s AND o.kind = 'facilitation' AND s.state IN ('established', 'active')
     AND (%(kind)s::text IS NULL
          OR EXISTS (SELECT 1 FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
