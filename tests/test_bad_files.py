@@ -14,16 +14,14 @@ import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from psycopg2 import sql
 
 from regen.cli import cli
 from regen.db import Database
-from tests.conftest import _fresh, admin_execute, with_dbname
+from tests.conftest import drop_database, new_database
 from tests.table_fixtures import fingerprint, insert_places
 
 REGEN = Path(sys.executable).with_name("regen")
@@ -150,8 +148,7 @@ def world(pg_server, template_url, iran_osm):
     """Gives one database for the module: the provinces' boundaries, Qom's counties, the table fixtures."""
     from etl.load_boundaries import load_boundaries
 
-    name = _fresh(pg_server, urlsplit(template_url).path.lstrip("/"))
-    db = Database(with_dbname(pg_server, name))
+    db = Database(new_database(pg_server, "bad", template_url))
     load_boundaries(db, iran_osm / "provinces.geojson", "province")
     load_boundaries(
         db,
@@ -165,7 +162,7 @@ def world(pg_server, template_url, iran_osm):
     insert_places(db)
     yield db
     db.close()
-    admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    drop_database(pg_server, db.url)
 
 
 @pytest.fixture
