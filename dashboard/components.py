@@ -99,7 +99,8 @@ def _colorbar(title: str, lang: str, **extra) -> dict:
         "x": 0.5,
         "xanchor": "center",
         "y": 0,
-        "yanchor": "top",
+        "yref": "container",  # the figure's foot: under the legend's rows, which sit under the map
+        "yanchor": "bottom",
         "ypad": 4,
         "thickness": 10,
         "len": 0.8,

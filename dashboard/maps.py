@@ -116,7 +116,7 @@ def label_trace(rows: list[dict], lang: str, size: int = 12) -> dict:
     located = [r for r in rows if r.get("lon") is not None and r.get("lat") is not None]
     return {
         "type": "scattermap",
-        "name": "labels",
+        "name": t("map_place_names", lang),
         "mode": "text",
         "lon": [r["lon"] for r in located],
         "lat": [r["lat"] for r in located],

@@ -40,7 +40,7 @@ def base_url(pg_server, template_url):
 
 def type_day(driver, text: str) -> None:
     box = driver.find_element(By.CSS_SELECTOR, "input.f-asof, .f-asof input")
-    box.clear()
+    box.send_keys(Keys.CONTROL + "a")  # typed over, as a person does: an emptied box is today (picker)
     box.send_keys(text + Keys.ENTER)
 
 

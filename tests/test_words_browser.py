@@ -194,10 +194,12 @@ def test_every_view_in_one_language(browser, base_url, account, lang, by):  # no
     if account[0] == PROVINCIAL:  # the refusal, and a city of another province read as not found
         browser.get(base_url + REFUSED + f"?lang={lang}")
         settled_words(browser)
-        assert browser.find_element(By.ID, "page-error").text == t("not_your_province", lang)
+        assert browser.find_element(By.CSS_SELECTOR, "#page-error p").text == t("not_your_province", lang)
         browser.get(base_url + f"/city/ISF?lang={lang}")
         settled_words(browser)
-        assert browser.find_element(By.ID, "page-error").text == t("no_city", lang).format(code="ISF")
+        assert browser.find_element(By.CSS_SELECTOR, "#page-error p").text == t("no_city", lang).format(
+            code="ISF"
+        )
 
 
 def test_persian_digits_times_and_order(browser, base_url):  # noqa: F811

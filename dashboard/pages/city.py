@@ -206,7 +206,9 @@ def _parts(view: View, code: str, place: dict) -> dict:
     )
     # kind filter: polygons of other kinds are left uncoloured
     fig["data"][0]["z"] = [C.status_index(by_code[c]["status"]) if c in by_code else None for c in codes]
-    fig["data"] += _selection(fc, offices, view)
+    fig["data"][2:2] = _selection(
+        fc, offices, view
+    )  # right after the polygons and the offices (select patches 2, 3)
     _centre(fig, fc, offices, view)
     # the cards and the offices list count what the map colours: the kind's neighborhoods and the
     # offices that serve them
