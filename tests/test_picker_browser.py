@@ -91,7 +91,8 @@ def test_presets_today_meetings_and_period_ends(page, lang):  # noqa: F811
 
 
 def test_typing_stays_and_a_non_date_gets_a_message(page):  # noqa: F811
-    d = page("/?as_of=2023-06-01&lang=fa", "#nat-map .maplibregl-canvas")  # an earlier test may leave English in the cookie
+    # in Persian by the URL: an earlier test may leave English in the cookie
+    d = page("/?as_of=2023-06-01&lang=fa", "#nat-map .maplibregl-canvas")
     box = d.find_element(By.CSS_SELECTOR, BOX)
     box.send_keys(Keys.CONTROL + "a")  # not clear(): an empty box is today
     box.send_keys("1402/13/01" + Keys.ENTER)
