@@ -247,7 +247,7 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     }
 
     recorded: list[tuple] = []
-    original = queries._run
+    original = queries.cached
 
     def recording(name, database, scope, on=queries.EVERYTHING, **params):
         recorded.append((name, scope, params))
@@ -259,9 +259,9 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
         post(client, body)
         recorded.clear()
         kept.clear()  # the page is built again (from kept results): its statements are seen
-        queries._run = recording
+        queries.cached = recording
         _, data = post(client, body)
-        queries._run = original
+        queries.cached = original
         statements = list(recorded)
         server = timed(lambda body=body: post(client, body))
         built = timed(lambda body=body: (kept.clear(), post(client, body)))

@@ -17,7 +17,7 @@ import threading
 import orjson
 from cachetools import LRUCache
 
-from dashboard import queries
+from dashboard import queries, shapes
 from dashboard.auth_seam import current_scope
 
 _pages: LRUCache = LRUCache(maxsize=64)  # a page is 50-250 KB of JSON; the least recently used go first
@@ -54,7 +54,7 @@ def key(module, view, path_vars: dict) -> tuple | None:
     except Exception:  # the database down, or a place the scope may not see: not kept
         return None
     path = tuple(sorted(path_vars.items()))
-    return (db.url, scope, module.__name__, path, view, dt.date.today(), stamp, queries.outline_stamp())
+    return (db.url, scope, module.__name__, path, view, dt.date.today(), stamp, shapes.outline_stamp())
 
 
 def get(key_: tuple):

@@ -28,7 +28,7 @@ def targets(
     `national`, the country's; every target without a province filter. A provincial user gets its own
     province's and the national ones (and PostgreSQL's policy on `targets` says the same)."""
     province = allowed_province(scope, province)
-    return queries._run(
+    return queries.cached(
         "perf_targets", db, scope, as_of=as_of, province=province, with_national=national, agency=agency
     )
 

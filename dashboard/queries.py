@@ -17,26 +17,20 @@ shapes, options, the attributions). A state recorded in Tehran leaves Isfahan's 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
-from pathlib import Path
 from typing import Any
 
 import jdatetime
 from cachetools import LRUCache
 
 from dashboard.auth_seam import NotFound, aggregate_province, allowed_province, check_place
-from dashboard.maps import fc_bounds
 from regen import DATA_DIR
 from regen import queries as named
 from regen.db import Database, get_db
 from regen.scope import Scope
 from regen.text import search_key
 
-# Simplification per level: tolerance in degrees (~ metres at Iran's latitudes) and decimals kept.
-# Migration 0102 stores each level's boundary simplified at these tolerances: change both together.
-TOLERANCE = {"province": (0.01, 3), "city": (0.002, 4), "neighborhood": (0.00005, 5)}
-OUTLINE_FILE = DATA_DIR / "geo" / "iran_outline.geojson"
+OUTLINE_FILE = DATA_DIR / "geo" / "iran_outline.geojson"  # drawn when there are no province boundaries
 
 # Measure → (column of the coverage rows, what it is a share of).
 MEASURES = {
@@ -49,7 +43,6 @@ STATUSES = ("none", "planned", "established", "active", "handed_over")
 KINDS = ("historic", "inner_city", "rural_core", "informal")
 
 _lock = threading.Lock()
-_outlines: dict[tuple, dict] = {}  # the outline file read, per path and modification time
 _values: LRUCache = LRUCache(maxsize=2000)  # results kept per process (least recently used go first)
 # the search box asks for what is typed, a new text each key: kept, it would push out the views' results
 _UNCACHED = {"dash_data_stamps", "dash_ping", "dash_search"}
@@ -68,7 +61,6 @@ def clear_cache() -> None:
     from dashboard import kept
 
     with _lock:
-        _outlines.clear()
         _values.clear()
     kept.clear()
 
@@ -110,22 +102,15 @@ def _on(province: str | None) -> str:
 
 def data_changed_at(db: Database, scope: Scope):
     """Gives when the data last changed (a timestamp with its zone; None when it never did)."""
-    return _run("dash_data_changed_at", db, scope)[0]["at"]
-
-
-def outline_stamp() -> float | None:
-    """Gives the outline file's modification time (None without the file): pages drawn with it key on it."""
-    try:
-        return OUTLINE_FILE.stat().st_mtime
-    except OSError:
-        return None
+    return cached("dash_data_changed_at", db, scope)[0]["at"]
 
 
 def _frozen(params: dict) -> tuple:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
 
 
-def _run(name: str, db: Database, scope: Scope, on: str = EVERYTHING, **params: Any) -> list[dict]:
+def cached(name: str, db: Database, scope: Scope, on: str = EVERYTHING, **params: Any) -> list[dict]:
+    """Gives the rows of the named query `name`, kept until the data it depends `on` changes."""
     if name in _UNCACHED:
         return named.run(name, db, scope=scope, **params)
     key = (db.url, scope, name, _frozen(params), data_stamp(db, scope, on))
@@ -138,81 +123,12 @@ def _run(name: str, db: Database, scope: Scope, on: str = EVERYTHING, **params: 
     return rows
 
 
-# -- geometry (sent once per view) -----------------------------------------------------------------
-def province_shapes(db: Database, scope: Scope, province: str | None = None) -> dict:
-    """Gives the simplified province boundaries as a GeoJSON FeatureCollection (feature id = code)."""
-    province = aggregate_province(scope, province)  # outlines are no one's detail
-    tol, digits = TOLERANCE["province"]
-    return _run("dash_province_shapes", db, scope, BASE, province=province, tolerance=tol, digits=digits)[0][
-        "fc"
-    ]
-
-
-def neighborhood_shapes(db: Database, scope: Scope, city: str) -> dict:
-    """Gives a city's current neighborhoods, simplified, as a FeatureCollection (feature id = code)."""
-    place = place_of(db, scope, "city", city)
-    tol, digits = TOLERANCE["neighborhood"]
-    return _run(
-        "dash_neighborhood_shapes", db, scope, BASE, city=place["code"], tolerance=tol, digits=digits
-    )[0]["fc"]
-
-
-def city_shape(db: Database, scope: Scope, city: str) -> dict | None:
-    """Gives a city's boundary (simplified GeoJSON geometry), or None when it has none."""
-    place_of(db, scope, "city", city)
-    tol, digits = TOLERANCE["city"]
-    rows = _run("dash_city_shape", db, scope, BASE, city=city, tolerance=tol, digits=digits)
-    return rows[0]["geometry"] if rows else None
-
-
-def province_neighbours(db: Database, scope: Scope, province: str) -> dict:
-    """Gives the provinces bordering `province` (drawn boundaries) as a FeatureCollection."""
-    province = aggregate_province(scope, province)  # outlines are no one's detail
-    _, digits = TOLERANCE["province"]
-    return _run("dash_province_neighbours", db, scope, province=province, digits=digits)[0]["fc"]
-
-
-def place_bounds(
-    db: Database, scope: Scope, level: str, code: str | None = None
-) -> tuple[float, float, float, float] | None:
-    """Gives the box (west, south, east, north) a map of the place is fitted to: the nation's province
-    boundaries (else Iran's outline file), a province's boundary (else its cities' points), a city's
-    boundary (else its neighborhoods and offices, else its point); None when nothing locates it."""
-    if level == "nation":
-        aggregate_province(scope, None)
-        row = _run("dash_nation_bounds", db, scope)[0]
-        if row["west"] is None:
-            return fc_bounds(outline())
-    elif level == "province":
-        row = _run("dash_province_bounds", db, scope, province=aggregate_province(scope, code))[0]
-    else:
-        place_of(db, scope, "city", code or "")
-        row = _run("dash_city_bounds", db, scope, city=code)[0]
-    box = (row["west"], row["south"], row["east"], row["north"])
-    return None if box[0] is None else box
-
-
-def outline() -> dict | None:
-    """Gives Iran's outline (data/geo/iran_outline.geojson) when that file exists, else None."""
-    return _outline_file(OUTLINE_FILE)
-
-
-def _outline_file(path: Path) -> dict | None:
-    if not path.exists():
-        return None
-    key = (str(path), path.stat().st_mtime)
-    with _lock:
-        if key not in _outlines:
-            _outlines[key] = json.loads(path.read_text("utf-8"))
-        return _outlines[key]
-
-
 # -- coverage and handover (values, kept until the data changes) ----------------------------------
 def coverage_provinces(db: Database, scope: Scope, as_of: dt.date, province: str | None = None) -> list[dict]:
     """Gives coverage_by_province(as_of) with names and label points, one row per province in view
     (all 31 for every signed-in role: the national picture is aggregates, not detail)."""
     province = aggregate_province(scope, province)
-    return _run("dash_coverage_provinces", db, scope, _on(province), as_of=as_of, province=province)
+    return cached("dash_coverage_provinces", db, scope, _on(province), as_of=as_of, province=province)
 
 
 def coverage_cities(
@@ -227,7 +143,7 @@ def coverage_cities(
     lagging first; with a `kind`, the same over that kind's neighborhoods and the offices serving them."""
     province = allowed_province(scope, province)
     if _kind(kind):
-        return _run(
+        return cached(
             "dash_coverage_cities_kind",
             db,
             scope,
@@ -237,7 +153,7 @@ def coverage_cities(
             city=city,
             kind=kind,
         )
-    return _run("dash_coverage_cities", db, scope, _on(province), as_of=as_of, province=province, city=city)
+    return cached("dash_coverage_cities", db, scope, _on(province), as_of=as_of, province=province, city=city)
 
 
 def totals(rows: list[dict]) -> dict:
@@ -299,13 +215,13 @@ def overdue_counts(
 ) -> list[dict]:
     """Gives the number of overdue actions on as_of per (province_code, city_code) of the actions."""
     province = allowed_province(scope, province)
-    return _run("dash_overdue_counts", db, scope, _on(province), as_of=as_of, province=province, city=city)
+    return cached("dash_overdue_counts", db, scope, _on(province), as_of=as_of, province=province, city=city)
 
 
 def national_overdue(db: Database, scope: Scope, as_of: dt.date) -> list[dict]:
     """Gives overdue actions on as_of per province, over the whole country, for every signed-in role."""
     aggregate_province(scope, None)
-    return _run("dash_overdue_by_province", db, scope, as_of=as_of)
+    return cached("dash_overdue_by_province", db, scope, as_of=as_of)
 
 
 def _overdue(row: dict) -> int:
@@ -324,7 +240,7 @@ def overdue_by(rows: list[dict], key: str) -> dict[str, int]:
 
 def resolutions(db: Database, scope: Scope) -> dict[tuple[int, int], dict]:
     """Gives (meeting, number) → the resolution's text."""
-    return {(r["meeting_number"], r["number"]): r for r in _run("dash_resolutions", db, scope, BASE)}
+    return {(r["meeting_number"], r["number"]): r for r in cached("dash_resolutions", db, scope, BASE)}
 
 
 def timeline_days(first: dt.date | None, as_of: dt.date, max_points: int = 16) -> list[dt.date]:
@@ -352,16 +268,16 @@ def timeline_days(first: dt.date | None, as_of: dt.date, max_points: int = 16) -
 def timeline(db: Database, scope: Scope, as_of: dt.date, province: str | None = None) -> list[dict]:
     """Gives coverage and handover (sums of coverage_by_province) on each day of `timeline_days`."""
     province = aggregate_province(scope, province)
-    first = _run("dash_first_office_date", db, scope, _on(province))[0]["first"]
+    first = cached("dash_first_office_date", db, scope, _on(province))[0]["first"]
     days = timeline_days(first, as_of)
     # The season starts are the same for every as-of day of a season: kept apart from the day itself,
     # so that moving the date computes one new day, not sixteen.
     rows = (
-        _run("dash_timeline", db, scope, _on(province), days=days[:-1], province=province)
+        cached("dash_timeline", db, scope, _on(province), days=days[:-1], province=province)
         if days[:-1]
         else []
     )
-    rows = rows + _run("dash_timeline", db, scope, _on(province), days=days[-1:], province=province)
+    rows = rows + cached("dash_timeline", db, scope, _on(province), days=days[-1:], province=province)
     return [
         {**r, "coverage_count_pct": _pct(r["covered"], r["neighborhoods"]),
          "handover_pct": _pct(r["handed_over"], r["established_total"])}
@@ -376,7 +292,7 @@ def place_of(db: Database, scope: Scope, level: str, code: str) -> dict:
     A city, neighborhood or office of another province reads exactly like an unknown code (row-level
     security hides it; the check here says the same): the answer must not tell what exists there.
     Provinces are public, so another province's view is refused as such."""
-    rows = _run("dash_place", db, scope, BASE, level=level, code=code)
+    rows = cached("dash_place", db, scope, BASE, level=level, code=code)
     if level != "province" and rows and not scope.sees_province(rows[0]["province_code"]):
         rows = []
     if not rows:
@@ -391,7 +307,7 @@ def neighborhoods(
     """Gives a city's current neighborhoods with their status on as_of (neighborhood_status_on): all
     of them, or the page `page` asks (see _page), each row with the list's `total`."""
     on = place_of(db, scope, "city", city)["province_code"]
-    return _run(
+    return cached(
         "dash_neighborhoods", db, scope, on, city=city, as_of=as_of, kind=_kind(kind), **_page(**page)
     )
 
@@ -403,14 +319,14 @@ def city_offices(
     as_of, the dates of each state up to then, the neighborhoods they serve by name in `lang`, and
     their handover's due date, months late and overdue flag (migration 0130); overdue first."""
     on = place_of(db, scope, "city", city)["province_code"]
-    return _run("dash_city_offices", db, scope, on, city=city, as_of=as_of, kind=_kind(kind), lang=lang)
+    return cached("dash_city_offices", db, scope, on, city=city, as_of=as_of, kind=_kind(kind), lang=lang)
 
 
 def history(db: Database, scope: Scope, level: str, code: str) -> list[dict]:
     """Gives the dated history of a neighborhood (its offices' lifecycles, old boundaries) or an office."""
     on = place_of(db, scope, level, code)["province_code"]
     name = "dash_office_history" if level == "office" else "dash_neighborhood_history"
-    return _run(name, db, scope, on, code=code)
+    return cached(name, db, scope, on, code=code)
 
 
 def uncovered_neighborhoods(
@@ -418,17 +334,7 @@ def uncovered_neighborhoods(
 ) -> list[dict]:
     """Gives the neighborhoods of a province not covered on as_of: all of them, or the page `page`
     asks (see _page), each row with the list's `total`."""
-    province = allowed_province(scope, province)
-    return _run(
-        "dash_uncovered_neighborhoods",
-        db,
-        scope,
-        _on(province),
-        province=province,
-        as_of=as_of,
-        kind=_kind(kind),
-        **_page(**page),
-    )
+    return _province_list("dash_uncovered_neighborhoods", db, scope, province, as_of, kind, page)
 
 
 def offices_due_handover(
@@ -437,16 +343,13 @@ def offices_due_handover(
     """Gives a province's established or active facilitation offices on as_of (those serving a
     neighborhood of `kind`, with one), soonest handover due first (or the page `page` asks, see
     _page), each row with the list's `total`, months late and overdue flag (migration 0130)."""
+    return _province_list("dash_offices_due_handover", db, scope, province, as_of, kind, page)
+
+
+def _province_list(name: str, db: Database, scope: Scope, province: str, as_of, kind, page: dict):
     province = allowed_province(scope, province)
-    return _run(
-        "dash_offices_due_handover",
-        db,
-        scope,
-        _on(province),
-        province=province,
-        as_of=as_of,
-        kind=_kind(kind),
-        **_page(**page),
+    return cached(
+        name, db, scope, _on(province), province=province, as_of=as_of, kind=_kind(kind), **_page(**page)
     )
 
 
@@ -467,69 +370,38 @@ def actions(
     agency: str | None = None,
 ) -> list[dict]:
     """Gives the actions with their status on as_of, overdue first."""
-    province = allowed_province(scope, province)
-    return _run(
-        "dash_actions", db, scope, _on(province), as_of=as_of, province=province, city=city, agency=agency
-    )
+    return _actions("dash_actions", db, scope, as_of, province=province, city=city, agency=agency)
 
 
-def action_groups(
-    db: Database,
-    scope: Scope,
-    as_of: dt.date,
-    province: str | None = None,
-    city: str | None = None,
-    agency: str | None = None,
-) -> list[dict]:
+def action_groups(db: Database, scope: Scope, as_of: dt.date, **where: str | None) -> list[dict]:
     """Gives the actions on as_of counted (total, overdue, done) per resolution, agency and province,
-    by the rule of `actions`: the actions view's figures without every action read."""
-    province = allowed_province(scope, province)
-    return _run(
-        "dash_action_groups",
-        db,
-        scope,
-        _on(province),
-        as_of=as_of,
-        province=province,
-        city=city,
-        agency=agency,
-    )
+    by the rule of `actions` (same filters `where`): the actions view's figures without every action read."""
+    return _actions("dash_action_groups", db, scope, as_of, **where)
 
 
-def action_pages(
-    db: Database,
-    scope: Scope,
-    as_of: dt.date,
-    per: int,
-    province: str | None = None,
-    city: str | None = None,
-    agency: str | None = None,
-) -> list[dict]:
-    """Gives the first `per` actions of each resolution in the order of `actions` (overdue first)."""
+def action_pages(db: Database, scope: Scope, as_of: dt.date, per: int, **where: str | None) -> list[dict]:
+    """Gives the first `per` actions of each resolution in the order of `actions` (same filters `where`):
+    overdue first."""
+    return _actions("dash_action_pages", db, scope, as_of, per=per, **where)
+
+
+def _actions(name, db, scope, as_of, province=None, city=None, agency=None, **more) -> list[dict]:
     province = allowed_province(scope, province)
-    return _run(
-        "dash_action_pages",
-        db,
-        scope,
-        _on(province),
-        as_of=as_of,
-        per=per,
-        province=province,
-        city=city,
-        agency=agency,
+    return cached(
+        name, db, scope, _on(province), as_of=as_of, province=province, city=city, agency=agency, **more
     )
 
 
 def province_options(db: Database, scope: Scope) -> list[dict]:
     """Gives the provinces the user may pick."""
-    return _run("dash_province_options", db, scope, BASE, province=allowed_province(scope, None))
+    return cached("dash_province_options", db, scope, BASE, province=allowed_province(scope, None))
 
 
 def city_options(db: Database, scope: Scope, province: str | None) -> list[dict]:
     """Gives the current cities of a province (none without a province)."""
     if not province:
         return []
-    return _run("dash_city_options", db, scope, BASE, province=allowed_province(scope, province))
+    return cached("dash_city_options", db, scope, BASE, province=allowed_province(scope, province))
 
 
 def search(db: Database, scope: Scope, text: str | None, limit: int = SEARCH_LIMIT) -> list[dict]:
@@ -538,24 +410,24 @@ def search(db: Database, scope: Scope, text: str | None, limit: int = SEARCH_LIM
     province = allowed_province(scope, None)  # a provincial user's own; refuses the signed-out
     if len(search_key(text) or "") < 2:
         return []
-    return _run("dash_search", db, scope, text=text[:100], province=province, limit=max(1, min(limit, 20)))
+    return cached("dash_search", db, scope, text=text[:100], province=province, limit=max(1, min(limit, 20)))
 
 
 def agency_options(db: Database, scope: Scope) -> list[dict]:
-    return _run("dash_agency_options", db, scope, BASE)
+    return cached("dash_agency_options", db, scope, BASE)
 
 
 def etl_runs(db: Database, scope: Scope) -> list[dict]:
     """Gives the latest 200 ETL runs the scope sees, newest first: a provincial user's are the runs
     that touched its province (row-level security on etl_runs, migration 0070; checked here too)."""
-    rows = _run("dash_etl_runs", db, scope, BASE)
+    rows = cached("dash_etl_runs", db, scope, BASE)
     return [r for r in rows if _sees_all(scope) or scope.province in r["provinces"]]
 
 
 def etl_rejects(db: Database, scope: Scope, run_id: int) -> list[dict]:
     """Gives the first 500 rejected rows of one run that the scope sees: a provincial user's are the
     rows that name a place of its province only (row-level security on etl_rejects; checked here too)."""
-    rows = _run("dash_etl_rejects", db, scope, BASE, run_id=run_id)
+    rows = cached("dash_etl_rejects", db, scope, BASE, run_id=run_id)
     return [r for r in rows if _sees_all(scope) or scope.sees_province(r["province_code"])]
 
 
@@ -565,14 +437,14 @@ def _sees_all(scope: Scope) -> bool:
 
 def about(db: Database, scope: Scope) -> dict:
     """Gives what the attributions depend on: demo rows present, OSM / GeoNames data loaded, counts."""
-    facts = _run("dash_about", db, scope, BASE, osm="osm|openstreetmap")[0]
+    facts = cached("dash_about", db, scope, BASE, osm="osm|openstreetmap")[0]
     facts["outline"] = OUTLINE_FILE.exists()
     return facts
 
 
 def ping(db: Database, scope: Scope) -> bool:
     """Gives True when the database answers."""
-    return bool(_run("dash_ping", db, scope))
+    return bool(cached("dash_ping", db, scope))
 
 
 def _kind(kind: str | None) -> str | None:
@@ -582,9 +454,9 @@ def _kind(kind: str | None) -> str | None:
 # -- the as-of calendar (dashboard/picker.py) ----------------------------------------------------------
 def first_office_day(db: Database, scope: Scope) -> dt.date | None:
     """Gives the first day an office state began (the data's first day), None when there is none."""
-    return _run("dash_first_office_date", db, scope)[0]["first"]
+    return cached("dash_first_office_date", db, scope)[0]["first"]
 
 
 def meetings(db: Database, scope: Scope) -> list[dict]:
     """Gives the HQ meetings (number, held_on), oldest first."""
-    return _run("picker_meetings", db, scope)
+    return cached("picker_meetings", db, scope)

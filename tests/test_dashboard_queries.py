@@ -9,7 +9,7 @@ import pytest
 
 import dashboard.auth
 from bench.dashboard import list_request, payload, view_payload
-from dashboard import components, kept, queries, shell
+from dashboard import components, kept, queries, shapes, shell
 from dashboard.auth_seam import NotAllowed
 from regen.scope import NATIONAL, Scope
 from tests.dashboard_fixture import D1, D2, build
@@ -155,9 +155,9 @@ def test_scope_narrows_and_refuses(world):
 
 
 def test_shapes_are_simplified_feature_collections(world):
-    fc = queries.province_shapes(world, NATIONAL)
+    fc = shapes.province_shapes(world, NATIONAL)
     assert [f["id"] for f in fc["features"]] == ["IR-10", "IR-23"]
-    hoods = queries.neighborhood_shapes(world, NATIONAL, "TEH")
+    hoods = shapes.neighborhood_shapes(world, NATIONAL, "TEH")
     assert [f["id"] for f in hoods["features"]] == ["N1", "N2", "N3"]
     coords = json.dumps(hoods)
     assert "51.40000000" not in coords  # decimals cut to what the zoom can show

@@ -9,7 +9,7 @@ import math
 import pytest
 
 import dashboard.auth
-from dashboard import components, maps, queries
+from dashboard import components, maps, queries, shapes
 from dashboard.auth_seam import NotFound
 from dashboard.i18n import t
 from dashboard.urls import parse
@@ -47,22 +47,22 @@ def close(box, expected, tol=1e-6):
 
 def test_bounds_of_the_nation_provinces_and_cities(world):
     # every province boundary: Isfahan's south to Mazandaran's north, Qom's west to Isfahan's east
-    assert close(queries.place_bounds(world, NATIONAL, "nation"), (50.0, 32.0, 52.5, 36.8))
-    assert close(queries.place_bounds(world, NATIONAL, "province", "IR-23"), (50.8, 35.0, 52.2, 36.2))
+    assert close(shapes.place_bounds(world, NATIONAL, "nation"), (50.0, 32.0, 52.5, 36.8))
+    assert close(shapes.place_bounds(world, NATIONAL, "province", "IR-23"), (50.8, 35.0, 52.2, 36.2))
     # no boundary: its cities' points
-    assert close(queries.place_bounds(world, NATIONAL, "province", "IR-20"), (53.39, 35.57, 54.97, 36.41))
-    assert queries.place_bounds(world, NATIONAL, "province", "IR-01") is None  # neither
+    assert close(shapes.place_bounds(world, NATIONAL, "province", "IR-20"), (53.39, 35.57, 54.97, 36.41))
+    assert shapes.place_bounds(world, NATIONAL, "province", "IR-01") is None  # neither
     # a city's boundary; else its neighborhoods and offices (Rey: N4 and O3); else its point
-    assert close(queries.place_bounds(world, NATIONAL, "city", "TEH"), (51.2, 35.55, 51.6, 35.85))
-    assert close(queries.place_bounds(world, NATIONAL, "city", "RAY"), (51.43, 35.58, 51.44, 35.59))
-    assert close(queries.place_bounds(world, NATIONAL, "city", "SEM"), (53.39, 35.57, 53.39, 35.57))
+    assert close(shapes.place_bounds(world, NATIONAL, "city", "TEH"), (51.2, 35.55, 51.6, 35.85))
+    assert close(shapes.place_bounds(world, NATIONAL, "city", "RAY"), (51.43, 35.58, 51.44, 35.59))
+    assert close(shapes.place_bounds(world, NATIONAL, "city", "SEM"), (53.39, 35.57, 53.39, 35.57))
 
 
 def test_national_bounds_fall_back_to_the_outline_file(world):
     world.execute("UPDATE provinces SET boundary = NULL")
     queries.clear_cache()
-    box = queries.place_bounds(world, NATIONAL, "nation")
-    assert box == maps.fc_bounds(queries.outline())
+    box = shapes.place_bounds(world, NATIONAL, "nation")
+    assert box == maps.fc_bounds(shapes.outline())
     west, south, east, north = box
     assert 43 < west < 45 and 24 < south < 26 and 63 < east < 64 and 39 < north < 40.5  # Iran
 
@@ -70,18 +70,18 @@ def test_national_bounds_fall_back_to_the_outline_file(world):
 def test_bounds_keep_to_the_scope(world):
     isfahan = Scope(user="u", role="provincial", province="IR-10")
     # provinces are public: their boxes too
-    assert close(queries.place_bounds(world, isfahan, "province", "IR-23"), (50.8, 35.0, 52.2, 36.2))
+    assert close(shapes.place_bounds(world, isfahan, "province", "IR-23"), (50.8, 35.0, 52.2, 36.2))
     with pytest.raises(NotFound):  # another province's city reads like an unknown one
-        queries.place_bounds(world, isfahan, "city", "TEH")
+        shapes.place_bounds(world, isfahan, "city", "TEH")
 
 
 def test_neighbours_are_the_provinces_that_touch(world):
-    fc = queries.province_neighbours(world, NATIONAL, "IR-23")
+    fc = shapes.province_neighbours(world, NATIONAL, "IR-23")
     assert fc["type"] == "FeatureCollection"
     assert [f["id"] for f in fc["features"]] == ["IR-02", "IR-25"]  # not Isfahan, not itself
     assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in fc["features"])
-    assert queries.province_neighbours(world, NATIONAL, "IR-10")["features"] == []
-    assert [f["id"] for f in queries.province_neighbours(world, NATIONAL, "IR-02")["features"]] == ["IR-23"]
+    assert shapes.province_neighbours(world, NATIONAL, "IR-10")["features"] == []
+    assert [f["id"] for f in shapes.province_neighbours(world, NATIONAL, "IR-02")["features"]] == ["IR-23"]
 
 
 def test_fit_shows_the_whole_box_and_little_more():

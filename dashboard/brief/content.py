@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dashboard import performance, queries
+from dashboard import performance, queries, shapes
 from dashboard.auth_seam import NotAllowed, allowed_province
 from regen import queries as named
 from regen.db import Database
@@ -145,7 +145,7 @@ def gather(
         targets = performance.targets(db, scope, as_of, national=True)
         brief = Brief(
             lang, as_of, number, on, None, head, places,
-            queries.province_shapes(db, scope) if any(r["has_boundary"] for r in places) else None, None,
+            shapes.province_shapes(db, scope) if any(r["has_boundary"] for r in places) else None, None,
             overdue, _lagging(places, "coverage_count_pct"), _lagging(places, "handover_pct"),
             [t for t in targets if t["province_code"] is None],
             _provincial_summary([t for t in targets if t["province_code"] is not None]),
@@ -156,7 +156,7 @@ def gather(
     cities = queries.coverage_cities(db, scope, as_of, province=province)
     acts = queries.overdue_counts(db, scope, as_of, province=province)
     head = queries.headline(db, scope, as_of, province=province, rows=cities, action_rows=acts)
-    shape = queries.province_shapes(db, scope, province=province)
+    shape = shapes.province_shapes(db, scope, province=province)
     uncovered = queries.uncovered_neighborhoods(db, scope, province, as_of)
     due = queries.offices_due_handover(db, scope, province, as_of)
     return Brief(

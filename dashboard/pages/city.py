@@ -10,7 +10,7 @@ from dash import ALL, Input, Output, Patch, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
-from dashboard import grids, i18n, maps, queries
+from dashboard import grids, i18n, maps, queries, shapes
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.grids import Col, Listing
@@ -183,13 +183,13 @@ def _office_rows(rows, lang):
 def _parts(view: View, code: str, place: dict) -> dict:
     """Gives what the filters decide on the view (the layout and every change build it here)."""
     db, scope, lang, day = queries.database(), current_scope(), view.lang, view.day
-    fc = queries.neighborhood_shapes(db, scope, code)
+    fc = shapes.neighborhood_shapes(db, scope, code)
     all_hoods = queries.neighborhoods(db, scope, code, day)
     hoods = [h for h in all_hoods if not view.kind or view.kind in h["kinds"]]
     offices = queries.city_offices(db, scope, code, day, lang=lang)  # on the map: every office
     codes = [f["id"] for f in fc["features"]]
     by_code = {h["code"]: h for h in hoods}
-    boundary = queries.city_shape(db, scope, code)
+    boundary = shapes.city_shape(db, scope, code)
     layers = maps.outline_layers(
         {"type": "Feature", "geometry": boundary, "properties": {}} if boundary else None, width=2.0
     )
@@ -201,7 +201,7 @@ def _parts(view: View, code: str, place: dict) -> dict:
         offices,
         _office_hover(offices, lang),
         lang,
-        maps.fit(queries.place_bounds(db, scope, "city", code)),
+        maps.fit(shapes.place_bounds(db, scope, "city", code)),
         layers,
     )
     # kind filter: polygons of other kinds are left uncoloured
@@ -345,7 +345,7 @@ def select(search, pathname, now):
         raise PreventUpdate
     db, scope = queries.database(), current_scope()
     code = m["code"]
-    fc = queries.neighborhood_shapes(db, scope, code)
+    fc = shapes.neighborhood_shapes(db, scope, code)
     offices = queries.city_offices(db, scope, code, view.day)
     pick = selected(fc, offices, view)
     if _key(pick) == (now or ""):

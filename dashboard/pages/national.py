@@ -10,7 +10,7 @@ from dash import Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
-from dashboard import maps, queries
+from dashboard import maps, queries, shapes
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.i18n import t
@@ -44,17 +44,17 @@ def _map(db, scope, view: View, rows: list[dict]) -> tuple[dict, str | None]:
     """Gives (figure, notice): provinces where boundaries are loaded, else points over Iran's outline;
     fitted to the nation, with the provinces' names written on it."""
     lang, measure = view.lang, view.measure
-    fitted = maps.fit(queries.place_bounds(db, scope, "nation"))
+    fitted = maps.fit(shapes.place_bounds(db, scope, "nation"))
     names = [maps.label_trace(rows, lang, size=11)]
     if any(r["has_boundary"] for r in rows):
-        fc = queries.province_shapes(db, scope)
+        fc = shapes.province_shapes(db, scope)
         codes = [f["id"] for f in fc["features"]]
         by_code = {r["code"]: r for r in rows}
         z = [C.measure_value(by_code[c], measure) for c in codes]
         hover = place_hover([by_code[c] for c in codes], lang)
         return C.choropleth_map(fc, codes, z, hover, measure, lang, fitted, names), None
     points = [c for c in _point_rows(db, scope, view.day, rows) if c["lon"] is not None]
-    outline = queries.outline()
+    outline = shapes.outline()
     fig = C.point_map(
         points,
         [C.measure_value(c, measure) for c in points],

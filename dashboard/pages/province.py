@@ -10,7 +10,7 @@ from dash import Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
-from dashboard import grids, i18n, maps, queries
+from dashboard import grids, i18n, maps, queries, shapes
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.grids import Col, Listing
@@ -122,9 +122,9 @@ def _parts(view: View, code: str) -> dict:
     rows = queries.coverage_cities(db, scope, day, province=code, kind=view.kind)
     located = [r for r in rows if r["lon"] is not None]
     acts = queries.overdue_counts(db, scope, day, province=code)
-    shape = queries.province_shapes(db, scope, province=code)
+    shape = shapes.province_shapes(db, scope, province=code)
     # the province's outline over its neighbours (faint); its cities' names, the biggest first
-    layers = maps.neighbour_layers(queries.province_neighbours(db, scope, code))
+    layers = maps.neighbour_layers(shapes.province_neighbours(db, scope, code))
     layers += maps.outline_layers(shape if shape["features"] else None, width=2.0)
     named = sorted(located, key=lambda r: -(r["neighborhoods"] or 0))
     fig = C.point_map(
@@ -134,7 +134,7 @@ def _parts(view: View, code: str) -> dict:
         place_hover(located, lang),
         view.measure,
         lang,
-        maps.fit(queries.place_bounds(db, scope, "province", code)),
+        maps.fit(shapes.place_bounds(db, scope, "province", code)),
         layers=layers,
         labels=[maps.label_trace(named, lang)],
     )
