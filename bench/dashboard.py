@@ -249,9 +249,9 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     recorded: list[tuple] = []
     original = queries.cached
 
-    def recording(name, database, scope, on=queries.EVERYTHING, **params):
+    def recording(name, database, scope, on=queries.EVERYTHING, upto=None, **params):
         recorded.append((name, scope, params))
-        return original(name, database, scope, on, **params)
+        return original(name, database, scope, on, upto, **params)
 
     for label, path in views.items():
         body = view_payload(app, path)

@@ -11,7 +11,9 @@ state or an edit by hand therefore shows on the next request. The rows say which
 state touched (migration 0140), so a result depends on one of three stamps: EVERYTHING (every write:
 the national picture), a province's code (the writes without a province and that province's
 recorded states: a province's and its cities' figures), BASE (the writes without a province: places,
-shapes, options, the attributions). A state recorded in Tehran leaves Isfahan's results kept.
+shapes, options, the attributions). A state recorded in Tehran leaves Isfahan's results kept. The rows
+also say the first day a write's recorded states touched (migration 0180; none: every day), so a result
+of days up to M (`upto`: the timeline's season starts) stays kept through writes dated after M.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ KINDS = ("historic", "inner_city", "rural_core", "informal")
 _lock = threading.Lock()
 _values: LRUCache = LRUCache(maxsize=2000)  # results kept per process (least recently used go first)
 # the search box asks for what is typed, a new text each key: kept, it would push out the views' results
-_UNCACHED = {"dash_data_stamps", "dash_ping", "dash_search"}
+_UNCACHED = {"dash_data_stamps", "dash_data_stamps_by_day", "dash_ping", "dash_search"}
 SEARCH_LIMIT = 8  # results the search box shows (at most 20 are given)
 EVERYTHING = "*"  # a result that any write may change (see the module's docstring)
 BASE = ""  # a result that only writes without a province change: no recorded state does
@@ -65,15 +67,14 @@ def clear_cache() -> None:
     kept.clear()
 
 
-def _stamps(db: Database, scope: Scope) -> dict[str | None, tuple[int, int]]:
-    """Gives {province (None: none) → (rows, newest id)} of data_changes, read once per web request
-    (or on every call outside one)."""
+def _stamps(db: Database, scope: Scope) -> list[tuple]:
+    """Gives (province (None: none), first day touched (None: every day), rows, newest id) of
+    data_changes, read once per web request (or on every call outside one)."""
     from flask import g, has_request_context
 
     def read():
-        return {
-            r["province"]: (r["changes"], r["newest"]) for r in named.run("dash_data_stamps", db, scope=scope)
-        }
+        rows = named.run("dash_data_stamps_by_day", db, scope=scope)
+        return [(r["province"], r["since"], r["changes"], r["newest"]) for r in rows]
 
     if has_request_context():
         stamps = g.setdefault("regen_stamps", {})
@@ -83,15 +84,18 @@ def _stamps(db: Database, scope: Scope) -> dict[str | None, tuple[int, int]]:
     return read()
 
 
-def data_stamp(db: Database, scope: Scope, on: str = EVERYTHING) -> tuple[int, int]:
+def data_stamp(
+    db: Database, scope: Scope, on: str = EVERYTHING, upto: dt.date | None = None
+) -> tuple[int, int]:
     """Gives the data stamp of what a result depends `on` (EVERYTHING, BASE or a province's code; see
-    the module's docstring): equal stamps, equal data for every query that depends on it."""
-    groups = _stamps(db, scope)
-    if on == EVERYTHING:
-        parts = list(groups.values())
-    else:
-        parts = [groups.get(None), groups.get(on) if on != BASE else None]
-    parts = [p for p in parts if p]
+    the module's docstring), of the days up to `upto` (None: every day): equal stamps, equal data for
+    every query that depends on it."""
+    parts = [
+        (n, newest)
+        for province, since, n, newest in _stamps(db, scope)
+        if (on == EVERYTHING or province is None or (province == on and on != BASE))
+        and (upto is None or since is None or since <= upto)
+    ]
     return sum(n for n, _ in parts), max((newest for _, newest in parts), default=0)
 
 
@@ -109,11 +113,14 @@ def _frozen(params: dict) -> tuple:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
 
 
-def cached(name: str, db: Database, scope: Scope, on: str = EVERYTHING, **params: Any) -> list[dict]:
-    """Gives the rows of the named query `name`, kept until the data it depends `on` changes."""
+def cached(
+    name: str, db: Database, scope: Scope, on: str = EVERYTHING, upto: dt.date | None = None, **params: Any
+) -> list[dict]:
+    """Gives the rows of the named query `name`, kept until the data it depends `on` changes (only a
+    write touching a day up to `upto` counts, when the rows hold no later day)."""
     if name in _UNCACHED:
         return named.run(name, db, scope=scope, **params)
-    key = (db.url, scope, name, _frozen(params), data_stamp(db, scope, on))
+    key = (db.url, scope, name, _frozen(params), upto, data_stamp(db, scope, on, upto))
     with _lock:
         rows = _values.get(key)
     if rows is None:
@@ -271,9 +278,10 @@ def timeline(db: Database, scope: Scope, as_of: dt.date, province: str | None = 
     first = cached("dash_first_office_date", db, scope, _on(province))[0]["first"]
     days = timeline_days(first, as_of)
     # The season starts are the same for every as-of day of a season: kept apart from the day itself,
-    # so that moving the date computes one new day, not sixteen.
+    # so that moving the date computes one new day, not sixteen; and kept through writes dated after
+    # the last of them (a state recorded today changes the as-of day only).
     rows = (
-        cached("dash_timeline", db, scope, _on(province), days=days[:-1], province=province)
+        cached("dash_timeline", db, scope, _on(province), upto=days[-2], days=days[:-1], province=province)
         if days[:-1]
         else []
     )

@@ -252,6 +252,11 @@ HAVING sum(d.overdue) > 0;
 -- Under the caller's scope (data_stamps, 0151): the provinces it does not see summed as '*'.
 SELECT province, changes, newest FROM data_stamps();
 
+-- name: dash_data_stamps_by_day
+-- dash_data_stamps per first day the writes' recorded states touched too (since; NULL: every day,
+-- migration 0180): a result of days up to M depends on the rows of days up to M and of every day.
+SELECT province, since, changes, newest FROM data_stamps_by_day();
+
 -- name: dash_data_changed_at
 -- When the data last changed: the commit time of the newest transaction that wrote to it (the pruning
 -- of data_changes keeps the newest rows), of what the caller's scope sees in detail (data_changed_at,
