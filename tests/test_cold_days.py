@@ -114,7 +114,8 @@ def test_one_transaction_touches_its_earliest_day(world):
         cur.execute("SELECT max(id) FROM data_changes")
         newest = cur.fetchone()["max"]
         cur.execute(
-            "INSERT INTO office_states (office_code, state, began_on, letter_no) VALUES ('O9', 'handed_over', %s, 'L')",
+            "INSERT INTO office_states (office_code, state, began_on, letter_no) "
+            "VALUES ('O9', 'handed_over', %s, 'L')",
             (TODAY,),
         )
         cur.execute(
