@@ -134,11 +134,17 @@ SELECT min(began_on) AS first FROM office_states;
 -- name: dash_actions
 -- Actions with their status on a day (the latest status begun by then; none recorded = open);
 -- overdue = due before that day and neither done nor cancelled. Overdue first.
-WITH st AS (
-  SELECT DISTINCT ON (s.action_code) s.action_code, s.status, s.began_on, s.evidence
-  FROM action_statuses s
-  WHERE s.began_on <= %(as_of)s
-  ORDER BY s.action_code, s.began_on DESC, s.id DESC
+WITH st AS (  -- the status on the day: the latest of all when it began by then (0182), else looked up
+  SELECT l.action_code, l.status, l.began_on, l.evidence
+  FROM action_latest_status l
+  WHERE l.began_on <= %(as_of)s
+  UNION ALL
+  SELECT * FROM (
+    SELECT DISTINCT ON (s.action_code) s.action_code, s.status, s.began_on, s.evidence
+    FROM action_latest_status l JOIN action_statuses s ON s.action_code = l.action_code
+    WHERE l.began_on > %(as_of)s AND s.began_on <= %(as_of)s
+    ORDER BY s.action_code, s.began_on DESC, s.id DESC
+  ) earlier
 )
 SELECT a.code, a.meeting_number, m.held_on, a.resolution_number, a.agency_code, ag.name_fa AS agency_fa, ag.name_en AS agency_en,
        a.title_fa, a.title_en, a.kind, ap.province_code, ap.city_code,
@@ -162,11 +168,17 @@ ORDER BY overdue DESC, a.due_on NULLS LAST, a.meeting_number, a.resolution_numbe
 -- name: dash_action_groups
 -- The actions view's figures (issue 17): actions on a day counted per resolution, agency and province
 -- — how many, overdue, done — by the rule of dash_actions, instead of every action listed.
-WITH st AS (
-  SELECT DISTINCT ON (s.action_code) s.action_code, s.status
-  FROM action_statuses s
-  WHERE s.began_on <= %(as_of)s
-  ORDER BY s.action_code, s.began_on DESC, s.id DESC
+WITH st AS (  -- the status on the day: the latest of all when it began by then (0182), else looked up
+  SELECT l.action_code, l.status, l.began_on, l.evidence
+  FROM action_latest_status l
+  WHERE l.began_on <= %(as_of)s
+  UNION ALL
+  SELECT * FROM (
+    SELECT DISTINCT ON (s.action_code) s.action_code, s.status, s.began_on, s.evidence
+    FROM action_latest_status l JOIN action_statuses s ON s.action_code = l.action_code
+    WHERE l.began_on > %(as_of)s AND s.began_on <= %(as_of)s
+    ORDER BY s.action_code, s.began_on DESC, s.id DESC
+  ) earlier
 ), acts AS (
   SELECT a.meeting_number, a.resolution_number, a.agency_code, ap.province_code,
          COALESCE(st.status, 'open') AS status,
@@ -194,11 +206,17 @@ ORDER BY g.meeting_number, g.resolution_number, g.agency_code, g.province_code;
 -- The first %(per)s actions of each resolution in dash_actions' order (overdue first), as it gives them:
 -- what the actions view shows of each resolution (the rest is in the download). Ranked on narrow
 -- rows, then only those shown are read whole.
-WITH st AS (
-  SELECT DISTINCT ON (s.action_code) s.action_code, s.status
-  FROM action_statuses s
-  WHERE s.began_on <= %(as_of)s
-  ORDER BY s.action_code, s.began_on DESC, s.id DESC
+WITH st AS (  -- the status on the day: the latest of all when it began by then (0182), else looked up
+  SELECT l.action_code, l.status, l.began_on, l.evidence
+  FROM action_latest_status l
+  WHERE l.began_on <= %(as_of)s
+  UNION ALL
+  SELECT * FROM (
+    SELECT DISTINCT ON (s.action_code) s.action_code, s.status, s.began_on, s.evidence
+    FROM action_latest_status l JOIN action_statuses s ON s.action_code = l.action_code
+    WHERE l.began_on > %(as_of)s AND s.began_on <= %(as_of)s
+    ORDER BY s.action_code, s.began_on DESC, s.id DESC
+  ) earlier
 ), ranked AS (
   SELECT a.code, ap.province_code, ap.city_code, row_number() OVER (
            PARTITION BY a.meeting_number, a.resolution_number
