@@ -96,3 +96,10 @@ def test_a_provincial_user_reads_its_provinces_latest_statuses_only(world):
     everything = {r["action_code"] for r in world.query("SELECT action_code FROM action_latest_status")}
     assert seen == everything & allowed
     assert seen != everything  # Tehran's actions are there, and not for Isfahan
+
+
+def test_statements_are_not_compiled(world):
+    """JIT off on the query layer's connections (regen/db.py): row-level security's subplans raised a
+    city's offices past jit_above_cost, and compiling them cost seconds (×10)."""
+    assert world.query("SHOW jit")[0]["jit"] == "off"
+    assert world.query("SHOW jit", scope=ISFAHAN)[0]["jit"] == "off"
