@@ -55,6 +55,7 @@ READABLE = {
     "office_states": ("province", f"ARRAY[{OFFICE.format('t.office_code')}]", "none"),
     "actions": ("province", f"ARRAY[{ACTION.format('t.code')}]", "national"),
     "action_statuses": ("province", f"ARRAY[{ACTION.format('t.action_code')}]", "national"),
+    "action_latest_status": ("province", f"ARRAY[{ACTION.format('t.action_code')}]", "national"),  # 0182
     "action_places": ("province", "ARRAY[t.province_code]", "national"),
     "audit_log": ("province", "ARRAY[t.province_code]", "national"),
     "coverage_by_city_today": ("province", "ARRAY[t.province_code]", "none"),
