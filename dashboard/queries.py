@@ -275,7 +275,7 @@ def timeline_days(first: dt.date | None, as_of: dt.date, max_points: int = 16) -
 def timeline(db: Database, scope: Scope, as_of: dt.date, province: str | None = None) -> list[dict]:
     """Gives coverage and handover (sums of coverage_by_province) on each day of `timeline_days`."""
     province = aggregate_province(scope, province)
-    first = cached("dash_first_office_date", db, scope, _on(province))[0]["first"]
+    first = first_office_day(db, scope)
     days = timeline_days(first, as_of)
     # The season starts are the same for every as-of day of a season: kept apart from the day itself,
     # so that moving the date computes one new day, not sixteen; and kept through writes dated after
@@ -461,10 +461,11 @@ def _kind(kind: str | None) -> str | None:
 
 # -- the as-of calendar (dashboard/picker.py) ----------------------------------------------------------
 def first_office_day(db: Database, scope: Scope) -> dt.date | None:
-    """Gives the first day an office state began (the data's first day), None when there is none."""
-    return cached("dash_first_office_date", db, scope)[0]["first"]
+    """Gives the first day an office state began (the data's first day), None when there is none: a
+    state that moves it leaves a row without a province (migration 0140), so it depends on BASE."""
+    return cached("dash_first_office_date", db, scope, BASE)[0]["first"]
 
 
 def meetings(db: Database, scope: Scope) -> list[dict]:
     """Gives the HQ meetings (number, held_on), oldest first."""
-    return cached("picker_meetings", db, scope)
+    return cached("picker_meetings", db, scope, BASE)

@@ -143,3 +143,16 @@ def test_a_provincial_scope_gets_no_day_of_another_provinces_write(world):
     assert TODAY - dt.timedelta(days=3) in {r["since"] for r in mine if r["province"] == "IR-10"}
     assert {r["since"] for r in theirs if r["province"] == "*"} == {None}
     assert "IR-10" not in {r["province"] for r in theirs}
+
+
+def test_a_state_dated_today_keeps_the_calendars_first_day_and_meetings(world):
+    first, meetings = queries.first_office_day(world, NATIONAL), queries.meetings(world, NATIONAL)
+    kept_first = queries.cached("dash_first_office_date", world, NATIONAL, queries.BASE)
+    record_state(world, "O9", "established", TODAY)
+    assert queries.cached("dash_first_office_date", world, NATIONAL, queries.BASE) is kept_first
+    assert queries.meetings(world, NATIONAL) is meetings
+    # a state before the first day moves it, and shows at once
+    record_state(world, "O9", "active", TODAY)
+    world.execute("DELETE FROM office_states WHERE office_code = 'O9'")
+    record_state(world, "O9", "established", first - dt.timedelta(days=5))
+    assert queries.first_office_day(world, NATIONAL) == first - dt.timedelta(days=5)
