@@ -23,7 +23,8 @@ WHY = {
     "city": LOADED + "; at ×10 its cold view fell from 482 to 264 ms (the day's statuses looked up per "
     "neighborhood instead of a join the planner misjudged under row-level security)",
     "actions": LOADED + "; at ×10 its cold view fell from 4,990 to 392 ms (counted in SQL, one page per "
-    "resolution), but both statements still read each action's latest status, which grows with the actions",
+    "resolution); each action's status on the day now comes from its kept latest status (0182), not a sort "
+    "of every status, but both statements still read every action (30,000 at ×10) to count and rank them",
     "first_kb": "since the tables moved to AG Grid its scripts are 0.55 MB of the first visit (main bundle "
     "324 KB and its grid chunk 230 KB in brotli); plotly.js is 0.8 MB",
     "first_map": "at 2 Mbit/s the first visit's 1.8 MB alone take 7 s; the rest is starting Dash and "
@@ -34,12 +35,13 @@ WHY = {
     "cold_built": "cold is built plus the view's SQL, and building from kept results is only 8-30 ms "
     "at ×1: the lookups of the national view (every city on 16 days), a city's or province's statuses per "
     "place and the actions' statuses are each more than twice that",
-    "load": "a write every second still makes the national view cold in both workers (0.5 s each at ×10 "
-    "on the loaded machine; its timeline's season days are recomputed though a state dated today cannot "
-    "change them), the province and city views only for writes in Tehran province (a twelfth of the "
-    "offices), and the writer itself (record_office_state with its facts refreshed: write p95 0.5-1.1 s) "
-    "takes the database's share of the 2 cores shared with gunicorn, the 20 clients and other engineers' "
-    "work (load 20-22); the row under each scale is the same run without the writer",
+    "load": "a write every second makes the national view's as-of day cold in every worker (its season "
+    "starts stay kept, 0180: the 31 provinces' coverage, the day's timeline point and overdue counts, then "
+    "the page built again: 0.3-0.5 s at ×10 on a machine at load 15-20), the province and city views only "
+    "for writes in Tehran province (a twelfth of the offices); the writer (record_office_state, its facts "
+    "written as differences, 0181: write p95 0.27 s at ×10 at load 15-20) shares the 2 cores with gunicorn, "
+    "the 20 clients and other engineers' work; the row under each scale is the same run without the "
+    "writer: on this shared machine the 20 readers alone miss the goal",
     "share": "the province view's filter change sends its whole city table (49 rows, 8-9 KB) and the two "
     "long lists as new grids (a new day is a new grid that asks for its first page, 1.4-1.5 KB each), "
     "besides the map's Patch (3 KB) and the timeline's (1.6 KB); the city view's, its offices table (7.2 KB)",
