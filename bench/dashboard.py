@@ -136,14 +136,15 @@ def payload(app, key_start: str, inputs: list, state: list, changed: str) -> dic
 
 def list_request(app, grid_id: dict, start: int, end: int, sort: list | None, search: str = "") -> dict:
     """Gives the body of a long list's request for rows `start` to `end` in the order `sort` (AG Grid's
-    sortModel: [{"colId": ..., "sort": "asc" | "desc"}]) — what the grid `grid_id` sends the server."""
+    sortModel: [{"colId": ..., "sort": "asc" | "desc"}]) — what the grid `grid_id` sends the server, its
+    store holding the view `search` (the URL query the rows are of)."""
     key = next(k for k in app.callback_map if k.endswith(".getRowsResponse"))
     request = {"startRow": start, "endRow": end, "sortModel": sort or [], "filterModel": {}}
     return {
         "output": key,
         "outputs": {"id": grid_id, "property": "getRowsResponse"},
         "inputs": [{"id": grid_id, "property": "getRowsRequest", "value": request}],
-        "state": [{"id": "url", "property": "search", "value": search}],
+        "state": [{"id": {**grid_id, "of": "view"}, "property": "data", "value": search}],
         "changedPropIds": [json.dumps(grid_id, separators=(",", ":"), sort_keys=True) + ".getRowsRequest"],
     }
 
