@@ -1,12 +1,14 @@
 """Tables on dash-ag-grid. Python formats every cell; the browser shows what it is sent.
 
-A short table (provinces, a province's cities, a city's offices, actions) travels whole and sorts in
-the browser: each row holds, column by column, the texts Python wrote (`s`), which the grid shows, and
-for numbers and dates the values they sort by (`v`); `valueGetter` and `valueFormatter` pick them.
-Lists by column, not objects keyed by field: a new day sends every row again, and the keys were half
-its bytes. A long list (a province's neighborhoods without an office, its offices due for handover, a
-city's neighborhoods) is AG Grid's infinite row model: the grid asks `list_page` for the page it
-shows, in the order clicked (`getRowsRequest`), and the database sorts and pages the whole list.
+A short table (provinces, a city's offices, actions) travels whole and sorts in the browser: each row
+holds, column by column, the texts Python wrote (`s`), which the grid shows, and for numbers and dates
+the values they sort by (`v`); `valueGetter` and `valueFormatter` pick them. Lists by column, not
+objects keyed by field: a new day sends every row again, and the keys were half its bytes. A long list
+(a province's cities, its neighborhoods without an office, its offices due for handover, a city's
+neighborhoods; rows of texts alone, `s`) is AG Grid's infinite row model: the grid asks `list_page` for
+the page it shows, in the order clicked (`getRowsRequest`), and the database sorts and pages the whole
+list. A filter change keeps the grid: it gives the list's store the view the rows are of, and the grid
+asks again for the rows it shows.
 """
 
 from __future__ import annotations
@@ -73,10 +75,11 @@ def rows(cols: tuple[Col, ...], records: list[dict], lang: str) -> list[dict]:
 
 
 def text_rows(cols: tuple[Col, ...], records: list[dict], lang: str) -> list[dict]:
-    """Gives a long list's rows: the texts only (the database has sorted them); `f` when overdue."""
+    """Gives a long list's rows: each record's `id` and the texts shown (`s`, column by column: the
+    database has sorted them); `f` when overdue."""
     out = []
     for r in records:
-        row = {"id": str(r["id"]), **{c.field: cell(c, r.get(c.field), lang)[1] for c in cols}}
+        row = {"id": str(r["id"]), "s": [cell(c, r.get(c.field), lang)[1] for c in cols]}
         if r.get("overdue_flag"):
             row["f"] = 1
         out.append(row)
@@ -99,6 +102,8 @@ def _col_defs(cols: tuple[Col, ...], lang: str, formatted: bool) -> list[dict]:
             d["valueFormatter"] = {"function": f"params.data.s[{i}]"}
         elif formatted:
             d["valueGetter"] = {"function": f"params.data.s[{i}]"}
+        else:  # a long list: a row not yet loaded has no data
+            d["valueGetter"] = {"function": f"params.data && params.data.s[{i}]"}
         if c.link:
             d["cellRenderer"] = "markdown"
             d["linkTarget"] = "_self"
