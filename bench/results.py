@@ -42,7 +42,7 @@ WHY = {
     "work (load 20-22); the row under each scale is the same run without the writer",
     "share": "a filter change of the city view sends its offices table whole (9 KB) besides the map's "
     "Patch (5 KB); on the province view only the map's Patch (3 KB) and the timeline's (1.6 KB) besides "
-    "small values, and its three lists then ask again for the page they show (3-4 KB each)",
+    "small values, and its lists then ask again for the page they show (2.6-3 KB each)",
 }
 
 
