@@ -136,14 +136,15 @@ def payload(app, key_start: str, inputs: list, state: list, changed: str) -> dic
 
 def list_request(app, grid_id: dict, start: int, end: int, sort: list | None, search: str = "") -> dict:
     """Gives the body of a long list's request for rows `start` to `end` in the order `sort` (AG Grid's
-    sortModel: [{"colId": ..., "sort": "asc" | "desc"}]) — what the grid `grid_id` sends the server."""
+    sortModel: [{"colId": ..., "sort": "asc" | "desc"}]) — what the grid `grid_id` sends the server, its
+    store holding the view `search` (the URL query the rows are of)."""
     key = next(k for k in app.callback_map if k.endswith(".getRowsResponse"))
     request = {"startRow": start, "endRow": end, "sortModel": sort or [], "filterModel": {}}
     return {
         "output": key,
         "outputs": {"id": grid_id, "property": "getRowsResponse"},
         "inputs": [{"id": grid_id, "property": "getRowsRequest", "value": request}],
-        "state": [{"id": "url", "property": "search", "value": search}],
+        "state": [{"id": {**grid_id, "of": "view"}, "property": "data", "value": search}],
         "changedPropIds": [json.dumps(grid_id, separators=(",", ":"), sort_keys=True) + ".getRowsRequest"],
     }
 
@@ -309,11 +310,27 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
             '{"f":"asof","page":"province"}.value',
         )
     view_of = {"national": "national", "province": "province", "city": f"city ({city})"}
+    from dashboard import grids
+    from regen.jalali import parse_date
+
+    # the pages a view's long lists ask for after it (their first), and after a change (again)
+    lists_of = {"province": ("prov-", "IR-23"), "city": ("city-", city)}
+
+    def pages(kind: str, search: str) -> int:
+        prefix, place = lists_of.get(kind, ("-", ""))
+        asks = [list_request(app, grids.list_ids(n, place)[0], 0, grids.PAGE_SIZE, None, search)
+                for n in grids.LISTS if n.startswith(prefix)]  # fmt: skip
+        return sum(len(post(client, body)[1]) for body in asks)
+
     for label, body in cases.items():
         post(client, body)
         server = timed(lambda body=body: post(client, body))
         _, data = post(client, body)
-        view_bytes = result["views"][view_of[label.split(":")[0]]]["bytes"]
+        kind = label.split(":")[0]
+        view_bytes = result["views"][view_of[kind]]["bytes"]
+        asof = [x["value"] for x in body["inputs"] if isinstance(x["id"], dict) and x["id"]["f"] == "asof"]
+        day = (asof or [today])[0] or today
+        view_pages, change_pages = pages(kind, ""), pages(kind, f"?as_of={parse_date(day).isoformat()}")
         # each output's share: the map's and the timeline's Patch, the cards, the tables
         parts = {
             f"{out}.{prop}": len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
@@ -322,10 +339,13 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
         }
         result["recolours"][label] = {
             "server_ms": server * 1000, "bytes": len(data), "share_of_view": len(data) / view_bytes,
-            "parts": parts,
+            "parts": parts, "pages_bytes": change_pages, "view_pages_bytes": view_pages,
+            "share_with_pages": (len(data) + change_pages) / (view_bytes + view_pages),
         }  # fmt: skip
         print(f"  ×{scale} {label:30s} {server * 1000:7.1f} ms  {len(data) / 1024:7.1f} KB "
-              f"= {100 * len(data) / view_bytes:5.1f}% of the view "
+              f"= {100 * len(data) / view_bytes:5.1f}% of the view; with the pages its lists ask again "
+              f"({change_pages / 1024:.1f} KB) {100 * result['recolours'][label]['share_with_pages']:5.1f}% "
+              f"of the view with its lists' first pages "
               f"({', '.join(f'{k} {v / 1024:.1f} KB' for k, v in parts.items())})", flush=True)  # fmt: skip
     db.close()
     for key, writer in (("load", False), ("load_writer", True)):

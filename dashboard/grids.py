@@ -1,27 +1,28 @@
 """Tables on dash-ag-grid. Python formats every cell; the browser shows what it is sent.
 
-A short table (provinces, a province's cities, a city's offices, actions) travels whole and sorts in
-the browser: each row holds, column by column, the texts Python wrote (`s`), which the grid shows, and
-for numbers and dates the values they sort by (`v`); `valueGetter` and `valueFormatter` pick them.
-Lists by column, not objects keyed by field: a new day sends every row again, and the keys were half
-its bytes. A long list (a province's neighborhoods without an office, its offices due for handover, a
-city's neighborhoods) is AG Grid's infinite row model: the grid asks `list_page` for the page it
-shows, in the order clicked (`getRowsRequest`), and the database sorts and pages the whole list.
+A short table (provinces, a city's offices, actions) travels whole and sorts in the browser: each row
+holds, column by column, the texts Python wrote (`s`), which the grid shows, and for numbers and dates
+the values they sort by (`v`); `valueGetter` and `valueFormatter` pick them. Lists by column, not
+objects keyed by field: a new day sends every row again, and the keys were half its bytes. A long list
+(a province's cities, its neighborhoods without an office, its offices due for handover, a city's
+neighborhoods; rows of texts alone, `s`) is AG Grid's infinite row model: the grid asks `list_page` for
+the page it shows, in the order clicked (`getRowsRequest`), and the database sorts and pages the whole
+list. A filter change keeps the grid: it gives the list's store the view the rows are of, and the grid
+asks again for the rows it shows.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import dash_ag_grid as dag
-from dash import MATCH, Input, Output, State, ctx, html
+from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import i18n, queries
 from dashboard.auth_seam import current_scope
-from dashboard.callbacks import callback
+from dashboard.callbacks import callback, clientside
 from dashboard.i18n import t
 from dashboard.urls import parse
 
@@ -74,10 +75,11 @@ def rows(cols: tuple[Col, ...], records: list[dict], lang: str) -> list[dict]:
 
 
 def text_rows(cols: tuple[Col, ...], records: list[dict], lang: str) -> list[dict]:
-    """Gives a long list's rows: the texts only (the database has sorted them); `f` when overdue."""
+    """Gives a long list's rows: each record's `id` and the texts shown (`s`, column by column: the
+    database has sorted them); `f` when overdue."""
     out = []
     for r in records:
-        row = {"id": str(r["id"]), **{c.field: cell(c, r.get(c.field), lang)[1] for c in cols}}
+        row = {"id": str(r["id"]), "s": [cell(c, r.get(c.field), lang)[1] for c in cols]}
         if r.get("overdue_flag"):
             row["f"] = 1
         out.append(row)
@@ -100,6 +102,8 @@ def _col_defs(cols: tuple[Col, ...], lang: str, formatted: bool) -> list[dict]:
             d["valueFormatter"] = {"function": f"params.data.s[{i}]"}
         elif formatted:
             d["valueGetter"] = {"function": f"params.data.s[{i}]"}
+        else:  # a long list: a row not yet loaded has no data
+            d["valueGetter"] = {"function": f"params.data && params.data.s[{i}]"}
         if c.link:
             d["cellRenderer"] = "markdown"
             d["linkTarget"] = "_self"
@@ -159,8 +163,10 @@ def grid(
     )
 
 
-def long_list(id_, cols: tuple[Col, ...], lang: str) -> dag.AgGrid:
-    """Gives a long list: the grid asks the server for each page it shows, in the order asked."""
+def long_list(id_, cols: tuple[Col, ...], lang: str, totals: dict | None = None) -> dag.AgGrid:
+    """Gives a long list: the grid asks the server for each page it shows, in the order asked;
+    `totals`, a record of the sums, is pinned below the rows (it never sorts among them)."""
+    pinned = {"pinnedBottomRowData": list_totals(cols, totals, lang)} if totals else {}
     return dag.AgGrid(
         id=id_,
         columnDefs=_col_defs(cols, lang, formatted=False),
@@ -175,10 +181,16 @@ def long_list(id_, cols: tuple[Col, ...], lang: str) -> dag.AgGrid:
             cacheBlockSize=PAGE_SIZE,
             maxBlocksInCache=20,
             infiniteInitialRowCount=PAGE_SIZE,
+            **pinned,
         ),
-        className="ag-theme-quartz grid",
-        style={"height": f"{36 + 34 * PAGE_SIZE + 52}px"},
+        className="ag-theme-quartz grid" + (" with-totals" if totals else ""),
+        style={"height": f"{36 + 34 * (PAGE_SIZE + (1 if totals else 0)) + 52}px"},
     )
+
+
+def list_totals(cols: tuple[Col, ...], record: dict, lang: str) -> list[dict]:
+    """Gives a long list's totals row, as AG Grid's pinned bottom row wants it (a list of one row)."""
+    return text_rows(cols, [{**record, "id": "totals"}], lang)
 
 
 @dataclass(frozen=True)
@@ -186,43 +198,83 @@ class Listing:
     """A long list: the query of a page of it, a row as shown, its columns."""
 
     query: Callable[..., list[dict]]  # (db, scope, place, day, kind, **page) -> rows with `total`
-    record: Callable[[dict, str], dict]  # a row as the table shows it (before its cells are written)
+    record: Callable[
+        [dict, object], dict
+    ]  # a row as the table shows it on a view (before its cells are written)
     cols: tuple[Col, ...]
 
 
 LISTS: dict[str, Listing] = {}  # every view's long lists by name (the views add theirs)
-LIST_ID = {"list": MATCH, "place": MATCH, "day": MATCH, "kind": MATCH}
+LIST_ID = {"list": MATCH, "place": MATCH, "of": "grid"}
+SHOWS_ID = {"list": MATCH, "place": MATCH, "of": "view"}
 
 
-def list_panel(name: str, place: str, view) -> html.Div:
+def list_ids(name: str, place: str) -> tuple[dict, dict]:
+    """Gives the ids of long list `name` of a place: its grid's, and its store's, which holds the view
+    the grid's rows are of (its URL query: day, kind, language when not the cookie's)."""
+    return {"list": name, "place": place, "of": "grid"}, {"list": name, "place": place, "of": "view"}
+
+
+def _total(name: str, place: str, view) -> str:
+    """Gives the note of a list's length (its first page's query: the one the grid asks first)."""
+    listing = LISTS[name]
+    first = listing.query(
+        queries.database(), current_scope(), place, view.day, view.kind, lang=view.lang, limit=PAGE_SIZE
+    )
+    return f"{t('total', view.lang)}: {i18n.num(first[0]['total'] if first else 0, view.lang)}"
+
+
+def list_panel(name: str, place: str, view, totals: dict | None = None) -> html.Div:
     """Gives long list `name` of a place (a province, a city) on the view's day and kind — its grid,
-    which asks `list_page` for its rows, and its length — inside `<name>-box`. The grid's id names the
-    list, place, day and kind: a new day or kind is a new grid, which asks for its first page."""
-    db, scope, lang, listing = queries.database(), current_scope(), view.lang, LISTS[name]
-    first = listing.query(db, scope, place, view.day, view.kind, lang=lang, limit=PAGE_SIZE)
-    total = first[0]["total"] if first else 0
-    grid_id = {"list": name, "place": place, "day": view.day.isoformat(), "kind": view.kind or ""}
+    which asks `list_page` for its rows, the store of the view they are of, and its length — inside
+    `<name>-box`; `totals`, a record of the sums, pinned below the rows."""
+    grid_id, shows_id = list_ids(name, place)
     return html.Div(
         [
-            long_list(grid_id, listing.cols, lang),
-            html.P(f"{t('total', lang)}: {i18n.num(total, lang)}", id=f"{name}-note", className="notice"),
+            long_list(grid_id, LISTS[name].cols, view.lang, totals),
+            dcc.Store(id=shows_id, data=view.query()),
+            html.P(_total(name, place, view), id=f"{name}-note", className="notice"),
         ],
         id=name,
     )
 
 
+def list_outputs(name: str) -> list[Output]:
+    """Gives what a filter change writes of long list `name`: the view its rows are of (one store: the
+    view's place) and its length. The grid stays, with its columns, order and page, and asks again."""
+    return [Output({"list": name, "place": ALL, "of": "view"}, "data"), Output(f"{name}-note", "children")]
+
+
+def list_answer(name: str, place: str, view) -> tuple[list[str], str]:
+    """Gives the values of list_outputs for the view `view` (what list_panel holds for it)."""
+    return [view.query()], _total(name, place, view)
+
+
+# A new view for a list (its store changed): the grid asks the server again for the rows it shows.
+clientside(
+    """function(_shows, id) {
+        dash_ag_grid.getApiAsync(id).then(function (api) { api.refreshInfiniteCache(); });
+        return window.dash_clientside.no_update;
+    }""",
+    Output(LIST_ID, "paginationGoTo"),
+    Input(SHOWS_ID, "data"),
+    State(LIST_ID, "id"),
+    prevent_initial_call=True,
+)
+
+
 @callback(
     Output(LIST_ID, "getRowsResponse"),
     Input(LIST_ID, "getRowsRequest"),
-    State("url", "search"),
+    State(SHOWS_ID, "data"),
     prevent_initial_call=True,
 )
-def list_page(request, search):
-    """Gives the rows a long list's grid asks for (its page, in the order clicked), sorted and paged
-    by the database over the whole list, and the list's length."""
+def list_page(request, shows):
+    """Gives the rows a long list's grid asks for (its page, in the order clicked) on the view its store
+    holds, sorted and paged by the database over the whole list, and the list's length."""
     if not request:
         raise PreventUpdate
-    which, lang = ctx.triggered_id, parse(search).lang
+    which, view = ctx.triggered_id, parse(shows)
     listing = LISTS[which["list"]]
     sort, descending = sort_of(request, listing.cols)
     start = max(0, int(request.get("startRow") or 0))
@@ -231,17 +283,17 @@ def list_page(request, search):
         queries.database(),
         current_scope(),
         which["place"],
-        dt.date.fromisoformat(which["day"]),
-        which["kind"] or None,
+        view.day,
+        view.kind,
         sort=sort,
         descending=descending,
-        lang=lang,
+        lang=view.lang,
         offset=start,
         limit=min(end - start, 100),
     )
     total = rows[0]["total"] if rows else start
     return {
-        "rowData": text_rows(listing.cols, [listing.record(r, lang) for r in rows], lang),
+        "rowData": text_rows(listing.cols, [listing.record(r, view) for r in rows], view.lang),
         "rowCount": total,
     }
 

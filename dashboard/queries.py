@@ -354,6 +354,15 @@ def offices_due_handover(
     return _province_list("dash_offices_due_handover", db, scope, province, as_of, kind, page)
 
 
+def city_table(
+    db: Database, scope: Scope, province: str, as_of: dt.date, kind: str | None = None, **page: Any
+) -> list[dict]:
+    """Gives a province's cities on as_of (over the neighborhoods of `kind`, with one) with their
+    overdue actions, lagging first (or the page `page` asks, see _page), each row with the table's
+    `total`: the numbers of coverage_cities and overdue_counts, sorted and paged by the database."""
+    return _province_list("dash_city_table", db, scope, province, as_of, kind, page)
+
+
 def _province_list(name: str, db: Database, scope: Scope, province: str, as_of, kind, page: dict):
     province = allowed_province(scope, province)
     return cached(

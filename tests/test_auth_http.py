@@ -548,8 +548,8 @@ def test_provincial_crafted_list_pages_for_another_province(app, client):
     sign_in(client, "teh")
 
     def answer(province: str, name: str) -> str:
-        grid = {"list": f"prov-{name}", "place": province, "day": "2024-01-01", "kind": ""}
-        body = list_request(app, grid, 0, 15, [{"colId": "name", "sort": "desc"}])
+        grid = {"list": f"prov-{name}", "place": province, "of": "grid"}
+        body = list_request(app, grid, 0, 15, [{"colId": "name", "sort": "desc"}], "?as_of=2024-01-01")
         resp = post_callback(client, body)
         assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
         return json.dumps(resp.get_json(), ensure_ascii=False)

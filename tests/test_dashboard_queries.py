@@ -319,10 +319,7 @@ def test_a_change_sends_no_geometry_and_a_share_of_the_view(signed_in, path, out
 def _walk_list(app, post, name: str, search: str, sort: list | None) -> list[str]:
     """Walks list `name` of Tehran's province view page by page (one row a page) in `sort`'s order,
     as the grid asks the server; gives the codes in the order shown."""
-    from dashboard.urls import parse
-
-    view = parse(search)
-    gid = {"list": f"prov-{name}", "place": "IR-23", "day": view.day.isoformat(), "kind": ""}
+    gid = {"list": f"prov-{name}", "place": "IR-23", "of": "grid"}
     codes, k, total = [], 0, 1
     while k < total:
         answer = json.loads(post(list_request(app, gid, k, k + 1, sort, search)))

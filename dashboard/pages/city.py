@@ -142,7 +142,8 @@ def _office_hover(offices: list[dict], lang: str) -> dict:
     }
 
 
-def _hood(r: dict, lang: str) -> dict:
+def _hood(r: dict, view: View) -> dict:
+    lang = view.lang
     return {
         "id": r["code"],
         "name": i18n.name(r, lang),
@@ -269,7 +270,7 @@ def layout(view: View, code: str):
 @callback(
     Output("city-map", "figure"),
     *C.card_outputs(),
-    Output("city-hoods-box", "children"),
+    *grids.list_outputs("city-hoods"),
     Output("city-offices", "rowData"),
     Input(C.fid("asof", "city"), "value"),
     Input(C.fid("kind", "city"), "value"),
@@ -278,8 +279,9 @@ def layout(view: View, code: str):
     prevent_initial_call=True,
 )
 def show_city(as_of_text, kind, pathname, search):
-    """Brings the view to its filters: the map's values (never its polygons), the cards and both
-    tables, built as the layout builds them."""
+    """Brings the view to its filters: the map's values (never its polygons), the cards, the view the
+    neighborhoods' rows are of (the grid stays and asks again) and the offices' rows, built as the
+    layout builds them."""
     view = parse(search)
     day = as_of_from(as_of_text, view)
     m = ROUTE.match(pathname or "")
@@ -293,7 +295,7 @@ def show_city(as_of_text, kind, pathname, search):
     return (
         C.values_patch(p["map"]),
         *C.card_values(p["head"], lang),
-        p["hoods"],
+        *grids.list_answer("city-hoods", m["code"], now),
         grids.rows(OFFICE_COLS, p["offices"], lang),
     )
 
@@ -301,7 +303,7 @@ def show_city(as_of_text, kind, pathname, search):
 @callback(
     Output("city-history", "children"),
     Input("city-map", "clickData"),
-    Input({"list": "city-hoods", "place": ALL, "day": ALL, "kind": ALL}, "cellClicked"),
+    Input({"list": "city-hoods", "place": ALL, "of": "grid"}, "cellClicked"),
     Input("city-offices", "cellClicked"),
     State("url", "search"),
     prevent_initial_call=True,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from dash import Input, Output, State, html
+from dash import ALL, Input, Output, Patch, State, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
@@ -18,12 +18,9 @@ from dashboard.i18n import t
 from dashboard.pages.common import (
     as_of_from,
     late,
-    place_answer,
     place_cols,
     place_hover,
-    place_outputs,
     place_records,
-    place_table,
     place_totals,
 )
 from dashboard.urls import View, parse
@@ -54,7 +51,13 @@ def depends_on(code: str, **_) -> str:
 COLS = place_cols("city")
 
 
-def _uncovered(r: dict, lang: str) -> dict:
+def _city(r: dict, view: View) -> dict:
+    """A city as the table shows it: its name a link to its view (keeping the filters)."""
+    return place_records([r], {r["code"]: r["overdue"]}, view.lang, "/city/", view)[0]
+
+
+def _uncovered(r: dict, view: View) -> dict:
+    lang = view.lang
     return {
         "id": r["code"],
         "name": i18n.name(r, lang),
@@ -67,7 +70,8 @@ def _uncovered(r: dict, lang: str) -> dict:
     }
 
 
-def _due(r: dict, lang: str) -> dict:
+def _due(r: dict, view: View) -> dict:
+    lang = view.lang
     return {
         "id": r["code"],
         "name": i18n.name(r, lang),
@@ -82,6 +86,12 @@ def _due(r: dict, lang: str) -> dict:
 
 
 LISTS = {
+    # a province can have many cities: the table is a long list too, its totals row pinned below
+    "prov-table": Listing(
+        lambda db, scope, code, day, kind, **page: queries.city_table(db, scope, code, day, kind, **page),
+        _city,
+        COLS,
+    ),
     "prov-uncovered": Listing(
         lambda db, scope, code, day, kind, **page: queries.uncovered_neighborhoods(
             db, scope, code, day, kind, **page
@@ -143,10 +153,8 @@ def _parts(view: View, code: str) -> dict:
     return {
         "map": fig,
         "head": head,
-        "records": records,
         "totals": place_totals(rows, records, lang),
         "timeline": C.timeline_figure(queries.timeline(db, scope, day, province=code), lang),
-        **{name: grids.list_panel(name, code, view) for name in LISTS},
     }
 
 
@@ -177,14 +185,18 @@ def layout(view: View, code: str):
                 ],
                 className="grid2",
             ),
-            C.panel(t("cities_table", lang), place_table("prov-table", COLS, p, lang)),
+            C.panel(
+                t("cities_table", lang),
+                html.P(t("lagging_first", lang), className="notice order-rule"),
+                grids.list_panel("prov-table", code, view, totals=p["totals"]),
+            ),
             html.Div(
                 [
-                    C.panel(t("uncovered", lang), html.Div(p["prov-uncovered"], id="prov-uncovered-box")),
+                    C.panel(t("uncovered", lang), grids.list_panel("prov-uncovered", code, view)),
                     C.panel(
                         t("due_handover", lang),
                         html.P(t("overdue_rule", lang), className="notice overdue-rule"),
-                        html.Div(p["prov-due"], id="prov-due-box"),
+                        grids.list_panel("prov-due", code, view),
                     ),
                 ],
                 className="grid2",
@@ -195,8 +207,11 @@ def layout(view: View, code: str):
 
 
 @callback(
-    *place_outputs("prov"),
-    *(Output(f"{name}-box", "children") for name in LISTS),
+    Output("prov-map", "figure"),
+    *C.card_outputs(),
+    Output({"list": "prov-table", "place": ALL, "of": "grid"}, "dashGridOptions"),
+    Output("prov-timeline", "figure"),
+    *(out for name in LISTS for out in grids.list_outputs(name)),
     Input(C.fid("measure", "province"), "value"),
     Input(C.fid("asof", "province"), "value"),
     Input(C.fid("kind", "province"), "value"),
@@ -205,17 +220,26 @@ def layout(view: View, code: str):
     prevent_initial_call=True,
 )
 def show_province(measure, as_of_text, kind, pathname, search):
-    """Brings the view to its filters: the map's values (never geometry), cards, city table, timeline
-    and each list from its first page, built as the layout builds them. The day is the one in the box
-    whatever changed."""
+    """Brings the view to its filters: the map's and the timeline's values (never geometry), the cards,
+    the city table's totals row (a Patch of its grid's options: the rest stays), and the view each
+    table's rows are of, with its length: the grids stay, with their order and page, and ask the
+    database again for the rows they show. The day is the one in the box whatever changed."""
     view = parse(search)
     day = as_of_from(as_of_text, view)
     m = ROUTE.match(pathname or "")
     if day is None or not m:
         raise PreventUpdate
     now = replace(view, as_of=day, measure=measure, kind=kind if kind in queries.KINDS else None)
-    p = _parts(now, m["code"])
-    return (*place_answer(p, COLS, view.lang), *(p[name] for name in LISTS))
+    p, lang = _parts(now, m["code"]), view.lang
+    options = Patch()
+    options["pinnedBottomRowData"] = grids.list_totals(COLS, p["totals"], lang)
+    return (
+        C.values_patch(p["map"]),
+        *C.card_values(p["head"], lang),
+        [options],
+        C.timeline_patch(p["timeline"]),
+        *(x for name in LISTS for x in grids.list_answer(name, m["code"], now)),
+    )
 
 
 @callback(

@@ -1,0 +1,138 @@
+"""Issue 13's bytes of a filter change on the province and city views, through the app's own callbacks
+against real PostGIS: the answer carries no geometry and no table (neither rows whole nor a new grid
+with its columns): the grids stay, their stores get the view of the new filters, and the rows they
+then ask for, page by page, are a fresh view's of those filters, every row reachable, sorted by the
+database over the whole table."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.dashboard import list_request, payload, view_payload
+from dashboard import grids, i18n, queries
+from dashboard.pages import city, province
+from regen.jalali import to_jalali
+from regen.scope import NATIONAL
+from tests.dashboard_fixture import D1, D2
+from tests.test_dashboard_queries import signed_in, world  # noqa: F401  (fixtures)
+
+PROVINCE_LISTS = tuple(province.LISTS)  # the city table and the two long lists
+
+
+def _walk(tree, found: dict) -> dict:
+    """Collects, from a layout or an answer, each list store's view and each list note's text."""
+    if isinstance(tree, dict):
+        ident = tree.get("props", {}).get("id") if "props" in tree else None
+        if isinstance(ident, dict) and ident.get("of") == "view":
+            found[ident["list"]] = tree["props"]["data"]
+        elif isinstance(ident, str) and ident.endswith("-note") and "children" in tree["props"]:
+            found[ident] = tree["props"]["children"]
+        for value in tree.values():
+            _walk(value, found)
+    elif isinstance(tree, list):
+        for value in tree:
+            _walk(value, found)
+    return found
+
+
+def _answered(answer: bytes) -> dict:
+    """Gives what a filter change wrote of the lists: each store's view, each note's text."""
+    out = {}
+    for key, props in json.loads(answer)["response"].items():
+        ident = json.loads(key) if key.startswith("{") else key
+        if isinstance(ident, dict) and ident.get("of") == "view":
+            [out[ident["list"]]] = props["data"]  # one store (the view's place) of the pattern's
+        elif isinstance(ident, str) and ident.endswith("-note"):
+            out[ident] = props["children"]
+    return out
+
+
+def _rows(app, post, name: str, place: str, shows: str, sort=None, size: int = grids.PAGE_SIZE):
+    """Gives every row of list `name` as its grid is given them, page by page, on the view `shows`."""
+    grid_id = grids.list_ids(name, place)[0]
+    key = json.dumps(grid_id, separators=(",", ":"), sort_keys=True)
+    rows, start, total = [], 0, 1
+    while start < total:
+        got = json.loads(post(list_request(app, grid_id, start, start + size, sort, shows)))
+        got = got["response"][key]["getRowsResponse"]
+        total = got["rowCount"]
+        assert got["rowData"], (name, start, total)
+        rows += got["rowData"]
+        start += size
+    return rows, total
+
+
+def _change(app, post, output: str, inputs: list, path: str, search: str, page: str) -> bytes:
+    return post(payload(app, output, inputs, [path, search], f'{{"f":"asof","page":"{page}"}}.value'))
+
+
+@pytest.mark.parametrize("lang", ["", "&lang=en"])
+def test_a_province_change_sends_no_table_and_its_grids_show_a_fresh_views_rows(signed_in, lang):  # noqa: F811
+    app, post = signed_in
+    path, before, after = (
+        "/province/IR-23",
+        f"?as_of={D2.isoformat()}{lang}",
+        f"?as_of={D1.isoformat()}{lang}",
+    )
+    post(view_payload(app, path, before))
+    answer = _change(app, post, "..prov-map.figure", ["count", to_jalali(D1), None], path, before, "province")
+    # never geometry, never a table whole or a new grid (its columns and options)
+    for word in (b"coordinates", b"geojson", b"columnDefs", b"rowData", b"localeText"):
+        assert word not in answer, word
+    fresh = _walk(json.loads(post(view_payload(app, path, after))), {})
+    shown = _answered(answer)
+    for name in PROVINCE_LISTS:
+        assert shown[name] == fresh[name]  # the rows asked for next are of the new day's view
+        assert shown[f"{name}-note"] == fresh[f"{name}-note"]
+        changed, total = _rows(app, post, name, "IR-23", shown[name])
+        assert changed == _rows(app, post, name, "IR-23", fresh[name])[0]
+        assert len(changed) == total == len({r["id"] for r in changed})  # every row, each once
+    # the city table: every city of the province, with the numbers of coverage_cities, lagging first
+    cities, _ = _rows(app, post, "prov-table", "IR-23", shown["prov-table"], size=1)
+    truth = queries.coverage_cities(queries.database(), NATIONAL, D1, province="IR-23")
+    assert [r["id"] for r in cities] == [r["code"] for r in truth]
+    language = "en" if lang else "fa"
+    for row, want in zip(cities, truth, strict=True):
+        for i, col in enumerate(province.COLS[1:6], start=1):
+            assert row["s"][i] == i18n.num(want[col.field], language, col.decimals), (row["id"], col)
+        assert f"as_of={D1.isoformat()}" in row["s"][0]  # its link keeps the new day
+
+
+def test_the_city_table_is_sorted_by_the_database_over_every_row(signed_in, world):  # noqa: F811
+    app, post = signed_in
+    shows = f"?as_of={D2.isoformat()}"
+    every = queries.city_table(world, NATIONAL, "IR-23", D2)
+    names = world.query(
+        "SELECT code FROM cities WHERE province_code = 'IR-23' ORDER BY name_fa COLLATE \"fa-x-icu\" DESC"
+    )
+    by_name, _ = _rows(app, post, "prov-table", "IR-23", shows, [{"colId": "name", "sort": "desc"}], size=1)
+    assert [r["id"] for r in by_name] == [r["code"] for r in names]
+    for col in province.COLS[1:]:
+        for sort in ("asc", "desc"):
+            got, _ = _rows(
+                app, post, "prov-table", "IR-23", shows, [{"colId": col.field, "sort": sort}], size=1
+            )
+            values = [next(r[col.field] for r in every if r["code"] == g["id"]) for g in got]
+            known = [v for v in values if v is not None]
+            assert known == sorted(known, reverse=sort == "desc"), (col.field, sort)
+            assert values[len(known) :] == [None] * (len(values) - len(known))  # no value: last
+
+
+def test_a_city_change_sends_no_geometry_and_keeps_its_neighborhoods_grid(signed_in):  # noqa: F811
+    app, post = signed_in
+    path, before, after = "/city/TEH", f"?as_of={D2.isoformat()}", f"?as_of={D1.isoformat()}"
+    post(view_payload(app, path, before))
+    answer = _change(app, post, "..city-map.figure", [to_jalali(D1), None], path, before, "city")
+    for word in (b"coordinates", b"geojson", b"columnDefs", b"localeText"):
+        assert word not in answer, word
+    shown, fresh = _answered(answer), _walk(json.loads(post(view_payload(app, path, after))), {})
+    assert shown["city-hoods"] == fresh["city-hoods"]
+    assert shown["city-hoods-note"] == fresh["city-hoods-note"]
+    changed, total = _rows(app, post, "city-hoods", "TEH", shown["city-hoods"], size=2)
+    assert [r["id"] for r in changed] == [
+        h["code"] for h in queries.neighborhoods(queries.database(), NATIONAL, "TEH", D1)
+    ]
+    assert total == len(changed)
+    assert city.HOOD_COLS[0].field == "name"
