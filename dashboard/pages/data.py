@@ -32,13 +32,13 @@ RUN_COLS = (
     Col("rejected", "rejected", 0),
     Col("started", "started_tehran"),
 )
-# Names are as the file wrote them; a field is a table column's Persian header in Persian, else the
-# name the file gives it.
+# The reason right after the row (pinned), so that a phone shows it without scrolling; names are as
+# the file wrote them; a field is a table column's Persian header in Persian, else the file's name.
 REJECT_COLS = (
     Col("row_no", "row", 0),
-    Col("name", "name", css="free-text"),
-    Col("field", "field", css="free-text"),
     Col("reason", "reason"),
+    Col("field", "field", css="free-text"),
+    Col("name", "name", css="free-text"),
 )
 
 
