@@ -349,8 +349,32 @@ def clicked(click: dict | None) -> dict:
     return click["points"][0]
 
 
-def graph(id_: str, fig: go.Figure | dict) -> dcc.Graph:
-    return dcc.Graph(id=id_, figure=fig, config={"displaylogo": False, "scrollZoom": True})
+# The mode bar keeps what a reader of these figures uses: save the picture, zoom the timeline and go
+# back, zoom the map in and out and back. Selection tools select nothing here, and "Share chart" would
+# send the data to plotly.com (showSendToCloud is on by default in plotly.js 4).
+MODEBAR_OFF = (
+    "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d", "toggleSpikelines",
+    "hoverClosestCartesian", "hoverCompareCartesian", "sendChartToCloud",
+)  # fmt: skip
+
+
+def graph(id_: str, fig: go.Figure | dict, lang: str, code: str | None = None) -> dcc.Graph:
+    """Gives a figure whose mode bar speaks the page's language and saves its picture under a name in
+    it (the atlas, the figure, the place's code: «اطلس-بازآفرینی-نقشه-استان-IR-23.png»)."""
+    config = {
+        "displaylogo": False,
+        "scrollZoom": True,
+        "showSendToCloud": False,
+        "modeBarButtonsToRemove": list(MODEBAR_OFF),
+        "locale": lang,
+        "locales": i18n.plot_words(lang),
+        "toImageButtonOptions": {
+            "filename": i18n.file_name(
+                (t("dl_app", lang), t(f"fig_{id_.replace('-', '_')}", lang), code), None, lang
+            )
+        },
+    }
+    return dcc.Graph(id=id_, figure=fig, config=config)
 
 
 # -- headline, filters, downloads, panels -------------------------------------------------------------

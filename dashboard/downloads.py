@@ -9,6 +9,8 @@ Dates are written as Jalali text in Persian (the loaders read both), ISO in Engl
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pandas as pd
 
 from dashboard import i18n, queries
@@ -85,9 +87,16 @@ def _encode(frame: pd.DataFrame, fmt: str, sheet: str) -> bytes:
 
 
 def _name(what: str, code: str, view: View, fmt: str) -> str:
-    """Gives the file's name in the view's language: the atlas, what it holds, the place, the day
-    ('regen-actions-IR-23-2025-03-20.csv'; in Persian Jalali, '…-۱۴۰۳-۱۲-۳۰.csv')."""
+    """Gives the file's name in the view's language: the atlas, what it holds, the place, the day."""
     lang = view.lang
-    day = view.day.isoformat() if lang == "en" else i18n.date(view.day, lang).replace("/", "-")
-    words = (t("dl_app", lang), t(f"dl_{what.replace('-', '_')}", lang), code, day)
-    return "-".join(x for x in words if x) + f".{fmt}"
+    return i18n.file_name(
+        (t("dl_app", lang), t(f"dl_{what.replace('-', '_')}", lang), code), view.day, lang, fmt
+    )
+
+
+def attachment(name: str, ascii_name: str) -> str:
+    """Gives the Content-Disposition of a download named `name` (RFC 6266 with RFC 5987's
+    `filename*=UTF-8''…`, which browsers prefer), with `ascii_name` for clients that read only
+    `filename` (give the English name: a Persian one has no ASCII form)."""
+    plain = ascii_name.encode("ascii", "replace").decode().replace('"', "").replace("\\", "")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"

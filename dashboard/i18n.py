@@ -30,6 +30,7 @@ def _read_words() -> dict[str, tuple[str, str]]:
 
 _WORDS = _read_words()
 GRID_WORDS = [k[2:] for k in _WORDS if k.startswith("g_")]
+PLOT_WORDS = [k for k in _WORDS if k.startswith("pl_")]
 BRIEF_WORDS = [k[2:] for k in _WORDS if k.startswith("b_")]
 
 
@@ -133,3 +134,19 @@ def dropdown_words(lang: str) -> dict:
 def grid_words(lang: str) -> dict:
     """Gives the words AG Grid writes itself (pager, loading, empty), in the language."""
     return {k: t(f"g_{k}", lang) for k in GRID_WORDS}
+
+
+def plot_words(lang: str) -> dict:
+    """Gives the words plotly.js writes itself (mode-bar tool tips, its notices) and MapLibre's control
+    (assets/map_words.js reads them from the same dictionary), as plotly.js's `config.locales` entry:
+    each keyed by the library's English text, which is each pl_ entry's English."""
+    return {lang: {"dictionary": {_WORDS[k][1]: t(k, lang) for k in PLOT_WORDS}}}
+
+
+def file_name(parts: tuple[str | None, ...], day: dt.date | None, lang: str, ext: str | None = None) -> str:
+    """Gives a download's file name in the language: the parts (words or codes) and the day joined by
+    '-' ('regen-actions-IR-23-2025-03-20.csv'; in Persian with the Jalali day, '…-۱۴۰۳-۱۲-۳۰.csv')."""
+    when = None
+    if day is not None:
+        when = day.isoformat() if lang == "en" else date(day, lang).replace("/", "-")
+    return "-".join(x for x in (*parts, when) if x) + (f".{ext}" if ext else "")

@@ -31,6 +31,11 @@ def _why_broken(wkb: bytes) -> str:
     return "its geometry cannot be read: fix it in the source and export again"
 
 
+def reason_key(why: str) -> str:
+    """Gives the dashboard's key (words.toml rj_<key>) of a reason `parse` or `swapped` gave."""
+    return "swapped_xy" if why == SWAPPED else "unreadable_geometry"
+
+
 def swapped(geoms) -> list[bool]:
     """Gives, per polygon (EPSG:4326), whether it is outside Iran but inside it with x and y exchanged."""
     if not len(geoms):

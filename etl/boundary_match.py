@@ -3,6 +3,7 @@ updates (its target), and the duplicates that make a file ambiguous. Set-based S
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from psycopg2 import sql
@@ -218,9 +219,30 @@ def provinces(cur, source: Source) -> None:
     refuse_duplicates(cur, source, "target", "province")
 
 
+# The reasons the statements above write, as the dashboard's keys (words.toml rj_<key>) and values.
+_REASONS = (
+    (re.compile(r"its (?P<level>province|city) (?P<code>.+) is not in the database$"), "parent_missing"),
+    (re.compile(r"it lies outside its (?P<level>province|city) (?P<code>.+)$"), "outside_parent"),
+    (re.compile(r"it lies outside every (?P<level>province|city) \(no "), "outside_every_unloaded"),
+    (re.compile(r"it lies outside every (?P<level>province|city)$"), "outside_every"),
+    (re.compile(r"its name matches no province"), "no_province_match"),
+    (re.compile(r"its code (?P<code>.+) is not a province code"), "not_province_code"),
+)
+
+
+def reason_key(reason: str) -> tuple[str | None, dict | None]:
+    """Gives the key and values of a reason the SQL wrote (None, None for one it does not know)."""
+    for pattern, key in _REASONS:
+        m = pattern.match(reason)
+        if m:
+            return key, m.groupdict()
+    return None, None
+
+
 def collect_rejects(cur, report: RunReport) -> None:
     """Adds the features the SQL rejected to the report, in file order."""
     cur.execute("SELECT row_no, name_fa, reject FROM boundary_stage WHERE reject IS NOT NULL ORDER BY row_no")
     for r in cur.fetchall():
-        report.reject(r["row_no"], r["reject"], name=r["name_fa"])
+        key, values = reason_key(r["reject"])
+        report.reject(r["row_no"], r["reject"], name=r["name_fa"], key=key, values=values)
     report.rejects.sort(key=lambda r: r.row_no or 0)

@@ -179,7 +179,7 @@ def stage(
             wkb = geoms[i]
             name = vals["name"][i]
             if wkb is None:
-                report.reject(row_no, "no geometry", name=name)
+                report.reject(row_no, "no geometry", name=name, key="no_geometry")
                 continue
             gtype, parts, zm = geom_type(wkb)
             if zm:  # heights and measures are not kept: the tables hold 2-D boundaries
@@ -196,14 +196,24 @@ def stage(
                 wkb = shapely.to_wkb(shapely.multipolygons(shapely.get_parts(polys)))
                 gtype, parts = 6, 1
             if gtype not in _POLYGONAL:
-                report.reject(row_no, f"unsupported geometry type {gtype}", name=name)
+                report.reject(
+                    row_no,
+                    f"unsupported geometry type {gtype}",
+                    name=name,
+                    key="geometry_type",
+                    values={"type": gtype},
+                )
                 continue
             if parts == 0:
-                report.reject(row_no, "empty geometry", name=name)
+                report.reject(row_no, "empty geometry", name=name, key="empty_geometry")
                 continue
             if name is None:
                 report.reject(
-                    row_no, f"no name in field {fields['name'].asked}", name=None, field=fields["name"].asked
+                    row_no,
+                    f"no name in field {fields['name'].asked}",
+                    name=None,
+                    field=fields["name"].asked,
+                    key="no_name",
                 )
                 continue
             keep.append((i, row_no))
@@ -233,6 +243,8 @@ def stage(
                         "or their Persian names)",
                         name=name,
                         field=fields["kind"].asked,
+                        key="unknown_kind",
+                        values={"value": bad},
                     )
                     continue
             parent = opts.parent or vals["parent"][i]
@@ -259,7 +271,7 @@ def stage(
     checks.refuse_if_no_polygon(source.path, row_no, skipped)
     polygons = row_no - report.skipped
     checks.refuse_if_all_swapped(source.path, swaps, polygons)
-    no_name = sum(1 for r in report.rejects if r.reason.startswith("no name in field"))
+    no_name = sum(1 for r in report.rejects if r.key == "no_name")
     if polygons and no_name == polygons:
         fp = fields["name"]
         raise LoadError(
@@ -278,7 +290,7 @@ def _drop(report: RunReport, keep, names, reasons, wkbs, geoms):
         return keep, wkbs, geoms
     for (i, rn), why in zip(keep, reasons, strict=True):
         if why:
-            report.reject(rn, why, name=names[i])
+            report.reject(rn, why, name=names[i], key=checks.reason_key(why))
     ok = [k for k, why in enumerate(reasons) if not why]
     return [keep[k] for k in ok], [wkbs[k] for k in ok], geoms[ok]
 

@@ -126,7 +126,9 @@ def _office_states(row: dict) -> set[tuple[str, str, str]]:
             letter = v.code(row.get("handover_letter")) if state == "handed_over" else None
             states.add((state, began.isoformat(), letter or ""))
     if row.get("handover_letter") and row.get("handed_over_on") is None:
-        raise RowError("handover_letter", "a handover letter needs its date in handed_over_on")
+        raise RowError(
+            "handover_letter", "a handover letter needs its date in handed_over_on", "letter_without_day"
+        )
     return states
 
 
@@ -141,29 +143,37 @@ def load_offices(cur, table: TableFile, report: RunReport, look: Lookups) -> Non
         nonlocal estimated
         old = stored.get(key)
         if row.get("name_fa") is None:
-            raise RowError("name_fa", "the Persian name is empty")
+            raise RowError("name_fa", "the Persian name is empty", "no_name_fa")
         kind = v.choice(row.get("kind"), "kind", OFFICE_KINDS)
         if kind is None:
             raise RowError(
-                "kind", "the kind is empty: facilitation (تسهیلگری) or renewal_service (خدمات نوسازی)"
+                "kind",
+                "the kind is empty: facilitation (تسهیلگری) or renewal_service (خدمات نوسازی)",
+                "no_office_kind",
             )
         nbhds = [look.neighborhood(c, "neighborhoods") for c in v.codes(row.get("neighborhoods"))]
         city = look.city(row.get("city"), "city") or (look.neighborhoods[nbhds[0]] if nbhds else None)
         if city is None:
             raise RowError(
-                "neighborhoods", "give the neighborhood code(s) the office serves (or at least its city)"
+                "neighborhoods",
+                "give the neighborhood code(s) the office serves (or at least its city)",
+                "no_neighborhoods",
             )
         for n in nbhds:
             if look.neighborhoods[n] != city:
                 raise RowError(
                     "neighborhoods",
                     f"neighborhood «{n}» is in city {look.neighborhoods[n]}, not in the office's city {city}",
+                    "code_elsewhere",
+                    code=n,
+                    inside=look.neighborhoods[n],
+                    city=city,
                 )
         pt = v.point(row.get("lat"), row.get("lon"))
         is_estimate = pt is None or bool(v.boolean(row.get("location_estimated"), "location_estimated"))
         if is_estimate:
             if not nbhds:
-                raise RowError("lat", "no lat/lon and no neighborhood to place the office in")
+                raise RowError("lat", "no lat/lon and no neighborhood to place the office in", "no_place")
             cur.execute(_POINT_IN, (nbhds[0],))
             p = cur.fetchone()
             pt = (p["lon"], p["lat"])
@@ -251,4 +261,5 @@ def _history_error(problem: str, keep: set[tuple[str, str, str]], written: dict[
         if keep
         else ""
     )
-    return RowError(col, f"impossible lifecycle: {v.dates_as_written(problem, written)}{also}")
+    detail = f"{v.dates_as_written(problem, written)}{also}"
+    return RowError(col, f"impossible lifecycle: {detail}", "lifecycle", detail=detail)

@@ -97,10 +97,10 @@ def _load_cities(cur, table: TableFile, report: RunReport, look: Lookups) -> Non
         old = stored.get(key, {})
         name_fa = row.get("name_fa")
         if name_fa is None:
-            raise RowError("name_fa", "the Persian name is empty")
+            raise RowError("name_fa", "the Persian name is empty", "no_name_fa")
         province = look.province(row.get("province"), "province")
         if province is None:
-            raise RowError("province", "the province is empty: give its code (IR-23) or name")
+            raise RowError("province", "the province is empty: give its code (IR-23) or name", "no_province")
         pt = v.point(row.get("lat"), row.get("lon"))
         new = {
             "name_fa": name_fa,
@@ -121,6 +121,7 @@ def _load_cities(cur, table: TableFile, report: RunReport, look: Lookups) -> Non
                 "lat",
                 "a new city needs lat and lon (or load its boundary first with "
                 "`regen load boundaries --level city`)",
+                "city_needs_point",
             )
         if old and all(old[f] == new[f] for f in _CITY_FIELDS):
             return "unchanged"
@@ -253,11 +254,17 @@ def _action_row(row: dict, look: Lookups) -> dict:
     resolution = v.integer(row.get("resolution"), "resolution")
     if (meeting, resolution) not in look.resolutions:
         raise RowError(
-            "resolution", f"there is no resolution {resolution} of meeting {meeting} in the database"
+            "resolution",
+            f"there is no resolution {resolution} of meeting {meeting} in the database",
+            "no_resolution",
+            resolution=resolution,
+            meeting=meeting,
         )
     agency = look.agency(row.get("agency"), "agency")
     if agency is None or row.get("title_fa") is None:
-        raise RowError("agency" if agency is None else "title_fa", "this column must not be empty")
+        raise RowError(
+            "agency" if agency is None else "title_fa", "this column must not be empty", "empty_cell"
+        )
     new = {
         "meeting_number": meeting,
         "resolution_number": resolution,
@@ -273,13 +280,27 @@ def _action_row(row: dict, look: Lookups) -> dict:
     }
     city, province = new["city_code"], new["province_code"]
     if city and province and look.cities[city] != province:
-        raise RowError("city", f"city «{city}» is in {look.cities[city]}, not in province {province}")
+        raise RowError(
+            "city",
+            f"city «{city}» is in {look.cities[city]}, not in province {province}",
+            "city_elsewhere",
+            city=city,
+            inside=look.cities[city],
+            province=province,
+        )
     for col, code, where in (
         ("neighborhood", new["neighborhood_code"], look.neighborhoods),
         ("office", new["office_code"], look.offices),
     ):
         if code and city and where[code] != city:
-            raise RowError(col, f"{col} «{code}» is in city {where[code]}, not in city {city}")
+            raise RowError(
+                col,
+                f"{col} «{code}» is in city {where[code]}, not in city {city}",
+                "code_elsewhere",
+                code=code,
+                inside=where[code],
+                city=city,
+            )
     return new
 
 
@@ -297,7 +318,7 @@ def _load_actions(cur, table: TableFile, report: RunReport, look: Lookups) -> No
         status_on = v.day(row.get("status_on"), "status_on")
         evidence = row.get("evidence")
         if status is None and (status_on or evidence):
-            raise RowError("status", "status_on or evidence is given without a status")
+            raise RowError("status", "status_on or evidence is given without a status", "no_status")
         meeting_day = look.resolutions[(new["meeting_number"], new["resolution_number"])]
         if status is None and old is None:
             status = (
@@ -306,7 +327,8 @@ def _load_actions(cur, table: TableFile, report: RunReport, look: Lookups) -> No
         if status_on is None and status is not None:
             status_on = meeting_day if status == "open" else today
         if status_on and status_on > today:
-            raise RowError("status_on", f"{v.as_written(status_on, row.get('status_on'))} is in the future")
+            on = v.as_written(status_on, row.get("status_on"))
+            raise RowError("status_on", f"{on} is in the future", "in_future", day=on)
         cur_status = current.get(key)
         status_change = None  # "append" | "evidence" | None
         if status is not None:
@@ -318,6 +340,11 @@ def _load_actions(cur, table: TableFile, report: RunReport, look: Lookups) -> No
                         f"than the recorded status {cur_status['status']} of "
                         f"{v.as_written(cur_status['began_on'])}; "
                         "the file is out of date for this action",
+                        "status_older",
+                        status=status,
+                        day=v.as_written(status_on, row.get("status_on")),
+                        recorded=cur_status["status"],
+                        recorded_day=v.as_written(cur_status["began_on"]),
                     )
                 status_change = "append"
             elif evidence and evidence != cur_status["evidence"]:
@@ -371,18 +398,25 @@ def _target_row(row: dict, look: Lookups) -> dict:
     """Gives a target's columns from a row: agency, measure, place (None = national), period, value."""
     agency = look.agency(row.get("agency"), "agency")
     if agency is None:
-        raise RowError("agency", "the agency is empty: give its code (moi_social) or its Persian name")
+        raise RowError(
+            "agency", "the agency is empty: give its code (moi_social) or its Persian name", "no_agency"
+        )
     measure = v.choice(row.get("measure"), "measure", TARGET_MEASURES)
     if measure is None:
-        raise RowError("measure", "the measure is empty: " + ", ".join(sorted(set(TARGET_MEASURES.values()))))
+        allowed = ", ".join(sorted(set(TARGET_MEASURES.values())))
+        raise RowError("measure", "the measure is empty: " + allowed, "no_measure", allowed=allowed)
     place = row.get("province")
     national = place is None or header_key(place) in NATIONAL_WORDS
     years = v.period(row.get("period"), "period")
     if years is None:
-        raise RowError("period", "the period is empty: a Jalali year (1402), 1396-1400 or برنامه ششم")
+        raise RowError(
+            "period", "the period is empty: a Jalali year (1402), 1396-1400 or برنامه ششم", "no_period"
+        )
     target = v.integer(row.get("target"), "target")
     if not target:
-        raise RowError("target", "the target is empty or zero: give the number the agency aims at")
+        raise RowError(
+            "target", "the target is empty or zero: give the number the agency aims at", "no_target"
+        )
     return {
         "agency_code": agency,
         "measure": measure,

@@ -39,6 +39,8 @@ class Reject:
     name: str | None = None
     field: str | None = None
     raw: dict | None = None
+    key: str | None = None  # the reason for the dashboard, in its reader's language (words.toml rj_<key>)
+    values: dict | None = None
 
     def describe(self) -> str:
         where = f"row {self.row_no}" if self.row_no is not None else "file"
@@ -81,8 +83,10 @@ class RunReport:
         name: str | None = None,
         field: str | None = None,
         raw: dict | None = None,
+        key: str | None = None,
+        values: dict | None = None,
     ) -> None:
-        self.rejects.append(Reject(row_no, reason, name, field, raw))
+        self.rejects.append(Reject(row_no, reason, name, field, raw, key, values or None))
         self.rejected += 1
 
     def note(self, text: str) -> None:
@@ -144,8 +148,8 @@ WHERE id = %s
 # A rejected row belongs to the province it names, a run to the provinces it touched (its rows' and
 # its rejects'): what a provincial account sees of it (migration 0070).
 _INSERT_REJECT = """
-INSERT INTO etl_rejects (run_id, row_no, name, field, reason, raw, province_code)
-VALUES (%(run)s, %(row_no)s, %(name)s, %(field)s, %(reason)s, %(raw)s,
+INSERT INTO etl_rejects (run_id, row_no, name, field, reason, reason_key, reason_values, raw, province_code)
+VALUES (%(run)s, %(row_no)s, %(name)s, %(field)s, %(reason)s, %(key)s, %(values)s, %(raw)s,
         etl_reject_province(%(kind)s, %(raw)s::jsonb))
 """
 
@@ -213,6 +217,8 @@ def etl_run(
                         "name": r.name,
                         "field": r.field,
                         "reason": r.reason,
+                        "key": r.key,
+                        "values": json.dumps(r.values, ensure_ascii=False, default=str) if r.values else None,
                         "raw": json.dumps(r.raw, ensure_ascii=False, default=str) if r.raw else None,
                         "kind": kind,
                     },

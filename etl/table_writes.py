@@ -84,15 +84,21 @@ def load_rows(
         change = Change(row_no, key, row, "unchanged")
         try:
             if row_no in table.problems:
-                raise RowError(*table.problems[row_no])
+                raise RowError(*table.problems[row_no], "unsaved_formula")
             if key is None:
-                raise RowError("code", "the code is empty")
+                raise RowError("code", "the code is empty", "no_code")
             if key in first_seen:
-                raise RowError("code", f"code «{key}» appears again (first on row {first_seen[key]})")
+                raise RowError(
+                    "code",
+                    f"code «{key}» appears again (first on row {first_seen[key]})",
+                    "code_again",
+                    code=key,
+                    first=first_seen[key],
+                )
             first_seen[key] = row_no
             outcome = handle(key, row, change)
         except RowError as e:
-            report.reject(row_no, e.message, name=key, field=e.field, raw=row)
+            report.reject(row_no, e.message, name=key, field=e.field, raw=row, key=e.key, values=e.values)
             continue
         if outcome == "unchanged":
             report.unchanged += 1
@@ -178,7 +184,9 @@ def _one_by_one(cur, changes, writes, report, params, check) -> list[Change]:
                 if problem:
                     raise problem
         except RowError as e:
-            report.reject(c.row_no, e.message, name=c.key, field=e.field, raw=c.raw)
+            report.reject(
+                c.row_no, e.message, name=c.key, field=e.field, raw=c.raw, key=e.key, values=e.values
+            )
             continue
         written.append(c)
     return written
@@ -196,5 +204,5 @@ def _savepoint(cur) -> Iterator[None]:
     except (psycopg2.IntegrityError, psycopg2.DataError) as e:
         cur.execute("ROLLBACK TO SAVEPOINT table_row")
         detail = (e.pgerror or str(e)).strip().splitlines()[0]
-        raise RowError(None, f"the database refused the row: {detail}") from None
+        raise RowError(None, f"the database refused the row: {detail}", "db_refused", detail=detail) from None
     cur.execute("RELEASE SAVEPOINT table_row")

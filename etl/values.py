@@ -14,12 +14,16 @@ from regen.text import fa_normalize, to_ascii_digits
 
 
 class RowError(Exception):
-    """One cell of one row is wrong: `field` names the column, the message says what and how to fix."""
+    """One cell of one row is wrong: `field` names the column, the message says what and how to fix.
+    `key` and `values` say the same for the dashboard, which shows it in its reader's language
+    (words.toml: rj_<key>, formatted with the values)."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str | None, message: str, key: str | None = None, **values):
         super().__init__(message)
         self.field = field
         self.message = message
+        self.key = key
+        self.values = values
 
 
 _SEPARATORS = re.compile(r"[;،,؛\n]+")
@@ -39,9 +43,9 @@ def integer(value: str | None, col: str) -> int | None:
     try:
         number = float(text)
     except ValueError:
-        raise RowError(col, f"«{value}» is not a number") from None
+        raise RowError(col, f"«{value}» is not a number", "not_number", value=value) from None
     if not number.is_integer() or number < 0:
-        raise RowError(col, f"«{value}» is not a whole number of zero or more")
+        raise RowError(col, f"«{value}» is not a whole number of zero or more", "not_count", value=value)
     return int(number)
 
 
@@ -51,7 +55,7 @@ def decimal(value: str | None, col: str) -> float | None:
     try:
         return float(to_ascii_digits(value).replace("٫", ".").replace(" ", ""))
     except ValueError:
-        raise RowError(col, f"«{value}» is not a number") from None
+        raise RowError(col, f"«{value}» is not a number", "not_number", value=value) from None
 
 
 def boolean(value: str | None, col: str) -> bool | None:
@@ -59,7 +63,12 @@ def boolean(value: str | None, col: str) -> bool | None:
         return None
     key = header_key(to_ascii_digits(value))
     if key not in BOOLEANS:
-        raise RowError(col, f"«{value}» is not yes/no: write yes/no, true/false, 1/0 or بله/خیر")
+        raise RowError(
+            col,
+            f"«{value}» is not yes/no: write yes/no, true/false, 1/0 or بله/خیر",
+            "not_yes_no",
+            value=value,
+        )
     return BOOLEANS[key]
 
 
@@ -68,7 +77,7 @@ def day(value: str | None, col: str) -> dt.date | None:
     try:
         return parse_date(value)
     except BadDate as e:
-        raise RowError(col, str(e)) from None
+        raise RowError(col, str(e), "not_date", value=value) from None
 
 
 def as_written(day: dt.date | str, written: dict[str, str] | str | None = None) -> str:
@@ -101,12 +110,24 @@ def period(value: str | None, col: str) -> tuple[int, int] | None:
             col,
             f"«{value}» is not a period: write a Jalali year (1402), two years (1396-1400) "
             "or a plan (برنامه ششم)",
+            "not_period",
+            value=value,
         )
     first, last = int(m.group(1)), int(m.group(2) or m.group(1))
     if not 1300 <= first <= 1500 or not 1300 <= last <= 1500:
-        raise RowError(col, f"«{value}» is not a Jalali year between 1300 and 1500 (write 1402, not 2023)")
+        raise RowError(
+            col,
+            f"«{value}» is not a Jalali year between 1300 and 1500 (write 1402, not 2023)",
+            "period_years",
+            value=value,
+        )
     if last < first or last - first >= 10:
-        raise RowError(col, f"«{value}»: the last year must follow the first by at most nine years")
+        raise RowError(
+            col,
+            f"«{value}»: the last year must follow the first by at most nine years",
+            "period_span",
+            value=value,
+        )
     return first, last
 
 
@@ -130,7 +151,13 @@ def choice(value: str | None, col: str, mapping: dict[str, str]) -> str | None:
     found = mapping.get(header_key(value))
     if found is None:
         allowed = ", ".join(sorted(set(mapping.values())))
-        raise RowError(col, f"«{value}» is not one of {allowed} (or their Persian names)")
+        raise RowError(
+            col,
+            f"«{value}» is not one of {allowed} (or their Persian names)",
+            "not_one_of",
+            value=value,
+            allowed=allowed,
+        )
     return found
 
 
@@ -151,12 +178,24 @@ def point(lat: str | None, lon: str | None) -> tuple[float, float] | None:
     if lat is None and lon is None:
         return None
     if lat is None or lon is None:
-        raise RowError("lat" if lat is None else "lon", "give both lat and lon, or neither")
+        raise RowError("lat" if lat is None else "lon", "give both lat and lon, or neither", "lat_lon_pair")
     y, x = decimal(lat, "lat"), decimal(lon, "lon")
     if swapped_into_iran(x, y):
-        raise RowError("lat", f"lat {lat} / lon {lon} look swapped (Iran is at {EXTENT})")
+        raise RowError(
+            "lat",
+            f"lat {lat} / lon {lon} look swapped (Iran is at {EXTENT})",
+            "lat_lon_swapped",
+            lat=lat,
+            lon=lon,
+        )
     if not inside(x, y):
-        raise RowError("lat", f"lat {lat} / lon {lon} is outside Iran ({EXTENT}, WGS 84 degrees)")
+        raise RowError(
+            "lat",
+            f"lat {lat} / lon {lon} is outside Iran ({EXTENT}, WGS 84 degrees)",
+            "outside_iran",
+            lat=lat,
+            lon=lon,
+        )
     return x, y
 
 
@@ -203,7 +242,12 @@ class Lookups:
             return None
         key = fa_normalize(to_ascii_digits(value))
         if key not in self.provinces:
-            raise RowError(col, f"unknown province «{value}»: give its code (IR-00 … IR-30) or its name")
+            raise RowError(
+                col,
+                f"unknown province «{value}»: give its code (IR-00 … IR-30) or its name",
+                "unknown_province",
+                value=value,
+            )
         return self.provinces[key]
 
     def agency(self, value: str | None, col: str) -> str | None:
@@ -212,13 +256,24 @@ class Lookups:
         found = self.agencies.get(header_key(value))
         if found is None:
             known = ", ".join(sorted(set(self.agencies.values())))
-            raise RowError(col, f"unknown agency «{value}»: give its code ({known}) or its Persian name")
+            raise RowError(
+                col,
+                f"unknown agency «{value}»: give its code ({known}) or its Persian name",
+                "unknown_agency",
+                value=value,
+                known=known,
+            )
         return found
 
     def city(self, value: str | None, col: str) -> str | None:
         c = code(value)
         if c is not None and c not in self.cities:
-            raise RowError(col, f"unknown city code «{value}»: load the city first (`regen load cities`)")
+            raise RowError(
+                col,
+                f"unknown city code «{value}»: load the city first (`regen load cities`)",
+                "unknown_city",
+                value=value,
+            )
         return c
 
     def neighborhood(self, value: str | None, col: str) -> str | None:
@@ -228,6 +283,8 @@ class Lookups:
                 col,
                 f"unknown neighborhood code «{value}»: load its boundary first "
                 "(`regen load boundaries --level neighborhood`)",
+                "unknown_neighborhood",
+                value=value,
             )
         return c
 
@@ -235,6 +292,9 @@ class Lookups:
         c = code(value)
         if c is not None and c not in self.offices:
             raise RowError(
-                col, f"unknown office code «{value}»: load the office first (`regen load offices`)"
+                col,
+                f"unknown office code «{value}»: load the office first (`regen load offices`)",
+                "unknown_office",
+                value=value,
             )
         return c

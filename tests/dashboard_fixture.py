@@ -89,8 +89,9 @@ INSERT INTO action_statuses (action_code, status, began_on, evidence) VALUES
 
 INSERT INTO etl_runs (kind, level, file, checksum, read, inserted, rejected)
 VALUES ('offices', NULL, 'offices-1402.csv', 'abc', 7, 6, 1);
-INSERT INTO etl_rejects (run_id, row_no, name, field, reason)
-SELECT id, 5, 'دفتر بی‌نام', 'city', 'no city named «تهرون»: check the spelling' FROM etl_runs;
+INSERT INTO etl_rejects (run_id, row_no, name, field, reason, reason_key, reason_values)
+SELECT id, 5, 'دفتر بی‌نام', 'city', 'unknown city code «تهرون»: load the city first (`regen load cities`)',
+       'unknown_city', '{"value": "تهرون"}' FROM etl_runs;
 """
 
 

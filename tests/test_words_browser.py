@@ -44,8 +44,8 @@ REFUSED = "/province/IR-10"  # another province's view, for the provincial accou
 # What either language may show as it is: codes (upper-case, digits, hyphens), file formats, and the
 # sources' and licences' own names. Nothing else of the other script.
 ALLOWED = re.compile(
-    r"\b(?:GeoJSON|GeoNames|OpenStreetMap|Natural Earth|SIL Open Font License 1\.1|CC BY 4\.0|ODbL 1\.0"
-    r"|[A-Z][A-Z0-9_.-]*)(?![\w.])"
+    r"\b(?:GeoJSON|GeoNames|OpenStreetMap(?: contributors)?|Natural Earth|SIL Open Font License 1\.1"
+    r"|CC BY 4\.0|ODbL 1\.0|[A-Z][A-Z0-9_.-]*)(?![\w.])"
 )
 LATIN = re.compile(r"[A-Za-z]{2,}")
 PERSIAN = re.compile(r"[\u0600-\u06ff]")
@@ -54,13 +54,13 @@ DIGIT = re.compile(r"[0-9]")
 # The page's words: text nodes, titles, placeholders, accessible names, and the figures' strings.
 # Skipped: what is marked as another language (the switch, lang="en"), words people wrote
 # (.free-text: a note, an evidence text, a letter number), file names (.ltr), isolated names (<bdi>:
-# the user's name), AG Grid's spoken announcements (digits are read out, not drawn), and the tool
-# buttons Plotly and MapLibre label themselves (no Persian locale ships with them).
+# the user's name), AG Grid's spoken announcements (digits are read out, not drawn), and the map's
+# canvas. The mode bar's tool tips (data-title) and MapLibre's control are read: they speak the page's
+# language (config.locales), all but the licence line «© OpenStreetMap contributors».
 COLLECT = """
 const lang = document.getElementById('root').lang, out = [];
 const skip = (e) => e.closest(
-      '.free-text, .ltr, bdi, .ag-aria-description-container, .modebar-container, .maplibregl-ctrl,'
-      + ' .maplibregl-canvas, script, style')
+      '.free-text, .ltr, bdi, .ag-aria-description-container, .maplibregl-canvas, script, style')
     || (e.closest('[lang]') && e.closest('[lang]').lang !== lang);
 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
 while (walker.nextNode()) {
@@ -68,9 +68,9 @@ while (walker.nextNode()) {
   if (!s || !e || skip(e) || !e.getClientRects().length) continue;
   out.push({s: s, fd: getComputedStyle(e).fontFamily.startsWith('"Vazirmatn FD"')});
 }
-document.querySelectorAll('[title], [placeholder], [aria-label], [alt]').forEach((e) => {
+document.querySelectorAll('[title], [placeholder], [aria-label], [alt], [data-title]').forEach((e) => {
   if (skip(e)) return;
-  ['title', 'placeholder', 'aria-label', 'alt'].forEach((a) => {
+  ['title', 'placeholder', 'aria-label', 'alt', 'data-title'].forEach((a) => {
     const v = e.getAttribute(a); if (v) out.push({s: v, fd: false, attr: a});
   });
 });

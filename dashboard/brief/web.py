@@ -3,14 +3,17 @@ scope) and the link to it that the national, province and agencies views show.""
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import parse_qs
 
 from dash import html
 from flask import Response, request
 
-from dashboard import queries
+from dashboard import i18n, queries
 from dashboard.auth_seam import NotAllowed, allowed_province, current_scope
 from dashboard.brief.words import w
+from dashboard.downloads import attachment
+from dashboard.i18n import t
 from dashboard.urls import View, parse
 from regen.errors import RegenError
 
@@ -37,7 +40,13 @@ def brief_response() -> Response:
         return Response(e.words(view.lang), status=403, mimetype="text/plain; charset=utf-8")
     except RegenError as e:
         return Response(str(e), status=503, mimetype="text/plain")
-    name = f"brief-{province or 'iran'}-{view.day.isoformat()}.pdf"
-    return Response(
-        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    names = (brief_name(province, view.day, view.lang), brief_name(province, view.day, "en"))
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": attachment(*names)})
+
+
+def brief_name(province: str | None, day: dt.date, lang: str) -> str:
+    """Gives the brief's file name in `lang`: «اطلس-بازآفرینی-گزارش-جلسه-ایران-۱۴۰۵-۰۹-۱۱.pdf»,
+    'regen-brief-IR-23-2026-12-02.pdf'."""
+    return i18n.file_name(
+        (t("dl_app", lang), t("dl_brief", lang), province or t("dl_iran", lang)), day, lang, "pdf"
     )

@@ -242,7 +242,7 @@ def layout(view: View, code: str):
             html.Div(C.cards(p["head"], lang), id="city-cards", className="cards"),
             html.Div(
                 [
-                    C.panel(t("neighborhoods", lang), C.graph("city-map", p["map"])),
+                    C.panel(t("neighborhoods", lang), C.graph("city-map", p["map"], lang, code)),
                     C.panel(
                         t("history", lang),
                         html.P(t("click_for_history", lang), className="notice"),

@@ -179,9 +179,9 @@ def layout(view: View, code: str):
                     C.panel(
                         t("cities", lang),
                         C.measure_switch(view, lang, "province"),
-                        C.graph("prov-map", p["map"]),
+                        C.graph("prov-map", p["map"], lang, code),
                     ),
-                    C.panel(t("over_time", lang), C.graph("prov-timeline", p["timeline"])),
+                    C.panel(t("over_time", lang), C.graph("prov-timeline", p["timeline"], lang, code)),
                 ],
                 className="grid2",
             ),

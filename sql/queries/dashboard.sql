@@ -505,7 +505,7 @@ ORDER BY id DESC
 LIMIT 200;
 
 -- name: dash_etl_rejects
-SELECT row_no, name, field, reason, province_code FROM etl_rejects
+SELECT row_no, name, field, reason, reason_key, reason_values, province_code FROM etl_rejects
 WHERE run_id = %(run_id)s
 ORDER BY row_no NULLS LAST, id
 LIMIT 500;
