@@ -15,7 +15,7 @@ import datetime as dt
 import math
 
 import plotly.graph_objects as go
-from dash import Output, Patch, dcc, html
+from dash import Input, Output, Patch, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import i18n, maps
@@ -154,6 +154,20 @@ def choropleth_map(
     return {"data": data, "layout": _map_layout(lang, view)}
 
 
+def _circles(points: list[dict], hover: dict, **marker) -> dict:
+    """Gives a trace of circles at the points' lon/lat, out of the legend; `hover` holds its text,
+    customdata and hovertemplate, `marker` its size and colours."""
+    return dict(
+        type="scattermap",
+        lon=[p["lon"] for p in points],
+        lat=[p["lat"] for p in points],
+        mode="markers",
+        **hover,
+        marker=marker,
+        showlegend=False,
+    )
+
+
 def point_map(
     rows: list[dict],
     z: list[float],
@@ -168,22 +182,16 @@ def point_map(
     """Gives circles (one per row with lon/lat) sized by `sizes` and coloured by a 0–100 share; `hover`
     holds the trace's text, customdata and hovertemplate (a click names its point by number); `view`
     is maps.fit of the place, `layers` its context (maps.outline_layers …), `labels` its names."""
-    trace = dict(
-        type="scattermap",
-        lon=[r["lon"] for r in rows],
-        lat=[r["lat"] for r in rows],
-        mode="markers",
-        **hover,
-        marker={
-            "size": sizes,
-            "color": z,
-            "cmin": NO_DATA,
-            "cmax": 100,
-            "colorscale": COVERAGE_SCALE,
-            "opacity": 0.85,
-            "colorbar": coverage_colorbar(measure, lang),
-        },
-        showlegend=False,
+    trace = _circles(
+        rows,
+        hover,
+        size=sizes,
+        color=z,
+        cmin=NO_DATA,
+        cmax=100,
+        colorscale=COVERAGE_SCALE,
+        opacity=0.85,
+        colorbar=coverage_colorbar(measure, lang),
     )
     data = [trace, *(labels or []), *coverage_keys(lang)]
     return {"data": data, "layout": _map_layout(lang, view, layers)}
@@ -235,21 +243,15 @@ def status_map(
         ),
     )
     o_colors = [STATUS_COLORS[s] for s in OFFICE_STATES]
-    offs = dict(
-        type="scattermap",
-        lon=[o["lon"] for o in offices],
-        lat=[o["lat"] for o in offices],
-        mode="markers",
-        **office_hover,
-        marker={
-            "size": 11,
-            "color": [status_index(o["state"], OFFICE_STATES) for o in offices],
-            "cmin": -0.5,
-            "cmax": len(OFFICE_STATES) - 0.5,
-            "colorscale": _discrete(o_colors),
-            "showscale": False,
-        },
-        showlegend=False,
+    offs = _circles(
+        offices,
+        office_hover,
+        size=11,
+        color=[status_index(o["state"], OFFICE_STATES) for o in offices],
+        cmin=-0.5,
+        cmax=len(OFFICE_STATES) - 0.5,
+        colorscale=_discrete(o_colors),
+        showscale=False,
     )
     keys = [maps.legend_key(t(f"s_{s}", lang), STATUS_COLORS[s]) for s in OFFICE_STATES[1:]]  # never "none"
     layout = _map_layout(lang, view, layers, legend=t("map_offices_key", lang))
@@ -414,6 +416,12 @@ def _opts(rows: list[dict], lang: str) -> list[dict]:
 
 
 _ALL = {"province": "all_provinces", "city": "all_cities", "kind": "all_kinds"}
+
+
+def filter_inputs(page, *what: str) -> list[Input]:
+    """Gives the values of the filter bar's controls named `what` (province, city, kind, asof,
+    measure) on `page` (ALL: on whichever view is shown) as a callback's inputs, in that order."""
+    return [Input(fid(w, page), "value") for w in what]
 
 
 def filter_bar(

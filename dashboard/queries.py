@@ -142,6 +142,7 @@ def coverage_cities(
     db: Database,
     scope: Scope,
     as_of: dt.date,
+    *,  # the filters by name: a province's code and a city's look alike
     province: str | None = None,
     city: str | None = None,
     kind: str | None = None,
@@ -194,10 +195,11 @@ def headline(
     db: Database,
     scope: Scope,
     as_of: dt.date,
-    province: str | None = None,
-    city: str | None = None,
+    *,
     rows: list[dict] | None = None,
     action_rows: list[dict] | None = None,
+    province: str | None = None,  # the view's filters, as coverage_cities takes them
+    city: str | None = None,
     kind: str | None = None,
 ) -> dict:
     """Gives the headline figures of a view: target neighborhoods, share covered, offices active,
@@ -378,16 +380,10 @@ def _page(
     return {"sort": sort, "descending": descending, "lang": lang, "offset": max(0, offset), "limit": limit}
 
 
-def actions(
-    db: Database,
-    scope: Scope,
-    as_of: dt.date,
-    province: str | None = None,
-    city: str | None = None,
-    agency: str | None = None,
-) -> list[dict]:
-    """Gives the actions with their status on as_of, overdue first."""
-    return _actions("dash_actions", db, scope, as_of, province=province, city=city, agency=agency)
+def actions(db: Database, scope: Scope, as_of: dt.date, **where: str | None) -> list[dict]:
+    """Gives the actions with their status on as_of, overdue first; `where` filters them by province,
+    city and agency (a code each; None or absent: all)."""
+    return _actions("dash_actions", db, scope, as_of, **where)
 
 
 def action_groups(db: Database, scope: Scope, as_of: dt.date, **where: str | None) -> list[dict]:

@@ -115,36 +115,34 @@ def _outcome(fn, *args) -> html.Div:
     return html.Div(t("r_recorded", lang).format(n=i18n.num(audit_id, lang)), className="ok")
 
 
+# what the user picks to record a change of: the rows of a city, their name's prefix, their state's word
+_CHOICES = {
+    "office": (progress.offices_in_city, "", lambda r: f"s_{r['state'] or 'none'}"),
+    "action": (progress.actions_in_city, "title_", lambda r: f"st_{r['status']}"),
+}
+
+
+def _choices(what: str, city) -> list[dict]:
+    """Gives the options of the office or the action picker: the city's, each with its state."""
+    rows_of, prefix, state = _CHOICES[what]
+    lang = parse(None).lang
+    rows = rows_of(get_db(start_embedded=False), current_scope(), city)
+    return [
+        {"label": _label(r, i18n.name(r, lang, prefix), state(r), lang), "value": r["code"]} for r in rows
+    ]
+
+
 def register_callbacks(app: Dash) -> None:
     """Registers the panel's callbacks on `app` (per app, not Dash's global list, which only the first
     app of a process receives)."""
     callback = app.callback
 
-    @callback(
-        Output("record-office", "options"),
-        Input("record-city", "data"),
-        Input("record-office-msg", "children"),
-    )
-    def office_options(city, _msg):
-        lang = parse(None).lang
-        rows = progress.offices_in_city(get_db(start_embedded=False), current_scope(), city)
-        return [
-            {"label": _label(r, i18n.name(r, lang), f"s_{r['state'] or 'none'}", lang), "value": r["code"]}
-            for r in rows
-        ]
-
-    @callback(
-        Output("record-action", "options"),
-        Input("record-city", "data"),
-        Input("record-action-msg", "children"),
-    )
-    def action_options(city, _msg):
-        lang = parse(None).lang
-        rows = progress.actions_in_city(get_db(start_embedded=False), current_scope(), city)
-        return [
-            {"label": _label(r, i18n.name(r, lang, "title_"), f"st_{r['status']}", lang), "value": r["code"]}
-            for r in rows
-        ]
+    for what in _CHOICES:
+        callback(
+            Output(f"record-{what}", "options"),
+            Input("record-city", "data"),
+            Input(f"record-{what}-msg", "children"),  # a change recorded: the choices show it
+        )(lambda city, _msg, what=what: _choices(what, city))
 
     for what, (choice, _values, _prefix), fields in _FORMS:
         record = {"office": progress.record_office_state, "action": progress.record_action_status}[what]

@@ -74,16 +74,23 @@ def answer(text: str | None, view: View) -> list:
     return []
 
 
+# what the box's callbacks read of the view: its URL's query (the as-of day) and the page's language
+VIEW = (State("url", "search"), State("root", "lang"))
+
+
+def _view(search: str | None, lang: str | None) -> View:
+    return View(lang=lang if lang in ("fa", "en") else "fa", as_of=parse(search).as_of)
+
+
 @callback(
     Output("search-results", "children"),
     Input("search-box", "value"),
-    State("url", "search"),
-    State("root", "lang"),
+    *VIEW,
     prevent_initial_call=True,
 )
 def show_results(text, search, lang):
     """Answers typing from the database (the user's scope: the session's, never the request's)."""
-    return answer(text, View(lang=lang if lang in ("fa", "en") else "fa", as_of=parse(search).as_of))
+    return answer(text, _view(search, lang))
 
 
 @callback(
@@ -91,13 +98,12 @@ def show_results(text, search, lang):
     Output("url", "search", allow_duplicate=True),
     Input("search-box", "n_submit"),
     State("search-box", "value"),
-    State("url", "search"),
-    State("root", "lang"),
+    *VIEW,
     prevent_initial_call=True,
 )
 def open_first(_n, text, search, lang):
     """Enter in the box opens the first result."""
-    view = View(lang=lang if lang in ("fa", "en") else "fa", as_of=parse(search).as_of)
+    view = _view(search, lang)
     rows = queries.search(queries.database(), current_scope(), text, limit=1)
     link = href(rows[0], view) if rows else None
     if not link:

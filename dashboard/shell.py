@@ -13,7 +13,7 @@ from dashboard.auth import account_links
 from dashboard.auth_seam import current_scope
 from dashboard.brief.web import brief_link
 from dashboard.callbacks import callback, clientside
-from dashboard.components import date_notice, fid
+from dashboard.components import date_notice, fid, filter_inputs
 from dashboard.i18n import t
 from dashboard.pages import PAGES, footer
 from dashboard.urls import LANG_COOKIE, View, parse
@@ -180,11 +180,7 @@ def route(pathname, search):
     Output("url", "pathname", allow_duplicate=True),
     Output("url", "search", allow_duplicate=True),
     Output(fid("msg", ALL), "children"),
-    Input(fid("province", ALL), "value"),
-    Input(fid("city", ALL), "value"),
-    Input(fid("kind", ALL), "value"),
-    Input(fid("asof", ALL), "value"),
-    Input(fid("measure", ALL), "value"),
+    *filter_inputs(ALL, "province", "city", "kind", "asof", "measure"),
     State("url", "pathname"),
     State("url", "search"),
     prevent_initial_call=True,

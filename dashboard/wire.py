@@ -127,6 +127,14 @@ def install(app: Dash) -> None:
     )  # fmt: skip
     Compress(server)
 
+    @server.after_request  # registered after Compress, so it runs before it (Flask runs them in reverse)
+    def _closes_its_file(response: Response) -> Response:
+        # Flask-Compress puts the compressed bytes in place of a file's answer without closing the
+        # file (on a kept copy it never reads it): the answer closes it when it is closed itself
+        if hasattr(response.response, "close"):
+            response.call_on_close(response.response.close)
+        return response
+
     @server.after_request
     def _long_lived(response: Response) -> Response:
         if request.path.startswith("/assets/") and request.args.get("m") and response.status_code == 200:

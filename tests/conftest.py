@@ -161,6 +161,23 @@ def db(db_url, monkeypatch):
     database.close()
 
 
+@pytest.fixture
+def world(db, monkeypatch):
+    """Gives `db` holding the dashboard fixture (tests/dashboard_fixture.py), the query cache empty
+    before and after; pages rendered outside a request act for a signed-in national user (what
+    auth_seam gives). A module that needs another world defines its own `world`."""
+    import dashboard.auth  # here, not above: most tests never load the dashboard
+    from dashboard import queries
+    from regen.scope import NATIONAL
+    from tests.dashboard_fixture import build
+
+    build(db)
+    queries.clear_cache()
+    monkeypatch.setattr(dashboard.auth, "current_user_scope", lambda: NATIONAL)
+    yield db
+    queries.clear_cache()
+
+
 @pytest.fixture(scope="session")
 def iran_osm() -> Path:
     """Gives ../shared/data/iran-osm, failing (not skipping) when the real data is not there."""

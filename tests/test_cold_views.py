@@ -8,11 +8,10 @@ import datetime as dt
 
 import pytest
 
-import dashboard.auth
 from dashboard import queries
 from dashboard.pages import actions as actions_page
 from regen.scope import NATIONAL, Scope
-from tests.dashboard_fixture import D1, D2, build
+from tests.dashboard_fixture import D1, D2
 
 DAYS = (dt.date(2018, 6, 1), D1, dt.date(2022, 7, 1), D2, dt.date.today())
 FILTERS = (
@@ -22,15 +21,6 @@ FILTERS = (
     {"province": "IR-23", "city": "RAY"},
     {"agency": "moi_social"},
 )
-
-
-@pytest.fixture
-def world(db, monkeypatch):
-    build(db)
-    queries.clear_cache()
-    monkeypatch.setattr(dashboard.auth, "current_user_scope", lambda: NATIONAL)
-    yield db
-    queries.clear_cache()
 
 
 def _more_actions(db) -> None:

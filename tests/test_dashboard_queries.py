@@ -7,12 +7,11 @@ import json
 
 import pytest
 
-import dashboard.auth
 from bench.dashboard import list_request, payload, view_payload
 from dashboard import components, kept, queries, shapes, shell
 from dashboard.auth_seam import NotAllowed
 from regen.scope import NATIONAL, Scope
-from tests.dashboard_fixture import D1, D2, build
+from tests.dashboard_fixture import D1, D2
 
 COV_KEYS = (
     "neighborhoods",
@@ -26,16 +25,6 @@ COV_KEYS = (
     "coverage_population_pct",
 )
 HO_KEYS = ("planned", "established", "active", "handed_over", "closed", "handover_pct")
-
-
-@pytest.fixture
-def world(db, monkeypatch):
-    build(db)
-    queries.clear_cache()
-    # Pages rendered outside a request act for a signed-in national user (what auth_seam gives).
-    monkeypatch.setattr(dashboard.auth, "current_user_scope", lambda: NATIONAL)
-    yield db
-    queries.clear_cache()
 
 
 def same(value):

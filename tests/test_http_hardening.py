@@ -348,6 +348,6 @@ def test_security_headers_on_every_page_and_no_store_when_signed_in(client):
         assert h["X-Frame-Options"] == "DENY" and h["X-Content-Type-Options"] == "nosniff"
         assert h["Referrer-Policy"] == "same-origin" and "camera=()" in h["Permissions-Policy"]
         assert h["Cache-Control"] == "no-store"
-    static = client.get("/assets/style.css")
-    assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")
-    assert static.headers["X-Content-Type-Options"] == "nosniff"
+    with client.get("/assets/style.css") as static:  # a file answer holds the file open until closed
+        assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")
+        assert static.headers["X-Content-Type-Options"] == "nosniff"

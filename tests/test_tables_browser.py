@@ -23,7 +23,6 @@ from tests.test_dashboard_browser import (  # noqa: F401  (fixtures)
     shot,
     signed_in,
     text_of,
-    wait_for,
     wait_until,
 )
 

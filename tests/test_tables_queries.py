@@ -9,23 +9,13 @@ import datetime as dt
 
 import pytest
 
-import dashboard.auth
 from dashboard import components, grids, queries
 from dashboard.pages import city, common, national, province
 from dashboard.urls import parse
 from regen.scope import NATIONAL
-from tests.dashboard_fixture import D1, D2, build
+from tests.dashboard_fixture import D1, D2
 
 LATE = dt.date(2022, 10, 1)  # O2's handover (due 2022-06-30) three months late: late, not yet overdue
-
-
-@pytest.fixture
-def world(db, monkeypatch):
-    build(db)
-    queries.clear_cache()
-    monkeypatch.setattr(dashboard.auth, "current_user_scope", lambda: NATIONAL)
-    yield db
-    queries.clear_cache()
 
 
 def lagging_key(r: dict):

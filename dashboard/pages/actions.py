@@ -198,9 +198,7 @@ def layout(view: View, **_):
 @callback(
     Output("act-body", "children"),
     Output("url", "search", allow_duplicate=True),
-    Input(C.fid("province", "actions"), "value"),
-    Input(C.fid("city", "actions"), "value"),
-    Input(C.fid("asof", "actions"), "value"),
+    *C.filter_inputs("actions", "province", "city", "asof"),
     Input("act-agency-filter", "value"),
     State("url", "search"),
     prevent_initial_call=True,

@@ -105,8 +105,7 @@ def layout(view: View, **_):
 
 @callback(
     Output("audit-rows", "children"),
-    Input("audit-entity", "value"),
-    Input("audit-code", "value"),
+    *(Input(f"audit-{what}", "value") for what in ("entity", "code")),  # the two filters above
     State("url", "search"),
     prevent_initial_call=True,
 )

@@ -15,7 +15,7 @@ from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.grids import Col, Listing
 from dashboard.i18n import t
-from dashboard.pages.common import as_of_from, late
+from dashboard.pages.common import HOOD_FACTS, as_of_from, late
 from dashboard.record import record_panel
 from dashboard.urls import View, parse
 
@@ -28,9 +28,7 @@ OFFICE_DATES = ("planned_on", "established_on", "active_on", "handed_over_on")
 HOOD_COLS = (
     Col("name", "name"),
     Col("status", "status"),
-    Col("kinds", "kinds", sortable=False),  # a list of kinds has no order
-    Col("area_ha", "area_ha", 1),
-    Col("population", "population", 0),
+    *HOOD_FACTS,
     Col("offices", "offices"),
     Col("code", "code"),
 )

@@ -1,4 +1,5 @@
-"""Pieces the national and province views share: the day typed, hovers and the table of places."""
+"""Pieces the national and province views share: the day typed, hovers, the map and timeline panels and
+the table of places."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ from dashboard.i18n import t
 from dashboard.queries import MEASURES
 from dashboard.urls import View
 from regen.jalali import BadDate, parse_date
+
+# a neighborhood's facts, in the middle of every table of neighborhoods (city and province views)
+HOOD_FACTS = (
+    Col("kinds", "kinds", sortable=False),  # a list of kinds has no order
+    Col("area_ha", "area_ha", 1),
+    Col("population", "population", 0),
+)
 
 
 def as_of_from(text: str | None, view: View) -> dt.date | None:
@@ -63,6 +71,54 @@ def place_hover(rows: list[dict], lang: str) -> dict:
         "customdata": [place_values(r, lang) for r in rows],
         "hovertemplate": place_template(lang),
     }
+
+
+def place_points(rows: list[dict], view: View, fitted: dict, layers: list[dict], labels=None) -> dict:
+    """Gives a map of places as circles at their points: sized by their neighborhoods, coloured by the
+    view's measure, with the places' hover (C.point_map)."""
+    return C.point_map(
+        rows,
+        [C.measure_value(r, view.measure) for r in rows],
+        C.point_sizes([r["neighborhoods"] for r in rows]),
+        place_hover(rows, view.lang),
+        view.measure,
+        view.lang,
+        fitted,
+        layers=layers,
+        labels=labels,
+    )
+
+
+def place_panels(
+    prefix: str,
+    page: str,
+    titles: tuple[str, str],
+    view: View,
+    parts: dict,
+    table: list,
+    code: str | None = None,
+) -> list:
+    """Gives the body of a view of places (`nat`, `prov`), with the ids place_outputs writes: its
+    headline cards, its map (under the measure switch and the parts' notice, if any) beside its
+    timeline, then its table of places (`table`: the panel's content). `titles`: the map's and the
+    table's words; `code`: the place's, in the names of saved pictures."""
+    lang, notice = view.lang, parts.get("notice")
+    return [
+        html.Div(C.cards(parts["head"], lang), id=f"{prefix}-cards", className="cards"),
+        html.Div(
+            [
+                C.panel(
+                    t(titles[0], lang),
+                    C.measure_switch(view, lang, page),
+                    html.P(notice, className="notice") if notice else None,
+                    C.graph(f"{prefix}-map", parts["map"], lang, code),
+                ),
+                C.panel(t("over_time", lang), C.graph(f"{prefix}-timeline", parts["timeline"], lang, code)),
+            ],
+            className="grid2",
+        ),
+        C.panel(t(titles[1], lang), *table),
+    ]
 
 
 def place_cols(first: str) -> tuple[Col, ...]:

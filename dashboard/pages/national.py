@@ -20,6 +20,8 @@ from dashboard.pages.common import (
     place_cols,
     place_hover,
     place_outputs,
+    place_panels,
+    place_points,
     place_records,
     place_table,
     place_totals,
@@ -55,15 +57,11 @@ def _map(db, scope, view: View, rows: list[dict]) -> tuple[dict, str | None]:
         return C.choropleth_map(fc, codes, z, hover, measure, lang, fitted, names), None
     points = [c for c in _point_rows(db, scope, view.day, rows) if c["lon"] is not None]
     outline = shapes.outline()
-    fig = C.point_map(
+    fig = place_points(
         points,
-        [C.measure_value(c, measure) for c in points],
-        C.point_sizes([c["neighborhoods"] for c in points]),
-        place_hover(points, lang),
-        measure,
-        lang,
+        view,
         fitted,
-        layers=maps.outline_layers(outline),
+        maps.outline_layers(outline),
         labels=names if _point_level(scope) == "city" else None,  # else the points are the provinces
     )
     kind = "no_boundaries_provinces" if _point_level(scope) == "province" else "no_boundaries"
@@ -120,22 +118,13 @@ def layout(view: View, **_):
                 show=("province", "as_of"),
                 page="national",
             ),
-            html.Div(C.cards(p["head"], lang), id="nat-cards", className="cards"),
-            html.Div(
-                [
-                    C.panel(
-                        t("national", lang),
-                        C.measure_switch(view, lang, "national"),
-                        html.P(p["notice"], className="notice") if p["notice"] else None,
-                        C.graph("nat-map", p["map"], lang),
-                    ),
-                    C.panel(t("over_time", lang), C.graph("nat-timeline", p["timeline"], lang)),
-                ],
-                className="grid2",
-            ),
-            C.panel(
-                t("provinces_table", lang),
-                place_table("nat-table", COLS, p, lang, page_size=31),
+            *place_panels(
+                "nat",
+                "national",
+                ("national", "provinces_table"),
+                view,
+                p,
+                [place_table("nat-table", COLS, p, lang, page_size=31)],
             ),
             C.downloads(lang),
         ]
@@ -144,8 +133,7 @@ def layout(view: View, **_):
 
 @callback(
     *place_outputs("nat"),
-    Input(C.fid("measure", "national"), "value"),
-    Input(C.fid("asof", "national"), "value"),
+    *C.filter_inputs("national", "measure", "asof"),
     State("url", "search"),
     prevent_initial_call=True,
 )

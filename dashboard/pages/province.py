@@ -16,10 +16,12 @@ from dashboard.callbacks import callback
 from dashboard.grids import Col, Listing
 from dashboard.i18n import t
 from dashboard.pages.common import (
+    HOOD_FACTS,
     as_of_from,
     late,
     place_cols,
-    place_hover,
+    place_panels,
+    place_points,
     place_records,
     place_totals,
 )
@@ -100,9 +102,7 @@ LISTS = {
         (
             Col("name", "name"),
             Col("city", "city"),
-            Col("kinds", "kinds", sortable=False),  # a list of kinds has no order
-            Col("area_ha", "area_ha", 1),
-            Col("population", "population", 0),
+            *HOOD_FACTS,
             Col("status", "status"),
             Col("code", "code"),
         ),
@@ -137,17 +137,8 @@ def _parts(view: View, code: str) -> dict:
     layers = maps.neighbour_layers(shapes.province_neighbours(db, scope, code))
     layers += maps.outline_layers(shape if shape["features"] else None, width=2.0)
     named = sorted(located, key=lambda r: -(r["neighborhoods"] or 0))
-    fig = C.point_map(
-        located,
-        [C.measure_value(r, view.measure) for r in located],
-        C.point_sizes([r["neighborhoods"] for r in located]),
-        place_hover(located, lang),
-        view.measure,
-        lang,
-        maps.fit(shapes.place_bounds(db, scope, "province", code)),
-        layers=layers,
-        labels=[maps.label_trace(named, lang)],
-    )
+    fitted = maps.fit(shapes.place_bounds(db, scope, "province", code))
+    fig = place_points(located, view, fitted, layers, labels=[maps.label_trace(named, lang)])
     head = queries.headline(db, scope, day, province=code, rows=rows, action_rows=acts)
     records = place_records(rows, queries.overdue_by(acts, "city_code"), lang, "/city/", view)
     return {
@@ -173,22 +164,17 @@ def layout(view: View, code: str):
                 show=("province", "city", "kind", "as_of"),
                 page="province",
             ),
-            html.Div(C.cards(p["head"], lang), id="prov-cards", className="cards"),
-            html.Div(
+            *place_panels(
+                "prov",
+                "province",
+                ("cities", "cities_table"),
+                view,
+                p,
                 [
-                    C.panel(
-                        t("cities", lang),
-                        C.measure_switch(view, lang, "province"),
-                        C.graph("prov-map", p["map"], lang, code),
-                    ),
-                    C.panel(t("over_time", lang), C.graph("prov-timeline", p["timeline"], lang, code)),
+                    html.P(t("lagging_first", lang), className="notice order-rule"),
+                    grids.list_panel("prov-table", code, view, totals=p["totals"]),
                 ],
-                className="grid2",
-            ),
-            C.panel(
-                t("cities_table", lang),
-                html.P(t("lagging_first", lang), className="notice order-rule"),
-                grids.list_panel("prov-table", code, view, totals=p["totals"]),
+                code,
             ),
             html.Div(
                 [
