@@ -209,10 +209,12 @@ def status_map(
     lang: str,
     view: dict,
     layers: list[dict] | None = None,
+    labels: list[dict] | None = None,
 ) -> dict:
     """Gives neighborhood polygons coloured by status, with office circles coloured by state, on top;
-    `hover` and `office_hover` hold each trace's text, customdata and hovertemplate. The polygons'
-    colours are named by the colour scale (areas), the offices' by the legend (points)."""
+    `hover` and `office_hover` hold each trace's text, customdata and hovertemplate; `labels` the
+    names written on it (maps.label_trace). The polygons' colours are named by the colour scale
+    (areas), the offices' by the legend (points)."""
     n_colors = [STATUS_COLORS[s] for s in STATUSES]
     hoods = dict(
         type="choroplethmap",
@@ -253,7 +255,7 @@ def status_map(
     )
     keys = [maps.legend_key(t(f"s_{s}", lang), STATUS_COLORS[s]) for s in OFFICE_STATES[1:]]  # never "none"
     layout = _map_layout(lang, view, layers, legend=t("map_offices_key", lang))
-    return {"data": [hoods, offs, *keys], "layout": layout}
+    return {"data": [hoods, offs, *(labels or []), *keys], "layout": layout}
 
 
 TIMELINE_SERIES = ("coverage_count_pct", "handover_pct")

@@ -24,6 +24,7 @@ MENU = "national"
 FILTERS_IN_PLACE = False
 PLACES = ("city", "neighborhood", "office")
 SELECTED = "#1d4ed8"  # the selected neighborhood's outline and office's halo: no status colour is blue
+LABELS = 60  # names sent at most: more would not fit on the map at the zoom that shows the city
 OFFICE_DATES = ("planned_on", "established_on", "active_on", "handed_over_on")
 HOOD_COLS = (
     Col("name", "name"),
@@ -203,6 +204,9 @@ def _parts(view: View, code: str, place: dict) -> dict:
         lang,
         maps.fit(shapes.place_bounds(db, scope, "city", code)),
         layers,
+        # the biggest neighborhoods' names: MapLibre drops a name that would cover one before it, so
+        # a city of hundreds shows those that fit at each zoom, never a heap
+        [maps.label_trace(shapes.neighborhood_labels(db, scope, code, LABELS), lang, size=10)],
     )
     # kind filter: polygons of other kinds are left uncoloured
     fig["data"][0]["z"] = [C.status_index(by_code[c]["status"]) if c in by_code else None for c in codes]
