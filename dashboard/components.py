@@ -76,25 +76,26 @@ def figure_font(lang: str) -> str:
 
 
 def _map_layout(
-    lang: str, view: dict, layers: list | None = None, height: int = 460, legend: str | None = None
+    lang: str, view: dict, layers: list | None = None, foot: str = "coverage", legend: str | None = None
 ) -> dict:
-    """Gives a map's layout: our style, the view fitted to its place (maps.fit), context layers and a
-    legend of the keys the map's traces add (maps.legend_key)."""
+    """Gives a map's layout: our style, the view fitted to its place (maps.fit into maps.fit_box(foot)),
+    context layers, and under the map a foot (maps.FOOT) that holds the colour scale and a legend of
+    the keys the map's traces add (maps.legend_key)."""
     return {
         "map": {"style": MAP_STYLE, **view, "layers": layers or [], "fitbounds": False},
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 64},  # the colour scale's room (_colorbar)
-        "height": height,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": maps.FOOT[foot]},
+        "height": maps.FIGURE_HEIGHT,
         "font": {"family": figure_font(lang)},
         "hoverlabel": {"font": {"family": figure_font(lang)}},  # not inherited: Arial by default
         "uirevision": "keep",  # a Patch must not reset the user's pan and zoom
-        **maps.legend_layout(lang, legend),
+        **maps.legend_layout(lang, foot, legend),
     }
 
 
-def _colorbar(title: str, lang: str, **extra) -> dict:
+def _colorbar(title: str, lang: str, side: str = "top", **extra) -> dict:
     # below the map, in its bottom margin: never over the places it colours, on a phone either
     return {
-        "title": {"text": title, "side": "top"},
+        "title": {"text": title, "side": side},
         "orientation": "h",
         "x": 0.5,
         "xanchor": "center",
@@ -232,8 +233,15 @@ def status_map(
         colorbar=_colorbar(
             t("map_hoods_scale", lang),
             lang,
+            "bottom",
             tickvals=list(range(len(STATUSES))),
-            ticktext=[t(f"s_{s}", lang) for s in STATUSES],
+            ticktext=[two_lines(t(f"s_{s}", lang)) for s in STATUSES],
+            tickangle=0,  # words: slanted, they ran into the scale's title on a phone
+            tickfont={"size": 10},
+            len=0.95,
+            # two-line ticks under the bar push it up and not its title, which then covers the bar
+            # (plotly.js 4.1): the words above the bar, the title under it
+            ticklabelposition="outside top",
         ),
     )
     o_colors = [STATUS_COLORS[s] for s in OFFICE_STATES]
@@ -254,8 +262,18 @@ def status_map(
         showlegend=False,
     )
     keys = [maps.legend_key(t(f"s_{s}", lang), STATUS_COLORS[s]) for s in OFFICE_STATES[1:]]  # never "none"
-    layout = _map_layout(lang, view, layers, legend=t("map_offices_key", lang))
+    layout = _map_layout(lang, view, layers, "status", legend=t("map_offices_key", lang))
     return {"data": [hoods, offs, *(labels or []), *keys], "layout": layout}
+
+
+def two_lines(words: str) -> str:
+    """Gives a short label in two lines, broken at the space nearest its middle (a scale's tick under
+    a colour as narrow as a fifth of a phone's map), or as it is when it is one word."""
+    spaces = [i for i, c in enumerate(words) if c == " "]
+    if not spaces:
+        return words
+    cut = min(spaces, key=lambda i: abs(2 * i - len(words)))
+    return f"{words[:cut]}<br>{words[cut + 1 :]}"
 
 
 TIMELINE_SERIES = ("coverage_count_pct", "handover_pct")
@@ -351,8 +369,10 @@ def clicked(click: dict | None) -> dict:
     return click["points"][0]
 
 
-def graph(id_: str, fig: go.Figure | dict) -> dcc.Graph:
-    return dcc.Graph(id=id_, figure=fig, config={"displaylogo": False, "scrollZoom": True})
+def graph(id_: str, fig: go.Figure | dict, map_: bool = False) -> dcc.Graph:
+    """Gives a figure on the page; a map (`map_`) is no wider than maps.MAX_WIDTH (style.css)."""
+    config = {"displaylogo": False, "scrollZoom": True}
+    return dcc.Graph(id=id_, figure=fig, config=config, className="map-graph" if map_ else None)
 
 
 # -- headline, filters, downloads, panels -------------------------------------------------------------

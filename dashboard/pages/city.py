@@ -103,7 +103,9 @@ def _centre(fig: dict, fc: dict, offices: list[dict], view: View) -> None:
     hood, office = _picked(fc, offices, view)
     box = maps.fc_bounds(hood) if hood else (office["lon"], office["lat"]) * 2 if office else None
     if box:
-        fit = maps.fit(box)  # the extent that fits the selection alone; zoomed out for its neighbours
+        fit = maps.fit(
+            box, maps.fit_box("status")
+        )  # the extent that fits the selection alone; zoomed out for its neighbours
         fig["layout"]["map"]["center"] = fit["center"]
         fig["layout"]["map"]["zoom"] = max(fig["layout"]["map"].get("zoom", 10), min(fit["zoom"] - 1.5, 14))
 
@@ -202,7 +204,7 @@ def _parts(view: View, code: str, place: dict) -> dict:
         offices,
         _office_hover(offices, lang),
         lang,
-        maps.fit(shapes.place_bounds(db, scope, "city", code)),
+        maps.fit(shapes.place_bounds(db, scope, "city", code), maps.fit_box("status")),
         layers,
         # the biggest neighborhoods' names: MapLibre drops a name that would cover one before it, so
         # a city of hundreds shows those that fit at each zoom, never a heap
@@ -245,7 +247,7 @@ def layout(view: View, code: str):
             html.Div(C.cards(p["head"], lang), id="city-cards", className="cards"),
             html.Div(
                 [
-                    C.panel(t("neighborhoods", lang), C.graph("city-map", p["map"])),
+                    C.panel(t("neighborhoods", lang), C.graph("city-map", p["map"], map_=True)),
                     C.panel(
                         t("history", lang),
                         html.P(t("click_for_history", lang), className="notice"),

@@ -127,7 +127,7 @@ def layout(view: View, **_):
                         t("national", lang),
                         C.measure_switch(view, lang, "national"),
                         html.P(p["notice"], className="notice") if p["notice"] else None,
-                        C.graph("nat-map", p["map"]),
+                        C.graph("nat-map", p["map"], map_=True),
                     ),
                     C.panel(t("over_time", lang), C.graph("nat-timeline", p["timeline"])),
                 ],

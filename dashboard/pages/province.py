@@ -171,7 +171,7 @@ def layout(view: View, code: str):
                     C.panel(
                         t("cities", lang),
                         C.measure_switch(view, lang, "province"),
-                        C.graph("prov-map", p["map"]),
+                        C.graph("prov-map", p["map"], map_=True),
                     ),
                     C.panel(t("over_time", lang), C.graph("prov-timeline", p["timeline"])),
                 ],
