@@ -233,15 +233,14 @@ def status_map(
         colorbar=_colorbar(
             t("map_hoods_scale", lang),
             lang,
+            # under the words: above the bar, two-line ticks push the bar up and not its title, which
+            # then covers the bar (plotly.js 4.1)
             "bottom",
             tickvals=list(range(len(STATUSES))),
             ticktext=[two_lines(t(f"s_{s}", lang)) for s in STATUSES],
             tickangle=0,  # words: slanted, they ran into the scale's title on a phone
             tickfont={"size": 10},
             len=0.95,
-            # two-line ticks under the bar push it up and not its title, which then covers the bar
-            # (plotly.js 4.1): the words above the bar, the title under it
-            ticklabelposition="outside top",
         ),
     )
     o_colors = [STATUS_COLORS[s] for s in OFFICE_STATES]

@@ -23,7 +23,7 @@ Bounds = tuple[float, float, float, float]  # west, south, east, north (degrees)
 FIT_WIDTH = 312
 MAX_WIDTH = 600  # px, style.css (.map-graph): no more than twice FIT_WIDTH
 FIGURE_HEIGHT = 460
-FOOT = {"coverage": 90, "status": 150}  # px under the map: a row of keys and the scale; five keys and it
+FOOT = {"coverage": 90, "status": 160}  # px under the map: a row of keys and the scale; five keys and it
 FIT_MARGIN = 0.95  # of the map's height: the outline clear of the map's edge
 
 

@@ -87,3 +87,42 @@ def test_the_city_map_names_its_neighborhoods(page, lang):  # noqa: F811
     every = {"عودلاجان", "نارمک", "خاک سفید"} if lang == "fa" else {"Oudlajan", "Narmak", "Khak-e Sefid"}
     assert set(sent) == every and sent[0] in names and set(names) <= every
     assert len(names) == len(set(names))  # each name once
+
+
+FOOT = """const g = document.querySelector('#city-map'), box = e => e.getBoundingClientRect();
+const map = box(g.querySelector('.maplibregl-canvas')), legend = box(g.querySelector('.legend'));
+const keys = [...g.querySelectorAll('.legend .legendtext, .legend .legendtitletext')].map(box);
+const bar = box(g.querySelector('.colorbar .cbfills')), title = box(g.querySelector('.colorbar .cbtitle'));
+const ticks = [...g.querySelectorAll('.colorbar .cbaxis text')].map(box).filter(r => r.width > 0);
+return {map, legend, keys, bar, title, ticks, width: g.getBoundingClientRect().right};"""
+
+
+def apart(a: dict, b: dict) -> bool:
+    """Says whether two boxes on the page do not overlap (a pixel of touch allowed)."""
+    return (
+        a["right"] <= b["left"] + 1
+        or b["right"] <= a["left"] + 1
+        or a["bottom"] <= b["top"] + 1
+        or b["bottom"] <= a["top"] + 1
+    )
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_phone_city_legend_and_scale_apart_from_the_map_and_each_other(page, browser, lang):  # noqa: F811
+    browser.set_window_size(390, 844)
+    try:
+        d = page(f"/city/TEH?lang={lang}&as_of=1402-03-11", "#city-map .maplibregl-canvas")
+        wait_until(d, f"{_map('city-map')}.loaded()")
+        foot = d.execute_script(FOOT)
+        assert len(foot["keys"]) == 6 and len(foot["ticks"]) == 5, foot  # title + five states; five statuses
+        assert foot["legend"]["top"] >= foot["map"]["bottom"] - 1, foot  # the legend under the map
+        for part in (foot["bar"], foot["title"], *foot["ticks"]):
+            assert apart(part, foot["map"]), (part, foot)
+            assert all(apart(part, key) for key in foot["keys"]), (part, foot)
+        for i, key in enumerate(foot["keys"]):  # every key inside the figure, none over another
+            assert key["right"] <= foot["width"] + 1, key
+            assert all(apart(key, other) for other in foot["keys"][i + 1 :]), key
+        assert apart(foot["title"], foot["bar"]) and all(apart(t, foot["title"]) for t in foot["ticks"])
+        shot(d, f"fit-city-foot-{lang}-phone")
+    finally:
+        browser.set_window_size(1400, 1100)
