@@ -1,4 +1,4 @@
-"""Components as functions: maps, the timeline, headline cards, the filter bar, downloads (tables: grids.py).
+"""Figures as functions: maps and the timeline (controls: controls.py; tables: grids.py).
 
 Maps use Plotly's MapLibre traces with a style of our own that has no tiles, sources or glyphs, so
 a page never fetches anything from outside 127.0.0.1; hover text is wrapped in RLE…PDF.
@@ -11,18 +11,15 @@ the new filters: every value of its traces, never their geometry.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import plotly.graph_objects as go
-from dash import Input, Output, Patch, dcc, html
+from dash import Patch, dcc
 from dash.exceptions import PreventUpdate
 
 from dashboard import i18n, maps
 from dashboard.i18n import t
-from dashboard.picker import date_box, fid
-from dashboard.queries import KINDS, MEASURES, STATUSES
-from regen.jalali import BadDate, parse_date
+from dashboard.queries import MEASURES, STATUSES
 
 FONT = "Vazirmatn, Tahoma, sans-serif"
 # Figures in Persian: the same letters, and ASCII digits drawn as Persian ones (dashboard/assets/style.css).
@@ -76,25 +73,26 @@ def figure_font(lang: str) -> str:
 
 
 def _map_layout(
-    lang: str, view: dict, layers: list | None = None, height: int = 460, legend: str | None = None
+    lang: str, view: dict, layers: list | None = None, foot: str = "coverage", legend: str | None = None
 ) -> dict:
-    """Gives a map's layout: our style, the view fitted to its place (maps.fit), context layers and a
-    legend of the keys the map's traces add (maps.legend_key)."""
+    """Gives a map's layout: our style, the view fitted to its place (maps.fit into maps.fit_box(foot)),
+    context layers, and under the map a foot (maps.FOOT) that holds the colour scale and a legend of
+    the keys the map's traces add (maps.legend_key)."""
     return {
         "map": {"style": MAP_STYLE, **view, "layers": layers or [], "fitbounds": False},
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 64},  # the colour scale's room (_colorbar)
-        "height": height,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": maps.FOOT[foot]},
+        "height": maps.FIGURE_HEIGHT,
         "font": {"family": figure_font(lang)},
         "hoverlabel": {"font": {"family": figure_font(lang)}},  # not inherited: Arial by default
         "uirevision": "keep",  # a Patch must not reset the user's pan and zoom
-        **maps.legend_layout(lang, legend),
+        **maps.legend_layout(lang, foot, legend),
     }
 
 
-def _colorbar(title: str, lang: str, **extra) -> dict:
+def _colorbar(title: str, lang: str, side: str = "top", **extra) -> dict:
     # below the map, in its bottom margin: never over the places it colours, on a phone either
     return {
-        "title": {"text": title, "side": "top"},
+        "title": {"text": title, "side": side},
         "orientation": "h",
         "x": 0.5,
         "xanchor": "center",
@@ -217,10 +215,12 @@ def status_map(
     lang: str,
     view: dict,
     layers: list[dict] | None = None,
+    labels: list[dict] | None = None,
 ) -> dict:
     """Gives neighborhood polygons coloured by status, with office circles coloured by state, on top;
-    `hover` and `office_hover` hold each trace's text, customdata and hovertemplate. The polygons'
-    colours are named by the colour scale (areas), the offices' by the legend (points)."""
+    `hover` and `office_hover` hold each trace's text, customdata and hovertemplate; `labels` the
+    names written on it (maps.label_trace). The polygons' colours are named by the colour scale
+    (areas), the offices' by the legend (points)."""
     n_colors = [STATUS_COLORS[s] for s in STATUSES]
     hoods = dict(
         type="choroplethmap",
@@ -238,8 +238,14 @@ def status_map(
         colorbar=_colorbar(
             t("map_hoods_scale", lang),
             lang,
+            # under the words: above the bar, two-line ticks push the bar up and not its title, which
+            # then covers the bar (plotly.js 4.1)
+            "bottom",
             tickvals=list(range(len(STATUSES))),
-            ticktext=[t(f"s_{s}", lang) for s in STATUSES],
+            ticktext=[two_lines(t(f"s_{s}", lang)) for s in STATUSES],
+            tickangle=0,  # words: slanted, they ran into the scale's title on a phone
+            tickfont={"size": 10},
+            len=0.95,
         ),
     )
     o_colors = [STATUS_COLORS[s] for s in OFFICE_STATES]
@@ -254,8 +260,18 @@ def status_map(
         showscale=False,
     )
     keys = [maps.legend_key(t(f"s_{s}", lang), STATUS_COLORS[s]) for s in OFFICE_STATES[1:]]  # never "none"
-    layout = _map_layout(lang, view, layers, legend=t("map_offices_key", lang))
-    return {"data": [hoods, offs, *keys], "layout": layout}
+    layout = _map_layout(lang, view, layers, "status", legend=t("map_offices_key", lang))
+    return {"data": [hoods, offs, *(labels or []), *keys], "layout": layout}
+
+
+def two_lines(words: str) -> str:
+    """Gives a short label in two lines, broken at the space nearest its middle (a scale's tick under
+    a colour as narrow as a fifth of a phone's map), or as it is when it is one word."""
+    spaces = [i for i, c in enumerate(words) if c == " "]
+    if not spaces:
+        return words
+    cut = min(spaces, key=lambda i: abs(2 * i - len(words)))
+    return f"{words[:cut]}<br>{words[cut + 1 :]}"
 
 
 TIMELINE_SERIES = ("coverage_count_pct", "handover_pct")
@@ -360,9 +376,12 @@ MODEBAR_OFF = (
 )  # fmt: skip
 
 
-def graph(id_: str, fig: go.Figure | dict, lang: str, code: str | None = None) -> dcc.Graph:
+def graph(
+    id_: str, fig: go.Figure | dict, lang: str, code: str | None = None, map_: bool = False
+) -> dcc.Graph:
     """Gives a figure whose mode bar speaks the page's language and saves its picture under a name in
-    it (the atlas, the figure, the place's code: «اطلس-بازآفرینی-نقشه-استان-IR-23.png»)."""
+    it (the atlas, the figure, the place's code: «اطلس-بازآفرینی-نقشه-استان-IR-23.png»); a map
+    (`map_`) is no wider than maps.MAX_WIDTH (style.css)."""
     config = {
         "displaylogo": False,
         "scrollZoom": True,
@@ -376,136 +395,4 @@ def graph(id_: str, fig: go.Figure | dict, lang: str, code: str | None = None) -
             )
         },
     }
-    return dcc.Graph(id=id_, figure=fig, config=config)
-
-
-# -- headline, filters, downloads, panels -------------------------------------------------------------
-CARDS = ("target_neighborhoods", "share_covered", "offices_active", "share_handed_over", "actions_overdue")
-
-
-def card_values(h: dict, lang: str) -> list[str]:
-    """Gives the headline figures as the cards show them, in the order of CARDS."""
-    return [
-        i18n.num(h["neighborhoods"], lang),
-        i18n.pct(h["coverage_count_pct"], lang),
-        i18n.num(h["active"], lang),
-        i18n.pct(h["handover_pct"], lang),
-        i18n.num(h["overdue_actions"], lang),
-    ]
-
-
-def card_outputs() -> list[Output]:
-    """Gives the outputs a change of filters writes the cards' values to, in the order of CARDS."""
-    return [Output(f"card-{key}", "children") for key in CARDS]
-
-
-def cards(h: dict, lang: str) -> list:
-    """Gives the headline figures as cards."""
-    return [card(key, value, lang) for key, value in zip(CARDS, card_values(h, lang), strict=True)]
-
-
-def card(key: str, value: str, lang: str) -> html.Div:
-    return html.Div(
-        [html.Div(value, className="value", id=f"card-{key}"), html.Div(t(key, lang), className="label")],
-        className="card",
-    )
-
-
-def _opts(rows: list[dict], lang: str) -> list[dict]:
-    return [{"label": i18n.name(r, lang), "value": r["code"]} for r in rows]
-
-
-_ALL = {"province": "all_provinces", "city": "all_cities", "kind": "all_kinds"}
-
-
-def filter_inputs(page, *what: str) -> list[Input]:
-    """Gives the values of the filter bar's controls named `what` (province, city, kind, asof,
-    measure) on `page` (ALL: on whichever view is shown) as a callback's inputs, in that order."""
-    return [Input(fid(w, page), "value") for w in what]
-
-
-def filter_bar(
-    view, lang: str, provinces: list[dict], cities: list[dict], show: tuple[str, ...], page: str
-) -> html.Div:
-    """Gives the filters (province, dependent city, neighborhood kind, as-of day); all are always in the
-    layout (hidden when a view has no use for them) so that one callback can keep the URL in step."""
-
-    def box(key: str, label: str, control) -> html.Label:
-        return html.Label([label, control], style=None if key in show else {"display": "none"})
-
-    def dropdown(key: str, options: list[dict], value) -> dcc.Dropdown:
-        return dcc.Dropdown(
-            id=fid(key, page),
-            className=f"f-{key}",
-            options=options,
-            value=value,
-            placeholder=t(_ALL[key], lang),
-            clearable=True,
-            labels=i18n.dropdown_words(lang),
-        )
-
-    return html.Div(
-        [
-            box("province", t("province", lang), dropdown("province", _opts(provinces, lang), view.province)),
-            box("city", t("city", lang), dropdown("city", _opts(cities, lang), view.city)),
-            box(
-                "kind",
-                t("kind", lang),
-                dropdown("kind", [{"label": t(f"k_{k}", lang), "value": k} for k in KINDS], view.kind),
-            ),
-            box(
-                "as_of",
-                t("as_of", lang),
-                date_box(view.day, lang, page),  # typed, a Jalali calendar, presets
-            ),
-            html.Span(
-                date_notice(view.bad_date, lang, linked=True) if view.bad_date else "",
-                id=fid("msg", page),
-                className="msg f-msg",
-                role="status",
-            ),
-        ],
-        className="filters",
-    )
-
-
-def date_notice(given: str, lang: str, linked: bool = False) -> str:
-    """Gives the notice of an as-of day refused: what was given, why (not a date, or after today), and,
-    for a link (`linked`), that the view shows today instead."""
-    try:
-        day = parse_date(given)
-    except BadDate:
-        day = None
-    why = t("date_future", lang) if day else t("date_not_a_date", lang)
-    # the text given isolated (FSI…PDI): «1420-01-01» keeps its order inside a Persian sentence
-    text = why.format(given=f"\u2068{given}\u2069", today=i18n.date(dt.date.today(), lang))
-    return f"{text} {t('date_shows_today', lang)}" if linked else text
-
-
-def measure_switch(view, lang: str, page: str) -> dcc.RadioItems:
-    return dcc.RadioItems(
-        id=fid("measure", page),
-        className="measure",
-        value=view.measure,
-        inline=True,
-        options=[{"label": " " + t(f"m_{m}", lang) + " ", "value": m} for m in MEASURES],
-        inputStyle={"marginInlineEnd": "0.3rem", "marginInlineStart": "0.8rem"},
-    )
-
-
-def downloads(lang: str) -> html.Div:
-    return html.Div(
-        [
-            html.Span(t("download", lang) + ": "),
-            html.Button("CSV", id="dl-csv"),
-            html.Button("XLSX", id="dl-xlsx"),
-            html.Button("GeoJSON", id="dl-geojson"),
-            dcc.Download(id="download"),
-            html.Span(id="dl-msg", className="notice"),
-        ],
-        className="downloads panel",
-    )
-
-
-def panel(title: str, *children, id_: str | None = None) -> html.Div:
-    return html.Div([html.H3(title), *children], className="panel", **({"id": id_} if id_ else {}))
+    return dcc.Graph(id=id_, figure=fig, config=config, className="map-graph" if map_ else None)

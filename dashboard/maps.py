@@ -15,10 +15,29 @@ from dashboard.i18n import t
 
 Bounds = tuple[float, float, float, float]  # west, south, east, north (degrees)
 
-# The box (px) a place is fitted into: the figure is 460 px high, less the legend's rows under the
-# map (up to three on a phone), and on a phone (390 px wide) the map is 309 px wide (seen in
-# Chromium); a wider desktop map shows more around the place, never less of it.
-FIT_BOX = (300, 370)
+# The box (px) a place is fitted into, the same on every screen: MapLibre's zoom is in pixels, so one
+# view fits one box. The map is as high everywhere (its figure less the foot under it that holds the
+# legend and the colour scale: `map_height`); a phone's (390 px) is 328 px wide and style.css keeps a
+# desktop's at most MAX_WIDTH: fitted into the phone's width (less a margin), the place is inside
+# every map and fills at least half of a desktop's width (tests/test_fit_browser.py measures both).
+FIT_WIDTH = 312
+MAX_WIDTH = 600  # px, style.css (.map-graph): no more than twice FIT_WIDTH
+FIGURE_HEIGHT = 460
+FOOT = {"coverage": 90, "status": 160}  # px under the map: a row of keys and the scale; five keys and it
+FIT_MARGIN = 0.95  # of the map's height: the outline clear of the map's edge
+
+
+def map_height(foot: str) -> int:
+    """Gives the drawn height (px) of a map whose figure has the foot `foot` (FOOT)."""
+    return FIGURE_HEIGHT - FOOT[foot]
+
+
+def fit_box(foot: str = "coverage") -> tuple[int, int]:
+    """Gives the box (px) a place is fitted into on a map with the foot `foot`."""
+    return FIT_WIDTH, int(map_height(foot) * FIT_MARGIN)
+
+
+FIT_BOX = fit_box()
 IRAN = (44.0, 25.0, 63.4, 39.8)  # Iran's box, for a national map without any boundary loaded
 MAX_ZOOM = 15.5
 
@@ -143,9 +162,10 @@ def legend_key(name: str, color: str) -> dict:
     }
 
 
-def legend_layout(lang: str, title: str | None = None) -> dict:
-    """Gives the legend's place: under the map, in rows read from the reading side, so that on a
-    phone it covers none of the map (the map's height gives way to it: FIT_BOX)."""
+def legend_layout(lang: str, foot: str, title: str | None = None) -> dict:
+    """Gives the legend's place: in the foot under the map (FOOT), in rows read from the reading side,
+    placed in the figure's own pixels, so that it neither covers the map nor takes height from it:
+    the map's drawn height is known (map_height) and the fit is right on a phone and a desktop."""
     fa = lang == "fa"
     return {
         "showlegend": True,
@@ -153,12 +173,17 @@ def legend_layout(lang: str, title: str | None = None) -> dict:
             "orientation": "h",
             "x": 1.0 if fa else 0.0,
             "xanchor": "right" if fa else "left",
-            "y": 0.0,
+            "yref": "container",  # a legend under the map would otherwise push the map up
+            "y": (FOOT[foot] - 4) / FIGURE_HEIGHT,
             "yanchor": "top",
             "itemclick": False,
             "itemdoubleclick": False,
             "font": {"size": 11},
-            **({"title": {"text": title, "side": "top right" if fa else "top left"}} if title else {}),
+            # keys in columns of a known width: two a row on a phone, none cut at the map's edge
+            "entrywidth": 112,
+            "entrywidthmode": "pixels",
+            # read from the reading side; "top left" indents an English legend's keys by its title
+            **({"title": {"text": title, "side": "top right" if fa else "top"}} if title else {}),
         },
     }
 

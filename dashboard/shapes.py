@@ -53,6 +53,13 @@ def city_shape(db: Database, scope: Scope, city: str) -> dict | None:
     return rows[0]["geometry"] if rows else None
 
 
+def neighborhood_labels(db: Database, scope: Scope, city: str, limit: int) -> list[dict]:
+    """Gives the names of a city's `limit` biggest current neighborhoods, each with a point inside it
+    (lon, lat), the biggest first: what its map writes on them (maps.label_trace)."""
+    place = place_of(db, scope, "city", city)
+    return cached("dash_neighborhood_labels", db, scope, BASE, city=place["code"], limit=limit)
+
+
 def province_neighbours(db: Database, scope: Scope, province: str) -> dict:
     """Gives the provinces bordering `province` (drawn boundaries) as a FeatureCollection."""
     province = aggregate_province(scope, province)  # outlines are no one's detail

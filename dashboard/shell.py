@@ -13,9 +13,10 @@ from dashboard.auth import account_links
 from dashboard.auth_seam import current_scope
 from dashboard.brief.web import brief_link
 from dashboard.callbacks import callback, clientside
-from dashboard.components import date_notice, fid, filter_inputs
+from dashboard.controls import date_notice, filter_inputs
 from dashboard.i18n import t
 from dashboard.pages import PAGES, footer
+from dashboard.picker import fid
 from dashboard.urls import LANG_COOKIE, View, parse
 from regen.errors import RegenError
 from regen.jalali import BadDate, parse_date

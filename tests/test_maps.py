@@ -161,7 +161,9 @@ def test_city_map_outline_and_legend_of_areas_and_points(world, lang):
     fig = city._parts(parse(f"?lang={lang}&as_of=1402-03-11"), "TEH", place)["map"]
     outline = _layers(fig)
     assert len(outline) == 1 and outline[0]["source"]["geometry"]["type"] in ("Polygon", "MultiPolygon")
-    assert fig["layout"]["map"]["zoom"] == maps.fit((51.2, 35.55, 51.6, 35.85))["zoom"]
+    assert (
+        fig["layout"]["map"]["zoom"] == maps.fit((51.2, 35.55, 51.6, 35.85), maps.fit_box("status"))["zoom"]
+    )
     # areas: the colour scale names the statuses; points: the legend names every office state
     assert fig["data"][0]["colorbar"]["title"]["text"] == t("map_hoods_scale", lang)
     keys = _keys(fig)
@@ -176,7 +178,9 @@ def test_city_map_outline_and_legend_of_areas_and_points(world, lang):
         "map"
     ]
     assert _layers(rey) == []
-    assert rey["layout"]["map"]["zoom"] == maps.fit((51.43, 35.58, 51.44, 35.59))["zoom"]
+    assert (
+        rey["layout"]["map"]["zoom"] == maps.fit((51.43, 35.58, 51.44, 35.59), maps.fit_box("status"))["zoom"]
+    )
 
 
 def test_context_is_never_patched(world):

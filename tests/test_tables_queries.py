@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard import components, grids, queries
+from dashboard import components, controls, grids, queries
 from dashboard.pages import city, common, national, province
 from dashboard.urls import parse
 from regen.scope import NATIONAL
@@ -49,7 +49,7 @@ def test_totals_row_is_the_headline(world):
     assert row["id"] == "totals" and row["s"][0] == "جمع" and row["s"][1] == "۶" and row["s"][2] == "۴"
     # a filter change sends the totals row in a Patch of the grid's options, not the options again
     answer = common.place_answer(parts, national.COLS, "fa")
-    options = answer[1 + len(components.CARDS) + 1]
+    options = answer[1 + len(controls.CARDS) + 1]
     assert options.to_plotly_json()["operations"][0]["location"] == ["pinnedBottomRowData"]
 
 
@@ -140,9 +140,9 @@ def test_future_as_of_refused_today_accepted():
     today = dt.date.today()
     view = parse("?as_of=1420-01-01")  # Jalali, years ahead
     assert view.as_of is None and view.day == today and view.bad_date == "1420-01-01"
-    notice = components.date_notice(view.bad_date, "fa", linked=True)
+    notice = controls.date_notice(view.bad_date, "fa", linked=True)
     assert "1420-01-01" in notice and "آینده" in notice and "امروز" in notice
-    assert "after today" in components.date_notice("1420/01/01", "en")
+    assert "after today" in controls.date_notice("1420/01/01", "en")
     assert common.as_of_from("1420/01/01", view) is None  # nothing computed for the future
     assert common.as_of_from(today.isoformat(), view) == today  # today is accepted
     assert parse(f"?as_of={today.isoformat()}").as_of == today
@@ -151,7 +151,7 @@ def test_future_as_of_refused_today_accepted():
 def test_bad_as_of_in_a_link_is_named(world):  # the filter bar asks the database for its calendar
     view = parse("?as_of=1404-13-40&lang=en")
     assert view.as_of is None and view.bad_date == "1404-13-40"
-    notice = components.date_notice(view.bad_date, "en", linked=True)
+    notice = controls.date_notice(view.bad_date, "en", linked=True)
     assert "1404-13-40" in notice and "not a date" in notice and "shows today" in notice
-    bar = components.filter_bar(view, "en", [], [], show=("as_of",), page="national")
+    bar = controls.filter_bar(view, "en", [], [], show=("as_of",), page="national")
     assert "1404-13-40" in str(bar.children[-1].children)

@@ -8,8 +8,7 @@ import re
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import components as C
-from dashboard import grids, i18n, queries
+from dashboard import controls, grids, i18n, queries
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.grids import Col
@@ -134,20 +133,20 @@ def body(view: View) -> list:
     return [
         html.Div(
             [
-                C.card("actions_overdue", i18n.num(sum(g["overdue"] for g in groups), lang), lang),
-                C.card("total", i18n.num(sum(g["total"] for g in groups), lang), lang),
+                controls.card("actions_overdue", i18n.num(sum(g["overdue"] for g in groups), lang), lang),
+                controls.card("total", i18n.num(sum(g["total"] for g in groups), lang), lang),
             ],
             className="cards",
         ),
         html.Div(
             [
-                C.panel(
+                controls.panel(
                     t("by_agency", lang),
                     grids.grid(
                         "act-agency", SUM_COLS, _summary(groups, "agency_code", "agency_", lang), lang
                     ),
                 ),
-                C.panel(
+                controls.panel(
                     t("by_province", lang),
                     grids.grid(
                         "act-province", SUM_COLS, _summary(groups, "province_code", "province_", lang), lang
@@ -166,7 +165,7 @@ def layout(view: View, **_):
     return html.Div(
         [
             html.H2(t("actions", lang)),
-            C.filter_bar(
+            controls.filter_bar(
                 view,
                 lang,
                 queries.province_options(db, scope),
@@ -190,7 +189,7 @@ def layout(view: View, **_):
                 style={"maxWidth": "24rem"},
             ),
             html.Div(body(view), id="act-body"),
-            C.downloads(lang),
+            controls.downloads(lang),
         ]
     )
 
@@ -198,7 +197,7 @@ def layout(view: View, **_):
 @callback(
     Output("act-body", "children"),
     Output("url", "search", allow_duplicate=True),
-    *C.filter_inputs("actions", "province", "city", "asof"),
+    *controls.filter_inputs("actions", "province", "city", "asof"),
     Input("act-agency-filter", "value"),
     State("url", "search"),
     prevent_initial_call=True,

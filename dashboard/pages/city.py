@@ -10,7 +10,7 @@ from dash import ALL, Input, Output, Patch, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
-from dashboard import grids, i18n, maps, queries, shapes
+from dashboard import controls, grids, i18n, maps, queries, shapes
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.grids import Col, Listing
@@ -24,6 +24,7 @@ MENU = "national"
 FILTERS_IN_PLACE = False
 PLACES = ("city", "neighborhood", "office")
 SELECTED = "#1d4ed8"  # the selected neighborhood's outline and office's halo: no status colour is blue
+LABELS = 60  # names sent at most: more would not fit on the map at the zoom that shows the city
 OFFICE_DATES = ("planned_on", "established_on", "active_on", "handed_over_on")
 HOOD_COLS = (
     Col("name", "name"),
@@ -100,7 +101,9 @@ def _centre(fig: dict, fc: dict, offices: list[dict], view: View) -> None:
     hood, office = _picked(fc, offices, view)
     box = maps.fc_bounds(hood) if hood else (office["lon"], office["lat"]) * 2 if office else None
     if box:
-        fit = maps.fit(box)  # the extent that fits the selection alone; zoomed out for its neighbours
+        fit = maps.fit(
+            box, maps.fit_box("status")
+        )  # the extent that fits the selection alone; zoomed out for its neighbours
         fig["layout"]["map"]["center"] = fit["center"]
         fig["layout"]["map"]["zoom"] = max(fig["layout"]["map"].get("zoom", 10), min(fit["zoom"] - 1.5, 14))
 
@@ -200,8 +203,11 @@ def _parts(view: View, code: str, place: dict) -> dict:
         offices,
         _office_hover(offices, lang),
         lang,
-        maps.fit(shapes.place_bounds(db, scope, "city", code)),
+        maps.fit(shapes.place_bounds(db, scope, "city", code), maps.fit_box("status")),
         layers,
+        # the biggest neighborhoods' names: MapLibre drops a name that would cover one before it, so
+        # a city of hundreds shows those that fit at each zoom, never a heap
+        [maps.label_trace(shapes.neighborhood_labels(db, scope, code, LABELS), lang, size=10)],
     )
     # kind filter: polygons of other kinds are left uncoloured
     fig["data"][0]["z"] = [C.status_index(by_code[c]["status"]) if c in by_code else None for c in codes]
@@ -229,7 +235,7 @@ def layout(view: View, code: str):
     return html.Div(
         [
             html.H2(f"{t('city', lang)} {i18n.name(place, lang)}"),
-            C.filter_bar(
+            controls.filter_bar(
                 replace(view, province=place["province_code"], city=code),
                 lang,
                 queries.province_options(db, scope),
@@ -237,11 +243,13 @@ def layout(view: View, code: str):
                 show=("province", "city", "kind", "as_of"),
                 page="city",
             ),
-            html.Div(C.cards(p["head"], lang), id="city-cards", className="cards"),
+            html.Div(controls.cards(p["head"], lang), id="city-cards", className="cards"),
             html.Div(
                 [
-                    C.panel(t("neighborhoods", lang), C.graph("city-map", p["map"], lang, code)),
-                    C.panel(
+                    controls.panel(
+                        t("neighborhoods", lang), C.graph("city-map", p["map"], lang, code, map_=True)
+                    ),
+                    controls.panel(
                         t("history", lang),
                         html.P(t("click_for_history", lang), className="notice"),
                         html.Div(
@@ -252,22 +260,22 @@ def layout(view: View, code: str):
                 ],
                 className="grid2",
             ),
-            C.panel(t("neighborhoods", lang), html.Div(p["hoods"], id="city-hoods-box")),
-            C.panel(
+            controls.panel(t("neighborhoods", lang), html.Div(p["hoods"], id="city-hoods-box")),
+            controls.panel(
                 t("offices", lang),
                 html.P(t("overdue_rule", lang), className="notice overdue-rule"),
                 grids.grid("city-offices", OFFICE_COLS, p["offices"], lang),
             ),
             dcc.Store(id="city-selected", data=_key(p["selected"])),  # what the map marks now
             record_panel(code, view.lang),  # recording progress (accounts issue); a note only for a viewer
-            C.downloads(lang),
+            controls.downloads(lang),
         ]
     )
 
 
 @callback(
     Output("city-map", "figure"),
-    *C.card_outputs(),
+    *controls.card_outputs(),
     *grids.list_outputs("city-hoods"),
     Output("city-offices", "rowData"),
     Input(C.fid("asof", "city"), "value"),
@@ -292,7 +300,7 @@ def show_city(as_of_text, kind, pathname, search):
     lang = view.lang
     return (
         C.values_patch(p["map"]),
-        *C.card_values(p["head"], lang),
+        *controls.card_values(p["head"], lang),
         *grids.list_answer("city-hoods", m["code"], now),
         grids.rows(OFFICE_COLS, p["offices"], lang),
     )

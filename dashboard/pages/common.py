@@ -8,7 +8,7 @@ import datetime as dt
 from dash import Output, Patch, html
 
 from dashboard import components as C
-from dashboard import grids, i18n, queries
+from dashboard import controls, grids, i18n, queries
 from dashboard.grids import Col
 from dashboard.i18n import t
 from dashboard.queries import MEASURES
@@ -104,20 +104,22 @@ def place_panels(
     table's words; `code`: the place's, in the names of saved pictures."""
     lang, notice = view.lang, parts.get("notice")
     return [
-        html.Div(C.cards(parts["head"], lang), id=f"{prefix}-cards", className="cards"),
+        html.Div(controls.cards(parts["head"], lang), id=f"{prefix}-cards", className="cards"),
         html.Div(
             [
-                C.panel(
+                controls.panel(
                     t(titles[0], lang),
-                    C.measure_switch(view, lang, page),
+                    controls.measure_switch(view, lang, page),
                     html.P(notice, className="notice") if notice else None,
-                    C.graph(f"{prefix}-map", parts["map"], lang, code),
+                    C.graph(f"{prefix}-map", parts["map"], lang, code, map_=True),
                 ),
-                C.panel(t("over_time", lang), C.graph(f"{prefix}-timeline", parts["timeline"], lang, code)),
+                controls.panel(
+                    t("over_time", lang), C.graph(f"{prefix}-timeline", parts["timeline"], lang, code)
+                ),
             ],
             className="grid2",
         ),
-        C.panel(t(titles[1], lang), *table),
+        controls.panel(t(titles[1], lang), *table),
     ]
 
 
@@ -182,7 +184,7 @@ def place_outputs(prefix: str) -> list[Output]:
     figures, the table of places and its totals row, the timeline."""
     return [
         Output(f"{prefix}-map", "figure"),
-        *C.card_outputs(),
+        *controls.card_outputs(),
         Output(f"{prefix}-table", "rowData"),
         Output(f"{prefix}-table", "dashGridOptions"),
         Output(f"{prefix}-timeline", "figure"),
@@ -197,7 +199,7 @@ def place_answer(parts: dict, cols: tuple[Col, ...], lang: str) -> tuple:
     options["pinnedBottomRowData"] = grids.totals_row(cols, parts["totals"], lang)
     return (
         C.values_patch(parts["map"]),
-        *C.card_values(parts["head"], lang),
+        *controls.card_values(parts["head"], lang),
         grids.rows(cols, parts["records"], lang),
         options,
         C.timeline_patch(parts["timeline"]),

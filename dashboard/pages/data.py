@@ -7,8 +7,7 @@ import re
 from dash import Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import components as C
-from dashboard import grids, i18n, queries
+from dashboard import controls, grids, i18n, queries
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.grids import Col
@@ -56,8 +55,8 @@ def layout(view: View, **_):
     return html.Div(
         [
             html.H2(t("data", lang)),
-            C.panel(t("etl_runs", lang), grids.grid("data-runs", RUN_COLS, rows, lang, page_size=20)),
-            C.panel(
+            controls.panel(t("etl_runs", lang), grids.grid("data-runs", RUN_COLS, rows, lang, page_size=20)),
+            controls.panel(
                 t("rejects", lang),
                 html.Div(html.P(t("pick_run", lang), className="notice"), id="data-rejects"),
             ),

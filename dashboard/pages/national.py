@@ -10,7 +10,7 @@ from dash import Input, Output, State, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
-from dashboard import maps, queries, shapes
+from dashboard import controls, maps, queries, shapes
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.i18n import t
@@ -110,7 +110,7 @@ def layout(view: View, **_):
     p = _parts(view)
     return html.Div(
         [
-            C.filter_bar(
+            controls.filter_bar(
                 view,
                 lang,
                 queries.province_options(db, scope),
@@ -126,14 +126,14 @@ def layout(view: View, **_):
                 p,
                 [place_table("nat-table", COLS, p, lang, page_size=31)],
             ),
-            C.downloads(lang),
+            controls.downloads(lang),
         ]
     )
 
 
 @callback(
     *place_outputs("nat"),
-    *C.filter_inputs("national", "measure", "asof"),
+    *controls.filter_inputs("national", "measure", "asof"),
     State("url", "search"),
     prevent_initial_call=True,
 )

@@ -10,7 +10,7 @@ from dash import ALL, Input, Output, Patch, State, html
 from dash.exceptions import PreventUpdate
 
 from dashboard import components as C
-from dashboard import grids, i18n, maps, queries, shapes
+from dashboard import controls, grids, i18n, maps, queries, shapes
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.grids import Col, Listing
@@ -58,12 +58,15 @@ def _city(r: dict, view: View) -> dict:
     return place_records([r], {r["code"]: r["overdue"]}, view.lang, "/city/", view)[0]
 
 
+def _named(r: dict, lang: str) -> dict:
+    """The cells a row of either long list opens with: its id, its name and its city's."""
+    return {"id": r["code"], "name": i18n.name(r, lang), "city": i18n.name(r, lang, "city_")}
+
+
 def _uncovered(r: dict, view: View) -> dict:
     lang = view.lang
     return {
-        "id": r["code"],
-        "name": i18n.name(r, lang),
-        "city": i18n.name(r, lang, "city_"),
+        **_named(r, lang),
         "kinds": i18n.kinds(r["kinds"], lang),
         "area_ha": r["area_ha"] or 0,
         "population": r["population"],
@@ -75,9 +78,7 @@ def _uncovered(r: dict, view: View) -> dict:
 def _due(r: dict, view: View) -> dict:
     lang = view.lang
     return {
-        "id": r["code"],
-        "name": i18n.name(r, lang),
-        "city": i18n.name(r, lang, "city_"),
+        **_named(r, lang),
         "state": t(f"s_{r['state']}", lang),
         "since": r["state_since"],
         "due_on": r["due_on"],
@@ -156,7 +157,7 @@ def layout(view: View, code: str):
     return html.Div(
         [
             html.H2(f"{t('province', lang)} {i18n.name(place, lang)}"),
-            C.filter_bar(
+            controls.filter_bar(
                 replace(view, province=code),
                 lang,
                 queries.province_options(db, scope),
@@ -178,8 +179,8 @@ def layout(view: View, code: str):
             ),
             html.Div(
                 [
-                    C.panel(t("uncovered", lang), grids.list_panel("prov-uncovered", code, view)),
-                    C.panel(
+                    controls.panel(t("uncovered", lang), grids.list_panel("prov-uncovered", code, view)),
+                    controls.panel(
                         t("due_handover", lang),
                         html.P(t("overdue_rule", lang), className="notice overdue-rule"),
                         grids.list_panel("prov-due", code, view),
@@ -187,14 +188,14 @@ def layout(view: View, code: str):
                 ],
                 className="grid2",
             ),
-            C.downloads(lang),
+            controls.downloads(lang),
         ]
     )
 
 
 @callback(
     Output("prov-map", "figure"),
-    *C.card_outputs(),
+    *controls.card_outputs(),
     Output({"list": "prov-table", "place": ALL, "of": "grid"}, "dashGridOptions"),
     Output("prov-timeline", "figure"),
     *(out for name in LISTS for out in grids.list_outputs(name)),
@@ -221,7 +222,7 @@ def show_province(measure, as_of_text, kind, pathname, search):
     options["pinnedBottomRowData"] = grids.list_totals(COLS, p["totals"], lang)
     return (
         C.values_patch(p["map"]),
-        *C.card_values(p["head"], lang),
+        *controls.card_values(p["head"], lang),
         [options],
         C.timeline_patch(p["timeline"]),
         *(x for name in LISTS for x in grids.list_answer(name, m["code"], now)),

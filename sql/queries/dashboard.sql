@@ -571,3 +571,13 @@ FROM (SELECT COALESCE(
            SELECT boundary_drawn AS g FROM neighborhoods WHERE city_code = %(city)s AND retired_at IS NULL
            UNION ALL SELECT location FROM offices WHERE city_code = %(city)s) s),
         (SELECT location FROM cities WHERE code = %(city)s)) AS b) x;
+
+-- name: dash_neighborhood_labels
+-- Where a city's current neighborhoods are named on its map: a point inside each (its pole of
+-- inaccessibility would be finer, and slower), the biggest first (it wins where names collide).
+SELECT n.code, n.name_fa, n.name_en,
+       ST_X(ST_PointOnSurface(n.boundary_drawn)) AS lon, ST_Y(ST_PointOnSurface(n.boundary_drawn)) AS lat
+FROM neighborhoods n
+WHERE n.city_code = %(city)s AND n.retired_at IS NULL
+ORDER BY n.area_ha DESC NULLS LAST, n.code
+LIMIT %(limit)s;
