@@ -136,6 +136,8 @@ def page(browser, base_url, signed_in):
     def open_(path: str, ready: str):
         browser.get(base_url + path)
         wait_for(browser, ready)
+        # the tables draw once the map has (dashboard/assets/grid_after_map.js): wait for them too
+        WebDriverWait(browser, 30).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".grid-waiting"))
         return browser
 
     yield open_
