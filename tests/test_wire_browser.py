@@ -56,4 +56,5 @@ def test_a_view_fetches_the_subset_faces_and_no_datatable(page, browser):  # noq
     urls = d.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert any("dash_ag_grid" in u for u in urls) and not [u for u in urls if "dash_table" in u], urls
     assert any(u.endswith("/assets/Vazirmatn-wght.woff2") for u in urls), urls
-    assert d.execute_script("return getComputedStyle(document.body).fontFamily").strip('"').startswith("Vazirmatn")
+    family = d.execute_script("return getComputedStyle(document.body).fontFamily")
+    assert family.strip('"').startswith("Vazirmatn"), family
