@@ -394,6 +394,8 @@ def test_shared_url_opens_filtered_view(page, base_url):
     d.refresh()
     WebDriverWait(d, 30).until(lambda drv: drv.find_elements(By.CSS_SELECTOR, "#city-map .maplibregl-canvas"))
     time.sleep(2)
+    WebDriverWait(d, 30).until(lambda drv: not drv.find_elements(By.CSS_SELECTOR, ".grid-waiting"))
+    settled(d, "#city-hoods")  # its grid draws after the map (grid_after_map.js), then asks for its rows
     here = urlsplit(d.current_url)
     assert f"{here.path}?{here.query}" == opened and cells(d, "#city-hoods", "name") == ["Oudlajan"]
     d.get(base_url + "/about?lang=en")
