@@ -19,16 +19,19 @@ trap 'rm -rf "$work"' EXIT
 # Arabic (Persian letters, ۰-۹, ٪ ٫ ٬ ، ؛ ؟), U+2000-206F General Punctuation (ZWNJ, LRM/RLM, the
 # embeddings and isolates, dashes, quotes, …), U+2212 the minus Plotly writes before negative numbers.
 UNICODES="U+0020-007E,U+00A0-017F,U+0600-06FF,U+2000-206F,U+2212"
+# The Farsi-Digits face draws Persian figures only: no Latin letters (a Latin letter there falls back to
+# the page face, the same design), only Latin's digits and signs, which it draws as Persian ones.
+UNICODES_FD="U+0020-0040,U+005B-0060,U+007B-007E,U+00A0-00BF,U+00D7,U+00F7,U+0600-06FF,U+2000-206F,U+2212"
 FEATURES="ccmp,locl,isol,init,medi,fina,rlig,calt,liga,clig,mark,mkmk,kern,curs,rvrn,tnum,lnum"
-subset() {  # source, output
-  "$PY" -m fontTools.subset "$1" --unicodes="$UNICODES" --layout-features="$FEATURES" \
+subset() {  # source, output, characters
+  "$PY" -m fontTools.subset "$1" --unicodes="$3" --layout-features="$FEATURES" \
     --flavor=woff2 --output-file="$2" --name-IDs='*' --name-languages='*'
 }
 # The page draws weights 400 to 700 only (style.css; headings and table heads are 700): the variable
 # face is cut to that range first, which drops the deltas towards 100 and 900.
 "$PY" -m fontTools.varLib.instancer -q "$work/package/fonts/webfonts/Vazirmatn[wght].woff2" wght=400:700 \
   -o "$work/wght-400-700.ttf"
-subset "$work/wght-400-700.ttf" dashboard/assets/Vazirmatn-wght.woff2
-subset "$work/package/misc/Farsi-Digits/fonts/webfonts/Vazirmatn-FD-Regular.woff2" dashboard/assets/Vazirmatn-FD-Regular.woff2
+subset "$work/wght-400-700.ttf" dashboard/assets/Vazirmatn-wght.woff2 "$UNICODES"
+subset "$work/package/misc/Farsi-Digits/fonts/webfonts/Vazirmatn-FD-Regular.woff2" dashboard/assets/Vazirmatn-FD-Regular.woff2 "$UNICODES_FD"
 cp "$work/package/OFL.txt" dashboard/assets/OFL.txt
 wc -c dashboard/assets/Vazirmatn-wght.woff2 dashboard/assets/Vazirmatn-FD-Regular.woff2
