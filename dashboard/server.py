@@ -27,4 +27,7 @@ def serve(host: str, port: int, debug: bool = False, workers: int = 2) -> None:
 
         create_app().run(host=host, port=port, debug=True, dev_tools_disable_version_check=True)
         return
+    from dashboard import wire
+
+    wire.warm()  # static files in brotli at its best level, once per machine and version: no visitor waits
     _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "timeout": 60, "accesslog": None}).run()

@@ -132,6 +132,8 @@ def page(browser, base_url, signed_in):
     def open_(path: str, ready: str):
         browser.get(base_url + path)
         wait_for(browser, ready)
+        # the tables draw once the map has (dashboard/assets/grid_after_map.js): wait for them too
+        WebDriverWait(browser, 30).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".grid-waiting"))
         return browser
 
     yield open_
@@ -332,6 +334,8 @@ def test_shared_url_opens_filtered_view(page, base_url):
     d.refresh()
     WebDriverWait(d, 30).until(lambda drv: drv.find_elements(By.CSS_SELECTOR, "#city-map .maplibregl-canvas"))
     time.sleep(2)
+    WebDriverWait(d, 30).until(lambda drv: not drv.find_elements(By.CSS_SELECTOR, ".grid-waiting"))
+    settled(d, "#city-hoods")  # its grid draws after the map (grid_after_map.js), then asks for its rows
     here = urlsplit(d.current_url)
     assert f"{here.path}?{here.query}" == opened and cells(d, "#city-hoods", "name") == ["Oudlajan"]
     d.get(base_url + "/about?lang=en")

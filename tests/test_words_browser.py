@@ -130,6 +130,7 @@ def settled_words(driver, timeout: float = 40) -> list[dict]:
         ready = driver.execute_script(
             "const p = document.getElementById('page');"
             "return p && p.children.length > 0 && document.getElementById('header').children.length > 0"
+            " && !document.querySelector('.grid-waiting')"  # tables draw after the map (grid_after_map.js)
         )
         words = driver.execute_script(COLLECT) if ready else None
         if words != last or not ready or any(w["s"] in loading for w in words):

@@ -1,0 +1,60 @@
+"""The map first, then the tables, and a page that asks for nothing it does not use (issue 17, in
+headless Chromium): on a view with a map, no grid starts before the map has drawn, and every grid
+draws after it with its rows; the page fetches the subset Vazirmatn faces and no DataTable script."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_dashboard_browser import (  # noqa: F401  (fixtures)
+    base_url,
+    browser,
+    page,
+    signed_in,
+    wait_until,
+)
+
+pytestmark = pytest.mark.browser
+
+# Notes, for every grid that appears, whether the page's map had finished drawing by then.
+WATCH = """
+window.__gridSeen = [];
+new MutationObserver(function () {
+  document.querySelectorAll('.ag-root-wrapper:not([data-seen])').forEach(function (g) {
+    g.setAttribute('data-seen', '1');
+    var gd = document.querySelector('.js-plotly-plot');
+    var sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    window.__gridSeen.push(!!(sub && sub.map && sub.map.loaded()));
+  });
+}).observe(document, {subtree: true, childList: true});
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "ready", "grid", "row"),
+    [
+        ("/?as_of=1402-03-11", "#nat-map .maplibregl-canvas", "#nat-table", "تهران"),
+        ("/province/IR-23?as_of=1402-03-11", "#prov-map .maplibregl-canvas", "#prov-table", "ری"),
+    ],
+)
+def test_grids_draw_after_the_map_and_in_full(page, browser, path, ready, grid, row):  # noqa: F811
+    watch = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH})["identifier"]
+    try:
+        d = page(path, ready)
+        wait_until(d, f"document.querySelectorAll('{grid} .ag-row').length > 0")
+        seen = d.execute_script("return window.__gridSeen")
+        assert seen and all(seen), seen  # every grid began after the map had drawn
+        assert not d.find_elements("css selector", ".grid-waiting")
+        assert row in d.execute_script(f"return document.querySelector('{grid}').innerText")
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": watch})
+
+
+def test_a_view_fetches_the_subset_faces_and_no_datatable(page, browser):  # noqa: F811
+    d = page("/?as_of=1402-03-11", "#nat-map .maplibregl-canvas")
+    wait_until(d, "document.fonts.check('16px Vazirmatn') && document.fonts.status === 'loaded'")
+    urls = d.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert any("dash_ag_grid" in u for u in urls) and not [u for u in urls if "dash_table" in u], urls
+    assert any(u.endswith("/assets/Vazirmatn-wght.woff2") for u in urls), urls
+    family = d.execute_script("return getComputedStyle(document.body).fontFamily")
+    assert family.strip('"').startswith("Vazirmatn"), family
