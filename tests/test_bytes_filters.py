@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from bench.dashboard import list_request, payload, view_payload
+from bench.dash_requests import list_request, payload, view_payload
 from dashboard import grids, i18n, queries
 from dashboard.pages import city, province
 from regen.jalali import to_jalali

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bench.dashboard import list_request, payload, view_payload
+from bench.dash_requests import list_request, payload, view_payload
 from dashboard import components, kept, queries, shapes, shell
 from dashboard.auth_seam import NotAllowed
 from regen.scope import NATIONAL, Scope

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from bench.dashboard import list_request, payload
+from bench.dash_requests import list_request, payload
 from tests.test_auth_http import (  # noqa: F401  (fixtures)
     app,
     callback_body,
