@@ -97,7 +97,7 @@ def problems_of(driver, where: str, lang: str, device: str, graph: str | None) -
     m = driver.execute_script(MEASURE, graph)
     found = []
     if device == "phone" and m["scroll"] > m["width"]:
-        found.append(f"{where}: the page scrolls sideways ({m['scroll']} px wide on a {m['width']} px screen)")
+        found.append(f"{where}: the page scrolls sideways ({m['scroll']} px on a {m['width']} px screen)")
     heading = CODE.sub("", m["heading"] or "") if lang == "fa" else m["heading"] or ""
     if lang == "fa" and (not PERSIAN.search(heading) or LATIN.search(heading)):
         found.append(f"{where}: the heading is not Persian: {heading!r}")
@@ -115,7 +115,7 @@ def problems_of(driver, where: str, lang: str, device: str, graph: str | None) -
                 across = min(b["right"], area["right"]) - max(b["left"], area["left"])
                 down = min(b["bottom"], area["bottom"]) - max(b["top"], area["top"])
                 if across > 1 and down > 1:
-                    found.append(f"{where}: the {o['what']} is drawn over the map ({across:.0f}×{down:.0f} px)")
+                    found.append(f"{where}: the {o['what']} is over the map ({across:.0f}×{down:.0f} px)")
     for n in m["names"]:
         c = n["cell"]
         if c is None or c["width"] < 40 or c["left"] < -1 or c["right"] > m["width"] + 1:
@@ -175,9 +175,7 @@ def search_opened(driver, base: str, account: str, lang: str, device: str) -> li
         toggle.click()
     box = driver.find_element(By.ID, "search-box")
     box.send_keys("نارمك" if lang == "fa" else "Narmak")
-    WebDriverWait(driver, 30).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, "#search-results a.s-hit")
-    )
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#search-results a.s-hit"))
     where = f"search {account} {lang} {device}"
     r = driver.find_element(By.ID, "search-results").rect
     width = driver.execute_script("return window.innerWidth")
