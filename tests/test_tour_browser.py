@@ -9,6 +9,7 @@ table's name column is out of sight. Every problem of every page is reported at 
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import time
@@ -124,9 +125,21 @@ def problems_of(driver, where: str, lang: str, device: str, graph: str | None) -
 
 
 def shoot(driver, name: str) -> None:
+    """Saves the whole page, not only its first screen (a phone's map and tables are further down):
+    the screen is made as tall as the page for the picture (a picture of what lies beyond the screen
+    misses the grids' rows, which AG Grid draws only in sight)."""
     time.sleep(1.0)  # let MapLibre finish drawing
-    driver.execute_script("window.scrollTo(0, 0)")
-    driver.save_screenshot(str(ARTIFACTS / f"tour-{name}.png"))
+    width, height = driver.execute_script(
+        "window.scrollTo(0, 0); return [window.innerWidth, document.documentElement.scrollHeight]"
+    )
+    metrics = {"width": width, "height": min(height, 8000), "deviceScaleFactor": 1, "mobile": False}
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    try:
+        time.sleep(1.5)  # the grids and the maps redraw for the taller screen
+        png = driver.execute_cdp_cmd("Page.captureScreenshot", {})["data"]
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    (ARTIFACTS / f"tour-{name}.png").write_bytes(base64.b64decode(png))
 
 
 def open_view(driver, base: str, path: str, ready: str, lang: str) -> None:
@@ -148,7 +161,7 @@ def walk_signed_in(driver, base: str, account: str, lang: str, device: str, view
 
 
 def record_form(driver, base: str, account: str, lang: str, device: str) -> list[str]:
-    """The city's record form (progress), scrolled into sight, with an office chosen."""
+    """The city's record form (progress), scrolled into sight."""
     path, ready, _ = VIEWS["city"]
     open_view(driver, base, path, ready, lang)
     panel = driver.find_element(By.CSS_SELECTOR, ".record-panel")
@@ -162,7 +175,7 @@ def record_form(driver, base: str, account: str, lang: str, device: str) -> list
         if e.is_displayed() and (r["x"] < -1 or r["x"] + r["width"] > width + 1):
             problems.append(f"{where}: a field runs off the screen ({r})")
     time.sleep(1.0)
-    driver.save_screenshot(str(ARTIFACTS / f"tour-record-{account}-{lang}-{device}.png"))
+    driver.save_screenshot(str(ARTIFACTS / f"tour-record-{account}-{lang}-{device}.png"))  # the form
     return problems
 
 
