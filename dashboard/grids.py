@@ -159,8 +159,11 @@ def grid(
     )
 
 
-def long_list(id_, cols: tuple[Col, ...], lang: str) -> dag.AgGrid:
-    """Gives a long list: the grid asks the server for each page it shows, in the order asked."""
+def long_list(id_, cols: tuple[Col, ...], lang: str, total: int = PAGE_SIZE) -> dag.AgGrid:
+    """Gives a long list: the grid asks the server for each page it shows, in the order asked. It is
+    as tall as its first page (`total` rows of at most a page; room for two for the "no rows" note),
+    so that a list of three ends under its third row."""
+    shown = min(total, PAGE_SIZE) or 2
     return dag.AgGrid(
         id=id_,
         columnDefs=_col_defs(cols, lang, formatted=False),
@@ -177,7 +180,7 @@ def long_list(id_, cols: tuple[Col, ...], lang: str) -> dag.AgGrid:
             infiniteInitialRowCount=PAGE_SIZE,
         ),
         className="ag-theme-quartz grid",
-        style={"height": f"{36 + 34 * PAGE_SIZE + 52}px"},
+        style={"height": f"{36 + 34 * shown + 52}px"},
     )
 
 
@@ -204,7 +207,7 @@ def list_panel(name: str, place: str, view) -> html.Div:
     grid_id = {"list": name, "place": place, "day": view.day.isoformat(), "kind": view.kind or ""}
     return html.Div(
         [
-            long_list(grid_id, listing.cols, lang),
+            long_list(grid_id, listing.cols, lang, total),
             html.P(f"{t('total', lang)}: {i18n.num(total, lang)}", id=f"{name}-note", className="notice"),
         ],
         id=name,
