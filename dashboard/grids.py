@@ -180,7 +180,7 @@ def long_list(id_, cols: tuple[Col, ...], lang: str, total: int = PAGE_SIZE) -> 
             infiniteInitialRowCount=PAGE_SIZE,
         ),
         className="ag-theme-quartz grid",
-        style={"height": f"{36 + 34 * shown + 52}px"},
+        style={"height": f"{36 + 34 * shown + 52 + 16}px"},  # 16: a phone's sideways scrollbar
     )
 
 

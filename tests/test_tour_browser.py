@@ -83,7 +83,7 @@ out.blank = [...document.querySelectorAll('.ag-root-wrapper')].filter(seen).map(
   if (!rows.length || !view) return null;
   const last = Math.max(...rows.map((r) => r.getBoundingClientRect().bottom));
   return {grid: (g.closest('[id]') || {}).id, px: view.getBoundingClientRect().bottom - last};
-}).filter((b) => b && b.px > 20);
+}).filter((b) => b && b.px > 30);  // a sideways scrollbar's room is not blank
 return out;
 """
 
