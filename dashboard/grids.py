@@ -163,9 +163,10 @@ def grid(
     )
 
 
-def long_list(id_, cols: tuple[Col, ...], lang: str, totals: dict | None = None) -> dag.AgGrid:
-    """Gives a long list: the grid asks the server for each page it shows, in the order asked;
-    `totals`, a record of the sums, is pinned below the rows (it never sorts among them)."""
+def long_list(id_, cols: tuple[Col, ...], lang: str, total: int, totals: dict | None = None) -> dag.AgGrid:
+    """Gives a long list of `total` rows: the grid asks the server for each page it shows, in the order
+    asked, and is as tall as its first page (list_height); `totals`, a record of the sums, is pinned
+    below the rows (it never sorts among them)."""
     pinned = {"pinnedBottomRowData": list_totals(cols, totals, lang)} if totals else {}
     return dag.AgGrid(
         id=id_,
@@ -184,7 +185,7 @@ def long_list(id_, cols: tuple[Col, ...], lang: str, totals: dict | None = None)
             **pinned,
         ),
         className="ag-theme-quartz grid" + (" with-totals" if totals else ""),
-        style={"height": f"{36 + 34 * (PAGE_SIZE + (1 if totals else 0)) + 52}px"},
+        style=list_height(total, bool(totals)),
     )
 
 
@@ -215,13 +216,25 @@ def list_ids(name: str, place: str) -> tuple[dict, dict]:
     return {"list": name, "place": place, "of": "grid"}, {"list": name, "place": place, "of": "view"}
 
 
-def _total(name: str, place: str, view) -> str:
-    """Gives the note of a list's length (its first page's query: the one the grid asks first)."""
+def list_height(total: int, pinned: bool = False) -> dict:
+    """Gives the style of a long list as tall as its first page: `total` rows of at most a page (room
+    for two for the "no rows" note), its totals row if `pinned`, 16 px for a phone's sideways
+    scrollbar; so a list of three ends under its third row."""
+    rows = (min(total, PAGE_SIZE) or 2) + (1 if pinned else 0)
+    return {"height": f"{36 + 34 * rows + 52 + 16}px"}
+
+
+def _total(name: str, place: str, view) -> int:
+    """Gives a list's length (its first page's query: the one the grid asks first)."""
     listing = LISTS[name]
     first = listing.query(
         queries.database(), current_scope(), place, view.day, view.kind, lang=view.lang, limit=PAGE_SIZE
     )
-    return f"{t('total', view.lang)}: {i18n.num(first[0]['total'] if first else 0, view.lang)}"
+    return first[0]["total"] if first else 0
+
+
+def _note(total: int, lang: str) -> str:
+    return f"{t('total', lang)}: {i18n.num(total, lang)}"
 
 
 def list_panel(name: str, place: str, view, totals: dict | None = None) -> html.Div:
@@ -229,11 +242,12 @@ def list_panel(name: str, place: str, view, totals: dict | None = None) -> html.
     which asks `list_page` for its rows, the store of the view they are of, and its length — inside
     `<name>-box`; `totals`, a record of the sums, pinned below the rows."""
     grid_id, shows_id = list_ids(name, place)
+    total = _total(name, place, view)
     return html.Div(
         [
-            long_list(grid_id, LISTS[name].cols, view.lang, totals),
+            long_list(grid_id, LISTS[name].cols, view.lang, total, totals),
             dcc.Store(id=shows_id, data=view.query()),
-            html.P(_total(name, place, view), id=f"{name}-note", className="notice"),
+            html.P(_note(total, view.lang), id=f"{name}-note", className="notice"),
         ],
         id=name,
     )
@@ -241,13 +255,19 @@ def list_panel(name: str, place: str, view, totals: dict | None = None) -> html.
 
 def list_outputs(name: str) -> list[Output]:
     """Gives what a filter change writes of long list `name`: the view its rows are of (one store: the
-    view's place) and its length. The grid stays, with its columns, order and page, and asks again."""
-    return [Output({"list": name, "place": ALL, "of": "view"}, "data"), Output(f"{name}-note", "children")]
+    view's place), its length and the grid's height. The grid stays, with its columns, order and page,
+    and asks again."""
+    return [
+        Output({"list": name, "place": ALL, "of": "view"}, "data"),
+        Output(f"{name}-note", "children"),
+        Output({"list": name, "place": ALL, "of": "grid"}, "style"),
+    ]
 
 
-def list_answer(name: str, place: str, view) -> tuple[list[str], str]:
+def list_answer(name: str, place: str, view) -> tuple[list[str], str, list[dict]]:
     """Gives the values of list_outputs for the view `view` (what list_panel holds for it)."""
-    return [view.query()], _total(name, place, view)
+    total = _total(name, place, view)
+    return [view.query()], _note(total, view.lang), [list_height(total)]
 
 
 # A new view for a list (its store changed): the grid asks the server again for the rows it shows.
