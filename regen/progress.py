@@ -152,9 +152,11 @@ def actions_in_city(db: Database, scope: Scope, city: object) -> list[dict]:
 
 
 def audit_rows(
-    db: Database, scope: Scope, entity: str | None = None, code: str | None = None, limit: int = 500
+    db: Database, scope: Scope, entity: str | None = None, text: str | None = None, limit: int = 500
 ) -> list[dict]:
-    """Gives the latest changes the scope may see (national: all; provincial: its province's)."""
+    """Gives the latest changes the scope may see (national: all; provincial: its province's), of an
+    office or action whose code is `text` or whose name holds it (normalised as the search box does)."""
     if entity not in (None, "office_state", "action_status"):
         entity = None
-    return queries.run("audit_recent", db, scope=scope, entity=entity, code=code or None, limit=limit)
+    text = (text or "").strip()[:100] or None
+    return queries.run("audit_recent", db, scope=scope, entity=entity, text=text, limit=limit)

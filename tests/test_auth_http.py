@@ -377,6 +377,9 @@ def test_audit_page_follows_scope(client, db):
         assert "of-isf" in page and "of-teh" in page
         only = audit_filtered(client, "office_state", "of-teh")
         assert "of-teh" in only and "of-isf" not in only
+        # by a part of the office's name, typed with an Arabic kaf: the same row, the name shown
+        by_name = audit_filtered(client, None, "نارمك")
+        assert "of-teh" in by_name and "دفتر نارمک" in by_name and "of-isf" not in by_name
     assert "of-teh" not in audit_filtered(client, "action_status", None)  # another subject
 
 

@@ -16,7 +16,7 @@ from dashboard.pages import city, province
 from regen.jalali import to_jalali
 from regen.scope import NATIONAL
 from tests.dashboard_fixture import D1, D2
-from tests.test_dashboard_queries import signed_in, world  # noqa: F401  (fixtures)
+from tests.test_dashboard_queries import signed_in  # noqa: F401  (a fixture; `world` is conftest's)
 
 PROVINCE_LISTS = tuple(province.LISTS)  # the city table and the two long lists
 

@@ -20,7 +20,6 @@ MENU = "audit_link"  # lit by the account links' «changes» (dashboard/auth.py)
 FILTERS_IN_PLACE = True
 ENTITIES = ("office_state", "action_status")
 _ROLES = ("national", "provincial", "viewer")
-_LTR = {"direction": "ltr"}  # codes are Latin letters and digits
 
 
 def change_text(change: dict | None, lang: str) -> str:
@@ -49,18 +48,20 @@ def _row(r: dict, lang: str) -> html.Tr:
             html.Td(i18n.moment(r["at"], lang)),
             html.Td(f"{r['who']} ({role})"),
             html.Td(t(f"au_{r['entity']}", lang) if r["entity"] in ENTITIES else r["entity"]),
-            html.Td(r["entity_code"], dir="ltr"),
+            html.Td(i18n.name({"name_fa": r["subject_fa"], "name_en": r["subject_en"]}, lang) or "—"),
             html.Td(province or "—"),
             html.Td(change_text(r["before"], lang)),
             html.Td(change_text(r["after"], lang)),
+            html.Td(r["entity_code"], dir="ltr"),
         ]
     )
 
 
-def table(lang: str, entity: str | None = None, code: str | None = None) -> html.Table:
-    """Gives the table of the latest changes the user may see, filtered by subject and code."""
-    rows = progress.audit_rows(queries.database(), current_scope(), entity=entity, code=code)
-    heads = ("au_at", "au_who", "au_entity", "code", "au_province", "au_before", "au_after")
+def table(lang: str, entity: str | None = None, text: str | None = None) -> html.Table:
+    """Gives the table of the latest changes the user may see, filtered by subject and by the office's
+    or action's name (or code); the code in the last column."""
+    rows = progress.audit_rows(queries.database(), current_scope(), entity=entity, text=text)
+    heads = ("au_at", "au_who", "au_entity", "au_name", "au_province", "au_before", "au_after", "code")
     body = [_row(r, lang) for r in rows] or [html.Tr(html.Td(t("au_none", lang), colSpan=len(heads)))]
     return html.Table(
         [html.Thead(html.Tr([html.Th(t(h, lang)) for h in heads])), html.Tbody(body)],
@@ -91,7 +92,7 @@ def layout(view: View, **_):
                     html.Label(
                         [
                             t("au_code", lang),
-                            dcc.Input(id="audit-code", type="text", debounce=True, style=_LTR),
+                            dcc.Input(id="audit-code", type="search", debounce=True),
                         ]
                     ),
                 ],
@@ -110,7 +111,8 @@ def layout(view: View, **_):
     prevent_initial_call=True,
 )
 def filter_audit(entity, code, search):
-    """Shows the changes of one subject and code (an unknown subject: all; an unknown code: none)."""
+    """Shows the changes of one subject and name or code (an unknown subject: all; a name or code
+    nothing matches: none)."""
     from flask import request
 
     lang = parse(search, request.cookies.get(LANG_COOKIE)).lang

@@ -25,11 +25,17 @@ SELECT record_office_state(%(office)s, %(state)s, %(on)s, %(letter_no)s, %(note)
 SELECT record_action_status(%(action)s, %(status)s, %(on)s, %(evidence)s) AS audit_id;
 
 -- name: audit_recent
+-- `text`: an office's or action's code, or any part of its name (normalised: fa_search_key).
 SELECT l.id, l.at, l.who, l.who_role, l.entity, l.entity_code, l.province_code, p.name_fa AS province_fa,
-       p.name_en AS province_en, l.before, l.after
+       p.name_en AS province_en, COALESCE(o.name_fa, a.title_fa) AS subject_fa,
+       COALESCE(o.name_en, a.title_en) AS subject_en, l.before, l.after
 FROM audit_log l
 LEFT JOIN provinces p ON p.code = l.province_code
+LEFT JOIN offices o ON l.entity = 'office_state' AND o.code = l.entity_code
+LEFT JOIN actions a ON l.entity = 'action_status' AND a.code = l.entity_code
 WHERE (%(entity)s::text IS NULL OR l.entity = %(entity)s)
-  AND (%(code)s::text IS NULL OR l.entity_code = %(code)s)
+  AND (%(text)s::text IS NULL OR l.entity_code = %(text)s
+       OR place_search_key(COALESCE(o.name_fa, a.title_fa), COALESCE(o.name_en, a.title_en))
+          LIKE search_contains(%(text)s))
 ORDER BY l.at DESC, l.id DESC
 LIMIT %(limit)s;
