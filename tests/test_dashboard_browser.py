@@ -217,8 +217,15 @@ def shown(driver, css: str) -> list[str] | str:
 
 
 def cells(driver, css: str, col: str) -> list[str]:
-    """Gives the texts of a grid's column `col`, top to bottom."""
+    """Gives the texts of a grid's column `col` that are in sight, top to bottom (rows AG Grid keeps
+    drawn beyond its body's edge, waiting for their page, are not shown)."""
     script = f"""return [...document.querySelectorAll("{css} .ag-row .ag-cell[col-id={col}]")]
+        .filter(e => {{
+            const r = e.getBoundingClientRect();
+            const box = e.closest('.ag-body-viewport, .ag-floating-bottom, .ag-floating-top');
+            const c = (box || e).getBoundingClientRect();
+            return r.bottom > c.top + 1 && r.top < c.bottom - 1;
+        }})
         .map(e => [e.getBoundingClientRect().top, e.innerText])"""
     return [text for _, text in sorted(driver.execute_script(script))]
 

@@ -56,6 +56,7 @@ def city_table(driver) -> list[list[str]]:
     return [web.cells(driver, "#prov-table", c.field) for c in place_cols("city")]
 
 
+@pytest.mark.parametrize("lang", ["", "&lang=en"])
 def test_province_new_date_patches_the_lists_and_links(page, lang):
     """A new date on the province view: what the browser shows after it (map colours and hovers,
     tables, timeline, lists and their notes) is what the view opened on that date shows; the city

@@ -131,8 +131,11 @@ def test_tables_screenshots_desktop_and_phone(page, lang):  # noqa: F811
                 table = {"national": "#nat-table", "province": "#prov-table"}.get(name)
                 if table:
                     total = t("totals_row", lang)
-                    assert cells(d, table, "name")[-1] == total
+                    # the totals row last in sight, once the table is (AG Grid writes a row's cells
+                    # when it comes into the window)
                     d.execute_script(f"document.querySelector('{table}').scrollIntoView()")
+                    last = lambda drv, css=table: cells(drv, css, "name")[-1:]  # noqa: E731
+                    WebDriverWait(d, 10).until(lambda drv, w=total, last=last: last(drv) == [w])
                 else:
                     d.execute_script("document.querySelector('#city-offices').scrollIntoView()")
                 shot(d, f"tables-{name}-{lang}-{device}")
