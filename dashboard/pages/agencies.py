@@ -41,11 +41,21 @@ def _figure(rows: list[dict], lang: str) -> dict:
     share of the period elapsed by a tick."""
     labels = [_label(r, lang) for r in rows]
     share = [round(min(r["achieved_pct"], 150.0), 1) for r in rows]
+    rtl = lang == "fa"
+    # «۰ از ۲ · عقب از برنامه», not «۰ / ۲» (a fraction or a date in Persian), kept in the page's direction
     hover = [
-        f"{i18n.num(r['achieved'], lang)} / {i18n.num(r['target'], lang)} · {w('t_' + r['state'], lang)}"
+        f"{t('of_n', lang).format(a=i18n.num(r['achieved'], lang), b=i18n.num(r['target'], lang))}"
+        f" · {w('t_' + r['state'], lang)}"
         for r in rows
     ]
-    rtl = lang == "fa"
+    hover = [i18n.rtl(h) for h in hover] if rtl else hover
+    # each target's name above its bar, across the chart: as tick labels beside the bars a phone had
+    # room for two letters of them
+    names = [
+        {"x": 0, "y": label, "yshift": 17, "yanchor": "bottom", "xanchor": "right" if rtl else "left",
+         "text": label, "showarrow": False, "font": {"size": 12}}
+        for label in labels
+    ]  # fmt: skip
     return {
         "data": [
             {
@@ -69,7 +79,8 @@ def _figure(rows: list[dict], lang: str) -> dict:
             },
         ],  # fmt: skip
         "layout": {
-            "height": 70 + 34 * len(rows),
+            "height": 70 + 52 * len(rows),
+            "annotations": names,
             "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
             "font": {"family": figure_font(lang)},
             "showlegend": False,
@@ -78,7 +89,7 @@ def _figure(rows: list[dict], lang: str) -> dict:
             "yaxis": {
                 "side": "right" if rtl else "left",
                 "autorange": "reversed",
-                "automargin": True,
+                "showticklabels": False,
                 "fixedrange": True,
             },
             "shapes": [
