@@ -233,6 +233,12 @@ def _total(name: str, place: str, view) -> int:
     return first[0]["total"] if first else 0
 
 
+def _rows_of(view) -> str:
+    """Gives the view a list's rows are of, as its store holds it: the filters, not the map's selection
+    (which a list's rows never depend on, and which a URL may name out of the user's scope)."""
+    return view.query(neighborhood=None, office=None)
+
+
 def _note(total: int, lang: str) -> str:
     return f"{t('total', lang)}: {i18n.num(total, lang)}"
 
@@ -246,7 +252,7 @@ def list_panel(name: str, place: str, view, totals: dict | None = None) -> html.
     return html.Div(
         [
             long_list(grid_id, LISTS[name].cols, view.lang, total, totals),
-            dcc.Store(id=shows_id, data=view.query()),
+            dcc.Store(id=shows_id, data=_rows_of(view)),
             html.P(_note(total, view.lang), id=f"{name}-note", className="notice"),
         ],
         id=name,
@@ -267,7 +273,7 @@ def list_outputs(name: str) -> list[Output]:
 def list_answer(name: str, place: str, view) -> tuple[list[str], str, list[dict]]:
     """Gives the values of list_outputs for the view `view` (what list_panel holds for it)."""
     total = _total(name, place, view)
-    return [view.query()], _note(total, view.lang), [list_height(total)]
+    return [_rows_of(view)], _note(total, view.lang), [list_height(total)]
 
 
 # A new view for a list (its store changed): the grid asks the server again for the rows it shows.
