@@ -132,20 +132,9 @@ ORDER BY t.day;
 SELECT min(began_on) AS first FROM office_states;
 
 -- name: dash_actions
--- Actions with their status on a day (the latest status begun by then; none recorded = open);
+-- Actions with their status on a day (action_statuses_on, 0190: the latest status begun by then; none
+-- recorded = open);
 -- overdue = due before that day and neither done nor cancelled. Overdue first.
-WITH st AS (  -- the status on the day: the latest of all when it began by then (0182), else looked up
-  SELECT l.action_code, l.status, l.began_on, l.evidence
-  FROM action_latest_status l
-  WHERE l.began_on <= %(as_of)s
-  UNION ALL
-  SELECT * FROM (
-    SELECT DISTINCT ON (s.action_code) s.action_code, s.status, s.began_on, s.evidence
-    FROM action_latest_status l JOIN action_statuses s ON s.action_code = l.action_code
-    WHERE l.began_on > %(as_of)s AND s.began_on <= %(as_of)s
-    ORDER BY s.action_code, s.began_on DESC, s.id DESC
-  ) earlier
-)
 SELECT a.code, a.meeting_number, m.held_on, a.resolution_number, a.agency_code, ag.name_fa AS agency_fa, ag.name_en AS agency_en,
        a.title_fa, a.title_en, a.kind, ap.province_code, ap.city_code,
        pr.name_fa AS province_fa, pr.name_en AS province_en, ci.name_fa AS city_fa, ci.name_en AS city_en,
@@ -159,7 +148,7 @@ JOIN agencies ag ON ag.code = a.agency_code
 JOIN action_places ap ON ap.action_code = a.code
 LEFT JOIN provinces pr ON pr.code = ap.province_code
 LEFT JOIN cities ci ON ci.code = ap.city_code
-LEFT JOIN st ON st.action_code = a.code
+LEFT JOIN action_statuses_on(%(as_of)s) st ON st.action_code = a.code
 WHERE (%(province)s::text IS NULL OR ap.province_code = %(province)s)
   AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
   AND (%(agency)s::text IS NULL OR a.agency_code = %(agency)s)
@@ -168,25 +157,14 @@ ORDER BY overdue DESC, a.due_on NULLS LAST, a.meeting_number, a.resolution_numbe
 -- name: dash_action_groups
 -- The actions view's figures (issue 17): actions on a day counted per resolution, agency and province
 -- — how many, overdue, done — by the rule of dash_actions, instead of every action listed.
-WITH st AS (  -- the status on the day: the latest of all when it began by then (0182), else looked up
-  SELECT l.action_code, l.status, l.began_on, l.evidence
-  FROM action_latest_status l
-  WHERE l.began_on <= %(as_of)s
-  UNION ALL
-  SELECT * FROM (
-    SELECT DISTINCT ON (s.action_code) s.action_code, s.status, s.began_on, s.evidence
-    FROM action_latest_status l JOIN action_statuses s ON s.action_code = l.action_code
-    WHERE l.began_on > %(as_of)s AND s.began_on <= %(as_of)s
-    ORDER BY s.action_code, s.began_on DESC, s.id DESC
-  ) earlier
-), acts AS (
+WITH acts AS (
   SELECT a.meeting_number, a.resolution_number, a.agency_code, ap.province_code,
          COALESCE(st.status, 'open') AS status,
          COALESCE(a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled'), false)
            AS overdue
   FROM actions a
   JOIN action_places ap ON ap.action_code = a.code
-  LEFT JOIN st ON st.action_code = a.code
+  LEFT JOIN action_statuses_on(%(as_of)s) st ON st.action_code = a.code
   WHERE (%(province)s::text IS NULL OR ap.province_code = %(province)s)
     AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
     AND (%(agency)s::text IS NULL OR a.agency_code = %(agency)s)
@@ -206,25 +184,14 @@ ORDER BY g.meeting_number, g.resolution_number, g.agency_code, g.province_code;
 -- The first %(per)s actions of each resolution in dash_actions' order (overdue first), as it gives them:
 -- what the actions view shows of each resolution (the rest is in the download). Ranked on narrow
 -- rows, then only those shown are read whole.
-WITH st AS (  -- the status on the day: the latest of all when it began by then (0182), else looked up
-  SELECT l.action_code, l.status, l.began_on, l.evidence
-  FROM action_latest_status l
-  WHERE l.began_on <= %(as_of)s
-  UNION ALL
-  SELECT * FROM (
-    SELECT DISTINCT ON (s.action_code) s.action_code, s.status, s.began_on, s.evidence
-    FROM action_latest_status l JOIN action_statuses s ON s.action_code = l.action_code
-    WHERE l.began_on > %(as_of)s AND s.began_on <= %(as_of)s
-    ORDER BY s.action_code, s.began_on DESC, s.id DESC
-  ) earlier
-), ranked AS (
+WITH ranked AS (
   SELECT a.code, ap.province_code, ap.city_code, row_number() OVER (
            PARTITION BY a.meeting_number, a.resolution_number
            ORDER BY COALESCE(a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled'), false)
                     DESC, a.due_on NULLS LAST, a.code) AS rank
   FROM actions a
   JOIN action_places ap ON ap.action_code = a.code
-  LEFT JOIN st ON st.action_code = a.code
+  LEFT JOIN action_statuses_on(%(as_of)s) st ON st.action_code = a.code
   WHERE (%(province)s::text IS NULL OR ap.province_code = %(province)s)
     AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
     AND (%(agency)s::text IS NULL OR a.agency_code = %(agency)s)
