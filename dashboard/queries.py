@@ -147,21 +147,20 @@ def coverage_cities(
     city: str | None = None,
     kind: str | None = None,
 ) -> list[dict]:
-    """Gives coverage_by_city ⋈ handover_by_city on as_of, with names and points, per city in view,
-    lagging first; with a `kind`, the same over that kind's neighborhoods and the offices serving them."""
+    """Gives each city's figures on as_of (city_figures_on, migration 0191: coverage_by_city ⋈
+    handover_by_city) with names and points, per city in view, lagging first; with a `kind`, the same
+    over that kind's neighborhoods and the offices serving them."""
     province = allowed_province(scope, province)
-    if _kind(kind):
-        return cached(
-            "dash_coverage_cities_kind",
-            db,
-            scope,
-            _on(province),
-            as_of=as_of,
-            province=province,
-            city=city,
-            kind=kind,
-        )
-    return cached("dash_coverage_cities", db, scope, _on(province), as_of=as_of, province=province, city=city)
+    return cached(
+        "dash_coverage_cities",
+        db,
+        scope,
+        _on(province),
+        as_of=as_of,
+        province=province,
+        city=city,
+        kind=_kind(kind),
+    )
 
 
 def totals(rows: list[dict]) -> dict:

@@ -44,78 +44,23 @@ ORDER BY c.neighborhoods = 0, c.coverage_count_pct NULLS LAST, COALESCE(c.handov
          p.name_fa COLLATE "fa-x-icu", p.code;
 
 -- name: dash_coverage_cities
--- A city where nothing is covered has covered none of its hectares and of its people: the functions
--- say NULL there (a sum over no covered neighborhood), the tables say «۰», and «—» only where there
--- is nothing to measure. Lagging first, per province (as dash_coverage_provinces).
+-- Each city's figures on a day (city_figures_on, migration 0191), over the neighborhoods of
+-- %(kind)s and the offices serving them when a kind is given: what the maps colour and the cards and
+-- tables count. A city where nothing is covered has covered none of its hectares and of its people
+-- («۰»), «—» only where there is nothing to measure. Lagging first, per province (as
+-- dash_coverage_provinces).
 SELECT ci.code, ci.name_fa, ci.name_en, ci.province_code,
        ST_X(COALESCE(ci.location, ST_PointOnSurface(ci.boundary))) AS lon,
        ST_Y(COALESCE(ci.location, ST_PointOnSurface(ci.boundary))) AS lat,
-       cov.neighborhoods, cov.covered, cov.coverage_count_pct, cov.area_ha, cov.covered_ha,
-       COALESCE(cov.coverage_area_pct, CASE WHEN cov.area_ha > 0 THEN 0 END) AS coverage_area_pct,
-       cov.population, cov.covered_population,
-       COALESCE(cov.coverage_population_pct, CASE WHEN cov.population > 0 THEN 0 END) AS coverage_population_pct,
-       ho.planned, ho.established, ho.active, ho.handed_over, ho.closed, ho.handover_pct
-FROM coverage_by_city(%(as_of)s) cov
-JOIN handover_by_city(%(as_of)s) ho USING (city_code)
-JOIN cities ci ON ci.code = cov.city_code
-WHERE (%(province)s::text IS NULL OR ci.province_code = %(province)s)
-  AND (%(city)s::text IS NULL OR ci.code = %(city)s)
-ORDER BY ci.province_code, cov.neighborhoods = 0, cov.coverage_count_pct NULLS LAST,
-         COALESCE(ho.handover_pct, 0), ci.name_fa COLLATE "fa-x-icu", ci.code;
-
--- name: dash_coverage_cities_kind
--- dash_coverage_cities over the neighborhoods of one kind (%(kind)s): coverage of those neighborhoods,
--- and the facilitation offices that serve at least one of them by state. What the maps colour and the
--- cards and tables count when the kind filter is set; computed from the kept statuses
--- (neighborhood_status_on, office_states_on: migration 0100), the same rule as the functions.
-WITH hoods AS (
-  SELECT n.city_code, n.area_ha, n.population, st.covered
-  FROM neighborhoods_on(%(as_of)s) n
-  JOIN neighborhood_status_on(%(as_of)s) st ON st.neighborhood_code = n.code
-  WHERE %(kind)s = ANY (n.kinds)
-), cov AS (
-  SELECT city_code, count(*)::int AS neighborhoods, count(*) FILTER (WHERE covered)::int AS covered,
-         COALESCE(sum(area_ha), 0) AS area_ha, COALESCE(sum(area_ha) FILTER (WHERE covered), 0) AS covered_ha,
-         COALESCE(sum(population), 0)::bigint AS population,
-         COALESCE(sum(population) FILTER (WHERE covered), 0)::bigint AS covered_population
-  FROM hoods GROUP BY city_code
-), ho AS (
-  SELECT o.city_code,
-         count(*) FILTER (WHERE s.state = 'planned')::int AS planned,
-         count(*) FILTER (WHERE s.state = 'established')::int AS established,
-         count(*) FILTER (WHERE s.state = 'active')::int AS active,
-         count(*) FILTER (WHERE s.state = 'handed_over')::int AS handed_over,
-         count(*) FILTER (WHERE s.state = 'closed')::int AS closed
-  FROM offices o
-  JOIN office_states_on(%(as_of)s) s ON s.office_code = o.code
-  WHERE o.kind = 'facilitation'
-    AND EXISTS (SELECT 1 FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
-                WHERE onb.office_code = o.code AND %(kind)s = ANY (n.kinds))
-  GROUP BY o.city_code
-), per AS (
-  SELECT ci.code, ci.name_fa, ci.name_en, ci.province_code,
-         ST_X(COALESCE(ci.location, ST_PointOnSurface(ci.boundary))) AS lon,
-         ST_Y(COALESCE(ci.location, ST_PointOnSurface(ci.boundary))) AS lat,
-         COALESCE(cov.neighborhoods, 0) AS neighborhoods, COALESCE(cov.covered, 0) AS covered,
-         100.0 * cov.covered / NULLIF(cov.neighborhoods, 0) AS coverage_count_pct,
-         COALESCE(cov.area_ha, 0) AS area_ha, COALESCE(cov.covered_ha, 0) AS covered_ha,
-         100.0 * cov.covered_ha / NULLIF(cov.area_ha, 0) AS coverage_area_pct,
-         COALESCE(cov.population, 0) AS population, COALESCE(cov.covered_population, 0) AS covered_population,
-         100.0 * cov.covered_population / NULLIF(cov.population, 0) AS coverage_population_pct,
-         COALESCE(ho.planned, 0) AS planned, COALESCE(ho.established, 0) AS established,
-         COALESCE(ho.active, 0) AS active, COALESCE(ho.handed_over, 0) AS handed_over,
-         COALESCE(ho.closed, 0) AS closed,
-         100.0 * ho.handed_over / NULLIF(ho.established + ho.active + ho.handed_over, 0) AS handover_pct
-  FROM cities ci
-  LEFT JOIN cov ON cov.city_code = ci.code
-  LEFT JOIN ho ON ho.city_code = ci.code
-  WHERE (ci.retired_at IS NULL OR ci.retired_at::date > %(as_of)s) AND regen_app_sees_province(ci.province_code)
-    AND (%(province)s::text IS NULL OR ci.province_code = %(province)s)
-    AND (%(city)s::text IS NULL OR ci.code = %(city)s)
-)
-SELECT * FROM per
-ORDER BY province_code, neighborhoods = 0, coverage_count_pct NULLS LAST, COALESCE(handover_pct, 0),
-         name_fa COLLATE "fa-x-icu", code;
+       f.neighborhoods, f.covered, f.coverage_count_pct, f.area_ha, f.covered_ha, f.coverage_area_pct,
+       f.population, f.covered_population, f.coverage_population_pct,
+       f.planned, f.established, f.active, f.handed_over, f.closed, f.handover_pct
+FROM city_figures_on(%(as_of)s, %(kind)s) f
+JOIN cities ci ON ci.code = f.city_code
+WHERE (%(province)s::text IS NULL OR f.province_code = %(province)s)
+  AND (%(city)s::text IS NULL OR f.city_code = %(city)s)
+ORDER BY ci.province_code, f.neighborhoods = 0, f.coverage_count_pct NULLS LAST,
+         COALESCE(f.handover_pct, 0), ci.name_fa COLLATE "fa-x-icu", ci.code;
 
 -- name: dash_timeline
 -- Coverage and handover on each of the given days, summed over the provinces in view (the sums of
