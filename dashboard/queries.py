@@ -322,13 +322,16 @@ def neighborhoods(
 
 
 def city_offices(
-    db: Database, scope: Scope, city: str, as_of: dt.date, kind: str | None = None, lang: str = "fa"
+    db: Database, scope: Scope, city: str, as_of: dt.date, kind: str | None = None, **page: Any
 ) -> list[dict]:
     """Gives a city's offices (those serving a neighborhood of `kind`, with one) with their state on
-    as_of, the dates of each state up to then, the neighborhoods they serve by name in `lang`, and
-    their handover's due date, months late and overdue flag (migration 0130); overdue first."""
+    as_of, the dates of each state up to then, the neighborhoods they serve by name in the page's
+    `lang`, and their handover's due date, months late and overdue flag (migration 0130); overdue
+    first: all of them, or the page `page` asks (see _page), each row with the list's `total`."""
     on = place_of(db, scope, "city", city)["province_code"]
-    return cached("dash_city_offices", db, scope, on, city=city, as_of=as_of, kind=_kind(kind), lang=lang)
+    return cached(
+        "dash_city_offices", db, scope, on, city=city, as_of=as_of, kind=_kind(kind), **_page(**page)
+    )
 
 
 def history(db: Database, scope: Scope, level: str, code: str) -> list[dict]:

@@ -242,7 +242,10 @@ LIMIT %(limit)s OFFSET %(offset)s;
 -- A city's offices: where, the state on a day, and the date each state began (up to that day); the
 -- neighborhoods they serve by name in %(lang)s (codes apart); their handover's due date, months late
 -- and whether long past it (migration 0130). With %(kind)s, the offices serving a neighborhood of
--- that kind only.
+-- that kind only. All of them (the map's points) or one page (%(limit)s NULL: all) in the order asked:
+-- %(sort)s names a column ('' the list's own order: overdue first, then by name), %(descending)s its
+-- direction; names in Persian alphabetical order (ICU), states in their lifecycle's order. `total`:
+-- the list's length, on every row.
 WITH o AS (
   SELECT o.*, COALESCE(s.state, 'none') AS state, s.began_on AS state_since,
          (SELECT min(a.due_on) FROM actions a WHERE a.office_code = o.code AND a.kind = 'handover_office') AS due_on
@@ -255,29 +258,55 @@ WITH o AS (
     AND (%(kind)s::text IS NULL
          OR EXISTS (SELECT 1 FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
                     WHERE onb.office_code = o.code AND %(kind)s = ANY (n.kinds)))
+), listed AS (
+  SELECT o.code, o.kind, o.name_fa, o.name_en, ST_X(o.location) AS lon, ST_Y(o.location) AS lat,
+         o.location_estimated, o.pre_program, o.operator_agency_code, o.state, o.state_since,
+         (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'planned'
+            AND x.began_on <= %(as_of)s) AS planned_on,
+         (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'established'
+            AND x.began_on <= %(as_of)s) AS established_on,
+         (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'active'
+            AND x.began_on <= %(as_of)s) AS active_on,
+         (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'handed_over'
+            AND x.began_on <= %(as_of)s) AS handed_over_on,
+         (SELECT string_agg(COALESCE(CASE WHEN %(lang)s = 'en' THEN n.name_en END, n.name_fa),
+                            CASE WHEN %(lang)s = 'en' THEN ', ' ELSE '، ' END ORDER BY n.name_fa COLLATE "fa-x-icu")
+            FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
+           WHERE onb.office_code = o.code) AS neighborhoods,
+         (SELECT string_agg(onb.neighborhood_code, ', ' ORDER BY onb.neighborhood_code)
+            FROM office_neighborhoods onb WHERE onb.office_code = o.code) AS neighborhood_codes,
+         o.due_on,
+         CASE WHEN o.state IN ('planned', 'established', 'active') THEN handover_months_late(o.due_on, %(as_of)s) END
+           AS months_late,
+         handover_overdue(o.state, o.due_on, %(as_of)s) AS overdue
+  FROM o
 )
-SELECT o.code, o.kind, o.name_fa, o.name_en, ST_X(o.location) AS lon, ST_Y(o.location) AS lat,
-       o.location_estimated, o.pre_program, o.operator_agency_code, o.state, o.state_since,
-       (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'planned'
-          AND x.began_on <= %(as_of)s) AS planned_on,
-       (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'established'
-          AND x.began_on <= %(as_of)s) AS established_on,
-       (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'active'
-          AND x.began_on <= %(as_of)s) AS active_on,
-       (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'handed_over'
-          AND x.began_on <= %(as_of)s) AS handed_over_on,
-       (SELECT string_agg(COALESCE(CASE WHEN %(lang)s = 'en' THEN n.name_en END, n.name_fa),
-                          CASE WHEN %(lang)s = 'en' THEN ', ' ELSE '، ' END ORDER BY n.name_fa COLLATE "fa-x-icu")
-          FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
-         WHERE onb.office_code = o.code) AS neighborhoods,
-       (SELECT string_agg(onb.neighborhood_code, ', ' ORDER BY onb.neighborhood_code)
-          FROM office_neighborhoods onb WHERE onb.office_code = o.code) AS neighborhood_codes,
-       o.due_on,
-       CASE WHEN o.state IN ('planned', 'established', 'active') THEN handover_months_late(o.due_on, %(as_of)s) END
-         AS months_late,
-       handover_overdue(o.state, o.due_on, %(as_of)s) AS overdue
-FROM o
-ORDER BY handover_overdue(o.state, o.due_on, %(as_of)s) DESC, o.name_fa COLLATE "fa-x-icu", o.code;
+SELECT *, count(*) OVER () AS total
+FROM listed
+ORDER BY
+  CASE WHEN %(sort)s = 'name' AND NOT %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu",
+  CASE WHEN %(sort)s = 'name' AND %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu" DESC,
+  CASE WHEN %(sort)s = 'state' AND NOT %(descending)s
+       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over', 'closed'], state) END,
+  CASE WHEN %(sort)s = 'state' AND %(descending)s
+       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over', 'closed'], state) END DESC,
+  CASE WHEN %(sort)s = 'neighborhoods' AND NOT %(descending)s THEN neighborhoods END COLLATE "fa-x-icu" NULLS LAST,
+  CASE WHEN %(sort)s = 'neighborhoods' AND %(descending)s THEN neighborhoods END COLLATE "fa-x-icu" DESC NULLS LAST,
+  CASE WHEN NOT %(descending)s THEN CASE %(sort)s
+       WHEN 'planned_on' THEN planned_on WHEN 'established_on' THEN established_on
+       WHEN 'active_on' THEN active_on WHEN 'handed_over_on' THEN handed_over_on WHEN 'due_on' THEN due_on
+       END END NULLS LAST,
+  CASE WHEN %(descending)s THEN CASE %(sort)s
+       WHEN 'planned_on' THEN planned_on WHEN 'established_on' THEN established_on
+       WHEN 'active_on' THEN active_on WHEN 'handed_over_on' THEN handed_over_on WHEN 'due_on' THEN due_on
+       END END DESC NULLS LAST,
+  CASE WHEN %(sort)s = 'code' AND NOT %(descending)s THEN code END,
+  CASE WHEN %(sort)s = 'code' AND %(descending)s THEN code END DESC,
+  -- the list's own order: overdue for handover first
+  overdue DESC, name_fa COLLATE "fa-x-icu", code
+LIMIT %(limit)s OFFSET %(offset)s;
 
 -- name: dash_place
 -- Where a neighborhood, office, city or province is (for scope checks): its province and city.
