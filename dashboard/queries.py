@@ -394,10 +394,25 @@ def action_groups(db: Database, scope: Scope, as_of: dt.date, **where: str | Non
     return _actions("dash_action_groups", db, scope, as_of, **where)
 
 
-def action_pages(db: Database, scope: Scope, as_of: dt.date, per: int, **where: str | None) -> list[dict]:
-    """Gives the first `per` actions of each resolution in the order of `actions` (same filters `where`):
-    overdue first."""
-    return _actions("dash_action_pages", db, scope, as_of, per=per, **where)
+def action_page(
+    db: Database, scope: Scope, as_of: dt.date, resolution: str, where: dict, **page: Any
+) -> list[dict]:
+    """Gives the actions of one resolution (`resolution`: "<meeting>-<number>") by the rule and filters
+    of `actions` (`where`): all of them, overdue first, or the page `page` asks (see _page), each row
+    with the list's `total`. A resolution not so written has none."""
+    meeting, _, number = resolution.partition("-")
+    if not (meeting.isdigit() and number.isdigit()):
+        return []
+    return _actions(
+        "dash_action_page",
+        db,
+        scope,
+        as_of,
+        meeting=int(meeting),
+        resolution=int(number),
+        **where,
+        **_page(**page),
+    )
 
 
 def _actions(name, db, scope, as_of, province=None, city=None, agency=None, **more) -> list[dict]:

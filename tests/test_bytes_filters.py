@@ -167,3 +167,42 @@ def test_the_city_offices_are_sorted_by_the_database_over_every_row(signed_in, w
             if col.field != "neighborhoods":  # names: ICU's order, checked above
                 assert known == sorted(known, reverse=sort == "desc"), (col.field, sort)
             assert values[len(known) :] == [None] * (len(values) - len(known))  # no value: last
+
+
+def test_every_action_is_reachable_and_sorted_by_the_database(signed_in, world):  # noqa: F811
+    """The actions view: each resolution's actions a long list (issue 13: no longer the first ten),
+    every action reachable page by page in the list's order (overdue first), sorted over the whole
+    resolution by the database, titles in Persian order."""
+    from dashboard.pages import actions
+
+    app, post = signed_in
+    shows = f"?as_of={D2.isoformat()}"
+    listed = queries.actions(world, NATIONAL, D2)
+    page = json.dumps(json.loads(post(view_payload(app, "/actions", shows))), ensure_ascii=False)
+    for a in listed:  # the view sends no action's row (the summaries' rows only): its grids ask for them
+        assert f'"id": "{a["code"]}"' not in page, a["code"]
+    for res in sorted({(a["meeting_number"], a["resolution_number"]) for a in listed}):
+        mine = [a for a in listed if (a["meeting_number"], a["resolution_number"]) == res]
+        place = f"{res[0]}-{res[1]}"
+        assert f'"place": "{place}"' in page
+        got, total = _rows(app, post, "act-res", place, shows, size=4)
+        assert [r["id"] for r in got] == [a["code"] for a in mine] and total == len(mine)
+        for col in actions.ACTION_COLS:
+            for sort in ("asc", "desc"):
+                by, _ = _rows(
+                    app, post, "act-res", place, shows, [{"colId": col.field, "sort": sort}], size=4
+                )
+                assert sorted(r["id"] for r in by) == sorted(a["code"] for a in mine)  # each once
+        by_title, _ = _rows(app, post, "act-res", place, shows, [{"colId": "title", "sort": "asc"}], size=4)
+        titles = world.query(
+            "SELECT code FROM actions WHERE meeting_number = %s AND resolution_number = %s "
+            'ORDER BY title_fa COLLATE "fa-x-icu", code',
+            res,
+        )
+        assert [r["id"] for r in by_title] == [t["code"] for t in titles]
+        by_due, _ = _rows(app, post, "act-res", place, shows, [{"colId": "due_on", "sort": "desc"}], size=4)
+        dues = [next(a["due_on"] for a in mine if a["code"] == r["id"]) for r in by_due]
+        known = [d for d in dues if d is not None]
+        assert known == sorted(known, reverse=True) and dues[len(known) :] == [None] * (
+            len(dues) - len(known)
+        )

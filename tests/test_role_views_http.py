@@ -124,6 +124,32 @@ def test_provincial_crafted_list_pages_for_another_province(app, client):
         assert "db-banner" not in own and '"rowData": [{' in own, own[:400]
 
 
+def test_provincial_crafted_action_pages_for_another_province(app, client):
+    """A resolution's actions paged by hand by a Tehran user: its store naming Isfahan (or one of its
+    cities) is refused or gives no row of Isfahan's, on the first page and a later one; its own
+    province's page answers; a national account's holds Isfahan's action too."""
+    sign_in(client, "teh")
+    grid = {"list": "act-res", "place": "50-3", "of": "grid"}
+
+    def answer(search: str, start: int = 0, user=client) -> str:
+        body = list_request(app, grid, start, start + 10, [{"colId": "title", "sort": "asc"}], search)
+        resp = post_callback(user, body)
+        assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+        return json.dumps(resp.get_json(), ensure_ascii=False)
+
+    for search in ("?province=IR-10", "?province=IR-10&city=isfahan", "?city=isfahan", ""):
+        for start in (0, 10):
+            text = answer(search, start)
+            assert not any(d in text for d in ISFAHAN_DETAIL), (search, text[:400])
+    assert "db-banner" in answer("?province=IR-10")  # another province: refused with the message
+    own = answer("")
+    assert "واگذاری دفتر نارمک" in own and '"rowCount": 1' in own, own[:400]
+    national = app.server.test_client()
+    sign_in(national, "nat")
+    every = answer("", user=national)
+    assert "واگذاری دفتر جلفا" in every and "واگذاری دفتر نارمک" in every, every[:400]
+
+
 def test_provincial_national_page_shows_national_aggregates_not_detail(client):
     """A provincial officer's `/` is the national picture: every province's figures, no other
     province's neighborhoods, offices or actions."""

@@ -12,6 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboard import grids, i18n, kept
 from dashboard.i18n import date as jalali
 from dashboard.i18n import t
 from tests.test_dashboard_browser import (  # noqa: F401  (fixtures)
@@ -142,3 +143,30 @@ def test_tables_screenshots_desktop_and_phone(page, lang):  # noqa: F811
     finally:
         d.set_window_size(1400, 1100)
         d.delete_all_cookies()
+
+
+def test_a_resolutions_actions_page_on_the_server_and_follow_a_new_date(page, monkeypatch):  # noqa: F811
+    """The actions view: each resolution's actions a long list (every action reachable, not the first
+    ten only): the pager asks the server for the next page; a new date gives new grids showing what a
+    fresh view of that date shows."""
+    monkeypatch.setattr(grids, "PAGE_SIZE", 2)  # resolution 3: three actions, two pages
+    kept.clear()  # a page kept with longer pages is not this one
+    box = "#act-res-50-3"
+    d = page("/actions?as_of=1400-03-11", f"{box} .ag-row")
+    settled(d, box)
+    fresh = {"status": cells(d, box, "status"), "title": cells(d, box, "title")}
+    d = page("/actions?as_of=1402-03-11", f"{box} .ag-row")
+    settled(d, box)
+    first = cells(d, box, "title")
+    assert len(first) == grids.PAGE_SIZE  # a page (the resolution has more)
+    note = text_of(d, f"{box}-note")
+    d.find_element(By.CSS_SELECTOR, f"{box} .ag-paging-button[aria-label='{t('g_nextPage', 'fa')}']").click()
+    WebDriverWait(d, 20).until(lambda drv: cells(drv, box, "title") and cells(drv, box, "title") != first)
+    second = cells(d, box, "title")
+    assert not set(second) & set(first) and note.endswith(i18n.num(len(first) + len(second), "fa"))
+    type_day(d, "1400/03/11")
+    WebDriverWait(d, 20).until(lambda drv: cells(drv, box, "status") == fresh["status"])
+    assert cells(d, box, "title") == fresh["title"]  # its first page, as a fresh view of the day
+    shot(d, "tables-actions-fa")
+    monkeypatch.undo()
+    kept.clear()

@@ -125,42 +125,59 @@ JOIN agencies ag ON ag.code = g.agency_code
 LEFT JOIN provinces pr ON pr.code = g.province_code
 ORDER BY g.meeting_number, g.resolution_number, g.agency_code, g.province_code;
 
--- name: dash_action_pages
--- The first %(per)s actions of each resolution in dash_actions' order (overdue first), as it gives them:
--- what the actions view shows of each resolution (the rest is in the download). Ranked on narrow
--- rows, then only those shown are read whole.
-WITH ranked AS (
-  SELECT a.code, ap.province_code, ap.city_code, row_number() OVER (
-           PARTITION BY a.meeting_number, a.resolution_number
-           ORDER BY COALESCE(a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled'), false)
-                    DESC, a.due_on NULLS LAST, a.code) AS rank
+-- name: dash_action_page
+-- One resolution's actions (%(meeting)s, %(resolution)s) with their status on a day
+-- (action_statuses_on, 0190), by the filters of dash_actions, one page of them (%(limit)s NULL: all)
+-- in the order asked: %(sort)s names a column ('' the list's own order: overdue first, then the
+-- soonest due), %(descending)s its direction; titles, agencies, places and evidence in Persian
+-- alphabetical order (ICU), in English when %(lang)s is 'en' and there is an English text; statuses in
+-- their lifecycle's order. `total`: the list's length, on every row.
+WITH acts AS (
+  SELECT a.code, a.meeting_number, a.resolution_number, a.agency_code,
+         ag.name_fa AS agency_fa, ag.name_en AS agency_en, a.title_fa, a.title_en, ap.province_code,
+         ap.city_code, pr.name_fa AS province_fa, pr.name_en AS province_en,
+         ci.name_fa AS city_fa, ci.name_en AS city_en, a.due_on,
+         COALESCE(st.status, 'open') AS status, st.began_on AS status_since, st.evidence,
+         COALESCE(a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled'), false)
+           AS overdue
   FROM actions a
+  JOIN agencies ag ON ag.code = a.agency_code
   JOIN action_places ap ON ap.action_code = a.code
+  LEFT JOIN provinces pr ON pr.code = ap.province_code
+  LEFT JOIN cities ci ON ci.code = ap.city_code
   LEFT JOIN action_statuses_on(%(as_of)s) st ON st.action_code = a.code
-  WHERE (%(province)s::text IS NULL OR ap.province_code = %(province)s)
+  WHERE a.meeting_number = %(meeting)s AND a.resolution_number = %(resolution)s
+    AND (%(province)s::text IS NULL OR ap.province_code = %(province)s)
     AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
     AND (%(agency)s::text IS NULL OR a.agency_code = %(agency)s)
-), shown AS MATERIALIZED (
-  SELECT * FROM ranked WHERE rank <= %(per)s
+), shown AS (
+  SELECT acts.*,
+         COALESCE(CASE WHEN %(lang)s = 'en' THEN title_en END, title_fa) AS title_shown,
+         COALESCE(CASE WHEN %(lang)s = 'en' THEN agency_en END, agency_fa) AS agency_shown,
+         CASE WHEN city_code IS NOT NULL THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN city_en END, city_fa)
+              ELSE COALESCE(CASE WHEN %(lang)s = 'en' THEN province_en END, province_fa) END AS place_shown
+  FROM acts
 )
-SELECT a.code, a.meeting_number, a.resolution_number, a.agency_code,
-       ag.name_fa AS agency_fa, ag.name_en AS agency_en, a.title_fa, a.title_en, r.province_code,
-       r.city_code, pr.name_fa AS province_fa, pr.name_en AS province_en,
-       ci.name_fa AS city_fa, ci.name_en AS city_en, a.due_on,
-       COALESCE(st.status, 'open') AS status, st.began_on AS status_since, st.evidence,
-       COALESCE(a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled'), false)
-         AS overdue
-FROM shown r
-JOIN actions a ON a.code = r.code
-JOIN agencies ag ON ag.code = a.agency_code
-LEFT JOIN provinces pr ON pr.code = r.province_code
-LEFT JOIN cities ci ON ci.code = r.city_code
-LEFT JOIN LATERAL (
-  SELECT s.status, s.began_on, s.evidence FROM action_statuses s
-  WHERE s.action_code = a.code AND s.began_on <= %(as_of)s
-  ORDER BY s.began_on DESC, s.id DESC LIMIT 1
-) st ON true
-ORDER BY a.meeting_number, a.resolution_number, r.rank;
+SELECT *, count(*) OVER () AS total
+FROM shown
+ORDER BY
+  CASE WHEN NOT %(descending)s THEN CASE %(sort)s
+       WHEN 'title' THEN title_shown WHEN 'agency' THEN agency_shown WHEN 'place' THEN place_shown
+       WHEN 'evidence' THEN evidence END END COLLATE "fa-x-icu" NULLS LAST,
+  CASE WHEN %(descending)s THEN CASE %(sort)s
+       WHEN 'title' THEN title_shown WHEN 'agency' THEN agency_shown WHEN 'place' THEN place_shown
+       WHEN 'evidence' THEN evidence END END COLLATE "fa-x-icu" DESC NULLS LAST,
+  CASE WHEN %(sort)s = 'status' AND NOT %(descending)s
+       THEN array_position(ARRAY['open', 'in_progress', 'done', 'cancelled'], status) END,
+  CASE WHEN %(sort)s = 'status' AND %(descending)s
+       THEN array_position(ARRAY['open', 'in_progress', 'done', 'cancelled'], status) END DESC,
+  CASE WHEN NOT %(descending)s THEN CASE %(sort)s WHEN 'since' THEN status_since WHEN 'due_on' THEN due_on
+       END END NULLS LAST,
+  CASE WHEN %(descending)s THEN CASE %(sort)s WHEN 'since' THEN status_since WHEN 'due_on' THEN due_on
+       END END DESC NULLS LAST,
+  -- the list's own order (dash_actions'): overdue first, the soonest due
+  overdue DESC, due_on NULLS LAST, code
+LIMIT %(limit)s OFFSET %(offset)s;
 
 -- name: dash_resolutions
 SELECT meeting_number, number, text_fa, summary_en FROM resolutions ORDER BY meeting_number, number;
