@@ -26,7 +26,7 @@ from dashboard.callbacks import callback, clientside
 from dashboard.i18n import t
 from dashboard.urls import parse
 
-PAGE_SIZE = 15  # rows of a page of a long list, and of a short table's pager
+PAGE_SIZE = 10  # rows of a page of a long list (a block the grid asks for), and of a short table's pager
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,9 @@ def long_list(id_, cols: tuple[Col, ...], lang: str, total: int, totals: dict | 
             paginationPageSize=PAGE_SIZE,
             paginationPageSizeSelector=False,
             cacheBlockSize=PAGE_SIZE,
-            maxBlocksInCache=20,
+            # a block is a page: the grid asks for the page in sight, keeps that block alone, and on a
+            # new view asks again for it only (tests/test_tables_browser.py)
+            maxBlocksInCache=1,
             infiniteInitialRowCount=PAGE_SIZE,
             **pinned,
         ),

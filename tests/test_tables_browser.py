@@ -6,6 +6,7 @@ a notice. Screenshots (Persian and English, desktop and phone) go to tests/artif
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -168,5 +169,36 @@ def test_a_resolutions_actions_page_on_the_server_and_follow_a_new_date(page, mo
     WebDriverWait(d, 20).until(lambda drv: cells(drv, box, "status") == fresh["status"])
     assert cells(d, box, "title") == fresh["title"]  # its first page, as a fresh view of the day
     shot(d, "tables-actions-fa")
+    monkeypatch.undo()
+    kept.clear()
+
+
+def test_a_new_date_asks_each_list_for_the_page_in_sight_only(page, monkeypatch):  # noqa: F811
+    """Smaller pages (issue 13): a long list's grid asks for the block in sight; on a new date it asks
+    again for that page alone (not every page it has shown), and stays on it."""
+    monkeypatch.setattr(grids, "PAGE_SIZE", 1)
+    kept.clear()
+    asked: list[tuple[int, int]] = []
+    listing = grids.LISTS["prov-uncovered"]
+
+    def recording(*args, **page):
+        if "sort" in page:  # the grid's request (list_page), not the view's count of the list
+            asked.append((page["offset"], page["limit"]))
+        return listing.query(*args, **page)
+
+    monkeypatch.setitem(grids.LISTS, "prov-uncovered", replace(listing, query=recording))
+    box = "#prov-uncovered"
+    # on 1400/03/11 خاک سفید and شهر ری مرکزی lack an office, and on the day after
+    d = page("/province/IR-23?as_of=1400-03-11", "#prov-map .maplibregl-canvas")
+    settled(d, box)
+    assert cells(d, box, "name") == ["خاک سفید"] and asked == [(0, 1)]
+    d.find_element(By.CSS_SELECTOR, f"{box} .ag-paging-button[aria-label='{t('g_nextPage', 'fa')}']").click()
+    WebDriverWait(d, 20).until(lambda drv: cells(drv, box, "name") == ["شهر ری مرکزی"])
+    assert asked == [(0, 1), (1, 1)]
+    asked.clear()
+    type_day(d, "1400/03/12")
+    WebDriverWait(d, 20).until(lambda drv: asked)
+    settled(d, box)
+    assert asked == [(1, 1)] and cells(d, box, "name") == ["شهر ری مرکزی"]  # the page in sight, again
     monkeypatch.undo()
     kept.clear()
