@@ -1,14 +1,14 @@
 """Tables on dash-ag-grid. Python formats every cell; the browser shows what it is sent.
 
-A short table (provinces, a city's offices, actions) travels whole and sorts in the browser: each row
+A short table (provinces, the actions' summaries) travels whole and sorts in the browser: each row
 holds, column by column, the texts Python wrote (`s`), which the grid shows, and for numbers and dates
 the values they sort by (`v`); `valueGetter` and `valueFormatter` pick them. Lists by column, not
 objects keyed by field: a new day sends every row again, and the keys were half its bytes. A long list
 (a province's cities, its neighborhoods without an office, its offices due for handover, a city's
-neighborhoods; rows of texts alone, `s`) is AG Grid's infinite row model: the grid asks `list_page` for
-the page it shows, in the order clicked (`getRowsRequest`), and the database sorts and pages the whole
-list. A filter change keeps the grid: it gives the list's store the view the rows are of, and the grid
-asks again for the rows it shows.
+neighborhoods and offices, a resolution's actions; rows of texts alone, `s`) is AG Grid's infinite
+row model: the grid asks `list_page` for the page it shows, in the order clicked (`getRowsRequest`),
+and the database sorts and pages the whole list. A filter change keeps the grid: it gives the list's
+store the view the rows are of, and the grid asks again for the rows it shows.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dashboard.callbacks import callback, clientside
 from dashboard.i18n import t
 from dashboard.urls import parse
 
-PAGE_SIZE = 15  # rows of a page of a long list, and of a short table's pager
+PAGE_SIZE = 10  # rows of a page of a long list (a block the grid asks for), and of a short table's pager
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,9 @@ def long_list(id_, cols: tuple[Col, ...], lang: str, total: int, totals: dict | 
             paginationPageSize=PAGE_SIZE,
             paginationPageSizeSelector=False,
             cacheBlockSize=PAGE_SIZE,
-            maxBlocksInCache=20,
+            # a block is a page: the grid asks for the page in sight, keeps that block alone, and on a
+            # new view asks again for it only (tests/test_tables_browser.py)
+            maxBlocksInCache=1,
             infiniteInitialRowCount=PAGE_SIZE,
             **pinned,
         ),
@@ -194,15 +196,21 @@ def list_totals(cols: tuple[Col, ...], record: dict, lang: str) -> list[dict]:
     return text_rows(cols, [{**record, "id": "totals"}], lang)
 
 
+def _no_filters(_view) -> dict:
+    return {}
+
+
 @dataclass(frozen=True)
 class Listing:
-    """A long list: the query of a page of it, a row as shown, its columns."""
+    """A long list: the query of a page of it, a row as shown, its columns, and the view's other
+    filters the query takes (beside its day and kind)."""
 
-    query: Callable[..., list[dict]]  # (db, scope, place, day, kind, **page) -> rows with `total`
+    query: Callable[..., list[dict]]  # (db, scope, place, day, kind, **filters, **page) -> rows with `total`
     record: Callable[
         [dict, object], dict
     ]  # a row as the table shows it on a view (before its cells are written)
     cols: tuple[Col, ...]
+    filters: Callable[[object], dict] = _no_filters  # the view -> the query's other filters by name
 
 
 LISTS: dict[str, Listing] = {}  # every view's long lists by name (the views add theirs)
@@ -228,7 +236,14 @@ def _total(name: str, place: str, view) -> int:
     """Gives a list's length (its first page's query: the one the grid asks first)."""
     listing = LISTS[name]
     first = listing.query(
-        queries.database(), current_scope(), place, view.day, view.kind, lang=view.lang, limit=PAGE_SIZE
+        queries.database(),
+        current_scope(),
+        place,
+        view.day,
+        view.kind,
+        **listing.filters(view),
+        lang=view.lang,
+        limit=PAGE_SIZE,
     )
     return first[0]["total"] if first else 0
 
@@ -243,19 +258,24 @@ def _note(total: int, lang: str) -> str:
     return f"{t('total', lang)}: {i18n.num(total, lang)}"
 
 
-def list_panel(name: str, place: str, view, totals: dict | None = None) -> html.Div:
-    """Gives long list `name` of a place (a province, a city) on the view's day and kind — its grid,
-    which asks `list_page` for its rows, the store of the view they are of, and its length — inside
-    `<name>-box`; `totals`, a record of the sums, pinned below the rows."""
+def list_panel(
+    name: str, place: str, view, totals: dict | None = None, total: int | None = None, box: str | None = None
+) -> html.Div:
+    """Gives long list `name` of a place (a province, a city, a resolution) on the view's filters — its
+    grid, which asks `list_page` for its rows, the store of the view they are of, and its length
+    (`total` when the caller has counted it, else asked of the database) — in a box named `box` (its
+    note `<box>-note`; `name` unless a view shows several of the list); `totals`, a record of the sums,
+    pinned below the rows."""
     grid_id, shows_id = list_ids(name, place)
-    total = _total(name, place, view)
+    total = _total(name, place, view) if total is None else total
+    box = box or name
     return html.Div(
         [
             long_list(grid_id, LISTS[name].cols, view.lang, total, totals),
             dcc.Store(id=shows_id, data=_rows_of(view)),
-            html.P(_note(total, view.lang), id=f"{name}-note", className="notice"),
+            html.P(_note(total, view.lang), id=f"{box}-note", className="notice"),
         ],
-        id=name,
+        id=box,
     )
 
 
@@ -311,6 +331,7 @@ def list_page(request, shows):
         which["place"],
         view.day,
         view.kind,
+        **listing.filters(view),
         sort=sort,
         descending=descending,
         lang=view.lang,

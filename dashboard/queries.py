@@ -147,21 +147,20 @@ def coverage_cities(
     city: str | None = None,
     kind: str | None = None,
 ) -> list[dict]:
-    """Gives coverage_by_city ⋈ handover_by_city on as_of, with names and points, per city in view,
-    lagging first; with a `kind`, the same over that kind's neighborhoods and the offices serving them."""
+    """Gives each city's figures on as_of (city_figures_on, migration 0191: coverage_by_city ⋈
+    handover_by_city) with names and points, per city in view, lagging first; with a `kind`, the same
+    over that kind's neighborhoods and the offices serving them."""
     province = allowed_province(scope, province)
-    if _kind(kind):
-        return cached(
-            "dash_coverage_cities_kind",
-            db,
-            scope,
-            _on(province),
-            as_of=as_of,
-            province=province,
-            city=city,
-            kind=kind,
-        )
-    return cached("dash_coverage_cities", db, scope, _on(province), as_of=as_of, province=province, city=city)
+    return cached(
+        "dash_coverage_cities",
+        db,
+        scope,
+        _on(province),
+        as_of=as_of,
+        province=province,
+        city=city,
+        kind=_kind(kind),
+    )
 
 
 def totals(rows: list[dict]) -> dict:
@@ -323,13 +322,16 @@ def neighborhoods(
 
 
 def city_offices(
-    db: Database, scope: Scope, city: str, as_of: dt.date, kind: str | None = None, lang: str = "fa"
+    db: Database, scope: Scope, city: str, as_of: dt.date, kind: str | None = None, **page: Any
 ) -> list[dict]:
     """Gives a city's offices (those serving a neighborhood of `kind`, with one) with their state on
-    as_of, the dates of each state up to then, the neighborhoods they serve by name in `lang`, and
-    their handover's due date, months late and overdue flag (migration 0130); overdue first."""
+    as_of, the dates of each state up to then, the neighborhoods they serve by name in the page's
+    `lang`, and their handover's due date, months late and overdue flag (migration 0130); overdue
+    first: all of them, or the page `page` asks (see _page), each row with the list's `total`."""
     on = place_of(db, scope, "city", city)["province_code"]
-    return cached("dash_city_offices", db, scope, on, city=city, as_of=as_of, kind=_kind(kind), lang=lang)
+    return cached(
+        "dash_city_offices", db, scope, on, city=city, as_of=as_of, kind=_kind(kind), **_page(**page)
+    )
 
 
 def history(db: Database, scope: Scope, level: str, code: str) -> list[dict]:
@@ -392,10 +394,25 @@ def action_groups(db: Database, scope: Scope, as_of: dt.date, **where: str | Non
     return _actions("dash_action_groups", db, scope, as_of, **where)
 
 
-def action_pages(db: Database, scope: Scope, as_of: dt.date, per: int, **where: str | None) -> list[dict]:
-    """Gives the first `per` actions of each resolution in the order of `actions` (same filters `where`):
-    overdue first."""
-    return _actions("dash_action_pages", db, scope, as_of, per=per, **where)
+def action_page(
+    db: Database, scope: Scope, as_of: dt.date, resolution: str, where: dict, **page: Any
+) -> list[dict]:
+    """Gives the actions of one resolution (`resolution`: "<meeting>-<number>") by the rule and filters
+    of `actions` (`where`): all of them, overdue first, or the page `page` asks (see _page), each row
+    with the list's `total`. A resolution not so written has none."""
+    meeting, _, number = resolution.partition("-")
+    if not (meeting.isdigit() and number.isdigit()):
+        return []
+    return _actions(
+        "dash_action_page",
+        db,
+        scope,
+        as_of,
+        meeting=int(meeting),
+        resolution=int(number),
+        **where,
+        **_page(**page),
+    )
 
 
 def _actions(name, db, scope, as_of, province=None, city=None, agency=None, **more) -> list[dict]:

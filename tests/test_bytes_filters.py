@@ -120,19 +120,89 @@ def test_the_city_table_is_sorted_by_the_database_over_every_row(signed_in, worl
             assert values[len(known) :] == [None] * (len(values) - len(known))  # no value: last
 
 
-def test_a_city_change_sends_no_geometry_and_keeps_its_neighborhoods_grid(signed_in):  # noqa: F811
+def test_a_city_change_sends_no_table_and_keeps_its_grids(signed_in):  # noqa: F811
     app, post = signed_in
     path, before, after = "/city/TEH", f"?as_of={D2.isoformat()}", f"?as_of={D1.isoformat()}"
     post(view_payload(app, path, before))
     answer = _change(app, post, "..city-map.figure", [to_jalali(D1), None], path, before, "city")
-    for word in (b"coordinates", b"geojson", b"columnDefs", b"localeText"):
+    # never geometry, never the neighborhoods or the offices whole (issue 13) or a new grid
+    for word in (b"coordinates", b"geojson", b"columnDefs", b"rowData", b"localeText"):
         assert word not in answer, word
     shown, fresh = _answered(answer), _walk(json.loads(post(view_payload(app, path, after))), {})
-    assert shown["city-hoods"] == fresh["city-hoods"]
-    assert shown["city-hoods-note"] == fresh["city-hoods-note"]
-    changed, total = _rows(app, post, "city-hoods", "TEH", shown["city-hoods"], size=2)
-    assert [r["id"] for r in changed] == [
-        h["code"] for h in queries.neighborhoods(queries.database(), NATIONAL, "TEH", D1)
-    ]
-    assert total == len(changed)
-    assert city.HOOD_COLS[0].field == "name"
+    db = queries.database()
+    for name, truth in (
+        ("city-hoods", queries.neighborhoods(db, NATIONAL, "TEH", D1)),
+        ("city-offices", queries.city_offices(db, NATIONAL, "TEH", D1)),
+    ):
+        assert shown[name] == fresh[name]
+        assert shown[f"{name}-note"] == fresh[f"{name}-note"]
+        changed, total = _rows(app, post, name, "TEH", shown[name], size=2)
+        assert [r["id"] for r in changed] == [h["code"] for h in truth]  # every row, in the list's order
+        assert total == len(changed) == len({r["id"] for r in changed})
+    assert city.HOOD_COLS[0].field == "name" and city.OFFICE_COLS[0].field == "name"
+
+
+def test_the_city_offices_are_sorted_by_the_database_over_every_row(signed_in, world):  # noqa: F811
+    app, post = signed_in
+    shows = f"?as_of={D2.isoformat()}"
+    every = {o["code"]: o for o in queries.city_offices(world, NATIONAL, "TEH", D2)}
+    names = world.query(
+        "SELECT code FROM offices WHERE city_code = 'TEH' ORDER BY name_fa COLLATE \"fa-x-icu\" DESC, code"
+    )
+    by_name, _ = _rows(app, post, "city-offices", "TEH", shows, [{"colId": "name", "sort": "desc"}], size=1)
+    assert [r["id"] for r in by_name] == [r["code"] for r in names]  # Persian order, by the database
+    lifecycle = ["none", "planned", "established", "active", "handed_over", "closed"]
+    for col in city.OFFICE_COLS[1:]:
+        if not col.sortable:
+            continue
+        for sort in ("asc", "desc"):
+            got, total = _rows(
+                app, post, "city-offices", "TEH", shows, [{"colId": col.field, "sort": sort}], size=1
+            )
+            assert total == len(every) == len({g["id"] for g in got})
+            values = [every[g["id"]][col.field] for g in got]
+            if col.field == "state":
+                values = [lifecycle.index(v) for v in values]
+            known = [v for v in values if v is not None]
+            if col.field != "neighborhoods":  # names: ICU's order, checked above
+                assert known == sorted(known, reverse=sort == "desc"), (col.field, sort)
+            assert values[len(known) :] == [None] * (len(values) - len(known))  # no value: last
+
+
+def test_every_action_is_reachable_and_sorted_by_the_database(signed_in, world):  # noqa: F811
+    """The actions view: each resolution's actions a long list (issue 13: no longer the first ten),
+    every action reachable page by page in the list's order (overdue first), sorted over the whole
+    resolution by the database, titles in Persian order."""
+    from dashboard.pages import actions
+
+    app, post = signed_in
+    shows = f"?as_of={D2.isoformat()}"
+    listed = queries.actions(world, NATIONAL, D2)
+    page = json.dumps(json.loads(post(view_payload(app, "/actions", shows))), ensure_ascii=False)
+    for a in listed:  # the view sends no action's row (the summaries' rows only): its grids ask for them
+        assert f'"id": "{a["code"]}"' not in page, a["code"]
+    for res in sorted({(a["meeting_number"], a["resolution_number"]) for a in listed}):
+        mine = [a for a in listed if (a["meeting_number"], a["resolution_number"]) == res]
+        place = f"{res[0]}-{res[1]}"
+        assert f'"place": "{place}"' in page
+        got, total = _rows(app, post, "act-res", place, shows, size=4)
+        assert [r["id"] for r in got] == [a["code"] for a in mine] and total == len(mine)
+        for col in actions.ACTION_COLS:
+            for sort in ("asc", "desc"):
+                by, _ = _rows(
+                    app, post, "act-res", place, shows, [{"colId": col.field, "sort": sort}], size=4
+                )
+                assert sorted(r["id"] for r in by) == sorted(a["code"] for a in mine)  # each once
+        by_title, _ = _rows(app, post, "act-res", place, shows, [{"colId": "title", "sort": "asc"}], size=4)
+        titles = world.query(
+            "SELECT code FROM actions WHERE meeting_number = %s AND resolution_number = %s "
+            'ORDER BY title_fa COLLATE "fa-x-icu", code',
+            res,
+        )
+        assert [r["id"] for r in by_title] == [t["code"] for t in titles]
+        by_due, _ = _rows(app, post, "act-res", place, shows, [{"colId": "due_on", "sort": "desc"}], size=4)
+        dues = [next(a["due_on"] for a in mine if a["code"] == r["id"]) for r in by_due]
+        known = [d for d in dues if d is not None]
+        assert known == sorted(known, reverse=True) and dues[len(known) :] == [None] * (
+            len(dues) - len(known)
+        )

@@ -1,6 +1,6 @@
 """The views' cheaper statements (issue 17) give what the statements they replace gave: the actions view
-counted in the database and one page per resolution, a province's timeline alone, statuses looked up
-per neighborhood and office."""
+counted in the database and each resolution's actions paged by it, a province's timeline alone,
+statuses looked up per neighborhood and office."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 
 from dashboard import queries
-from dashboard.pages import actions as actions_page
 from regen.scope import NATIONAL, Scope
 from tests.dashboard_fixture import D1, D2
 
+PAGE = 4  # rows of a page walked (the grid's are longer: the fixture's lists are short)
 DAYS = (dt.date(2018, 6, 1), D1, dt.date(2022, 7, 1), D2, dt.date.today())
 FILTERS = (
     {},
@@ -62,20 +62,22 @@ def test_the_actions_figures_and_pages_are_the_listed_actions(world, scope):
                 for g in groups
             }  # fmt: skip
             assert got == counted, (day, where)
-            pages = queries.action_pages(world, scope, day, actions_page.MAX_ROWS, **where)
-            first: list[dict] = []
-            seen: dict[tuple, int] = {}
-            for a in sorted(listed, key=lambda a: (a["meeting_number"], a["resolution_number"])):  # stable
-                res = (a["meeting_number"], a["resolution_number"])
-                seen[res] = seen.get(res, 0) + 1
-                if seen[res] <= actions_page.MAX_ROWS:
-                    first.append(a)
-            assert [[p[c] for c in cols] for p in pages] == [[a[c] for c in cols] for a in first], (
-                day,
-                where,
-            )
+            # each resolution's long list, walked page by page: its actions in the order listed
+            for res in {(a["meeting_number"], a["resolution_number"]) for a in listed}:
+                mine = [a for a in listed if (a["meeting_number"], a["resolution_number"]) == res]
+                walked, name = [], f"{res[0]}-{res[1]}"
+                while len(walked) < len(mine):
+                    page = queries.action_page(world, scope, day, name, where, offset=len(walked), limit=PAGE)
+                    assert page and page[0]["total"] == len(mine), (day, where, res)
+                    walked += page
+                assert [[p[c] for c in cols] for p in walked] == [[a[c] for c in cols] for a in mine], (
+                    day,
+                    where,
+                    res,
+                )
     on_3 = [a for a in queries.actions(world, NATIONAL, D2) if a["resolution_number"] == 3]
-    assert len(on_3) > actions_page.MAX_ROWS  # a resolution with more than a page
+    assert len(on_3) > 3 * PAGE  # a resolution of more than three pages
+    assert queries.action_page(world, NATIONAL, D2, "3", {}) == []  # not a resolution's name: none
 
 
 def test_a_provinces_timeline_is_its_rows_of_the_countrys(world):

@@ -62,16 +62,16 @@ def test_provincial_crafted_city_callbacks_for_another_province(app, client, db)
 
     def bodies(city: str) -> tuple[dict, dict]:
         recolour = payload(app, "..city-map.figure", ["1403/01/01", None], [f"/city/{city}", ""], ASOF_CITY)
+        grid = {"list": "city-offices", "place": city, "of": "grid"}
         history = callback_body(
             "city-history.children",
-            [
-                ("city-map", "clickData", None),
-                ("city-hoods", "cellClicked", None),
-                ("city-offices", "cellClicked", {"rowId": f"of-{city[:3]}", "colId": "name", "rowIndex": 0}),
-            ],
+            [("city-map", "clickData", None), ("city-hoods", "cellClicked", None), ("", "", None)],
             [("url", "search", "")],
         )
-        history["changedPropIds"] = ["city-offices.cellClicked"]
+        clicked = {"rowId": f"of-{city[:3]}", "colId": "name", "rowIndex": 0}
+        history["inputs"][1] = []  # no neighbourhoods' grid clicked (a pattern: a list of grids)
+        history["inputs"][2] = [{"id": grid, "property": "cellClicked", "value": clicked}]
+        history["changedPropIds"] = [json.dumps(grid, separators=(",", ":"), sort_keys=True) + ".cellClicked"]
         return recolour, history
 
     def answer(body) -> str:
@@ -87,7 +87,12 @@ def test_provincial_crafted_city_callbacks_for_another_province(app, client, db)
         assert not any(d in text for d in isfahan), text[:400]
     # the same requests for its own city answer with data (so the refusals above are not an accident)
     recolour, history = bodies("tehran")
-    assert "۱۳۹۸/۱۰/۱۱" in answer(recolour)  # Narmak's office, established the same day
+    changed = answer(recolour)  # the map's values, the cards, the lists' views and lengths
+    assert "db-banner" not in changed and "city-offices-note" in changed, changed[:400]
+    offices = answer(
+        list_request(app, {"list": "city-offices", "place": "tehran", "of": "grid"}, 0, 10, None)
+    )
+    assert "۱۳۹۸/۱۰/۱۱" in offices  # the offices' page the grid then asks: Narmak's, established the same day
     assert "نارمک" in answer(history)
 
 
@@ -96,19 +101,53 @@ def test_provincial_crafted_list_pages_for_another_province(app, client):
     refused with the message, no row of Isfahan's; for Tehran they answer."""
     sign_in(client, "teh")
 
-    def answer(province: str, name: str) -> str:
-        grid = {"list": f"prov-{name}", "place": province, "of": "grid"}
-        body = list_request(app, grid, 0, 15, [{"colId": "name", "sort": "desc"}], "?as_of=2024-01-01")
+    def answer(place: str, name: str, start: int = 0) -> str:
+        grid = {"list": name if name.startswith("city-") else f"prov-{name}", "place": place, "of": "grid"}
+        body = list_request(
+            app, grid, start, start + 10, [{"colId": "name", "sort": "desc"}], "?as_of=2024-01-01"
+        )
         resp = post_callback(client, body)
         assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
         return json.dumps(resp.get_json(), ensure_ascii=False)
 
-    for name in ("uncovered", "due"):
-        text = answer("IR-10", name)
-        assert not any(d in text for d in ISFAHAN_DETAIL + ("nb-isf", "of-isf")), text[:400]
-        assert "db-banner" in text and "rowData" not in text, text[:400]
-        own = answer("IR-23", name)
+    for name, other, own_place in (
+        ("uncovered", "IR-10", "IR-23"),
+        ("due", "IR-10", "IR-23"),
+        ("city-offices", "isfahan", "tehran"),  # a city's lists: paged too (issue 13)
+        ("city-hoods", "isfahan", "tehran"),
+    ):
+        for start in (0, 10):  # no page of another province's list, the first or a later one
+            text = answer(other, name, start)
+            assert not any(d in text for d in ISFAHAN_DETAIL + ("nb-isf", "of-isf")), text[:400]
+            assert "db-banner" in text and "rowData" not in text, text[:400]
+        own = answer(own_place, name)
         assert "db-banner" not in own and '"rowData": [{' in own, own[:400]
+
+
+def test_provincial_crafted_action_pages_for_another_province(app, client):
+    """A resolution's actions paged by hand by a Tehran user: its store naming Isfahan (or one of its
+    cities) is refused or gives no row of Isfahan's, on the first page and a later one; its own
+    province's page answers; a national account's holds Isfahan's action too."""
+    sign_in(client, "teh")
+    grid = {"list": "act-res", "place": "50-3", "of": "grid"}
+
+    def answer(search: str, start: int = 0, user=client) -> str:
+        body = list_request(app, grid, start, start + 10, [{"colId": "title", "sort": "asc"}], search)
+        resp = post_callback(user, body)
+        assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
+        return json.dumps(resp.get_json(), ensure_ascii=False)
+
+    for search in ("?province=IR-10", "?province=IR-10&city=isfahan", "?city=isfahan", ""):
+        for start in (0, 10):
+            text = answer(search, start)
+            assert not any(d in text for d in ISFAHAN_DETAIL), (search, text[:400])
+    assert "db-banner" in answer("?province=IR-10")  # another province: refused with the message
+    own = answer("")
+    assert "واگذاری دفتر نارمک" in own and '"rowCount": 1' in own, own[:400]
+    national = app.server.test_client()
+    sign_in(national, "nat")
+    every = answer("", user=national)
+    assert "واگذاری دفتر جلفا" in every and "واگذاری دفتر نارمک" in every, every[:400]
 
 
 def test_provincial_national_page_shows_national_aggregates_not_detail(client):

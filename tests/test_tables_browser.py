@@ -6,12 +6,14 @@ a notice. Screenshots (Persian and English, desktop and phone) go to tests/artif
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboard import grids, i18n, kept
 from dashboard.i18n import date as jalali
 from dashboard.i18n import t
 from tests.test_dashboard_browser import (  # noqa: F401  (fixtures)
@@ -142,3 +144,61 @@ def test_tables_screenshots_desktop_and_phone(page, lang):  # noqa: F811
     finally:
         d.set_window_size(1400, 1100)
         d.delete_all_cookies()
+
+
+def test_a_resolutions_actions_page_on_the_server_and_follow_a_new_date(page, monkeypatch):  # noqa: F811
+    """The actions view: each resolution's actions a long list (every action reachable, not the first
+    ten only): the pager asks the server for the next page; a new date gives new grids showing what a
+    fresh view of that date shows."""
+    monkeypatch.setattr(grids, "PAGE_SIZE", 2)  # resolution 3: three actions, two pages
+    kept.clear()  # a page kept with longer pages is not this one
+    box = "#act-res-50-3"
+    d = page("/actions?as_of=1400-03-11", f"{box} .ag-row")
+    settled(d, box)
+    fresh = {"status": cells(d, box, "status"), "title": cells(d, box, "title")}
+    d = page("/actions?as_of=1402-03-11", f"{box} .ag-row")
+    settled(d, box)
+    first = cells(d, box, "title")
+    assert len(first) == grids.PAGE_SIZE  # a page (the resolution has more)
+    note = text_of(d, f"{box}-note")
+    d.find_element(By.CSS_SELECTOR, f"{box} .ag-paging-button[aria-label='{t('g_nextPage', 'fa')}']").click()
+    WebDriverWait(d, 20).until(lambda drv: cells(drv, box, "title") and cells(drv, box, "title") != first)
+    second = cells(d, box, "title")
+    assert not set(second) & set(first) and note.endswith(i18n.num(len(first) + len(second), "fa"))
+    type_day(d, "1400/03/11")
+    WebDriverWait(d, 20).until(lambda drv: cells(drv, box, "status") == fresh["status"])
+    assert cells(d, box, "title") == fresh["title"]  # its first page, as a fresh view of the day
+    shot(d, "tables-actions-fa")
+    monkeypatch.undo()
+    kept.clear()
+
+
+def test_a_new_date_asks_each_list_for_the_page_in_sight_only(page, monkeypatch):  # noqa: F811
+    """Smaller pages (issue 13): a long list's grid asks for the block in sight; on a new date it asks
+    again for that page alone (not every page it has shown), and stays on it."""
+    monkeypatch.setattr(grids, "PAGE_SIZE", 1)
+    kept.clear()
+    asked: list[tuple[int, int]] = []
+    listing = grids.LISTS["prov-uncovered"]
+
+    def recording(*args, **page):
+        if "sort" in page:  # the grid's request (list_page), not the view's count of the list
+            asked.append((page["offset"], page["limit"]))
+        return listing.query(*args, **page)
+
+    monkeypatch.setitem(grids.LISTS, "prov-uncovered", replace(listing, query=recording))
+    box = "#prov-uncovered"
+    # on 1400/03/11 خاک سفید and شهر ری مرکزی lack an office, and on the day after
+    d = page("/province/IR-23?as_of=1400-03-11", "#prov-map .maplibregl-canvas")
+    settled(d, box)
+    assert cells(d, box, "name") == ["خاک سفید"] and asked == [(0, 1)]
+    d.find_element(By.CSS_SELECTOR, f"{box} .ag-paging-button[aria-label='{t('g_nextPage', 'fa')}']").click()
+    WebDriverWait(d, 20).until(lambda drv: cells(drv, box, "name") == ["شهر ری مرکزی"])
+    assert asked == [(0, 1), (1, 1)]
+    asked.clear()
+    type_day(d, "1400/03/12")
+    WebDriverWait(d, 20).until(lambda drv: asked)
+    settled(d, box)
+    assert asked == [(1, 1)] and cells(d, box, "name") == ["شهر ری مرکزی"]  # the page in sight, again
+    monkeypatch.undo()
+    kept.clear()

@@ -77,7 +77,7 @@ def test_names_not_codes(world):
         *(ls.cols for n, ls in province.LISTS.items() if n != "prov-table"),
     ):
         assert cols[0].field == "name" and cols[-1].field == "code"  # the name first, the code last
-    rows = city._office_rows(list(offices.values()), "fa")
+    rows = [city._office(o, parse("?lang=fa")) for o in offices.values()]
     assert {r["neighborhoods"] for r in rows} == {"عودلاجان", "نارمک", "خاک سفید"}
 
 

@@ -4,6 +4,7 @@ overdue first."""
 from __future__ import annotations
 
 import re
+import zlib
 
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
@@ -11,7 +12,7 @@ from dash.exceptions import PreventUpdate
 from dashboard import controls, grids, i18n, queries
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
-from dashboard.grids import Col
+from dashboard.grids import Col, Listing
 from dashboard.i18n import t
 from dashboard.pages.common import as_of_from
 from dashboard.urls import View, parse
@@ -21,9 +22,9 @@ MENU = "actions"
 MENU_HREF = "/actions"
 FILTERS_IN_PLACE = True
 
-# per resolution on screen: one page of its grid, overdue first (the rest is in the download); the
-# figures above come counted from the database, so the view reads this many actions, not all of them
-MAX_ROWS = 10
+# each resolution's actions: a long list, paged and sorted by the database (overdue first), so every
+# action is reachable and the view reads one page of each, not all of them; the figures above come
+# counted from the database
 ACTION_COLS = (
     Col("title", "title", flagged=True),
     Col("agency", "agency"),
@@ -41,28 +42,38 @@ SUM_COLS = (
 )
 
 
-def _action_rows(rows: list[dict], lang: str) -> list[dict]:
-    out = []
-    for a in rows:
-        place = (
-            i18n.name(a, lang, "city_")
-            if a["city_code"]
-            else (i18n.name(a, lang, "province_") if a["province_code"] else t("national_action", lang))
-        )
-        out.append(
-            {
-                "id": a["code"],
-                "title": (a["title_en"] if lang == "en" and a["title_en"] else a["title_fa"]),
-                "agency": i18n.name(a, lang, "agency_"),
-                "place": place,
-                "status": t(f"st_{a['status']}", lang) + (f" — {t('overdue', lang)}" if a["overdue"] else ""),
-                "since": a["status_since"],
-                "due_on": a["due_on"],
-                "evidence": i18n.free_text(a["evidence"], lang),
-                "overdue_flag": 1 if a["overdue"] else 0,
-            }
-        )
-    return out
+def _action(a: dict, view: View) -> dict:
+    """An action as its resolution's list shows it."""
+    lang = view.lang
+    place = (
+        i18n.name(a, lang, "city_")
+        if a["city_code"]
+        else (i18n.name(a, lang, "province_") if a["province_code"] else t("national_action", lang))
+    )
+    return {
+        "id": a["code"],
+        "title": (a["title_en"] if lang == "en" and a["title_en"] else a["title_fa"]),
+        "agency": i18n.name(a, lang, "agency_"),
+        "place": place,
+        "status": t(f"st_{a['status']}", lang) + (f" — {t('overdue', lang)}" if a["overdue"] else ""),
+        "since": a["status_since"],
+        "due_on": a["due_on"],
+        "evidence": i18n.free_text(a["evidence"], lang),
+        "overdue_flag": 1 if a["overdue"] else 0,
+    }
+
+
+def _where(view: View) -> dict:
+    """The view's filters of the actions: province, city and agency (a code each, or None)."""
+    return {"where": {"province": view.province, "city": view.city, "agency": view.agency}}
+
+
+grids.LISTS["act-res"] = Listing(
+    lambda db, scope, res, day, _kind, where, **page: queries.action_page(db, scope, day, res, where, **page),
+    _action,
+    ACTION_COLS,
+    _where,
+)
 
 
 def _summary(groups: list[dict], key: str, name_prefix: str, lang: str) -> list[dict]:
@@ -96,23 +107,11 @@ def body(view: View) -> list:
             (g["meeting_number"], g["resolution_number"]), {"held_on": g["held_on"], "total": 0}
         )
         c["total"] += g["total"]
-    shown_by_res: dict[tuple, list[dict]] = {}
-    for a in queries.action_pages(db, scope, view.day, MAX_ROWS, **where):
-        shown_by_res.setdefault((a["meeting_number"], a["resolution_number"]), []).append(a)
     texts = queries.resolutions(db, scope)
     sections = []
     for (meeting, number), c in sorted(counts.items()):
         res = texts.get((meeting, number), {})
         text = res.get("summary_en") if lang == "en" else res.get("text_fa")
-        shown = shown_by_res.get((meeting, number), [])
-        more = (
-            html.P(
-                f"{i18n.num(len(shown), lang)} / {i18n.num(c['total'], lang)} — {t('download', lang)}",
-                className="notice",
-            )
-            if c["total"] > len(shown)
-            else None
-        )
         sections.append(
             html.Div(
                 [
@@ -122,10 +121,14 @@ def body(view: View) -> list:
                         f"{t('resolution', lang)} {i18n.num(number, lang)}"
                     ),
                     html.P(text, className="notice"),
-                    grids.grid(
-                        f"act-res-{meeting}-{number}", ACTION_COLS, _action_rows(shown, lang), lang, MAX_ROWS
+                    # its length counted above; the grid asks for the page it shows
+                    grids.list_panel(
+                        "act-res",
+                        f"{meeting}-{number}",
+                        view,
+                        total=c["total"],
+                        box=f"act-res-{meeting}-{number}",
                     ),
-                    more,
                 ],
                 className="resolution",
             )
@@ -155,7 +158,9 @@ def body(view: View) -> list:
             ],
             className="grid2",
         ),
-        *sections,
+        # named by the view: new filters give new grids (React keeps a component of the same id, and
+        # with it the rows an infinite grid holds), each asking its first page of the new view
+        html.Div(sections, id=f"act-sections-{zlib.crc32(view.query().encode()):08x}"),
     ]
 
 

@@ -165,21 +165,27 @@ grids.LISTS["city-hoods"] = Listing(
 )
 
 
-def _office_rows(rows, lang):
-    return [
-        {
-            "id": o["code"],
-            "name": i18n.name(o, lang),
-            "state": t(f"s_{o['state']}", lang),
-            **{k: o[k] for k in OFFICE_DATES},
-            "neighborhoods": o["neighborhoods"] or "—",
-            "due_on": o["due_on"],
-            "late": late(o, lang),
-            "overdue_flag": 1 if o["overdue"] else 0,
-            "code": o["code"],
-        }
-        for o in rows
-    ]
+def _office(o: dict, view: View) -> dict:
+    lang = view.lang
+    return {
+        "id": o["code"],
+        "name": i18n.name(o, lang),
+        "state": t(f"s_{o['state']}", lang),
+        **{k: o[k] for k in OFFICE_DATES},
+        "neighborhoods": o["neighborhoods"] or "—",
+        "due_on": o["due_on"],
+        "late": late(o, lang),
+        "overdue_flag": 1 if o["overdue"] else 0,
+        "code": o["code"],
+    }
+
+
+# a city's offices: a long list too, paged and sorted by the database (a city change sends none of them)
+grids.LISTS["city-offices"] = Listing(
+    lambda db, scope, code, day, kind, **page: queries.city_offices(db, scope, code, day, kind, **page),
+    _office,
+    OFFICE_COLS,
+)
 
 
 def _parts(view: View, code: str, place: dict) -> dict:
@@ -218,14 +224,7 @@ def _parts(view: View, code: str, place: dict) -> dict:
     # the cards and the offices list count what the map colours: the kind's neighborhoods and the
     # offices that serve them
     head = queries.headline(db, scope, day, province=place["province_code"], city=code, kind=view.kind)
-    listed = queries.city_offices(db, scope, code, day, kind=view.kind, lang=lang) if view.kind else offices
-    return {
-        "map": fig,
-        "head": head,
-        "hoods": grids.list_panel("city-hoods", code, view),
-        "offices": _office_rows(listed, lang),
-        "selected": selected(fc, offices, view),
-    }
+    return {"map": fig, "head": head, "selected": selected(fc, offices, view)}
 
 
 def layout(view: View, code: str):
@@ -260,11 +259,14 @@ def layout(view: View, code: str):
                 ],
                 className="grid2",
             ),
-            controls.panel(t("neighborhoods", lang), html.Div(p["hoods"], id="city-hoods-box")),
+            controls.panel(
+                t("neighborhoods", lang),
+                html.Div(grids.list_panel("city-hoods", code, view), id="city-hoods-box"),
+            ),
             controls.panel(
                 t("offices", lang),
                 html.P(t("overdue_rule", lang), className="notice overdue-rule"),
-                grids.grid("city-offices", OFFICE_COLS, p["offices"], lang),
+                html.Div(grids.list_panel("city-offices", code, view), id="city-offices-box"),
             ),
             dcc.Store(id="city-selected", data=_key(p["selected"])),  # what the map marks now
             record_panel(code, view.lang),  # recording progress (accounts issue); a note only for a viewer
@@ -277,16 +279,16 @@ def layout(view: View, code: str):
     Output("city-map", "figure"),
     *controls.card_outputs(),
     *grids.list_outputs("city-hoods"),
-    Output("city-offices", "rowData"),
+    *grids.list_outputs("city-offices"),
     *controls.filter_inputs("city", "asof", "kind"),
     State("url", "pathname"),
     State("url", "search"),
     prevent_initial_call=True,
 )
 def show_city(as_of_text, kind, pathname, search):
-    """Brings the view to its filters: the map's values (never its polygons), the cards, the view the
-    neighborhoods' rows are of (the grid stays and asks again) and the offices' rows, built as the
-    layout builds them."""
+    """Brings the view to its filters: the map's values (never its polygons), the cards, and the view
+    the neighborhoods' and the offices' rows are of (the grids stay and ask the database again for the
+    rows they show), built as the layout builds them."""
     view = parse(search)
     day = as_of_from(as_of_text, view)
     m = ROUTE.match(pathname or "")
@@ -301,7 +303,7 @@ def show_city(as_of_text, kind, pathname, search):
         C.values_patch(p["map"]),
         *controls.card_values(p["head"], lang),
         *grids.list_answer("city-hoods", m["code"], now),
-        grids.rows(OFFICE_COLS, p["offices"], lang),
+        *grids.list_answer("city-offices", m["code"], now),
     )
 
 
@@ -309,11 +311,11 @@ def show_city(as_of_text, kind, pathname, search):
     Output("city-history", "children"),
     Input("city-map", "clickData"),
     Input({"list": "city-hoods", "place": ALL, "of": "grid"}, "cellClicked"),
-    Input("city-offices", "cellClicked"),
+    Input({"list": "city-offices", "place": ALL, "of": "grid"}, "cellClicked"),
     State("url", "search"),
     prevent_initial_call=True,
 )
-def show_history(click, hood_cells, office_cell, search):
+def show_history(click, hood_cells, office_cells, search):
     """Shows the dated history of the neighborhood or office clicked on the map or in a table."""
     lang = parse(search).lang
     trigger = ctx.triggered_id
@@ -322,10 +324,10 @@ def show_history(click, hood_cells, office_cell, search):
         level, code = (
             ("neighborhood", p["location"]) if p.get("curveNumber") == 0 else ("office", p["customdata"][-1])
         )
-    elif isinstance(trigger, dict) and any(hood_cells):
+    elif isinstance(trigger, dict) and trigger.get("list") == "city-hoods" and any(hood_cells):
         level, code = "neighborhood", next(c for c in hood_cells if c)["rowId"]
-    elif trigger == "city-offices" and office_cell:
-        level, code = "office", office_cell["rowId"]
+    elif isinstance(trigger, dict) and trigger.get("list") == "city-offices" and any(office_cells):
+        level, code = "office", next(c for c in office_cells if c)["rowId"]
     else:
         raise PreventUpdate
     return _history_panel(level, code, lang)

@@ -44,78 +44,23 @@ ORDER BY c.neighborhoods = 0, c.coverage_count_pct NULLS LAST, COALESCE(c.handov
          p.name_fa COLLATE "fa-x-icu", p.code;
 
 -- name: dash_coverage_cities
--- A city where nothing is covered has covered none of its hectares and of its people: the functions
--- say NULL there (a sum over no covered neighborhood), the tables say «۰», and «—» only where there
--- is nothing to measure. Lagging first, per province (as dash_coverage_provinces).
+-- Each city's figures on a day (city_figures_on, migration 0191), over the neighborhoods of
+-- %(kind)s and the offices serving them when a kind is given: what the maps colour and the cards and
+-- tables count. A city where nothing is covered has covered none of its hectares and of its people
+-- («۰»), «—» only where there is nothing to measure. Lagging first, per province (as
+-- dash_coverage_provinces).
 SELECT ci.code, ci.name_fa, ci.name_en, ci.province_code,
        ST_X(COALESCE(ci.location, ST_PointOnSurface(ci.boundary))) AS lon,
        ST_Y(COALESCE(ci.location, ST_PointOnSurface(ci.boundary))) AS lat,
-       cov.neighborhoods, cov.covered, cov.coverage_count_pct, cov.area_ha, cov.covered_ha,
-       COALESCE(cov.coverage_area_pct, CASE WHEN cov.area_ha > 0 THEN 0 END) AS coverage_area_pct,
-       cov.population, cov.covered_population,
-       COALESCE(cov.coverage_population_pct, CASE WHEN cov.population > 0 THEN 0 END) AS coverage_population_pct,
-       ho.planned, ho.established, ho.active, ho.handed_over, ho.closed, ho.handover_pct
-FROM coverage_by_city(%(as_of)s) cov
-JOIN handover_by_city(%(as_of)s) ho USING (city_code)
-JOIN cities ci ON ci.code = cov.city_code
-WHERE (%(province)s::text IS NULL OR ci.province_code = %(province)s)
-  AND (%(city)s::text IS NULL OR ci.code = %(city)s)
-ORDER BY ci.province_code, cov.neighborhoods = 0, cov.coverage_count_pct NULLS LAST,
-         COALESCE(ho.handover_pct, 0), ci.name_fa COLLATE "fa-x-icu", ci.code;
-
--- name: dash_coverage_cities_kind
--- dash_coverage_cities over the neighborhoods of one kind (%(kind)s): coverage of those neighborhoods,
--- and the facilitation offices that serve at least one of them by state. What the maps colour and the
--- cards and tables count when the kind filter is set; computed from the kept statuses
--- (neighborhood_status_on, office_states_on: migration 0100), the same rule as the functions.
-WITH hoods AS (
-  SELECT n.city_code, n.area_ha, n.population, st.covered
-  FROM neighborhoods_on(%(as_of)s) n
-  JOIN neighborhood_status_on(%(as_of)s) st ON st.neighborhood_code = n.code
-  WHERE %(kind)s = ANY (n.kinds)
-), cov AS (
-  SELECT city_code, count(*)::int AS neighborhoods, count(*) FILTER (WHERE covered)::int AS covered,
-         COALESCE(sum(area_ha), 0) AS area_ha, COALESCE(sum(area_ha) FILTER (WHERE covered), 0) AS covered_ha,
-         COALESCE(sum(population), 0)::bigint AS population,
-         COALESCE(sum(population) FILTER (WHERE covered), 0)::bigint AS covered_population
-  FROM hoods GROUP BY city_code
-), ho AS (
-  SELECT o.city_code,
-         count(*) FILTER (WHERE s.state = 'planned')::int AS planned,
-         count(*) FILTER (WHERE s.state = 'established')::int AS established,
-         count(*) FILTER (WHERE s.state = 'active')::int AS active,
-         count(*) FILTER (WHERE s.state = 'handed_over')::int AS handed_over,
-         count(*) FILTER (WHERE s.state = 'closed')::int AS closed
-  FROM offices o
-  JOIN office_states_on(%(as_of)s) s ON s.office_code = o.code
-  WHERE o.kind = 'facilitation'
-    AND EXISTS (SELECT 1 FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
-                WHERE onb.office_code = o.code AND %(kind)s = ANY (n.kinds))
-  GROUP BY o.city_code
-), per AS (
-  SELECT ci.code, ci.name_fa, ci.name_en, ci.province_code,
-         ST_X(COALESCE(ci.location, ST_PointOnSurface(ci.boundary))) AS lon,
-         ST_Y(COALESCE(ci.location, ST_PointOnSurface(ci.boundary))) AS lat,
-         COALESCE(cov.neighborhoods, 0) AS neighborhoods, COALESCE(cov.covered, 0) AS covered,
-         100.0 * cov.covered / NULLIF(cov.neighborhoods, 0) AS coverage_count_pct,
-         COALESCE(cov.area_ha, 0) AS area_ha, COALESCE(cov.covered_ha, 0) AS covered_ha,
-         100.0 * cov.covered_ha / NULLIF(cov.area_ha, 0) AS coverage_area_pct,
-         COALESCE(cov.population, 0) AS population, COALESCE(cov.covered_population, 0) AS covered_population,
-         100.0 * cov.covered_population / NULLIF(cov.population, 0) AS coverage_population_pct,
-         COALESCE(ho.planned, 0) AS planned, COALESCE(ho.established, 0) AS established,
-         COALESCE(ho.active, 0) AS active, COALESCE(ho.handed_over, 0) AS handed_over,
-         COALESCE(ho.closed, 0) AS closed,
-         100.0 * ho.handed_over / NULLIF(ho.established + ho.active + ho.handed_over, 0) AS handover_pct
-  FROM cities ci
-  LEFT JOIN cov ON cov.city_code = ci.code
-  LEFT JOIN ho ON ho.city_code = ci.code
-  WHERE (ci.retired_at IS NULL OR ci.retired_at::date > %(as_of)s) AND regen_app_sees_province(ci.province_code)
-    AND (%(province)s::text IS NULL OR ci.province_code = %(province)s)
-    AND (%(city)s::text IS NULL OR ci.code = %(city)s)
-)
-SELECT * FROM per
-ORDER BY province_code, neighborhoods = 0, coverage_count_pct NULLS LAST, COALESCE(handover_pct, 0),
-         name_fa COLLATE "fa-x-icu", code;
+       f.neighborhoods, f.covered, f.coverage_count_pct, f.area_ha, f.covered_ha, f.coverage_area_pct,
+       f.population, f.covered_population, f.coverage_population_pct,
+       f.planned, f.established, f.active, f.handed_over, f.closed, f.handover_pct
+FROM city_figures_on(%(as_of)s, %(kind)s) f
+JOIN cities ci ON ci.code = f.city_code
+WHERE (%(province)s::text IS NULL OR f.province_code = %(province)s)
+  AND (%(city)s::text IS NULL OR f.city_code = %(city)s)
+ORDER BY ci.province_code, f.neighborhoods = 0, f.coverage_count_pct NULLS LAST,
+         COALESCE(f.handover_pct, 0), ci.name_fa COLLATE "fa-x-icu", ci.code;
 
 -- name: dash_timeline
 -- Coverage and handover on each of the given days, summed over the provinces in view (the sums of
@@ -132,20 +77,9 @@ ORDER BY t.day;
 SELECT min(began_on) AS first FROM office_states;
 
 -- name: dash_actions
--- Actions with their status on a day (the latest status begun by then; none recorded = open);
+-- Actions with their status on a day (action_statuses_on, 0190: the latest status begun by then; none
+-- recorded = open);
 -- overdue = due before that day and neither done nor cancelled. Overdue first.
-WITH st AS (  -- the status on the day: the latest of all when it began by then (0182), else looked up
-  SELECT l.action_code, l.status, l.began_on, l.evidence
-  FROM action_latest_status l
-  WHERE l.began_on <= %(as_of)s
-  UNION ALL
-  SELECT * FROM (
-    SELECT DISTINCT ON (s.action_code) s.action_code, s.status, s.began_on, s.evidence
-    FROM action_latest_status l JOIN action_statuses s ON s.action_code = l.action_code
-    WHERE l.began_on > %(as_of)s AND s.began_on <= %(as_of)s
-    ORDER BY s.action_code, s.began_on DESC, s.id DESC
-  ) earlier
-)
 SELECT a.code, a.meeting_number, m.held_on, a.resolution_number, a.agency_code, ag.name_fa AS agency_fa, ag.name_en AS agency_en,
        a.title_fa, a.title_en, a.kind, ap.province_code, ap.city_code,
        pr.name_fa AS province_fa, pr.name_en AS province_en, ci.name_fa AS city_fa, ci.name_en AS city_en,
@@ -159,7 +93,7 @@ JOIN agencies ag ON ag.code = a.agency_code
 JOIN action_places ap ON ap.action_code = a.code
 LEFT JOIN provinces pr ON pr.code = ap.province_code
 LEFT JOIN cities ci ON ci.code = ap.city_code
-LEFT JOIN st ON st.action_code = a.code
+LEFT JOIN action_statuses_on(%(as_of)s) st ON st.action_code = a.code
 WHERE (%(province)s::text IS NULL OR ap.province_code = %(province)s)
   AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
   AND (%(agency)s::text IS NULL OR a.agency_code = %(agency)s)
@@ -168,25 +102,14 @@ ORDER BY overdue DESC, a.due_on NULLS LAST, a.meeting_number, a.resolution_numbe
 -- name: dash_action_groups
 -- The actions view's figures (issue 17): actions on a day counted per resolution, agency and province
 -- — how many, overdue, done — by the rule of dash_actions, instead of every action listed.
-WITH st AS (  -- the status on the day: the latest of all when it began by then (0182), else looked up
-  SELECT l.action_code, l.status, l.began_on, l.evidence
-  FROM action_latest_status l
-  WHERE l.began_on <= %(as_of)s
-  UNION ALL
-  SELECT * FROM (
-    SELECT DISTINCT ON (s.action_code) s.action_code, s.status, s.began_on, s.evidence
-    FROM action_latest_status l JOIN action_statuses s ON s.action_code = l.action_code
-    WHERE l.began_on > %(as_of)s AND s.began_on <= %(as_of)s
-    ORDER BY s.action_code, s.began_on DESC, s.id DESC
-  ) earlier
-), acts AS (
+WITH acts AS (
   SELECT a.meeting_number, a.resolution_number, a.agency_code, ap.province_code,
          COALESCE(st.status, 'open') AS status,
          COALESCE(a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled'), false)
            AS overdue
   FROM actions a
   JOIN action_places ap ON ap.action_code = a.code
-  LEFT JOIN st ON st.action_code = a.code
+  LEFT JOIN action_statuses_on(%(as_of)s) st ON st.action_code = a.code
   WHERE (%(province)s::text IS NULL OR ap.province_code = %(province)s)
     AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
     AND (%(agency)s::text IS NULL OR a.agency_code = %(agency)s)
@@ -202,53 +125,59 @@ JOIN agencies ag ON ag.code = g.agency_code
 LEFT JOIN provinces pr ON pr.code = g.province_code
 ORDER BY g.meeting_number, g.resolution_number, g.agency_code, g.province_code;
 
--- name: dash_action_pages
--- The first %(per)s actions of each resolution in dash_actions' order (overdue first), as it gives them:
--- what the actions view shows of each resolution (the rest is in the download). Ranked on narrow
--- rows, then only those shown are read whole.
-WITH st AS (  -- the status on the day: the latest of all when it began by then (0182), else looked up
-  SELECT l.action_code, l.status, l.began_on, l.evidence
-  FROM action_latest_status l
-  WHERE l.began_on <= %(as_of)s
-  UNION ALL
-  SELECT * FROM (
-    SELECT DISTINCT ON (s.action_code) s.action_code, s.status, s.began_on, s.evidence
-    FROM action_latest_status l JOIN action_statuses s ON s.action_code = l.action_code
-    WHERE l.began_on > %(as_of)s AND s.began_on <= %(as_of)s
-    ORDER BY s.action_code, s.began_on DESC, s.id DESC
-  ) earlier
-), ranked AS (
-  SELECT a.code, ap.province_code, ap.city_code, row_number() OVER (
-           PARTITION BY a.meeting_number, a.resolution_number
-           ORDER BY COALESCE(a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled'), false)
-                    DESC, a.due_on NULLS LAST, a.code) AS rank
+-- name: dash_action_page
+-- One resolution's actions (%(meeting)s, %(resolution)s) with their status on a day
+-- (action_statuses_on, 0190), by the filters of dash_actions, one page of them (%(limit)s NULL: all)
+-- in the order asked: %(sort)s names a column ('' the list's own order: overdue first, then the
+-- soonest due), %(descending)s its direction; titles, agencies, places and evidence in Persian
+-- alphabetical order (ICU), in English when %(lang)s is 'en' and there is an English text; statuses in
+-- their lifecycle's order. `total`: the list's length, on every row.
+WITH acts AS (
+  SELECT a.code, a.meeting_number, a.resolution_number, a.agency_code,
+         ag.name_fa AS agency_fa, ag.name_en AS agency_en, a.title_fa, a.title_en, ap.province_code,
+         ap.city_code, pr.name_fa AS province_fa, pr.name_en AS province_en,
+         ci.name_fa AS city_fa, ci.name_en AS city_en, a.due_on,
+         COALESCE(st.status, 'open') AS status, st.began_on AS status_since, st.evidence,
+         COALESCE(a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled'), false)
+           AS overdue
   FROM actions a
+  JOIN agencies ag ON ag.code = a.agency_code
   JOIN action_places ap ON ap.action_code = a.code
-  LEFT JOIN st ON st.action_code = a.code
-  WHERE (%(province)s::text IS NULL OR ap.province_code = %(province)s)
+  LEFT JOIN provinces pr ON pr.code = ap.province_code
+  LEFT JOIN cities ci ON ci.code = ap.city_code
+  LEFT JOIN action_statuses_on(%(as_of)s) st ON st.action_code = a.code
+  WHERE a.meeting_number = %(meeting)s AND a.resolution_number = %(resolution)s
+    AND (%(province)s::text IS NULL OR ap.province_code = %(province)s)
     AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
     AND (%(agency)s::text IS NULL OR a.agency_code = %(agency)s)
-), shown AS MATERIALIZED (
-  SELECT * FROM ranked WHERE rank <= %(per)s
+), shown AS (
+  SELECT acts.*,
+         COALESCE(CASE WHEN %(lang)s = 'en' THEN title_en END, title_fa) AS title_shown,
+         COALESCE(CASE WHEN %(lang)s = 'en' THEN agency_en END, agency_fa) AS agency_shown,
+         CASE WHEN city_code IS NOT NULL THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN city_en END, city_fa)
+              ELSE COALESCE(CASE WHEN %(lang)s = 'en' THEN province_en END, province_fa) END AS place_shown
+  FROM acts
 )
-SELECT a.code, a.meeting_number, a.resolution_number, a.agency_code,
-       ag.name_fa AS agency_fa, ag.name_en AS agency_en, a.title_fa, a.title_en, r.province_code,
-       r.city_code, pr.name_fa AS province_fa, pr.name_en AS province_en,
-       ci.name_fa AS city_fa, ci.name_en AS city_en, a.due_on,
-       COALESCE(st.status, 'open') AS status, st.began_on AS status_since, st.evidence,
-       COALESCE(a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled'), false)
-         AS overdue
-FROM shown r
-JOIN actions a ON a.code = r.code
-JOIN agencies ag ON ag.code = a.agency_code
-LEFT JOIN provinces pr ON pr.code = r.province_code
-LEFT JOIN cities ci ON ci.code = r.city_code
-LEFT JOIN LATERAL (
-  SELECT s.status, s.began_on, s.evidence FROM action_statuses s
-  WHERE s.action_code = a.code AND s.began_on <= %(as_of)s
-  ORDER BY s.began_on DESC, s.id DESC LIMIT 1
-) st ON true
-ORDER BY a.meeting_number, a.resolution_number, r.rank;
+SELECT *, count(*) OVER () AS total
+FROM shown
+ORDER BY
+  CASE WHEN NOT %(descending)s THEN CASE %(sort)s
+       WHEN 'title' THEN title_shown WHEN 'agency' THEN agency_shown WHEN 'place' THEN place_shown
+       WHEN 'evidence' THEN evidence END END COLLATE "fa-x-icu" NULLS LAST,
+  CASE WHEN %(descending)s THEN CASE %(sort)s
+       WHEN 'title' THEN title_shown WHEN 'agency' THEN agency_shown WHEN 'place' THEN place_shown
+       WHEN 'evidence' THEN evidence END END COLLATE "fa-x-icu" DESC NULLS LAST,
+  CASE WHEN %(sort)s = 'status' AND NOT %(descending)s
+       THEN array_position(ARRAY['open', 'in_progress', 'done', 'cancelled'], status) END,
+  CASE WHEN %(sort)s = 'status' AND %(descending)s
+       THEN array_position(ARRAY['open', 'in_progress', 'done', 'cancelled'], status) END DESC,
+  CASE WHEN NOT %(descending)s THEN CASE %(sort)s WHEN 'since' THEN status_since WHEN 'due_on' THEN due_on
+       END END NULLS LAST,
+  CASE WHEN %(descending)s THEN CASE %(sort)s WHEN 'since' THEN status_since WHEN 'due_on' THEN due_on
+       END END DESC NULLS LAST,
+  -- the list's own order (dash_actions'): overdue first, the soonest due
+  overdue DESC, due_on NULLS LAST, code
+LIMIT %(limit)s OFFSET %(offset)s;
 
 -- name: dash_resolutions
 SELECT meeting_number, number, text_fa, summary_en FROM resolutions ORDER BY meeting_number, number;
@@ -330,7 +259,10 @@ LIMIT %(limit)s OFFSET %(offset)s;
 -- A city's offices: where, the state on a day, and the date each state began (up to that day); the
 -- neighborhoods they serve by name in %(lang)s (codes apart); their handover's due date, months late
 -- and whether long past it (migration 0130). With %(kind)s, the offices serving a neighborhood of
--- that kind only.
+-- that kind only. All of them (the map's points) or one page (%(limit)s NULL: all) in the order asked:
+-- %(sort)s names a column ('' the list's own order: overdue first, then by name), %(descending)s its
+-- direction; names in Persian alphabetical order (ICU), states in their lifecycle's order. `total`:
+-- the list's length, on every row.
 WITH o AS (
   SELECT o.*, COALESCE(s.state, 'none') AS state, s.began_on AS state_since,
          (SELECT min(a.due_on) FROM actions a WHERE a.office_code = o.code AND a.kind = 'handover_office') AS due_on
@@ -343,29 +275,55 @@ WITH o AS (
     AND (%(kind)s::text IS NULL
          OR EXISTS (SELECT 1 FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
                     WHERE onb.office_code = o.code AND %(kind)s = ANY (n.kinds)))
+), listed AS (
+  SELECT o.code, o.kind, o.name_fa, o.name_en, ST_X(o.location) AS lon, ST_Y(o.location) AS lat,
+         o.location_estimated, o.pre_program, o.operator_agency_code, o.state, o.state_since,
+         (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'planned'
+            AND x.began_on <= %(as_of)s) AS planned_on,
+         (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'established'
+            AND x.began_on <= %(as_of)s) AS established_on,
+         (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'active'
+            AND x.began_on <= %(as_of)s) AS active_on,
+         (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'handed_over'
+            AND x.began_on <= %(as_of)s) AS handed_over_on,
+         (SELECT string_agg(COALESCE(CASE WHEN %(lang)s = 'en' THEN n.name_en END, n.name_fa),
+                            CASE WHEN %(lang)s = 'en' THEN ', ' ELSE '، ' END ORDER BY n.name_fa COLLATE "fa-x-icu")
+            FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
+           WHERE onb.office_code = o.code) AS neighborhoods,
+         (SELECT string_agg(onb.neighborhood_code, ', ' ORDER BY onb.neighborhood_code)
+            FROM office_neighborhoods onb WHERE onb.office_code = o.code) AS neighborhood_codes,
+         o.due_on,
+         CASE WHEN o.state IN ('planned', 'established', 'active') THEN handover_months_late(o.due_on, %(as_of)s) END
+           AS months_late,
+         handover_overdue(o.state, o.due_on, %(as_of)s) AS overdue
+  FROM o
 )
-SELECT o.code, o.kind, o.name_fa, o.name_en, ST_X(o.location) AS lon, ST_Y(o.location) AS lat,
-       o.location_estimated, o.pre_program, o.operator_agency_code, o.state, o.state_since,
-       (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'planned'
-          AND x.began_on <= %(as_of)s) AS planned_on,
-       (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'established'
-          AND x.began_on <= %(as_of)s) AS established_on,
-       (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'active'
-          AND x.began_on <= %(as_of)s) AS active_on,
-       (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'handed_over'
-          AND x.began_on <= %(as_of)s) AS handed_over_on,
-       (SELECT string_agg(COALESCE(CASE WHEN %(lang)s = 'en' THEN n.name_en END, n.name_fa),
-                          CASE WHEN %(lang)s = 'en' THEN ', ' ELSE '، ' END ORDER BY n.name_fa COLLATE "fa-x-icu")
-          FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
-         WHERE onb.office_code = o.code) AS neighborhoods,
-       (SELECT string_agg(onb.neighborhood_code, ', ' ORDER BY onb.neighborhood_code)
-          FROM office_neighborhoods onb WHERE onb.office_code = o.code) AS neighborhood_codes,
-       o.due_on,
-       CASE WHEN o.state IN ('planned', 'established', 'active') THEN handover_months_late(o.due_on, %(as_of)s) END
-         AS months_late,
-       handover_overdue(o.state, o.due_on, %(as_of)s) AS overdue
-FROM o
-ORDER BY handover_overdue(o.state, o.due_on, %(as_of)s) DESC, o.name_fa COLLATE "fa-x-icu", o.code;
+SELECT *, count(*) OVER () AS total
+FROM listed
+ORDER BY
+  CASE WHEN %(sort)s = 'name' AND NOT %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu",
+  CASE WHEN %(sort)s = 'name' AND %(descending)s
+       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu" DESC,
+  CASE WHEN %(sort)s = 'state' AND NOT %(descending)s
+       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over', 'closed'], state) END,
+  CASE WHEN %(sort)s = 'state' AND %(descending)s
+       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over', 'closed'], state) END DESC,
+  CASE WHEN %(sort)s = 'neighborhoods' AND NOT %(descending)s THEN neighborhoods END COLLATE "fa-x-icu" NULLS LAST,
+  CASE WHEN %(sort)s = 'neighborhoods' AND %(descending)s THEN neighborhoods END COLLATE "fa-x-icu" DESC NULLS LAST,
+  CASE WHEN NOT %(descending)s THEN CASE %(sort)s
+       WHEN 'planned_on' THEN planned_on WHEN 'established_on' THEN established_on
+       WHEN 'active_on' THEN active_on WHEN 'handed_over_on' THEN handed_over_on WHEN 'due_on' THEN due_on
+       END END NULLS LAST,
+  CASE WHEN %(descending)s THEN CASE %(sort)s
+       WHEN 'planned_on' THEN planned_on WHEN 'established_on' THEN established_on
+       WHEN 'active_on' THEN active_on WHEN 'handed_over_on' THEN handed_over_on WHEN 'due_on' THEN due_on
+       END END DESC NULLS LAST,
+  CASE WHEN %(sort)s = 'code' AND NOT %(descending)s THEN code END,
+  CASE WHEN %(sort)s = 'code' AND %(descending)s THEN code END DESC,
+  -- the list's own order: overdue for handover first
+  overdue DESC, name_fa COLLATE "fa-x-icu", code
+LIMIT %(limit)s OFFSET %(offset)s;
 
 -- name: dash_place
 -- Where a neighborhood, office, city or province is (for scope checks): its province and city.
