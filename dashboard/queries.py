@@ -388,8 +388,9 @@ def actions(db: Database, scope: Scope, as_of: dt.date, **where: str | None) -> 
 
 def action_groups(db: Database, scope: Scope, as_of: dt.date, **where: str | None) -> list[dict]:
     """Gives the actions on as_of counted (total, overdue, done) per resolution, agency and province,
-    by the rule of `actions` (same filters `where`): the actions view's figures without every action read."""
-    return _actions("dash_action_groups", db, scope, as_of, **where)
+    by the rule of `actions` (same filters `where`): the actions view's figures, looked up in the counts
+    kept per day (migration 0195) without any action read."""
+    return _actions("dash_action_group_counts", db, scope, as_of, **where)
 
 
 def action_pages(db: Database, scope: Scope, as_of: dt.date, per: int, **where: str | None) -> list[dict]:

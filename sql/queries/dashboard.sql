@@ -581,3 +581,33 @@ FROM neighborhoods n
 WHERE n.city_code = %(city)s AND n.retired_at IS NULL
 ORDER BY n.area_ha DESC NULLS LAST, n.code
 LIMIT %(limit)s;
+
+-- s21-cold: the actions view's figures from the kept facts (migration 0195).
+
+-- name: dash_action_group_counts
+-- dash_action_groups' figures (how many, overdue, done per resolution, agency and province on a day,
+-- by the rule of dash_actions) looked up in the kept per-day counts: per province when no city is
+-- asked for, else in the city's rows. No action is read.
+WITH c AS (
+  SELECT g.meeting_number, g.resolution_number, g.agency_code, g.province_code, g.status, g.actions, g.overdue
+  FROM action_group_provinces g
+  WHERE %(city)s::text IS NULL AND g.valid @> %(as_of)s::date
+    AND (%(province)s::text IS NULL OR g.province_code = %(province)s)
+    AND (%(agency)s::text IS NULL OR g.agency_code = %(agency)s)
+  UNION ALL
+  SELECT g.meeting_number, g.resolution_number, g.agency_code, g.province_code, g.status, g.actions, g.overdue
+  FROM action_group_days g
+  WHERE %(city)s::text IS NOT NULL AND g.city_code = %(city)s AND g.valid @> %(as_of)s::date
+    AND (%(province)s::text IS NULL OR g.province_code = %(province)s)
+    AND (%(agency)s::text IS NULL OR g.agency_code = %(agency)s)
+)
+SELECT g.meeting_number, g.resolution_number, m.held_on, g.agency_code,
+       ag.name_fa AS agency_fa, ag.name_en AS agency_en,
+       g.province_code, pr.name_fa AS province_fa, pr.name_en AS province_en, g.total, g.overdue, g.done
+FROM (SELECT meeting_number, resolution_number, agency_code, province_code, sum(actions)::int AS total,
+             sum(overdue)::int AS overdue, COALESCE(sum(actions) FILTER (WHERE status = 'done'), 0)::int AS done
+      FROM c GROUP BY meeting_number, resolution_number, agency_code, province_code) g
+JOIN meetings m ON m.number = g.meeting_number
+JOIN agencies ag ON ag.code = g.agency_code
+LEFT JOIN provinces pr ON pr.code = g.province_code
+ORDER BY g.meeting_number, g.resolution_number, g.agency_code, g.province_code;
