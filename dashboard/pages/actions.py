@@ -24,6 +24,8 @@ FILTERS_IN_PLACE = True
 # per resolution on screen: one page of its grid, overdue first (the rest is in the download); the
 # figures above come counted from the database, so the view reads this many actions, not all of them
 MAX_ROWS = 10
+# the kinds of writes the view reads (kept.py): statuses and places; a recorded office state leaves it kept
+DATA_KINDS = frozenset({queries.ACTION, queries.PLACES})
 ACTION_COLS = (
     Col("title", "title", flagged=True),
     Col("agency", "agency"),

@@ -611,3 +611,8 @@ JOIN meetings m ON m.number = g.meeting_number
 JOIN agencies ag ON ag.code = g.agency_code
 LEFT JOIN provinces pr ON pr.code = g.province_code
 ORDER BY g.meeting_number, g.resolution_number, g.agency_code, g.province_code;
+
+-- name: dash_data_stamps_by_kind
+-- dash_data_stamps_by_day per kind of data written too (office, action, places; NULL: any, 0197): a
+-- result that reads no office state leaves the rows of kind 'office' out of its stamp.
+SELECT province, since, kind, changes, newest FROM data_stamps_by_kind();
