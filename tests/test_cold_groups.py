@@ -162,3 +162,31 @@ def test_demo_on_many_days(demo):
     add_status(demo, a1, "done", TODAY)
     add_status(demo, a2, "in_progress", days[len(days) // 2])
     assert_same(demo, days[-6:], filters[:2], (NATIONAL,))
+
+
+def test_a_status_dated_today_rewrites_few_rows_of_its_groups(demo):
+    """0198: the group series are written where they change, not deleted and inserted again."""
+    code, city = demo.query(
+        "SELECT ap.action_code, ap.city_code FROM action_places ap JOIN actions a ON a.code = ap.action_code "
+        "WHERE ap.city_code = (SELECT city_code FROM action_places GROUP BY 1 ORDER BY count(*) DESC "
+        "LIMIT 1) "
+        "AND NOT EXISTS (SELECT 1 FROM action_statuses s WHERE s.action_code = a.code AND s.began_on >= %s) "
+        "ORDER BY 1 LIMIT 1",
+        (TODAY,),
+    )[0].values()
+    province = demo.scalar("SELECT province_code FROM cities WHERE code = %s", (city,))
+    tables = {"action_group_days": ("city_code", city), "action_group_provinces": ("province_code", province)}
+
+    def versions(table):
+        col, value = tables[table]
+        rows = demo.query(f"SELECT ctid::text AS v FROM {table} WHERE {col} = %s", (value,))  # fixed names
+        return {r["v"] for r in rows}
+
+    before = {t: versions(t) for t in tables}
+    assert all(len(v) > 20 for v in before.values())
+    add_status(demo, code, "cancelled", TODAY)
+    for table in tables:
+        after = versions(table)
+        assert 0 < len(after - before[table]) <= 6, table  # today's rows and the ranges ending today
+        assert len(before[table] & after) >= len(before[table]) - 6, table
+    assert_same(demo, (TODAY - dt.timedelta(days=1), TODAY), ({}, {"city": city}), (NATIONAL,))
