@@ -50,7 +50,8 @@ def key(module, view, path_vars: dict) -> tuple | None:
     db, scope = queries.database(), current_scope()
     try:
         on = module.depends_on(**path_vars) if hasattr(module, "depends_on") else None
-        stamp = queries.data_stamp(db, scope, on or queries.EVERYTHING)
+        kinds = getattr(module, "DATA_KINDS", None)  # what kinds of writes the view reads (None: all)
+        stamp = queries.data_stamp(db, scope, on or queries.EVERYTHING, kinds=kinds)
     except Exception:  # the database down, or a place the scope may not see: not kept
         return None
     path = tuple(sorted(path_vars.items()))

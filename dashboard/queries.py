@@ -13,7 +13,10 @@ the national picture), a province's code (the writes without a province and that
 recorded states: a province's and its cities' figures), BASE (the writes without a province: places,
 shapes, options, the attributions). A state recorded in Tehran leaves Isfahan's results kept. The rows
 also say the first day a write's recorded states touched (migration 0180; none: every day), so a result
-of days up to M (`upto`: the timeline's season starts) stays kept through writes dated after M.
+of days up to M (`upto`: the timeline's season starts) stays kept through writes dated after M. And
+they say the kind of data written (migration 0197: office states, action statuses, places; none: any),
+so a result that reads no office state (the actions' figures) stays kept through a recorded office
+state, the coverage through an action's status, and shapes and boxes through both (`READS`).
 """
 
 from __future__ import annotations
@@ -47,10 +50,24 @@ KINDS = ("historic", "inner_city", "rural_core", "informal")
 _lock = threading.Lock()
 _values: LRUCache = LRUCache(maxsize=2000)  # results kept per process (least recently used go first)
 # the search box asks for what is typed, a new text each key: kept, it would push out the views' results
-_UNCACHED = {"dash_data_stamps", "dash_data_stamps_by_day", "dash_ping", "dash_search"}
+_UNCACHED = {"dash_data_stamps", "dash_data_stamps_by_day", "dash_data_stamps_by_kind", "dash_ping",
+             "dash_search"}  # fmt: skip
 SEARCH_LIMIT = 8  # results the search box shows (at most 20 are given)
 EVERYTHING = "*"  # a result that any write may change (see the module's docstring)
 BASE = ""  # a result that only writes without a province change: no recorded state does
+# The kinds of writes (data_changes.kind, migration 0197) a result may change with, per named query; a
+# write of no kind (any other table) changes every result, and a query not named here changes with all.
+OFFICE, ACTION, PLACES = "office", "action", "places"
+READS = {  # (an action's figures read its statuses and the places it is tied to)
+    f"dash_{n}": frozenset(kinds) for names, kinds in (
+        ("actions action_group_counts action_page overdue_counts "
+         "overdue_by_province", (ACTION, PLACES)),
+        ("coverage_provinces coverage_cities timeline first_office_date",
+         (OFFICE, PLACES)),
+        ("province_shapes neighborhood_shapes city_shape province_neighbours nation_bounds province_bounds "
+         "city_bounds neighborhood_labels place province_options city_options resolutions", (PLACES,)),
+    ) for n in names.split()
+}  # fmt: skip
 
 
 def database() -> Database:
@@ -68,13 +85,13 @@ def clear_cache() -> None:
 
 
 def _stamps(db: Database, scope: Scope) -> list[tuple]:
-    """Gives (province (None: none), first day touched (None: every day), rows, newest id) of
-    data_changes, read once per web request (or on every call outside one)."""
+    """Gives (province (None: none), first day touched (None: every day), kind (None: any), rows,
+    newest id) of data_changes, read once per web request (or on every call outside one)."""
     from flask import g, has_request_context
 
     def read():
-        rows = named.run("dash_data_stamps_by_day", db, scope=scope)
-        return [(r["province"], r["since"], r["changes"], r["newest"]) for r in rows]
+        rows = named.run("dash_data_stamps_by_kind", db, scope=scope)
+        return [(r["province"], r["since"], r["kind"], r["changes"], r["newest"]) for r in rows]
 
     if has_request_context():
         stamps = g.setdefault("regen_stamps", {})
@@ -85,16 +102,22 @@ def _stamps(db: Database, scope: Scope) -> list[tuple]:
 
 
 def data_stamp(
-    db: Database, scope: Scope, on: str = EVERYTHING, upto: dt.date | None = None
+    db: Database,
+    scope: Scope,
+    on: str = EVERYTHING,
+    upto: dt.date | None = None,
+    kinds: frozenset[str] | None = None,
 ) -> tuple[int, int]:
     """Gives the data stamp of what a result depends `on` (EVERYTHING, BASE or a province's code; see
-    the module's docstring), of the days up to `upto` (None: every day): equal stamps, equal data for
-    every query that depends on it."""
+    the module's docstring), of the days up to `upto` (None: every day), of the writes of `kinds` (None:
+    every kind; a write of no kind counts always): equal stamps, equal data for every query that
+    depends on it."""
     parts = [
         (n, newest)
-        for province, since, n, newest in _stamps(db, scope)
+        for province, since, kind, n, newest in _stamps(db, scope)
         if (on == EVERYTHING or province is None or (province == on and on != BASE))
         and (upto is None or since is None or since <= upto)
+        and (kinds is None or kind is None or kind in kinds)
     ]
     return sum(n for n, _ in parts), max((newest for _, newest in parts), default=0)
 
@@ -120,7 +143,7 @@ def cached(
     write touching a day up to `upto` counts, when the rows hold no later day)."""
     if name in _UNCACHED:
         return named.run(name, db, scope=scope, **params)
-    key = (db.url, scope, name, _frozen(params), upto, data_stamp(db, scope, on, upto))
+    key = (db.url, scope, name, _frozen(params), upto, data_stamp(db, scope, on, upto, READS.get(name)))
     with _lock:
         rows = _values.get(key)
     if rows is None:
@@ -390,8 +413,9 @@ def actions(db: Database, scope: Scope, as_of: dt.date, **where: str | None) -> 
 
 def action_groups(db: Database, scope: Scope, as_of: dt.date, **where: str | None) -> list[dict]:
     """Gives the actions on as_of counted (total, overdue, done) per resolution, agency and province,
-    by the rule of `actions` (same filters `where`): the actions view's figures without every action read."""
-    return _actions("dash_action_groups", db, scope, as_of, **where)
+    by the rule of `actions` (same filters `where`): the actions view's figures, looked up in the counts
+    kept per day (migration 0195) without any action read."""
+    return _actions("dash_action_group_counts", db, scope, as_of, **where)
 
 
 def action_page(

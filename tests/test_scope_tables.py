@@ -73,6 +73,11 @@ READABLE = {
     "city_handover_days": ("province", f"ARRAY[{CITY.format('t.city_code')}]", "none"),
     "action_overdue_spans": ("province", "ARRAY[t.province_code]", "national"),
     "action_overdue_days": ("province", "ARRAY[t.province_code]", "national"),
+    # the actions' counts per day (0195) and the provinces' timeline series (0196, 0197)
+    "action_group_spans": ("province", "ARRAY[t.province_code]", "national"),
+    "action_group_days": ("province", "ARRAY[t.province_code]", "national"),
+    "action_group_provinces": ("province", "ARRAY[t.province_code]", "national"),
+    "province_timeline_days": ("province", "ARRAY[t.province_code]", "none"),
     # agencies' targets (0090): a provincial one its province's, a national one (no province) everyone's
     "targets": ("province", "ARRAY[t.province_code]", "national"),
     # ETL runs belong to the provinces they touched (none: national's and viewer's only); a rejected

@@ -25,6 +25,8 @@ FILTERS_IN_PLACE = True
 # each resolution's actions: a long list, paged and sorted by the database (overdue first), so every
 # action is reachable and the view reads one page of each, not all of them; the figures above come
 # counted from the database
+# the kinds of writes the view reads (kept.py): statuses and places; a recorded office state leaves it kept
+DATA_KINDS = frozenset({queries.ACTION, queries.PLACES})
 ACTION_COLS = (
     Col("title", "title", flagged=True),
     Col("agency", "agency"),
@@ -77,7 +79,7 @@ grids.LISTS["act-res"] = Listing(
 
 
 def _summary(groups: list[dict], key: str, name_prefix: str, lang: str) -> list[dict]:
-    """Gives a summary table's rows: the counted groups (dash_action_groups) added up per `key`."""
+    """Gives a summary table's rows: the counted groups (queries.action_groups) added up per `key`."""
     out: dict[str, dict] = {}
     for g in groups:
         k = g[key] or "—"

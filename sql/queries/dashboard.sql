@@ -99,32 +99,6 @@ WHERE (%(province)s::text IS NULL OR ap.province_code = %(province)s)
   AND (%(agency)s::text IS NULL OR a.agency_code = %(agency)s)
 ORDER BY overdue DESC, a.due_on NULLS LAST, a.meeting_number, a.resolution_number, a.code;
 
--- name: dash_action_groups
--- The actions view's figures (issue 17): actions on a day counted per resolution, agency and province
--- — how many, overdue, done — by the rule of dash_actions, instead of every action listed.
-WITH acts AS (
-  SELECT a.meeting_number, a.resolution_number, a.agency_code, ap.province_code,
-         COALESCE(st.status, 'open') AS status,
-         COALESCE(a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled'), false)
-           AS overdue
-  FROM actions a
-  JOIN action_places ap ON ap.action_code = a.code
-  LEFT JOIN action_statuses_on(%(as_of)s) st ON st.action_code = a.code
-  WHERE (%(province)s::text IS NULL OR ap.province_code = %(province)s)
-    AND (%(city)s::text IS NULL OR ap.city_code = %(city)s)
-    AND (%(agency)s::text IS NULL OR a.agency_code = %(agency)s)
-)
-SELECT g.meeting_number, g.resolution_number, m.held_on, g.agency_code,
-       ag.name_fa AS agency_fa, ag.name_en AS agency_en,
-       g.province_code, pr.name_fa AS province_fa, pr.name_en AS province_en, g.total, g.overdue, g.done
-FROM (SELECT meeting_number, resolution_number, agency_code, province_code, count(*)::int AS total,
-             count(*) FILTER (WHERE overdue)::int AS overdue, count(*) FILTER (WHERE status = 'done')::int AS done
-      FROM acts GROUP BY meeting_number, resolution_number, agency_code, province_code) g
-JOIN meetings m ON m.number = g.meeting_number
-JOIN agencies ag ON ag.code = g.agency_code
-LEFT JOIN provinces pr ON pr.code = g.province_code
-ORDER BY g.meeting_number, g.resolution_number, g.agency_code, g.province_code;
-
 -- name: dash_action_page
 -- One resolution's actions (%(meeting)s, %(resolution)s) with their status on a day
 -- (action_statuses_on, 0190), by the filters of dash_actions, one page of them (%(limit)s NULL: all)
@@ -539,3 +513,36 @@ FROM neighborhoods n
 WHERE n.city_code = %(city)s AND n.retired_at IS NULL
 ORDER BY n.area_ha DESC NULLS LAST, n.code
 LIMIT %(limit)s;
+
+-- name: dash_action_group_counts
+-- The actions view's figures (how many, overdue, done per resolution, agency and province on a day,
+-- by the rule of dash_actions) looked up in the kept per-day counts: per province when no city is
+-- asked for, else in the city's rows. No action is read.
+WITH c AS (
+  SELECT g.meeting_number, g.resolution_number, g.agency_code, g.province_code, g.status, g.actions, g.overdue
+  FROM action_group_provinces g
+  WHERE %(city)s::text IS NULL AND g.valid @> %(as_of)s::date
+    AND (%(province)s::text IS NULL OR g.province_code = %(province)s)
+    AND (%(agency)s::text IS NULL OR g.agency_code = %(agency)s)
+  UNION ALL
+  SELECT g.meeting_number, g.resolution_number, g.agency_code, g.province_code, g.status, g.actions, g.overdue
+  FROM action_group_days g
+  WHERE %(city)s::text IS NOT NULL AND g.city_code = %(city)s AND g.valid @> %(as_of)s::date
+    AND (%(province)s::text IS NULL OR g.province_code = %(province)s)
+    AND (%(agency)s::text IS NULL OR g.agency_code = %(agency)s)
+)
+SELECT g.meeting_number, g.resolution_number, m.held_on, g.agency_code,
+       ag.name_fa AS agency_fa, ag.name_en AS agency_en,
+       g.province_code, pr.name_fa AS province_fa, pr.name_en AS province_en, g.total, g.overdue, g.done
+FROM (SELECT meeting_number, resolution_number, agency_code, province_code, sum(actions)::int AS total,
+             sum(overdue)::int AS overdue, COALESCE(sum(actions) FILTER (WHERE status = 'done'), 0)::int AS done
+      FROM c GROUP BY meeting_number, resolution_number, agency_code, province_code) g
+JOIN meetings m ON m.number = g.meeting_number
+JOIN agencies ag ON ag.code = g.agency_code
+LEFT JOIN provinces pr ON pr.code = g.province_code
+ORDER BY g.meeting_number, g.resolution_number, g.agency_code, g.province_code;
+
+-- name: dash_data_stamps_by_kind
+-- dash_data_stamps_by_day per kind of data written too (office, action, places; NULL: any, 0197): a
+-- result that reads no office state leaves the rows of kind 'office' out of its stamp.
+SELECT province, since, kind, changes, newest FROM data_stamps_by_kind();

@@ -1,0 +1,111 @@
+"""The timeline from the per-province series (migration 0196) gives what 0141's lookups of every city's
+series gave: on the hand-built world and on the demo, on many days, for the country and one province,
+after the writes its triggers must follow (a state recorded today and one backdated, a city retired
+and restored, a city given to another province, a neighborhood retired, the series truncated and
+rebuilt)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from etl.demo.build import build_demo
+from regen.db import Database
+from regen.migrate import MIGRATIONS_DIR
+from tests.conftest import drop_database, new_database
+from tests.dashboard_fixture import D1, D2
+
+TODAY = dt.date.today()
+
+
+def install_old(db: Database) -> None:
+    text = (MIGRATIONS_DIR / "0141_province_timeline.sql").read_text("utf-8")
+    head = r"CREATE FUNCTION timeline_by_province_all\(days date\[\], p_province text\)"
+    m = re.search(head + r".*?\$\$;", text, re.S)
+    assert m
+    db.execute(m.group(0).replace("FUNCTION timeline_by_province_all(", "FUNCTION old_timeline(", 1))
+
+
+def _days(db: Database, extra=()) -> list[dt.date]:
+    days = {
+        r["d"]
+        for r in db.query(
+            "SELECT DISTINCT d FROM (SELECT began_on AS d FROM office_states UNION "
+            "SELECT began_on - 1 FROM office_states UNION SELECT retired_at::date FROM cities) x "
+            "WHERE d IS NOT NULL"
+        )
+    }
+    days = sorted(days | {dt.date(2000, 1, 1), D1, D2, TODAY, TODAY + dt.timedelta(days=1), *extra})
+    return days[:: max(1, len(days) // 40)] + [days[-1]]
+
+
+def assert_same(db: Database, days) -> int:
+    cols = "day, province_code, neighborhoods, covered, handed_over, established_total"
+    n = 0
+    for province in (None, "IR-23", "IR-10"):
+        q = f"SELECT {cols} FROM %s(%%s::date[], %%s) ORDER BY day, province_code"  # fixed names only
+        new = db.query(q % "timeline_by_province_all", (days, province))
+        old = db.query(q % "old_timeline", (days, province))
+        assert new == old, province
+        n += sum(r["neighborhoods"] for r in old)
+    return n
+
+
+@pytest.fixture
+def built(world):
+    install_old(world)
+    return world
+
+
+def record(db, office: str, state: str, day: dt.date) -> None:
+    db.execute(
+        "INSERT INTO office_states (office_code, state, began_on) VALUES (%s, %s, %s)", (office, state, day)
+    )
+
+
+def test_world_after_writes(built):
+    assert assert_same(built, _days(built)) > 0
+    record(built, "O2", "handed_over", TODAY)
+    record(built, "O5", "established", dt.date(2019, 3, 1))  # backdated
+    assert_same(built, _days(built))
+    built.execute("UPDATE cities SET retired_at = '2022-02-01' WHERE code = 'RAY'")
+    built.execute("UPDATE neighborhoods SET retired_at = '2020-05-01' WHERE code = 'N2'")
+    assert_same(built, _days(built))
+    built.execute("UPDATE cities SET retired_at = NULL WHERE code = 'RAY'")
+    built.execute("UPDATE cities SET province_code = 'IR-10' WHERE code = 'RAY'")
+    assert_same(built, _days(built))
+    built.execute("DELETE FROM office_states WHERE office_code = 'O1'")
+    assert_same(built, _days(built))
+    built.execute("TRUNCATE city_coverage_days, city_handover_days")
+    assert built.scalar("SELECT count(*) FROM province_timeline_days") == 0
+    built.execute("SELECT refresh_coverage_facts(NULL, NULL, NULL)")
+    assert_same(built, _days(built))
+
+
+@pytest.fixture(scope="module")
+def demo(pg_server, template_url):
+    url = new_database(pg_server, "regen_timeline", template_url)
+    database = Database(url)
+    build_demo(database, boundaries=None)
+    install_old(database)
+    yield database
+    database.close()
+    drop_database(pg_server, url)
+
+
+def test_demo_on_many_days(demo):
+    assert assert_same(demo, _days(demo)) > 1000
+    office = demo.scalar(
+        "SELECT office_code FROM office_states GROUP BY 1 "
+        "HAVING bool_or(state = 'established') AND NOT bool_or(state IN ('active', 'handed_over', 'closed')) "
+        "ORDER BY 1 LIMIT 1"
+    )  # an office established, not active yet
+    record(demo, office, "active", TODAY)
+    first = demo.scalar("SELECT min(began_on) FROM office_states WHERE office_code = %s", (office,))
+    demo.execute(  # its first state backdated
+        "UPDATE office_states SET began_on = began_on - 30 WHERE office_code = %s AND began_on = %s",
+        (office, first),
+    )
+    assert_same(demo, _days(demo, extra=[first - dt.timedelta(days=30)]))
