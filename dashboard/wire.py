@@ -6,17 +6,17 @@ browser for a year, so that a repeat visit downloads none of them. Dash already 
 suites fingerprinted URLs and a year's max-age; the assets carry their modification time as `?m=`,
 so an asset URL with that stamp is as good as a fingerprint. Static files are compressed once per
 process, everything else on every response. In brotli, static files are compressed at its best
-level (11: plotly.js 674 KB where level 5 gives 780 KB, AG Grid 277 KB for 316 KB), which takes
+level (11: plotly.js 656 KB where level 5 gives 768 KB, AG Grid 277 KB for 316 KB), which takes
 seconds per file: the result is kept on disk by the content's hash (`STORE`, shared by every process
 and start of the same files), so each file is compressed once per machine and version, and
 `regen serve` compresses what is missing before it listens (`warm`).
 
 plotly.js: the dashboard draws scatter (the timelines), bar (the agencies' targets), scattermap and
-choroplethmap, with Jalali axes (the calendars component): a custom bundle of just those, built by
-esbuild from the npm package plotly.js (scripts/plotly_bundle.sh, dashboard/vendor): 3.04 MB, about
-0.78 MB in brotli, where the full bundle is 4.8 MB, 1.29 MB. It is served through Dash in place of
-the full one. A trace type not in the bundle is drawn as a scatter by plotly.js, silently: a new
-kind of chart needs its line in scripts/plotly/entry.js.
+choroplethmap (Jalali dates are written in Python and reach the axes as text: no world calendars): a
+custom bundle of just those, built by esbuild from the npm package plotly.js (scripts/plotly_bundle.sh,
+dashboard/vendor): 2.96 MB, 656 KB in brotli 11, where the full bundle is 4.8 MB, 1.29 MB. It is
+served through Dash in place of the full one. A trace type not in the bundle is drawn as a scatter by
+plotly.js, silently: a new kind of chart needs its line in scripts/plotly/entry.js.
 """
 
 from __future__ import annotations
