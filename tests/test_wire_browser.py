@@ -1,6 +1,8 @@
 """The map first, then the tables, and a page that asks for nothing it does not use (issue 17, in
-headless Chromium): on a view with a map, no grid starts before the map has drawn, and every grid
-draws after it with its rows; the page fetches the subset Vazirmatn faces and no DataTable script."""
+headless Chromium): on a view with a map, AG Grid's scripts are asked for only once the map has drawn
+(the grids' stand-in, assets/grid_after_map.js, loads them), no grid starts before, and every grid
+draws after it with its rows, as dash_ag_grid's own component; a view without a map draws its
+tables too; the page fetches the subset Vazirmatn faces and no DataTable script."""
 
 from __future__ import annotations
 
@@ -16,9 +18,17 @@ from tests.test_dashboard_browser import (  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
-# Notes, for every grid that appears, whether the page's map had finished drawing by then.
+# Notes, for every grid that appears, whether the page's map had finished drawing by then, and when
+# (performance.now()) the map was first seen drawn.
 WATCH = """
 window.__gridSeen = [];
+window.__mapAt = null;
+(function check() {
+  var gd = document.querySelector('.js-plotly-plot');
+  var sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+  if (sub && sub.map && sub.map.loaded()) { window.__mapAt = performance.now(); }
+  else { setTimeout(check, 10); }
+})();
 new MutationObserver(function () {
   document.querySelectorAll('.ag-root-wrapper:not([data-seen])').forEach(function (g) {
     g.setAttribute('data-seen', '1');
@@ -46,8 +56,26 @@ def test_grids_draw_after_the_map_and_in_full(page, browser, path, ready, grid, 
         assert seen and all(seen), seen  # every grid began after the map had drawn
         assert not d.find_elements("css selector", ".grid-waiting")
         assert row in d.execute_script(f"return document.querySelector('{grid}').innerText")
+        map_at = d.execute_script("return window.__mapAt")
+        asked = d.execute_script(
+            "return performance.getEntriesByType('resource')"
+            ".filter(e => e.name.includes('/dash_ag_grid/')).map(e => [e.name, e.startTime])"
+        )
+        assert len(asked) == 2, asked  # its bundle and its grid chunk, once each, at their fingerprints
+        assert map_at is not None and all(start >= map_at - 50 for _, start in asked), (map_at, asked)
+        # the grid drawn is dash_ag_grid's own component, its namespace as it came (not wrapped)
+        assert d.execute_script(
+            "return window.dash_ag_grid.AgGrid !== window.regen_after_map.AgGrid"
+            " && typeof window.dash_ag_grid.getApiAsync === 'function'"
+        )
     finally:
         browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": watch})
+
+
+def test_a_view_without_a_map_draws_its_tables(page):  # noqa: F811
+    d = page("/actions?as_of=1400-03-11", "#act-body")
+    wait_until(d, "document.querySelectorAll('#act-agency .ag-row').length > 0")
+    assert not d.find_elements("css selector", ".grid-waiting")
 
 
 def test_a_view_fetches_the_subset_faces_and_no_datatable(page, browser):  # noqa: F811
