@@ -6,6 +6,8 @@ tables too; the page fetches the subset Vazirmatn faces and no DataTable script.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.test_dashboard_browser import (  # noqa: F401  (fixtures)
@@ -70,6 +72,31 @@ def test_grids_draw_after_the_map_and_in_full(page, browser, path, ready, grid, 
         )
     finally:
         browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": watch})
+
+
+def test_the_first_view_comes_with_the_layout_and_the_router_leaves_it(page, browser):  # noqa: F811
+    """The layout's answer holds the view (shell.layout, from the page's Referer); the router's first
+    call answers 204 with nothing; going to another URL in the page is still the router's."""
+    d = page("/city/TEH?as_of=1402-03-11", "#city-map .maplibregl-canvas")
+    sent, status = {}, {}
+    for entry in d.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        p = msg.get("params", {})
+        if msg["method"] == "Network.requestWillBeSent" and "/_dash-" in p["request"]["url"]:
+            sent[p["requestId"]] = (p["request"]["url"], p["request"].get("postData", ""))
+        elif msg["method"] == "Network.responseReceived" and p["requestId"] in sent:
+            status[p["requestId"]] = p["response"]["status"]
+    layout = [r for r, (u, _) in sent.items() if u.endswith("/_dash-layout")]
+    routes = [r for r, (_, body) in sent.items() if '"output":"..root.dir' in body]
+    assert len(layout) == 1 and status[layout[0]] == 200
+    assert routes and all(status.get(r) == 204 for r in routes), [status.get(r) for r in routes]
+    d.execute_script(
+        "window.history.pushState({}, '', '/province/IR-23?as_of=1402-03-11');"
+        "window.dispatchEvent(new PopStateEvent('popstate'))"
+    )
+    wait_until(d, "document.querySelector('#prov-map .maplibregl-canvas') !== null")
+    wait_until(d, "document.querySelectorAll('#prov-table .ag-row').length > 0")
+    page("/province/IR-23?as_of=1402-03-11", "#prov-map .maplibregl-canvas")  # a load for `page`'s checks
 
 
 def test_a_view_without_a_map_draws_its_tables(page):  # noqa: F811
