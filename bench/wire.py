@@ -88,6 +88,7 @@ class _Traffic:
         self.urls: dict[str, str] = {}
         self.done: set[str] = set()
         self.bytes = 0
+        self.files: dict[str, int] = {}  # bytes per URL (a URL asked twice: both)
 
     def read(self) -> None:
         for entry in self.driver.get_log("performance"):
@@ -98,7 +99,10 @@ class _Traffic:
                 self.urls[rid] = params["request"]["url"]
             elif method in ("Network.loadingFinished", "Network.loadingFailed") and rid in self.urls:
                 if rid not in self.done and method == "Network.loadingFinished":
-                    self.bytes += int(params.get("encodedDataLength", 0))
+                    size = int(params.get("encodedDataLength", 0))
+                    self.bytes += size
+                    url = self.urls[rid][len(self.origin) :]
+                    self.files[url] = self.files.get(url, 0) + size
                 self.done.add(rid)
 
     def pending(self) -> int:
@@ -129,6 +133,7 @@ def _visit(driver, origin: str, path: str, timeout: float = 120) -> dict:
         "map_ms": drawn.get("map") if drawn.get("map") is not None else nan,
         "tables_ms": drawn.get("tables") if drawn.get("tables") is not None else nan,
         "requests": len(traffic.urls),
+        "files": dict(sorted(traffic.files.items(), key=lambda kv: -kv[1])),
     }
 
 
