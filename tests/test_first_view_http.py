@@ -106,3 +106,12 @@ def test_no_view_without_a_same_origin_referer(client):
 
 def test_the_layout_needs_a_session(client):
     assert client.get("/_dash-layout", headers={"Referer": HOST + "/city/tehran"}).status_code == 401
+
+
+def test_a_language_in_the_url_is_remembered_by_the_layouts_answer(client):
+    """The router's first call used to set the language cookie; it now leaves the page: the layout's
+    answer sets it."""
+    sign_in(client, "nat")
+    resp = client.get("/_dash-layout", headers={"Referer": HOST + "/city/tehran?lang=en"})
+    assert "regen_lang=en" in resp.headers.get("Set-Cookie", "")
+    assert "Set-Cookie" not in client.get("/_dash-layout", headers={"Referer": HOST + "/city/tehran"}).headers
