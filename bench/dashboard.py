@@ -18,14 +18,16 @@ For each scale K (a database `regen_bench_xK` in the embedded cluster, filled on
 
 4. the same 20 clients while one more records an office state every second (record_office_state, as
    the dashboard's form does): every write makes the next request of every view cold;
-5. in headless Chromium over an emulated 2 Mbit/s, 150 ms link (bench/wire.py), the national,
-   province and city views, first and repeat visit: bytes and time to the map drawn.
+5. in headless Chromium over an emulated 2 Mbit/s, 150 ms link (bench/wire.py, also a script of its
+   own), the national, province and city views, first and repeat visit: bytes until the tables are
+   drawn and time to the map drawn, as the page saw it (medians of --wire-rounds).
 
 Besides the lines for people it prints, for scripts, one `cold view=… scale=… cold_ms=… built_ms=…
 warm_ms=…` per view and scale, `load scale=… writer=1 p95_ms=… errors=…` per scale and
 `wire view=… first_kb=… first_map_ms=… repeat_kb=… repeat_map_ms=…` per view.
 
 Usage: .venv/bin/python bench/dashboard.py [--scales 1,10] [--seconds 60] [--clients 20] [--no-wire]
+       [--wire-rounds 3]
 Writes bench/out/dashboard.json and bench/RESULTS.md and prints a summary.
 """
 
@@ -425,6 +427,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--no-wire", action="store_true", help="skip the browser over the emulated slow link")
+    ap.add_argument("--wire-rounds", type=int, default=3, help="first and repeat visits per view (medians)")
     args = ap.parse_args()
     # every scale signs its clients in from this address (the in-process one too): not a brute force
     os.environ.setdefault("REGEN_LOGIN_PER_MINUTE", "1000")
@@ -442,12 +445,11 @@ def main() -> None:
         views = {"national": "/", "province": "/province/IR-23", "city": city_path}
         wire_result = {
             "scale": scales[0],
-            "views": wire.run(str(REGEN), url, views, BENCH_USER, BENCH_PASSWORD),
+            "load": os.getloadavg(),
+            "views": wire.run(str(REGEN), url, views, BENCH_USER, BENCH_PASSWORD, args.wire_rounds),
         }
         for name, w in wire_result["views"].items():
-            print(f"wire view={name} first_kb={w['first_kb']:.0f} first_map_ms={w['first_map_ms']:.0f} "
-                  f"repeat_kb={w['repeat_kb']:.0f} repeat_map_ms={w['repeat_map_ms']:.0f}",
-                  flush=True)  # fmt: skip
+            print(wire.line(name, w), flush=True)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "dashboard.json").write_text(
         json.dumps({"argv": " ".join(sys.argv), "scales": results, "wire": wire_result}, indent=2)

@@ -131,6 +131,18 @@ def _options(lang: str, **extra) -> dict:
     }
 
 
+# Each grid is drawn by the page's stand-in (dashboard/assets/grid_after_map.js, namespace
+# regen_after_map), which keeps the grid's box until the page's map has drawn, then loads AG Grid's
+# scripts (left out of the page: dashboard/wire.py) and draws dash_ag_grid.AgGrid with the same props.
+AFTER_MAP = "regen_after_map"
+
+
+def _after_map(**props) -> dag.AgGrid:
+    g = dag.AgGrid(**props)
+    g._namespace = AFTER_MAP  # the same component and props; Dash asks the stand-in to render it
+    return g
+
+
 def grid(
     id_,
     cols: tuple[Col, ...],
@@ -144,7 +156,7 @@ def grid(
     (it never sorts among them)."""
     paged = len(records) > page_size
     pinned = {"pinnedBottomRowData": totals_row(cols, totals, lang)} if totals else {}
-    return dag.AgGrid(
+    return _after_map(
         id=id_,
         columnDefs=_col_defs(cols, lang, formatted=True),
         rowData=rows(cols, records, lang),
@@ -168,7 +180,7 @@ def long_list(id_, cols: tuple[Col, ...], lang: str, total: int, totals: dict | 
     asked, and is as tall as its first page (list_height); `totals`, a record of the sums, is pinned
     below the rows (it never sorts among them)."""
     pinned = {"pinnedBottomRowData": list_totals(cols, totals, lang)} if totals else {}
-    return dag.AgGrid(
+    return _after_map(
         id=id_,
         columnDefs=_col_defs(cols, lang, formatted=False),
         rowModelType="infinite",
@@ -299,7 +311,9 @@ def list_answer(name: str, place: str, view) -> tuple[list[str], str, list[dict]
 # A new view for a list (its store changed): the grid asks the server again for the rows it shows.
 clientside(
     """function(_shows, id) {
-        dash_ag_grid.getApiAsync(id).then(function (api) { api.refreshInfiniteCache(); });
+        if (window.dash_ag_grid) {  // else the grid is not drawn yet: it asks for its rows when it is
+            dash_ag_grid.getApiAsync(id).then(function (api) { api.refreshInfiniteCache(); });
+        }
         return window.dash_clientside.no_update;
     }""",
     Output(LIST_ID, "paginationGoTo"),

@@ -4,6 +4,7 @@ the views share (filters ↔ URL, dependent city list, downloads, retry when the
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit, urlunsplit
 
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
@@ -49,20 +50,61 @@ def _direction(lang: str) -> str:
     return "ltr" if lang == "en" else "rtl"
 
 
+def first_view_url() -> tuple[str, str, str] | None:
+    """Gives (pathname, search, href) of the page that sent the request, from its Referer when it is of
+    this origin (the page's own requests: Referrer-Policy same-origin), else None."""
+    from flask import has_request_context, request
+
+    if not has_request_context() or not request.headers.get("Referer"):
+        return None
+    ref, here = urlsplit(request.headers["Referer"]), urlsplit(request.host_url)
+    if (ref.scheme, ref.netloc) != (here.scheme, here.netloc):
+        return None
+    return ref.path or "/", f"?{ref.query}" if ref.query else "", urlunsplit(ref._replace(fragment=""))
+
+
 def layout() -> html.Div:
-    """Gives the app's static frame; the router fills it per URL. Persian and right to left by default."""
+    """Gives the app's frame, with the view of the URL the browser asked for in it when the layout's
+    request names that URL in its Referer (issue 17: the first view comes with the layout, a round
+    trip less; the router's first call then leaves it, see `route`), else empty for the router to
+    fill. Persian and right to left by default."""
+    from flask import after_this_request, has_request_context, request
+
+    first = None
+    if has_request_context() and request.path.endswith("/_dash-layout"):
+        first = first_view_url()
+    if first is None:
+        return frame()
+    pathname, search, href = first
+    direction, lang, head, page_, retry = render(
+        pathname, search, request.cookies.get(LANG_COOKIE), kept=True
+    )
+    if "lang=" in search:
+
+        @after_this_request
+        def _remember(response):
+            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")
+            return response
+
+    # the URL as the browser has it: dcc.Location then leaves it (it sets what it lacks: a change)
+    location = {"pathname": pathname, "search": search, "href": href, "hash": ""}
+    return frame(direction, lang, location, head, page_, not retry, footer(lang))
+
+
+def frame(direction="rtl", lang="fa", location=None, head=None, page_=None, retry_off=True, foot=None):
+    """Gives the frame around every view, filled with the given parts (the router's outputs)."""
     return html.Div(
         id="root",
-        dir="rtl",
-        lang="fa",
+        dir=direction,
+        lang=lang,
         children=[
-            dcc.Location(id="url", refresh=False),
-            html.Header(id="header", className="bar"),
+            dcc.Location(id="url", refresh=False, **(location or {})),
+            html.Header(head, id="header", className="bar"),
             html.Div(id="db-banner", className="error-banner", role="alert", style={"display": "none"}),
-            dcc.Interval(id="db-retry", interval=4000, disabled=True),
+            dcc.Interval(id="db-retry", interval=4000, disabled=retry_off),
             dcc.Store(id="db-back"),
-            html.Main(id="page"),
-            html.Footer(id="footer"),
+            html.Main(page_, id="page"),
+            html.Footer(foot, id="footer"),
         ],
     )
 
@@ -169,8 +211,13 @@ def render(pathname: str, search: str, cookie_lang: str | None = None, kept: boo
     State("url", "search"),
 )
 def route(pathname, search):
+    """Builds the view of the URL. Its first call for a page whose layout came with that view (the
+    layout's Referer named it: `layout`) leaves the page as it is."""
     from flask import request
 
+    first = first_view_url()
+    if ctx.triggered_id is None and first is not None and first[:2] == (pathname or "/", search or ""):
+        raise PreventUpdate
     direction, lang, head, page, retry = render(pathname, search, request.cookies.get(LANG_COOKIE), kept=True)
     if "lang=" in (search or ""):
         ctx.response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")

@@ -6,25 +6,27 @@ browser for a year, so that a repeat visit downloads none of them. Dash already 
 suites fingerprinted URLs and a year's max-age; the assets carry their modification time as `?m=`,
 so an asset URL with that stamp is as good as a fingerprint. Static files are compressed once per
 process, everything else on every response. In brotli, static files are compressed at its best
-level (11: plotly.js 674 KB where level 5 gives 780 KB, AG Grid 277 KB for 316 KB), which takes
+level (11: plotly.js 656 KB where level 5 gives 768 KB, AG Grid 277 KB for 316 KB), which takes
 seconds per file: the result is kept on disk by the content's hash (`STORE`, shared by every process
 and start of the same files), so each file is compressed once per machine and version, and
 `regen serve` compresses what is missing before it listens (`warm`).
 
 plotly.js: the dashboard draws scatter (the timelines), bar (the agencies' targets), scattermap and
-choroplethmap, with Jalali axes (the calendars component): a custom bundle of just those, built by
-esbuild from the npm package plotly.js (scripts/plotly_bundle.sh, dashboard/vendor): 3.04 MB, about
-0.78 MB in brotli, where the full bundle is 4.8 MB, 1.29 MB. It is served through Dash in place of
-the full one. A trace type not in the bundle is drawn as a scatter by plotly.js, silently: a new
-kind of chart needs its line in scripts/plotly/entry.js.
+choroplethmap (Jalali dates are written in Python and reach the axes as text: no world calendars): a
+custom bundle of just those, built by esbuild from the npm package plotly.js (scripts/plotly_bundle.sh,
+dashboard/vendor): 2.96 MB, 656 KB in brotli 11, where the full bundle is 4.8 MB, 1.29 MB. It is
+served through Dash in place of the full one. A trace type not in the bundle is drawn as a scatter by
+plotly.js, silently: a new kind of chart needs its line in scripts/plotly/entry.js.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import importlib
 import os
+import re
 import tempfile
 import threading
 from pathlib import Path
@@ -141,7 +143,7 @@ def warm() -> int:
             continue  # a chunk a component asks for when drawn: compressed (once) when first asked
         root = Path(importlib.import_module(r["namespace"]).__file__).parent
         files += [root / p for p in ([rel] if isinstance(rel, str) else rel) if p.endswith(".js")]
-    for namespace, rel_path in EARLY_CHUNKS:
+    for namespace, rel_path in (*EARLY_CHUNKS, *AFTER_MAP_CHUNKS):
         files.append(Path(importlib.import_module(namespace).__file__).parent / rel_path)
     files = [f for f in dict.fromkeys(files) if f.is_file()]
     for f in files:
@@ -176,28 +178,43 @@ def _partial_plotly() -> Response | None:
 
 # What a view needs before its map can draw, asked for with the page (issue 17, repeat visit): Dash's
 # renderer asks for these only once the layout and the view have arrived — the graph's and the
-# dropdown's chunks, AG Grid's, then plotly.js — each at an unversioned URL revalidated on every
-# visit: round trips in turn before the map could start (at 150 ms latency, 0.3-0.5 s). As script
-# tags at fingerprinted URLs (a year's cache) they come with the page's other scripts, and on a
-# repeat visit from the cache with no request: webpack does not ask again for a chunk already run,
-# nor dcc.Graph for plotly.js once window.Plotly is there.
+# dropdown's chunks, then plotly.js — each at an unversioned URL revalidated on every visit: round
+# trips in turn before the map could start (at 150 ms latency, 0.3-0.5 s). As script tags at
+# fingerprinted URLs (a year's cache) they come with the page's other scripts, and on a repeat visit
+# from the cache with no request: webpack does not ask again for a chunk already run, nor dcc.Graph
+# for plotly.js once window.Plotly is there.
 EARLY_CHUNKS = (
     ("dash", "dcc/async-graph.js"),
     ("dash", "dcc/async-dropdown.js"),
-    ("dash_ag_grid", "async-community.js"),
 )
+# What the tables need, loaded by the grids' stand-in once the map has drawn (assets/grid_after_map.js):
+# AG Grid's bundle (Dash's own script tag for it, taken out of the page) and its grid chunk, both at
+# fingerprinted URLs, named in the page by tags the browser neither fetches nor runs.
+AFTER_MAP_SUITE = "/_dash-component-suites/dash_ag_grid/"
+AFTER_MAP_CHUNKS = (("dash_ag_grid", "async-community.js"),)
+AFTER_MAP_TAG = '<script type="text/x-after-map" data-src="{}"></script>'
 
 
-def early_scripts() -> list[str]:
-    """Gives the fingerprinted URLs of the chunks and plotly.js a view with a map needs first."""
+def _fingerprinted(chunks) -> list[str]:
     urls = []
-    for namespace, rel_path in EARLY_CHUNKS:
+    for namespace, rel_path in chunks:
         module = importlib.import_module(namespace)
         modified = int((Path(module.__file__).parent / rel_path).stat().st_mtime)
         urls.append(
             f"/_dash-component-suites/{namespace}/{build_fingerprint(rel_path, module.__version__, modified)}"
         )
-    return [*urls, f"{PLOTLY_URL}?v={_plotly_bytes()[1]}"]
+    return urls
+
+
+def early_scripts() -> list[str]:
+    """Gives the fingerprinted URLs of the chunks and plotly.js a view with a map needs first."""
+    return [*_fingerprinted(EARLY_CHUNKS), f"{PLOTLY_URL}?v={_plotly_bytes()[1]}"]
+
+
+def after_map_scripts(scripts: str) -> list[str]:
+    """Gives the URLs of AG Grid's scripts in the page's `scripts` (Dash's tags), then its chunks'."""
+    return [*_SRC.findall("\n".join(line for line in scripts.split("\n") if AFTER_MAP_SUITE in line)),
+            *_fingerprinted(AFTER_MAP_CHUNKS)]  # fmt: skip
 
 
 # Scripts Dash puts in every page that no view draws with: the DataTable's loader (the tables are AG
@@ -205,10 +222,18 @@ def early_scripts() -> list[str]:
 UNUSED_SCRIPTS = ("/_dash-component-suites/dash/dash_table/",)
 
 
+_SRC = re.compile(r'<script src="([^"]+)"')
+
+
 def _without_unused(scripts: str) -> str:
-    return "\n".join(
-        line for line in scripts.split("\n") if not any(f'src="{u}' in line for u in UNUSED_SCRIPTS)
-    )
+    """Leaves out the unused scripts, and names AG Grid's for the grids' stand-in in place of its tag."""
+    later = "".join(AFTER_MAP_TAG.format(html.escape(u)) for u in after_map_scripts(scripts))
+    kept = [
+        line
+        for line in scripts.split("\n")
+        if not any(f'src="{u}' in line for u in (*UNUSED_SCRIPTS, AFTER_MAP_SUITE))
+    ]
+    return "\n".join([*kept, later])
 
 
 def install(app: Dash) -> None:

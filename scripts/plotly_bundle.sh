@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the plotly.js the dashboard serves (dashboard/vendor/plotly-regen.min.js): plotly.js's core
-# with only the traces the product draws (scripts/plotly/entry.js: bar, scattermap, choroplethmap and
-# the calendars component for Jalali axes), bundled by esbuild from the npm package plotly.js at the
-# version the installed plotly Python package carries, with plotly.js's MIT licence beside it.
+# with only the traces the product draws (scripts/plotly/entry.js: bar, scattermap, choroplethmap; no
+# world calendars, Jalali dates are written in Python), bundled by esbuild from the npm package
+# plotly.js at the version the installed plotly Python package carries, with plotly.js's MIT licence
+# beside it.
 # Run after upgrading plotly or drawing a new kind of trace; commit what it writes. Needs npm (at
 # build time only: nothing of npm is needed to run or test the product).
 set -euo pipefail

@@ -1,7 +1,8 @@
 """The chunks and plotly.js a map needs come with the page (dashboard/wire.py early_scripts): script
 tags at fingerprinted URLs, cached for a year, so that a repeat visit asks for none of them again
 (Dash's renderer would ask for each at an unversioned URL, revalidated on every visit, one round trip
-after another before the map could start)."""
+after another before the map could start). AG Grid's scripts are not in the page's scripts: the page
+names them, at fingerprinted URLs, for the grids' stand-in that loads them after the map."""
 
 from __future__ import annotations
 
@@ -38,6 +39,22 @@ def test_what_a_map_needs_is_asked_for_with_the_page_and_kept_for_a_year():
             client.get(f"/_dash-component-suites/{namespace}/{rel_path}").data
             == client.get(next(u for u in early if f"/{stem}." in u)).data
         )
+
+
+def test_ag_grid_is_named_for_after_the_map_not_loaded_with_the_page():
+    import dash_ag_grid  # noqa: F401  (its scripts are the page's, as in the dashboard)
+
+    app = _app()
+    client = app.server.test_client()
+    page = client.get("/").get_data(as_text=True)
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert not [s for s in scripts if "/dash_ag_grid/" in s], scripts
+    later = re.findall(r'<script type="text/x-after-map" data-src="([^"]+)"></script>', page)
+    assert len(later) == 2 and later[0].endswith(".min.js") and "/async-community.v" in later[1], later
+    for url in later:
+        r = client.get(url)
+        assert r.status_code == 200 and len(r.data) > 100_000, url
+        assert "max-age=31536000" in r.headers["Cache-Control"] and "immutable" in r.headers["Cache-Control"]
 
 
 def test_plotly_js_is_kept_for_a_year_at_its_fingerprint_only():

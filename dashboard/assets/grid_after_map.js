@@ -1,20 +1,22 @@
-// The map first, then the tables (issue 17, map time). When a view opens, Dash draws its whole layout
-// at once, and AG Grid's start (its modules, and measuring every row of a table whose rows grow with
-// their text) takes the browser's only thread for 1-4 s before plotly.js may begin the map, which sits
-// above the tables. Until the first map of the page has drawn (or the page has no map, or 4 s have
-// passed), a grid holds its place with an empty box of its height; then every grid draws, with the
-// props it has by then. Once open, the gate stays open: a grid that comes later draws at once.
-// Nothing is fetched and nothing is lost: the grid is the same component with the same props.
+// The map first, then the tables (issue 17, map time). AG Grid's scripts (its bundle and its grid
+// chunk, 0.5 MB in brotli) and its start (its modules, and measuring every row of a table whose rows
+// grow with their text) would take the link and the browser's only thread before plotly.js could draw
+// the map above the tables. So the page does not load them: the grids of a view arrive as
+// `regen_after_map.AgGrid` (dashboard/grids.py), this stand-in, which Dash renders as it renders any
+// component, with the grid's props. It keeps an empty box of the grid's height until the page's first
+// map has drawn (or the page has no map, or 4 s have passed); then it loads AG Grid's scripts once, at
+// the fingerprinted URLs the page names in `<script type="text/x-after-map" data-src=…>` tags
+// (dashboard/wire.py), and draws dash_ag_grid.AgGrid with the props it has by then. Once open, the
+// gate stays open: a grid that comes later draws at once (from the browser's cache on a repeat visit).
 (function () {
-  var ns = window.dash_ag_grid;
-  if (!ns || !ns.AgGrid || !window.React) {
+  var React = window.React;
+  if (!React) {
     return;
   }
-  var React = window.React;
-  var Real = ns.AgGrid;
   var MAX_WAIT_MS = 4000;
   var open = false;
   var waiting = null;
+  var loading = null;
 
   function mapsDone(polls) {
     var plots = Array.prototype.slice.call(document.querySelectorAll(".js-plotly-plot"));
@@ -43,7 +45,6 @@
         (function poll() {
           polls += 1;
           if (mapsDone(polls) || Date.now() - start > MAX_WAIT_MS) {
-            open = true;
             resolve();
           } else {
             setTimeout(poll, 50);
@@ -54,17 +55,53 @@
     return waiting;
   }
 
-  function AgGridAfterMap(props) {
-    var state = React.useState(open);
+  function grid() {
+    return window.dash_ag_grid && window.dash_ag_grid.AgGrid;
+  }
+
+  // AG Grid's scripts, in the page's order (a script added by a script runs in the order added when
+  // it is not async); resolves once they have all run.
+  function load() {
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var tags = Array.prototype.slice.call(document.querySelectorAll('script[type="text/x-after-map"]'));
+        var left = tags.length;
+        if (grid() || !left) {
+          resolve();
+          return;
+        }
+        tags.forEach(function (tag) {
+          var s = document.createElement("script");
+          s.src = tag.getAttribute("data-src");
+          s.async = false;
+          s.onload = function () {
+            left -= 1;
+            if (!left) {
+              resolve();
+            }
+          };
+          s.onerror = function () { loading = null; reject(new Error("not loaded: " + s.src)); };
+          document.body.appendChild(s);
+        });
+      });
+    }
+    return loading;
+  }
+
+  function AgGrid(props) {
+    var state = React.useState(open && !!grid());
     var ready = state[0];
     var setReady = state[1];
     React.useEffect(function () {
       if (!ready) {
-        gate().then(function () { setReady(true); });
+        gate().then(load).then(function () {
+          open = true;
+          setReady(true);
+        }, function (e) { window.console.error(e); });
       }
     }, []);
     if (ready) {
-      return React.createElement(Real, props);
+      return React.createElement(grid(), props);
     }
     var height = (props.style && props.style.height) || null;
     return React.createElement("div", {
@@ -74,14 +111,5 @@
     });
   }
 
-  // the same component to Dash: its defaults and prop types, and every other name of the namespace
-  Object.getOwnPropertyNames(Real).forEach(function (key) {
-    if (["length", "name", "prototype", "caller", "arguments"].indexOf(key) < 0) {
-      try { AgGridAfterMap[key] = Real[key]; } catch (e) { /* a read-only name: keep ours */ }
-    }
-  });
-  var wrapped = {};
-  Object.keys(ns).forEach(function (key) { wrapped[key] = ns[key]; });
-  wrapped.AgGrid = AgGridAfterMap;
-  window.dash_ag_grid = wrapped;
+  window.regen_after_map = { AgGrid: AgGrid };
 })();
