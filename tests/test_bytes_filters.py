@@ -37,6 +37,21 @@ def _walk(tree, found: dict) -> dict:
     return found
 
 
+def _figure(tree, graph: str) -> dict:
+    """Gives the figure of graph `graph` in a layout."""
+    if isinstance(tree, dict):
+        if tree.get("props", {}).get("id") == graph:
+            return tree["props"]["figure"]
+        values = tree.values()
+    else:
+        values = tree if isinstance(tree, list) else []
+    for value in values:
+        found = _figure(value, graph) if isinstance(value, (dict, list)) else None
+        if found:
+            return found
+    return {}
+
+
 def _answered(answer: bytes) -> dict:
     """Gives what a filter change wrote of the lists: each store's view, each note's text."""
     out = {}
@@ -76,8 +91,17 @@ def test_a_province_change_sends_no_table_and_its_grids_show_a_fresh_views_rows(
         f"?as_of={D2.isoformat()}{lang}",
         f"?as_of={D1.isoformat()}{lang}",
     )
-    post(view_payload(app, path, before))
+    opened = json.loads(post(view_payload(app, path, before)))
     answer = _change(app, post, "..prov-map.figure", ["count", to_jalali(D1), None], path, before, "province")
+    # the map's values patched point by point onto the points the page holds (their places, sizes and
+    # names stay): the same cities in the same order
+    points = _figure(opened, "prov-map")["data"][0]
+    [custom] = [
+        op["params"]["value"]
+        for op in json.loads(answer)["response"]["prov-map"]["figure"]["operations"]
+        if op["location"] == ["data", 0, "customdata"]
+    ]
+    assert [c[-1] for c in custom] == [c[-1] for c in points["customdata"]]
     # never geometry, never a table whole or a new grid (its columns and options)
     for word in (b"coordinates", b"geojson", b"columnDefs", b"rowData", b"localeText"):
         assert word not in answer, word

@@ -75,7 +75,11 @@ def place_hover(rows: list[dict], lang: str) -> dict:
 
 def place_points(rows: list[dict], view: View, fitted: dict, layers: list[dict], labels=None) -> dict:
     """Gives a map of places as circles at their points: sized by their neighborhoods, coloured by the
-    view's measure, with the places' hover (C.point_map)."""
+    view's measure, with the places' hover (C.point_map). The points in the order of their codes, the
+    same on every day: a filter change patches their values only (C.values_patch), never their places,
+    sizes or names, so those must belong to the same point on the new day (the rows' own order,
+    lagging first, changes with the day)."""
+    rows = sorted(rows, key=lambda r: r["code"])
     return C.point_map(
         rows,
         [C.measure_value(r, view.measure) for r in rows],
