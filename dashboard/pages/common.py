@@ -55,21 +55,23 @@ def place_template(lang: str) -> str:
 
 def place_values(r: dict, lang: str) -> list[str]:
     """Gives a place's hover values (covered, neighborhoods, the four shares) with ASCII digits, which
-    the figure's Persian font draws as Persian digits; then its code, which a click opens."""
+    the figure's Persian font draws as Persian digits."""
     return [
         i18n.num(r["covered"], lang, persian_digits=False),
         i18n.num(r["neighborhoods"], lang, persian_digits=False),
         *(i18n.pct(r.get(col), lang, persian_digits=False) for col in MEASURES.values()),
-        r["code"],
     ]
 
 
 def place_hover(rows: list[dict], lang: str) -> dict:
-    """Gives the hover of a map of places: names in `text`, values in `customdata`, the template."""
+    """Gives the hover of a map of places: names in `text`, values in `customdata`, the template; and
+    the places' codes in `ids`, which a click names (`clickData`'s point `id`) and which, like the
+    names, stay on the page through a filter change (only the values are patched)."""
     return {
         "text": [i18n.name(r, lang) for r in rows],
         "customdata": [place_values(r, lang) for r in rows],
         "hovertemplate": place_template(lang),
+        "ids": [r["code"] for r in rows],
     }
 
 
