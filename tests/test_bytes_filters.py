@@ -74,7 +74,8 @@ def _rows(app, post, name: str, place: str, shows: str, sort=None, size: int = g
         got = got["response"][key]["getRowsResponse"]
         total = got["rowCount"]
         assert got["rowData"], (name, start, total)
-        rows += got["rowData"]
+        # a row's id, as the grid's getRowId reads it: its own, or its last text (the code)
+        rows += [{"id": r.get("id", r["s"][-1]), **r} for r in got["rowData"]]
         start += size
     return rows, total
 
