@@ -75,11 +75,13 @@ def rows(cols: tuple[Col, ...], records: list[dict], lang: str) -> list[dict]:
 
 
 def text_rows(cols: tuple[Col, ...], records: list[dict], lang: str) -> list[dict]:
-    """Gives a long list's rows: each record's `id` and the texts shown (`s`, column by column: the
-    database has sorted them); `f` when overdue."""
+    """Gives a long list's rows: the texts shown (`s`, column by column: the database has sorted them)
+    and each record's `id` unless it is the last text (a code: the grid's getRowId reads it there); `f` when
+    overdue."""
     out = []
     for r in records:
-        row = {"id": str(r["id"]), "s": [cell(c, r.get(c.field), lang)[1] for c in cols]}
+        texts = [cell(c, r.get(c.field), lang)[1] for c in cols]
+        row = {"s": texts} if texts[-1] == str(r["id"]) else {"id": str(r["id"]), "s": texts}
         if r.get("overdue_flag"):
             row["f"] = 1
         out.append(row)
@@ -184,7 +186,7 @@ def long_list(id_, cols: tuple[Col, ...], lang: str, total: int, totals: dict | 
         id=id_,
         columnDefs=_col_defs(cols, lang, formatted=False),
         rowModelType="infinite",
-        getRowId="params.data.id",
+        getRowId=f"params.data.id || params.data.s[{len(cols) - 1}]",  # see text_rows
         defaultColDef={"resizable": True, "flex": 1, "minWidth": 90},
         dashGridOptions=_options(
             lang,

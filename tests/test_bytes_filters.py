@@ -37,6 +37,21 @@ def _walk(tree, found: dict) -> dict:
     return found
 
 
+def _figure(tree, graph: str) -> dict:
+    """Gives the figure of graph `graph` in a layout."""
+    if isinstance(tree, dict):
+        if tree.get("props", {}).get("id") == graph:
+            return tree["props"]["figure"]
+        values = tree.values()
+    else:
+        values = tree if isinstance(tree, list) else []
+    for value in values:
+        found = _figure(value, graph) if isinstance(value, (dict, list)) else None
+        if found:
+            return found
+    return {}
+
+
 def _answered(answer: bytes) -> dict:
     """Gives what a filter change wrote of the lists: each store's view, each note's text."""
     out = {}
@@ -59,7 +74,8 @@ def _rows(app, post, name: str, place: str, shows: str, sort=None, size: int = g
         got = got["response"][key]["getRowsResponse"]
         total = got["rowCount"]
         assert got["rowData"], (name, start, total)
-        rows += got["rowData"]
+        # a row's id, as the grid's getRowId reads it: its own, or its last text (the code)
+        rows += [{"id": r.get("id", r["s"][-1]), **r} for r in got["rowData"]]
         start += size
     return rows, total
 
@@ -76,8 +92,19 @@ def test_a_province_change_sends_no_table_and_its_grids_show_a_fresh_views_rows(
         f"?as_of={D2.isoformat()}{lang}",
         f"?as_of={D1.isoformat()}{lang}",
     )
-    post(view_payload(app, path, before))
+    opened = json.loads(post(view_payload(app, path, before)))
     answer = _change(app, post, "..prov-map.figure", ["count", to_jalali(D1), None], path, before, "province")
+    # the map's values patched point by point onto the points the page holds (their places, sizes,
+    # names and codes stay): the new day's points are the same cities in the same order
+    points = _figure(opened, "prov-map")["data"][0]
+    [custom] = [
+        op["params"]["value"]
+        for op in json.loads(answer)["response"]["prov-map"]["figure"]["operations"]
+        if op["location"] == ["data", 0, "customdata"]
+    ]
+    new_day = _figure(json.loads(post(view_payload(app, path, after))), "prov-map")["data"][0]
+    assert new_day["ids"] == points["ids"] and new_day["lon"] == points["lon"]
+    assert custom == new_day["customdata"] and len(custom) == len(points["ids"])
     # never geometry, never a table whole or a new grid (its columns and options)
     for word in (b"coordinates", b"geojson", b"columnDefs", b"rowData", b"localeText"):
         assert word not in answer, word
@@ -206,3 +233,18 @@ def test_every_action_is_reachable_and_sorted_by_the_database(signed_in, world):
         assert known == sorted(known, reverse=True) and dues[len(known) :] == [None] * (
             len(dues) - len(known)
         )
+
+
+def test_a_click_on_a_place_opens_it_by_the_code_in_its_points_ids(signed_in):  # noqa: F811
+    """The maps of places carry their codes in the trace's `ids` (dcc.Graph's clickData keeps a point's
+    `id`), not in the values a filter change patches."""
+    app, post = signed_in
+    opened = json.loads(post(view_payload(app, "/province/IR-23", f"?as_of={D2.isoformat()}")))
+    points = _figure(opened, "prov-map")["data"][0]
+    assert "TEH" in points["ids"] and not any("TEH" in c for c in points["customdata"])
+    i = points["ids"].index("TEH")
+    click = {
+        "points": [{"curveNumber": 0, "pointNumber": i, "id": "TEH", "customdata": points["customdata"][i]}]
+    }
+    answer = json.loads(post(payload(app, "url.pathname", [click], [], "prov-map.clickData")))
+    assert answer["response"]["url"]["pathname"] == "/city/TEH"

@@ -314,7 +314,7 @@ def _walk_list(app, post, name: str, search: str, sort: list | None) -> list[str
         answer = json.loads(post(list_request(app, gid, k, k + 1, sort, search)))
         got = answer["response"][json.dumps(gid, separators=(",", ":"), sort_keys=True)]["getRowsResponse"]
         total = got["rowCount"]
-        codes += [r["id"] for r in got["rowData"]]
+        codes += [r.get("id", r["s"][-1]) for r in got["rowData"]]  # as the grid's getRowId reads it
         k += 1
     return codes
 

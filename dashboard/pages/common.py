@@ -55,27 +55,33 @@ def place_template(lang: str) -> str:
 
 def place_values(r: dict, lang: str) -> list[str]:
     """Gives a place's hover values (covered, neighborhoods, the four shares) with ASCII digits, which
-    the figure's Persian font draws as Persian digits; then its code, which a click opens."""
+    the figure's Persian font draws as Persian digits."""
     return [
         i18n.num(r["covered"], lang, persian_digits=False),
         i18n.num(r["neighborhoods"], lang, persian_digits=False),
         *(i18n.pct(r.get(col), lang, persian_digits=False) for col in MEASURES.values()),
-        r["code"],
     ]
 
 
 def place_hover(rows: list[dict], lang: str) -> dict:
-    """Gives the hover of a map of places: names in `text`, values in `customdata`, the template."""
+    """Gives the hover of a map of places: names in `text`, values in `customdata`, the template; and
+    the places' codes in `ids`, which a click names (`clickData`'s point `id`) and which, like the
+    names, stay on the page through a filter change (only the values are patched)."""
     return {
         "text": [i18n.name(r, lang) for r in rows],
         "customdata": [place_values(r, lang) for r in rows],
         "hovertemplate": place_template(lang),
+        "ids": [r["code"] for r in rows],
     }
 
 
 def place_points(rows: list[dict], view: View, fitted: dict, layers: list[dict], labels=None) -> dict:
     """Gives a map of places as circles at their points: sized by their neighborhoods, coloured by the
-    view's measure, with the places' hover (C.point_map)."""
+    view's measure, with the places' hover (C.point_map). The points in the order of their codes, the
+    same on every day: a filter change patches their values only (C.values_patch), never their places,
+    sizes or names, so those must belong to the same point on the new day (the rows' own order,
+    lagging first, changes with the day)."""
+    rows = sorted(rows, key=lambda r: r["code"])
     return C.point_map(
         rows,
         [C.measure_value(r, view.measure) for r in rows],

@@ -159,9 +159,9 @@ def open_place(click):
     if "location" in point:
         code = point["location"]
     elif _point_level(scope) == "city":
-        return f"/city/{point['customdata'][-1]}"
+        return f"/city/{point['id']}"
     else:
-        code = point["customdata"][-1]
+        code = point["id"]
     if not scope.sees_province(code):  # a provincial account's national map: other provinces do not open
         raise PreventUpdate
     return f"/province/{code}"

@@ -233,4 +233,4 @@ def show_province(measure, as_of_text, kind, pathname, search):
     prevent_initial_call=True,
 )
 def open_city(click):
-    return f"/city/{C.clicked(click)['customdata'][-1]}"
+    return f"/city/{C.clicked(click)['id']}"
