@@ -179,6 +179,7 @@ def layout(view: View, **_):
     options = [{"label": i18n.name(p, lang), "value": p["code"]} for p in queries.province_options(db, scope)]
     return html.Div(
         [
+            html.H1(w("performance", lang)),
             html.Div(
                 [
                     html.Label(
@@ -210,7 +211,6 @@ def layout(view: View, **_):
                 ],  # fmt: skip
                 className="filters",
             ),
-            html.H2(w("performance", lang)),
             html.Div(body(view), id="ag-body"),
         ]
     )
