@@ -58,17 +58,11 @@ def error_panel(err: BaseException, lang: str) -> tuple[html.Div, bool]:
 def way_back(lang: str):
     """Gives the link a refused user goes back by: to their own province (by name) for a provincial
     account, to the first page for every other."""
-    from dashboard import i18n, queries
-    from dashboard.auth import home_path
+    from dashboard.auth import home_path, province_name
 
     scope = current_scope()
     if scope.role == "provincial" and scope.province:
-        try:
-            options = queries.province_options(queries.database(), scope)
-            name = next((i18n.name(o, lang) for o in options if o["code"] == scope.province), scope.province)
-        except RegenError:
-            name = scope.province
-        text = t("back_to_own", lang).format(name=name)
+        text = t("back_to_own", lang).format(name=province_name(scope, lang))
     else:
         text = t("back_home", lang)
     return dcc.Link(text, href=home_path(scope) + ("?lang=en" if lang == "en" else ""), id="way-back")
