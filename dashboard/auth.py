@@ -102,6 +102,18 @@ def current_user_scope() -> Scope:
     return request_scope.get() or ANONYMOUS
 
 
+def province_name(scope: Scope, lang: str) -> str:
+    """Gives a provincial account's province by its name in `lang` (its code when the database cannot
+    say): the header's badge and a refusal's way back name it so."""
+    from dashboard import queries
+
+    try:
+        options = queries.province_options(queries.database(), scope)
+    except RegenError:
+        return scope.province
+    return next((i18n.name(o, lang) for o in options if o["code"] == scope.province), scope.province)
+
+
 def account_links(lang: str = "fa") -> list:
     """Gives the header's account links: the changes log (a view of the app), sign-out with the user's
     name, and sign-out everywhere (full page loads: those are Flask pages, not Dash views)."""
@@ -110,7 +122,7 @@ def account_links(lang: str = "fa") -> list:
     scope = current_user_scope()
     if scope.role == "anonymous":
         return []
-    where = f" · {scope.province}" if scope.province else ""
+    where = f" · {province_name(scope, lang)}" if scope.province else ""
     return [
         dcc.Link(t("audit_link", lang), href="/audit", className="audit-link"),
         # the name isolated: a Latin name at the end of a Persian line would carry the brackets off

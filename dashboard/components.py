@@ -302,8 +302,10 @@ def timeline_figure(rows: list[dict], lang: str) -> go.Figure:
         )
     step = max(1, len(x) // TIMELINE_TICKS)
     fig.update_layout(
-        height=300,
-        margin={"l": 40, "r": 40, "t": 30, "b": 40},
+        height=330,
+        # the legend in a row of its own: under the mode bar's buttons (the figure's top 30 px, shown
+        # on a phone), above the plot and its top tick
+        margin={"l": 40, "r": 40, "t": 70, "b": 40},
         font={"family": figure_font(lang)},
         hoverlabel={"font": {"family": figure_font(lang)}},
         separators="٫٬" if fa else ".,",
@@ -315,7 +317,13 @@ def timeline_figure(rows: list[dict], lang: str) -> go.Figure:
             "tickvals": [0, 25, 50, 75, 100],
             "ticktext": [i18n.num(n, lang) for n in (0, 25, 50, 75, 100)],
         },
-        legend={"orientation": "h", "x": 1 if fa else 0, "xanchor": "right" if fa else "left", "y": 1.12},
+        legend={
+            "orientation": "h",
+            "x": 1 if fa else 0,
+            "xanchor": "right" if fa else "left",
+            "y": 1.06,
+            "yanchor": "bottom",
+        },
         plot_bgcolor="#ffffff",
     )
     return fig

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from dash import dcc, html, set_props
 
-from dashboard.auth_seam import NotAllowed, current_scope
+from dashboard.auth_seam import NotAllowed, NotFound, current_scope
 from dashboard.i18n import t
 from dashboard.urls import parse
 from regen.errors import DatabaseUnavailable, RegenError
@@ -33,27 +33,36 @@ def message(err: BaseException, lang: str) -> tuple[str, bool]:
     return t("failed", lang), False
 
 
+def heading(err: BaseException) -> str:
+    """Gives the key of the heading of the page shown in place of a view that failed with `err`."""
+    if isinstance(err, NotFound):
+        return "h_not_found"
+    if isinstance(err, NotAllowed):
+        return "h_refused"
+    return "h_db_down" if isinstance(err, DatabaseUnavailable) else "h_failed"
+
+
+def page_panel(title: str, text: str, back=None) -> html.Div:
+    """Gives a page in place of a view: its heading (the page's h1), what happened, the way back."""
+    parts = [html.H1(title), html.P(text), back]
+    return html.Div(parts, className="error-banner", id="page-error", role="alert")
+
+
 def error_panel(err: BaseException, lang: str) -> tuple[html.Div, bool]:
     """Gives the panel shown in place of a page that could not be built, and whether to retry."""
     text, retry = message(err, lang)
     back = way_back(lang) if isinstance(err, NotAllowed) else None
-    return html.Div([html.P(text), back], className="error-banner", id="page-error", role="alert"), retry
+    return page_panel(t(heading(err), lang), text, back), retry
 
 
 def way_back(lang: str):
     """Gives the link a refused user goes back by: to their own province (by name) for a provincial
     account, to the first page for every other."""
-    from dashboard import i18n, queries
-    from dashboard.auth import home_path
+    from dashboard.auth import home_path, province_name
 
     scope = current_scope()
     if scope.role == "provincial" and scope.province:
-        try:
-            options = queries.province_options(queries.database(), scope)
-            name = next((i18n.name(o, lang) for o in options if o["code"] == scope.province), scope.province)
-        except RegenError:
-            name = scope.province
-        text = t("back_to_own", lang).format(name=name)
+        text = t("back_to_own", lang).format(name=province_name(scope, lang))
     else:
         text = t("back_home", lang)
     return dcc.Link(text, href=home_path(scope) + ("?lang=en" if lang == "en" else ""), id="way-back")

@@ -195,7 +195,7 @@ def render(pathname: str, search: str, cookie_lang: str | None = None, kept: boo
                 )
             break
     if page_ is None:
-        page_, retry = html.Div(t("not_found", lang), className="error-banner"), False
+        page_, retry = errors.page_panel(t("h_not_found", lang), t("not_found", lang)), False
     return _direction(lang), lang, header(view, pathname or "/"), page_, retry
 
 

@@ -22,6 +22,7 @@ from regen import settings
 from regen.db import Database
 from regen.embedded import Cluster
 from regen.migrate import migrate
+from regen.scope import Scope
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -176,6 +177,19 @@ def world(db, monkeypatch):
     monkeypatch.setattr(dashboard.auth, "current_user_scope", lambda: NATIONAL)
     yield db
     queries.clear_cache()
+
+
+WRITER = Scope(user="national-writer", role="national")  # a national account the tests write as
+
+
+@pytest.fixture
+def national_account(db):
+    """Gives the scope of a national account in `db` (WRITER), for a test that writes as one
+    (`db.transaction(scope=...)`: the functions that record a state ask who records it)."""
+    from regen.accounts import add_user
+
+    add_user(db, WRITER.user, "national", None, "national writer password")
+    return WRITER
 
 
 @pytest.fixture(scope="session")

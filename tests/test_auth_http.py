@@ -439,7 +439,7 @@ def multi_body(outputs: list[str], inputs, state=()):
     return body
 
 
-def page_of(client, path: str) -> str:
+def page_of(client, path: str, search: str = "") -> str:
     body = multi_body(
         [
             "root.dir",
@@ -451,7 +451,7 @@ def page_of(client, path: str) -> str:
             "footer.children",
         ],
         [("url", "pathname", path)],
-        [("url", "search", "")],
+        [("url", "search", search)],
     )
     resp = post_callback(client, body)
     assert resp.status_code == 200, resp.get_data(as_text=True)[:500]

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
-import dashboard.auth
 from dashboard import queries
 from regen.scope import NATIONAL, Scope
-from tests.dashboard_fixture import D1, D2, build
+from tests.dashboard_fixture import D1, D2
 
 TODAY = dt.date.today()
 DAYS = (dt.date(2018, 6, 1), D1, dt.date(2022, 7, 1), D2, TODAY, TODAY + dt.timedelta(days=40))
@@ -26,15 +23,6 @@ LEFT JOIN (SELECT DISTINCT ON (s.action_code) s.action_code, s.status, s.began_o
            ORDER BY s.action_code, s.began_on DESC, s.id DESC) st ON st.action_code = a.code
 ORDER BY a.code
 """
-
-
-@pytest.fixture
-def world(db, monkeypatch):
-    build(db)
-    queries.clear_cache()
-    monkeypatch.setattr(dashboard.auth, "current_user_scope", lambda: NATIONAL)
-    yield db
-    queries.clear_cache()
 
 
 def assert_same(db) -> None:

@@ -9,21 +9,19 @@ import datetime as dt
 
 import pytest
 
-import dashboard.auth
 from dashboard import queries
 from regen import queries as named
-from regen.accounts import add_user
 from regen.scope import NATIONAL, Scope
-from tests.dashboard_fixture import build
+from tests.conftest import WRITER
 
-WRITER = Scope(user="days-writer", role="national")
 TODAY = dt.date.today()
 
 
 @pytest.fixture
-def world(db, monkeypatch):
-    build(db)
-    add_user(db, WRITER.user, "national", None, "days writer password")
+def world(world, national_account):
+    """conftest's world, with the national account states are recorded as (WRITER), and an office
+    serving Isfahan's neighborhoods."""
+    db = world
     db.execute(
         "INSERT INTO offices (code, kind, name_fa, city_code, location, source) VALUES "
         "('O9', 'facilitation', 'دفتر نو', 'ISF', ST_SetSRID(ST_MakePoint(51.7, 32.6), 4326), 'test')"
@@ -33,9 +31,7 @@ def world(db, monkeypatch):
         "SELECT 'O9', code FROM neighborhoods WHERE city_code = 'ISF' AND retired_at IS NULL"
     )
     queries.clear_cache()
-    monkeypatch.setattr(dashboard.auth, "current_user_scope", lambda: NATIONAL)
-    yield db
-    queries.clear_cache()
+    return db
 
 
 def record_state(db, office: str, state: str, day: dt.date, letter: str | None = None) -> None:

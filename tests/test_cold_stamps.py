@@ -10,24 +10,17 @@ import datetime as dt
 import orjson
 import pytest
 
-import dashboard.auth
 from dashboard import kept, queries, shell
-from regen.accounts import add_user
-from regen.scope import NATIONAL, Scope
-from tests.dashboard_fixture import build
+from regen.scope import NATIONAL
+from tests.conftest import WRITER
 
-WRITER = Scope(user="stamp-writer", role="national")
 ON = ("IR-23", "IR-10", queries.BASE, queries.EVERYTHING)
 
 
 @pytest.fixture
-def world(db, monkeypatch):
-    build(db)
-    add_user(db, WRITER.user, "national", None, "stamp writer password")
-    queries.clear_cache()
-    monkeypatch.setattr(dashboard.auth, "current_user_scope", lambda: NATIONAL)
-    yield db
-    queries.clear_cache()
+def world(world, national_account):
+    """conftest's world, with the national account states are recorded as (WRITER)."""
+    return world
 
 
 def stamps(db) -> dict[str, tuple]:

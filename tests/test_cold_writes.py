@@ -9,11 +9,8 @@ import datetime as dt
 
 import pytest
 
-from regen.accounts import add_user
-from regen.scope import Scope
-from tests.dashboard_fixture import build
+from tests.conftest import WRITER
 
-WRITER = Scope(user="writes-writer", role="national")
 TODAY = dt.date.today()
 SERIES = {
     "city_coverage_days": "city_code, day",
@@ -22,9 +19,9 @@ SERIES = {
 
 
 @pytest.fixture
-def world(db):
-    build(db)
-    add_user(db, WRITER.user, "national", None, "writes writer password")
+def world(world, national_account):
+    """conftest's world, with the national account states are recorded as (WRITER)."""
+    db = world
     # a long series in Tehran: an office serving every neighborhood, a state a year for years
     db.execute(
         "INSERT INTO offices (code, kind, name_fa, city_code, location, source) VALUES "

@@ -310,7 +310,7 @@ def test_switch_to_english(page):
     wait_for(d, "#prov-map .maplibregl-canvas")
     assert "National" in text_of(d, "header")
     assert "lang=en" in d.current_url
-    assert "Tehran" in text_of(d, "h2")
+    assert "Tehran" in text_of(d, "h1")
     shot(d, "province-IR-23-en")
     d.get(d.current_url.split("?")[0])  # the cookie keeps English without ?lang
     wait_for(d, "#prov-map .maplibregl-canvas")
@@ -318,7 +318,7 @@ def test_switch_to_english(page):
     d.find_element(By.ID, "lang-switch").click()  # and back to Persian, over the cookie
     wait_until(d, "(document.getElementById('root') || {}).dir === 'rtl'")
     wait_for(d, "#prov-map .maplibregl-canvas")
-    assert "استان تهران" in text_of(d, "h2")
+    assert "استان تهران" in text_of(d, "h1")
     d.delete_all_cookies()
 
 

@@ -8,6 +8,7 @@ checked against what the SQL computes."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from zoneinfo import ZoneInfo
 
@@ -112,6 +113,30 @@ def test_refusal_offers_the_way_back_to_the_own_province(client):
     assert '"id": "way-back"' in page and '"href": "/province/IR-23"' in page
     assert t("back_to_own", "fa").format(name="تهران") in page
     assert "جلفا" not in page  # nothing of the refused province's detail
+
+
+def test_the_badge_names_the_provincial_account_s_province_in_the_page_s_language(client):
+    """The header's account badge, «خروج (teh · تهران)»: the province by its name, never its code."""
+
+    def badge(search: str = "") -> str:
+        found, todo = [], [json.loads(page_of(client, "/", search))["response"]["header"]["children"]]
+        while todo:
+            c = todo.pop()
+            if isinstance(c, list):
+                todo += c
+            elif isinstance(c, dict):
+                props = c.get("props", {})
+                found += [props] if props.get("className") == "logout-link" else []
+                todo.append(props.get("children"))
+        (props,) = found
+        return json.dumps(props["children"], ensure_ascii=False)
+
+    sign_in(client, "teh")
+    for search, name in (("", "تهران"), ("?lang=en", "Tehran")):
+        text = badge(search)
+        assert f"teh · {name}" in text and "IR-23" not in text, text
+    sign_in(client, "nat")  # a national account has no province to name
+    assert '"nat"' in badge() and "·" not in badge()
 
 
 def test_provincial_national_view_links_only_its_own_province(client):

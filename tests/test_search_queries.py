@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-import dashboard.auth
 from dashboard import queries
 from dashboard.auth_seam import NotAllowed
 from regen import queries as named
 from regen.scope import ANONYMOUS, NATIONAL, Scope
 from regen.text import search_key
-from tests.dashboard_fixture import build
 
 TEHRAN = Scope(user="t", role="provincial", province="IR-23")
 ISFAHAN = Scope(user="i", role="provincial", province="IR-10")
@@ -30,8 +28,9 @@ KEYS = [
 
 
 @pytest.fixture
-def world(db, monkeypatch):
-    build(db)
+def world(world):
+    """conftest's world, with names it lacks."""
+    db = world
     # names the fixture lacks: a ZWNJ, an Arabic kaf and a Latin name that is a prefix of another
     db.execute(
         "INSERT INTO cities (code, province_code, name_fa, name_en, location, source) VALUES "
@@ -48,9 +47,7 @@ def world(db, monkeypatch):
         " ST_Multi(ST_MakeEnvelope(50.98, 35.82, 50.99, 35.83, 4326)), 'test')"
     )
     queries.clear_cache()
-    monkeypatch.setattr(dashboard.auth, "current_user_scope", lambda: NATIONAL)
-    yield db
-    queries.clear_cache()
+    return db
 
 
 def found(db, scope, text, **kw):

@@ -3,10 +3,12 @@ about, audit, a record form, the refusal and not-found pages, sign-in, a search 
 national account (and the main ones as Tehran's provincial officer), in Persian and English, on a
 desktop (1366×900) and a phone (390×844), in one real headless Chromium over one server. Each page is
 saved as tests/artifacts/tour-<view>-<account>-<lang>-<device>.png to look at, and checked for what a
-person would notice at once: the page scrolls sideways on a phone, its heading is in the other
-language, its map runs off the screen or has its legend or colour scale drawn over it (phone), a
-table's name column is out of sight, a short table runs on blank under its rows. Every problem of
-every page is reported at once."""
+person would notice at once: the page scrolls sideways on a phone, it has no heading (one h1, its
+first words) or one in the other language, its map runs off the screen or has its legend or colour
+scale drawn over it (phone) or shows MapLibre's empty attribution button, a chart's legend meets its
+mode bar, axis or plot, a table's name column is out of sight or a header is cut short, a short table
+runs on blank under its rows, an agency's target name meets its bar or lines. Every problem of every
+page is reported at once."""
 
 from __future__ import annotations
 
@@ -56,11 +58,42 @@ CODE = re.compile(r"\b[A-Z][A-Z0-9_-]*\b")  # a code (IR-23, NOPE) reads the sam
 MEASURE = """
 const W = window.innerWidth, out = {width: W, scroll: document.documentElement.scrollWidth};
 const seen = (e) => e && e.getClientRects().length > 0;
-const head = [...document.querySelectorAll('main h1, main h2, main h3, .form-card h1, #page-error p')]
-  .find(seen);
-out.heading = head ? head.innerText.trim() : null;
 const box = (e) => { const r = e.getBoundingClientRect();
   return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height}; };
+const meets = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1
+  && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+// the page's own heading: one h1, the first words of the view (before its filters)
+const h1s = [...document.querySelectorAll('main h1, .form-card h1')].filter(seen);
+out.h1s = h1s.length;
+out.heading = h1s.length ? h1s[0].innerText.trim() : null;
+const top = document.querySelector('main') || document.querySelector('.form-card');
+const walk = top && document.createTreeWalker(top, NodeFilter.SHOW_TEXT,
+  {acceptNode: (n) => n.textContent.trim() && seen(n.parentElement) ? 1 : 3});
+const first = walk && walk.nextNode();
+out.first = first ? (h1s.length && h1s[0].contains(first) ? null : first.textContent.trim()) : null;
+// a chart's legend in a row of its own: clear of the mode bar's buttons, the axis labels and the plot
+out.crowded = [...document.querySelectorAll('.js-plotly-plot')].filter(seen).flatMap((g) => {
+  const legend = g.querySelector('.legend'), bar = g.querySelector('.modebar');
+  if (!legend || !seen(legend)) return [];
+  const l = box(legend), near = [bar, g.querySelector('.nsewdrag'), ...g.querySelectorAll('.ytick text')];
+  return near.filter((e) => e && seen(e) && meets(l, box(e)))
+    .map((e) => `${(g.closest('[id]') || {}).id}: legend on ${e.getAttribute('class') || e.tagName}`);
+});
+// MapLibre's attribution button, empty here (the page's footer names the sources)
+out.attribution = [...document.querySelectorAll('.maplibregl-ctrl-attrib')].filter(seen).length;
+// a table's header cut short ("Neighborho…"): its words must show whole, on as many lines as they need
+out.cut = [...document.querySelectorAll('.ag-header-cell')].filter(seen).map((c) => {
+  const text = c.querySelector('.ag-header-cell-text');
+  return text && (text.scrollWidth > text.clientWidth + 1 || text.scrollHeight > text.clientHeight + 1
+    || text.getBoundingClientRect().bottom > c.getBoundingClientRect().bottom + 1) ? text.textContent : null;
+}).filter((x) => x);
+// the agencies' bars: each target's name clear of the bars, the target's line and the period's tick
+out.labels = [...document.querySelectorAll('.agency-panel .js-plotly-plot')].flatMap((g) => {
+  const marks = [...g.querySelectorAll('.bars path, .shapelayer path, .scatterlayer .point')].filter(seen);
+  return [...g.querySelectorAll('.annotation')].flatMap((a) => marks.filter((m) => meets(box(a), box(m)))
+    .map((m) => `${a.textContent} on ${m.closest('.bars') ? 'a bar'
+      : m.closest('.shapelayer') ? 'the 100% line' : 'a tick'}`));
+});
 if (arguments[0]) {
   const g = document.getElementById(arguments[0]), canvas = g && g.querySelector('.maplibregl-canvas');
   out.map = canvas ? box(canvas) : null;
@@ -113,6 +146,15 @@ def problems_of(driver, where: str, lang: str, device: str, graph: str | None) -
         found.append(f"{where}: the heading is not Persian: {heading!r}")
     if lang == "en" and (not LATIN.search(heading) or PERSIAN.search(heading)):
         found.append(f"{where}: the heading is not English: {heading!r}")
+    if m["h1s"] != 1:
+        found.append(f"{where}: {m['h1s']} headings (h1) in sight, not one")
+    elif m["first"]:
+        found.append(f"{where}: {m['first']!r} comes before the heading")
+    found += [f"{where}: {c}" for c in m["crowded"]]
+    if m["attribution"]:
+        found.append(f"{where}: the map's empty attribution button (▶) shows")
+    found += [f"{where}: a table's header is cut: {c!r}" for c in m["cut"]]
+    found += [f"{where}: {label}" for label in m["labels"]]
     if graph:
         area = m["map"]
         if area is None or area["width"] < 100:

@@ -85,7 +85,7 @@ def layout(view: View, **_):
     ]
     return html.Div(
         [
-            html.H2(t("about", lang)),
+            html.H1(t("about", lang)),
             html.P(_ABOUT[1] if en else _ABOUT[0]),
             html.P(_demo_line(lang), id="demo-line", className="overdue") if facts["demo"] else None,
             html.H3(t("def_title", lang)),

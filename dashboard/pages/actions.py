@@ -171,7 +171,7 @@ def layout(view: View, **_):
     agencies = queries.agency_options(db, scope)
     return html.Div(
         [
-            html.H2(t("actions", lang)),
+            html.H1(t("actions", lang)),
             controls.filter_bar(
                 view,
                 lang,

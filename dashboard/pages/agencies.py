@@ -27,6 +27,7 @@ MENU_HREF = "/agencies"
 FILTERS_IN_PLACE = False
 
 OVERDUE_ROWS = 25  # overdue actions shown per agency (the actions view has them all)
+ROW = 60  # px of a target's row in the bars: its name over its bar (half the row)
 
 
 def _label(r: dict, lang: str) -> str:
@@ -49,12 +50,19 @@ def _figure(rows: list[dict], lang: str) -> dict:
         for r in rows
     ]
     hover = [i18n.rtl(h) for h in hover] if rtl else hover
-    # each target's name above its bar, across the chart: as tick labels beside the bars a phone had
-    # room for two letters of them
+    # each target's name above its bar, across the chart (as tick labels beside the bars a phone had
+    # room for two letters of them), in the gap between bars: a row is ROW px, its bar half of it, the
+    # name's foot 2 px over the bar's top and clear of the bar above; a little in from the zero line
     names = [
-        {"x": 0, "y": label, "yshift": 17, "yanchor": "bottom", "xanchor": "right" if rtl else "left",
-         "text": label, "showarrow": False, "font": {"size": 12}}
+        {"x": 0, "y": label, "yshift": ROW // 4 + 2, "yanchor": "bottom", "xshift": -4 if rtl else 4,
+         "xanchor": "right" if rtl else "left", "text": label, "showarrow": False, "font": {"size": 12}}
         for label in labels
+    ]  # fmt: skip
+    # the target (100 %) marked across each bar only, so that it never crosses a name
+    lines = [
+        {"type": "line", "x0": 100, "x1": 100, "y0": i - 0.25, "y1": i + 0.25, "yref": "y",
+         "line": {"color": "#1d2939", "width": 1.5, "dash": "dot"}}
+        for i in range(len(rows))
     ]  # fmt: skip
     return {
         "data": [
@@ -79,12 +87,12 @@ def _figure(rows: list[dict], lang: str) -> dict:
             },
         ],  # fmt: skip
         "layout": {
-            "height": 70 + 52 * len(rows),
+            "height": 54 + ROW * len(rows),
             "annotations": names,
-            "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
+            "margin": {"l": 10, "r": 10, "t": 24, "b": 30},
             "font": {"family": figure_font(lang)},
             "showlegend": False,
-            "bargap": 0.35,
+            "bargap": 0.5,
             "xaxis": {"range": [150, 0] if rtl else [0, 150], "ticksuffix": "%", "fixedrange": True},
             "yaxis": {
                 "side": "right" if rtl else "left",
@@ -92,17 +100,7 @@ def _figure(rows: list[dict], lang: str) -> dict:
                 "showticklabels": False,
                 "fixedrange": True,
             },
-            "shapes": [
-                {
-                    "type": "line",
-                    "x0": 100,
-                    "x1": 100,
-                    "y0": 0,
-                    "y1": 1,
-                    "yref": "paper",
-                    "line": {"color": "#1d2939", "width": 1.5, "dash": "dot"},
-                }
-            ],  # fmt: skip
+            "shapes": lines,
         },
     }
 
@@ -179,6 +177,7 @@ def layout(view: View, **_):
     options = [{"label": i18n.name(p, lang), "value": p["code"]} for p in queries.province_options(db, scope)]
     return html.Div(
         [
+            html.H1(w("performance", lang)),
             html.Div(
                 [
                     html.Label(
@@ -210,7 +209,6 @@ def layout(view: View, **_):
                 ],  # fmt: skip
                 className="filters",
             ),
-            html.H2(w("performance", lang)),
             html.Div(body(view), id="ag-body"),
         ]
     )

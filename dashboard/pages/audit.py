@@ -74,7 +74,7 @@ def layout(view: View, **_):
     lang = view.lang
     return html.Div(
         [
-            html.H2(t("au_title", lang)),
+            html.H1(t("au_title", lang)),
             html.P(t("au_intro", lang), className="notice"),
             html.Div(
                 [

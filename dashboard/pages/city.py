@@ -233,7 +233,7 @@ def layout(view: View, code: str):
     p = _parts(view, code, place)
     return html.Div(
         [
-            html.H2(f"{t('city', lang)} {i18n.name(place, lang)}"),
+            html.H1(f"{t('city', lang)} {i18n.name(place, lang)}"),
             controls.filter_bar(
                 replace(view, province=place["province_code"], city=code),
                 lang,

@@ -54,7 +54,7 @@ def layout(view: View, **_):
     ]
     return html.Div(
         [
-            html.H2(t("data", lang)),
+            html.H1(t("data", lang)),
             controls.panel(t("etl_runs", lang), grids.grid("data-runs", RUN_COLS, rows, lang, page_size=20)),
             controls.panel(
                 t("rejects", lang),

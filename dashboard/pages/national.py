@@ -110,6 +110,7 @@ def layout(view: View, **_):
     p = _parts(view)
     return html.Div(
         [
+            html.H1(t("h_national", lang)),
             controls.filter_bar(
                 view,
                 lang,

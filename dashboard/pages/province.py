@@ -156,7 +156,7 @@ def layout(view: View, code: str):
     p = _parts(view, code)
     return html.Div(
         [
-            html.H2(f"{t('province', lang)} {i18n.name(place, lang)}"),
+            html.H1(f"{t('province', lang)} {i18n.name(place, lang)}"),
             controls.filter_bar(
                 replace(view, province=code),
                 lang,
