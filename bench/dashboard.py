@@ -164,6 +164,9 @@ def timed_side_by_side(*fns, n: int = REPEAT) -> list[float]:
 def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     url = database_for(scale)
     os.environ["DATABASE_URL"] = url
+    from regen import settings
+
+    settings.reload()  # a process reads its settings once: the second scale's app would query the first's
     from dashboard import kept, queries
     from dashboard.app import create_app
     from regen import queries as named

@@ -14,9 +14,7 @@ recorded states: a province's and its cities' figures), BASE (the writes without
 shapes, options, the attributions). A state recorded in Tehran leaves Isfahan's results kept. The rows
 also say the first day a write's recorded states touched (migration 0180; none: every day), so a result
 of days up to M (`upto`: the timeline's season starts) stays kept through writes dated after M. And
-they say the kind of data written (migration 0197: office states, action statuses, places; none: any),
-so a result that reads no office state (the actions' figures) stays kept through a recorded office
-state, the coverage through an action's status, and shapes and boxes through both (`READS`).
+the kind of data written (0197; none: any): a result keeps through writes of kinds it does not `READS`.
 """
 
 from __future__ import annotations
@@ -55,17 +53,18 @@ _UNCACHED = {"dash_data_stamps", "dash_data_stamps_by_day", "dash_data_stamps_by
 SEARCH_LIMIT = 8  # results the search box shows (at most 20 are given)
 EVERYTHING = "*"  # a result that any write may change (see the module's docstring)
 BASE = ""  # a result that only writes without a province change: no recorded state does
-# The kinds of writes (data_changes.kind, migration 0197) a result may change with, per named query; a
-# write of no kind (any other table) changes every result, and a query not named here changes with all.
+# The kinds of writes (data_changes.kind, 0197) a named query reads; a write of no kind changes all.
 OFFICE, ACTION, PLACES = "office", "action", "places"
 READS = {  # (an action's figures read its statuses and the places it is tied to)
-    f"dash_{n}": frozenset(kinds) for names, kinds in (
-        ("actions action_group_counts action_page overdue_counts "
-         "overdue_by_province", (ACTION, PLACES)),
-        ("coverage_provinces coverage_cities timeline first_office_date",
-         (OFFICE, PLACES)),
-        ("province_shapes neighborhood_shapes city_shape province_neighbours nation_bounds province_bounds "
-         "city_bounds neighborhood_labels place province_options city_options resolutions", (PLACES,)),
+    n: frozenset(kinds) for names, kinds in (
+        ("dash_actions dash_action_group_counts dash_action_page "
+         "dash_overdue_counts dash_overdue_by_province", (ACTION, PLACES)),
+        ("dash_coverage_provinces dash_coverage_cities dash_timeline "
+         "dash_first_office_date", (OFFICE, PLACES)),
+        ("dash_province_shapes dash_neighborhood_shapes dash_city_shape dash_province_neighbours "
+         "dash_nation_bounds dash_province_bounds dash_city_bounds dash_neighborhood_labels dash_place "
+         "dash_province_options dash_city_options dash_agency_options dash_resolutions dash_about "
+         "dash_etl_runs dash_etl_rejects picker_meetings", (PLACES,)),
     ) for n in names.split()
 }  # fmt: skip
 
