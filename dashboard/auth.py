@@ -122,12 +122,13 @@ def account_links(lang: str = "fa") -> list:
     scope = current_user_scope()
     if scope.role == "anonymous":
         return []
-    where = f" · {province_name(scope, lang)}" if scope.province else ""
+    where = [" · ", province_name(scope, lang)] if scope.province else []
     return [
         dcc.Link(t("audit_link", lang), href="/audit", className="audit-link"),
-        # the name isolated: a Latin name at the end of a Persian line would carry the brackets off
+        # the name isolated: a Latin name at the end of a Persian line would carry the brackets off;
+        # the province after it, in the page's direction
         html.A(
-            [t("sign_out", lang), " (", html.Bdi(f"{scope.user}{where}"), ")"],
+            [t("sign_out", lang), " (", html.Bdi(scope.user), *where, ")"],
             href="/logout",
             className="logout-link",
         ),

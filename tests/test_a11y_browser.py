@@ -6,31 +6,27 @@ critical or serious violation. Each page also declares its language and directio
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
 import pytest
-from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
-from regen.accounts import add_user
-from regen.db import Database
 from tests.test_agencies_browser import TARGETS
 from tests.test_dashboard_browser import (  # noqa: F401  (fixtures)
     BROWSER_PASSWORD,
     BROWSER_USER,
+    PROVINCIAL,
+    PROVINCIAL_PASSWORD,
     VIEWS,
     browser,
     served_dashboard,
     settled,
+    sign_in,
     wait_for,
 )
 
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-PROVINCIAL, PROVINCIAL_PASSWORD = "a11y-tehran", "a11y provincial password"
 FAILING = ("critical", "serious")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 SHOWN = ("sign-in", "about", "audit", "refusal")  # the pages of this task: screenshots to look at
@@ -44,20 +40,8 @@ SIGNED_IN_VIEWS = {
 
 @pytest.fixture(scope="module")
 def a11y_url(pg_server, template_url):
-    with served_dashboard(pg_server, template_url, "regen_a11y", TARGETS) as url:
-        db = Database(os.environ["DATABASE_URL"])  # the database served_dashboard serves, for its life
-        add_user(db, PROVINCIAL, "provincial", "IR-23", PROVINCIAL_PASSWORD)
-        db.close()
+    with served_dashboard(pg_server, template_url, "regen_a11y", TARGETS, provincial=True) as url:
         yield url
-
-
-def sign_in(driver, base: str, user: str, password: str) -> None:
-    driver.delete_all_cookies()
-    driver.get(base + "/login")
-    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "password"))
-    driver.find_element(By.ID, "name").send_keys(user)
-    driver.find_element(By.ID, "password").send_keys(password + Keys.ENTER)
-    WebDriverWait(driver, 20).until(lambda d: "/login" not in d.current_url)
 
 
 def violations(driver) -> list[dict]:

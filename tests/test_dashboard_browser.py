@@ -35,12 +35,16 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 BROWSER_USER, BROWSER_PASSWORD = "browser-national", "browser test password"
+PROVINCIAL, PROVINCIAL_PASSWORD = "browser-tehran", "browser provincial password"  # Tehran's officer
 
 
 @contextlib.contextmanager
-def served_dashboard(pg_server: str, template_url: str, prefix: str, extra_sql: str | None = None):
+def served_dashboard(
+    pg_server: str, template_url: str, prefix: str, extra_sql: str | None = None, provincial: bool = False
+):
     """Gives the URL of the dashboard, served from a thread, over a new database holding the fixture
-    (and `extra_sql`), with the browser account; drops the database afterwards."""
+    (and `extra_sql`), with the browser account (and, with `provincial`, Tehran's provincial officer:
+    PROVINCIAL); drops the database afterwards."""
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     template = urlsplit(template_url).path.lstrip("/")
     admin_execute(
@@ -53,6 +57,8 @@ def served_dashboard(pg_server: str, template_url: str, prefix: str, extra_sql: 
     if extra_sql:
         database.execute(extra_sql)
     add_user(database, BROWSER_USER, "national", None, BROWSER_PASSWORD)  # every view needs a session
+    if provincial:
+        add_user(database, PROVINCIAL, "provincial", "IR-23", PROVINCIAL_PASSWORD)
     mp = pytest.MonkeyPatch()
     mp.setenv("DATABASE_URL", url)
     queries.clear_cache()
@@ -105,6 +111,17 @@ def browser():
     ARTIFACTS.mkdir(exist_ok=True)
     yield driver
     driver.quit()
+
+
+def sign_in(driver, base: str, name: str = BROWSER_USER, password: str = BROWSER_PASSWORD) -> None:
+    """Signs the browser in through the sign-in page as `name`, from no session (cookies deleted)."""
+    driver.delete_all_cookies()
+    driver.get(base + "/login")
+    wait = WebDriverWait(driver, 20)
+    wait.until(lambda d: d.find_elements(By.ID, "password"))
+    driver.find_element(By.ID, "name").send_keys(name)
+    driver.find_element(By.ID, "password").send_keys(password + Keys.ENTER)
+    wait.until(lambda d: "/login" not in d.current_url)
 
 
 @pytest.fixture

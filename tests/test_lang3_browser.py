@@ -22,8 +22,9 @@ from tests.test_dashboard_browser import (  # noqa: F401  (fixtures)
     BROWSER_USER,
     browser,
     served_dashboard,
+    sign_in,
 )
-from tests.test_words_browser import foreign, settled_words, sign_in
+from tests.test_words_browser import foreign, settled_words
 
 pytestmark = pytest.mark.browser
 FILE = "/data/boundaries/neighborhoods-1403.geojson"

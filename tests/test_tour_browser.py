@@ -13,7 +13,6 @@ page is reported at once."""
 from __future__ import annotations
 
 import base64
-import os
 import re
 import time
 
@@ -21,22 +20,21 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from regen.accounts import add_user
-from regen.db import Database
 from tests.test_agencies_browser import TARGETS
 from tests.test_dashboard_browser import (  # noqa: F401  (fixtures)
     ARTIFACTS,
     BROWSER_PASSWORD,
     BROWSER_USER,
+    PROVINCIAL,
+    PROVINCIAL_PASSWORD,
     browser,
     served_dashboard,
     settled,
+    sign_in,
     wait_for,
 )
-from tests.test_words_browser import sign_in
 
 pytestmark = pytest.mark.browser
-PROVINCIAL, PROVINCIAL_PASSWORD = "tour-tehran", "tour provincial password"
 DEVICES = {"desktop": (1366, 900), "phone": (390, 844)}
 # name: (path, what shows once it is drawn, the map's graph id)
 VIEWS = {
@@ -124,10 +122,7 @@ return out;
 @pytest.fixture(scope="module")
 def tour_url(pg_server, template_url):
     """Gives the dashboard over the fixture and the agencies' targets, with a provincial account."""
-    with served_dashboard(pg_server, template_url, "regen_tour", TARGETS) as url:
-        db = Database(os.environ["DATABASE_URL"])  # the database served_dashboard serves, for its life
-        add_user(db, PROVINCIAL, "provincial", "IR-23", PROVINCIAL_PASSWORD)
-        db.close()
+    with served_dashboard(pg_server, template_url, "regen_tour", TARGETS, provincial=True) as url:
         yield url
 
 

@@ -7,28 +7,26 @@ digit unless the Farsi-Digits face draws it as a Persian one."""
 
 from __future__ import annotations
 
-import os
 import re
 import time
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.i18n import t
-from regen.accounts import add_user
-from regen.db import Database
 from tests.test_dashboard_browser import (  # noqa: F401  (fixtures)
     ARTIFACTS,
     BROWSER_PASSWORD,
     BROWSER_USER,
+    PROVINCIAL,
+    PROVINCIAL_PASSWORD,
     browser,
     served_dashboard,
+    sign_in,
 )
 
 pytestmark = pytest.mark.browser
-PROVINCIAL, PROVINCIAL_PASSWORD = "words-tehran", "words test password"
 # a letter number with ASCII digits in an evidence text, a state loaded from a table file, a
 # boundaries run with its level: words and digits the views must write in the page's language
 EXTRA = """
@@ -105,21 +103,8 @@ return [...arguments].map((piece) => {
 @pytest.fixture(scope="module")
 def base_url(pg_server, template_url):
     """Gives the dashboard over the fixture (and EXTRA), with a provincial account of Tehran."""
-    with served_dashboard(pg_server, template_url, "regen_words", EXTRA) as url:
-        db = Database(os.environ["DATABASE_URL"])
-        add_user(db, PROVINCIAL, "provincial", "IR-23", PROVINCIAL_PASSWORD)
-        db.close()
+    with served_dashboard(pg_server, template_url, "regen_words", EXTRA, provincial=True) as url:
         yield url
-
-
-def sign_in(driver, base_url: str, name: str, password: str) -> None:
-    driver.delete_all_cookies()
-    driver.get(base_url + "/login")
-    wait = WebDriverWait(driver, 20)
-    wait.until(lambda d: d.find_elements(By.ID, "password"))
-    driver.find_element(By.ID, "name").send_keys(name)
-    driver.find_element(By.ID, "password").send_keys(password + Keys.ENTER)
-    wait.until(lambda d: "/login" not in d.current_url)
 
 
 def settled_words(driver, timeout: float = 40) -> list[dict]:
