@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import bench.dashboard as dash_bench  # noqa: E402
-from dashboard import queries  # noqa: E402
 from dashboard.brief.render import brief_pdf  # noqa: E402
 from etl.demo.calendar import as_of  # noqa: E402
 from regen.db import Database  # noqa: E402
@@ -49,7 +48,7 @@ def main() -> None:
     for k in [int(x) for x in args.scales.split(",")]:
         db = Database(dash_bench.database_for(k))
         for scope, province in (("nation", None), ("province", args.province)):
-            queries.clear_cache()
+            results.clear_cache()
             started = time.perf_counter()
             pdf = brief_pdf(db, NATIONAL, as_of=as_of(), province=province)
             seconds = time.perf_counter() - started

@@ -167,12 +167,12 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     from regen import settings
 
     settings.reload()  # a process reads its settings once: the second scale's app would query the first's
-    from dashboard import kept, queries
+    from dashboard import kept, queries, results
     from dashboard.app import create_app
     from regen import queries as named
     from regen.db import Database
 
-    queries.clear_cache()
+    results.clear_cache()
     app = create_app()
     client = app.server.test_client()
     db = Database(url)
@@ -201,9 +201,9 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     }
 
     recorded: list[tuple] = []
-    original = queries.cached
+    original = queries.cached  # the name the query layer calls
 
-    def recording(name, database, scope, on=queries.EVERYTHING, upto=None, **params):
+    def recording(name, database, scope, on=results.EVERYTHING, upto=None, **params):
         recorded.append((name, scope, params))
         return original(name, database, scope, on, upto, **params)
 
@@ -220,7 +220,7 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
         server = timed(lambda body=body: post(client, body))
         built = timed(lambda body=body: (kept.clear(), post(client, body)))
         cold, bare = timed_side_by_side(
-            lambda body=body: (queries.clear_cache(), post(client, body)),
+            lambda body=body: (results.clear_cache(), post(client, body)),
             lambda st=statements: [named.run(n, db, scope=s, **p) for n, s, p in st],
         )
         post(client, body)

@@ -70,14 +70,14 @@ def search_body(text: str) -> dict:
 def measure_scale(scale: int, places: int) -> dict:
     url = database_for(scale)
     os.environ["DATABASE_URL"] = url
-    from dashboard import queries
+    from dashboard import queries, results
     from dashboard.app import create_app
     from regen import settings
     from regen.db import Database
     from regen.scope import NATIONAL, Scope
 
     settings.reload()  # this scale's DATABASE_URL (a process reads its settings once)
-    queries.clear_cache()
+    results.clear_cache()
     app = create_app()
     client = app.server.test_client()
     db = Database(url)

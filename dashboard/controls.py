@@ -7,7 +7,8 @@ import datetime as dt
 
 from dash import Input, Output, dcc, html
 
-from dashboard import i18n
+from dashboard import i18n, queries
+from dashboard.auth_seam import current_scope
 from dashboard.i18n import t
 from dashboard.picker import date_box, fid
 from dashboard.queries import KINDS, MEASURES
@@ -56,6 +57,17 @@ def filter_inputs(page, *what: str) -> list[Input]:
     """Gives the values of the filter bar's controls named `what` (province, city, kind, asof,
     measure) on `page` (ALL: on whichever view is shown) as a callback's inputs, in that order."""
     return [Input(fid(w, page), "value") for w in what]
+
+
+def view_top(heading: str, view, page: str, show: tuple[str, ...]) -> list:
+    """Gives a view's heading and its filter bar: the provinces the user may pick and, when the bar
+    shows the city, the cities of the view's province."""
+    db, scope = queries.database(), current_scope()
+    cities = queries.city_options(db, scope, view.province) if "city" in show else []
+    return [
+        html.H1(heading),
+        filter_bar(view, view.lang, queries.province_options(db, scope), cities, show, page),
+    ]
 
 
 def filter_bar(

@@ -17,7 +17,7 @@ import threading
 import orjson
 from cachetools import LRUCache
 
-from dashboard import queries, shapes
+from dashboard import queries, results, shapes
 from dashboard.auth_seam import current_scope
 
 _pages: LRUCache = LRUCache(maxsize=64)  # a page is 50-250 KB of JSON; the least recently used go first
@@ -51,7 +51,7 @@ def key(module, view, path_vars: dict) -> tuple | None:
     try:
         on = module.depends_on(**path_vars) if hasattr(module, "depends_on") else None
         kinds = getattr(module, "DATA_KINDS", None)  # what kinds of writes the view reads (None: all)
-        stamp = queries.data_stamp(db, scope, on or queries.EVERYTHING, kinds=kinds)
+        stamp = results.data_stamp(db, scope, on or results.EVERYTHING, kinds=kinds)
     except Exception:  # the database down, or a place the scope may not see: not kept
         return None
     path = tuple(sorted(path_vars.items()))

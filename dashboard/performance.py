@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboard import queries
+from dashboard import queries, results
 from dashboard.auth_seam import allowed_province
 from regen.db import Database
 from regen.scope import Scope
@@ -28,7 +28,7 @@ def targets(
     `national`, the country's; every target without a province filter. A provincial user gets its own
     province's and the national ones (and PostgreSQL's policy on `targets` says the same)."""
     province = allowed_province(scope, province)
-    return queries.cached(
+    return results.cached(
         "perf_targets", db, scope, as_of=as_of, province=province, with_national=national, agency=agency
     )
 

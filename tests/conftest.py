@@ -168,15 +168,15 @@ def world(db, monkeypatch):
     before and after; pages rendered outside a request act for a signed-in national user (what
     auth_seam gives). A module that needs another world defines its own `world`."""
     import dashboard.auth  # here, not above: most tests never load the dashboard
-    from dashboard import queries
+    from dashboard import results
     from regen.scope import NATIONAL
     from tests.dashboard_fixture import build
 
     build(db)
-    queries.clear_cache()
+    results.clear_cache()
     monkeypatch.setattr(dashboard.auth, "current_user_scope", lambda: NATIONAL)
     yield db
-    queries.clear_cache()
+    results.clear_cache()
 
 
 WRITER = Scope(user="national-writer", role="national")  # a national account the tests write as

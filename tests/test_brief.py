@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dashboard import i18n, performance, queries
+from dashboard import i18n, performance, queries, results
 from dashboard.auth_seam import NotAllowed
 from dashboard.brief.content import gather
 from dashboard.brief.render import MissingChromium, brief_pdf
@@ -36,9 +36,9 @@ def demo(pg_server, template_url, iran_osm):
     url = new_database(pg_server, "regen_brief", template_url)
     database = Database(url)
     build_demo(database, boundaries=iran_osm)
-    queries.clear_cache()
+    results.clear_cache()
     yield database
-    queries.clear_cache()
+    results.clear_cache()
     database.close()
     drop_database(pg_server, url)
 

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 import dashboard.auth
-from dashboard import queries
+from dashboard import queries, results
 from regen.scope import NATIONAL, Scope
 from tests.dashboard_fixture import D1, D2, build
 
@@ -83,10 +83,10 @@ NEW = f"SELECT city_code AS code, {', '.join(COLUMNS)} FROM city_figures_on(%(da
 @pytest.fixture
 def world(db, monkeypatch):
     build(db)
-    queries.clear_cache()
+    results.clear_cache()
     monkeypatch.setattr(dashboard.auth, "current_user_scope", lambda: NATIONAL)
     yield db
-    queries.clear_cache()
+    results.clear_cache()
 
 
 def same(rows: list[dict]) -> list[dict]:

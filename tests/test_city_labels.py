@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import queries, shapes
+from dashboard import queries, results, shapes
 from dashboard.pages import city
 from dashboard.urls import parse
 from regen.scope import NATIONAL
@@ -21,7 +21,7 @@ def test_city_map_names_its_neighborhoods_in_the_language_of_the_view(world, lan
         "UPDATE neighborhoods SET boundary = ST_Multi(ST_MakeEnvelope(51.44, 35.66, 51.46, 35.68, 4326))"
         " WHERE code = 'N3'"
     )
-    queries.clear_cache()
+    results.clear_cache()
     place = queries.place_of(world, NATIONAL, "city", "TEH")
     fig = city._parts(parse(f"?lang={lang}&as_of=1402-03-11"), "TEH", place)["map"]
     names = _labels(fig)

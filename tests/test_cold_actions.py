@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboard import queries
+from dashboard import queries, results
 from regen.scope import NATIONAL, Scope
 from tests.dashboard_fixture import D1, D2
 
@@ -27,7 +27,7 @@ ORDER BY a.code
 
 def assert_same(db) -> None:
     for day in DAYS:
-        queries.clear_cache()
+        results.clear_cache()
         old = db.query(OLD_STATUS, {"day": day})
         new = sorted(
             (

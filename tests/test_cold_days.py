@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard import queries
+from dashboard import queries, results
 from regen import queries as named
 from regen.scope import NATIONAL, Scope
 from tests.conftest import WRITER
@@ -30,7 +30,7 @@ def world(world, national_account):
         "INSERT INTO office_neighborhoods (office_code, neighborhood_code) "
         "SELECT 'O9', code FROM neighborhoods WHERE city_code = 'ISF' AND retired_at IS NULL"
     )
-    queries.clear_cache()
+    results.clear_cache()
     return db
 
 
@@ -44,12 +44,12 @@ def past_points(db, province: str | None) -> list[dict]:
     first = queries.first_office_day(db, NATIONAL)
     days = queries.timeline_days(first, TODAY)
     assert len(days) > 2, "the fixture's timeline has season starts"
-    on = province or queries.EVERYTHING
-    return queries.cached("dash_timeline", db, NATIONAL, on, upto=days[-2], days=days[:-1], province=province)
+    on = province or results.EVERYTHING
+    return results.cached("dash_timeline", db, NATIONAL, on, upto=days[-2], days=days[:-1], province=province)
 
 
 def fresh_timeline(db, province: str | None) -> list[dict]:
-    queries.clear_cache()
+    results.clear_cache()
     return queries.timeline(db, NATIONAL, TODAY, province=province)
 
 
@@ -91,13 +91,13 @@ def test_an_edit_by_hand_computes_every_day_again(world):
 
 def test_the_stamp_of_days_before_a_write_stays(world):
     yesterday = TODAY - dt.timedelta(days=1)
-    s0 = {u: queries.data_stamp(world, NATIONAL, "IR-10", u) for u in (None, yesterday)}
+    s0 = {u: results.data_stamp(world, NATIONAL, "IR-10", u) for u in (None, yesterday)}
     record_state(world, "O9", "established", TODAY)
-    s1 = {u: queries.data_stamp(world, NATIONAL, "IR-10", u) for u in (None, yesterday)}
+    s1 = {u: results.data_stamp(world, NATIONAL, "IR-10", u) for u in (None, yesterday)}
     assert s1[yesterday] == s0[yesterday] and s1[None] != s0[None]
     record_state(world, "O9", "active", TODAY)
-    assert queries.data_stamp(world, NATIONAL, "IR-10", yesterday) == s0[yesterday]
-    assert queries.data_stamp(world, NATIONAL, "IR-23", yesterday) == s0[yesterday]  # not Tehran's
+    assert results.data_stamp(world, NATIONAL, "IR-10", yesterday) == s0[yesterday]
+    assert results.data_stamp(world, NATIONAL, "IR-23", yesterday) == s0[yesterday]  # not Tehran's
 
 
 def test_one_transaction_touches_its_earliest_day(world):
@@ -143,9 +143,9 @@ def test_a_provincial_scope_gets_no_day_of_another_provinces_write(world):
 
 def test_a_state_dated_today_keeps_the_calendars_first_day_and_meetings(world):
     first, meetings = queries.first_office_day(world, NATIONAL), queries.meetings(world, NATIONAL)
-    kept_first = queries.cached("dash_first_office_date", world, NATIONAL, queries.BASE)
+    kept_first = results.cached("dash_first_office_date", world, NATIONAL, results.BASE)
     record_state(world, "O9", "established", TODAY)
-    assert queries.cached("dash_first_office_date", world, NATIONAL, queries.BASE) is kept_first
+    assert results.cached("dash_first_office_date", world, NATIONAL, results.BASE) is kept_first
     assert queries.meetings(world, NATIONAL) is meetings
     # a state before the first day moves it, and shows at once
     record_state(world, "O9", "active", TODAY)

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard import queries
+from dashboard import queries, results
 from dashboard.auth_seam import allowed_province
 from etl.demo.build import build_demo
 from regen.db import Database
@@ -80,7 +80,7 @@ def assert_same(db, days=DAYS, filters=FILTERS, scopes=(NATIONAL, ISFAHAN)) -> i
             for where in filters:
                 if scope.province and where.get("province") not in (None, scope.province):
                     continue  # refused before any statement (auth_seam.allowed_province)
-                queries.clear_cache()
+                results.clear_cache()
                 province = allowed_province(scope, where.get("province"))
                 params = {"as_of": day, "province": province, "city": where.get("city"),
                           "agency": where.get("agency")}  # fmt: skip

@@ -1,4 +1,4 @@
-"""Data stamps per kind of data written (migration 0197, dashboard/queries.py READS): a recorded office
+"""Data stamps per kind of data written (migration 0197, dashboard/results.py READS): a recorded office
 state leaves the actions' kept results and page, an action's status the coverage and the timeline,
 and neither the shapes, boxes and neighbours; a write of places or of any other table changes all;
 and what is kept again after a write is the new data."""
@@ -7,24 +7,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboard import kept, queries
+from dashboard import kept, queries, results
 from dashboard.pages import actions as actions_page
 from regen.scope import NATIONAL
 
 TODAY = dt.date.today()
 KINDS = {
-    "office": queries.READS["dash_timeline"],
-    "action": queries.READS["dash_action_group_counts"],
-    "places": queries.READS["dash_province_shapes"],
+    "office": results.READS["dash_timeline"],
+    "action": results.READS["dash_action_group_counts"],
+    "places": results.READS["dash_province_shapes"],
     "all": None,
 }
 
 
 def stamps(db) -> dict[str, tuple]:
     return {
-        (k, on): queries.data_stamp(db, NATIONAL, on, kinds=kinds)
+        (k, on): results.data_stamp(db, NATIONAL, on, kinds=kinds)
         for k, kinds in KINDS.items()
-        for on in (queries.EVERYTHING, queries.BASE, "IR-23")
+        for on in (results.EVERYTHING, results.BASE, "IR-23")
     }
 
 
@@ -39,7 +39,7 @@ def test_each_kind_changes_its_readers_stamps_only(world):
     )
     s1 = stamps(world)
     assert {k for k, _ in changed(s0, s1)} == {"office", "all"}
-    assert ("office", queries.BASE) not in changed(s0, s1)  # one province's state: not the base
+    assert ("office", results.BASE) not in changed(s0, s1)  # one province's state: not the base
     world.execute(
         "INSERT INTO action_statuses (action_code, status, began_on) VALUES ('A1', 'done', %s)", (TODAY,)
     )
@@ -50,7 +50,7 @@ def test_each_kind_changes_its_readers_stamps_only(world):
     )
     s3 = stamps(world)  # a national action's status: no province, still of its kind only
     assert {k for k, _ in changed(s2, s3)} == {"action", "all"}
-    assert ("action", queries.BASE) in changed(s2, s3)
+    assert ("action", results.BASE) in changed(s2, s3)
     world.execute("UPDATE neighborhoods SET name_en = 'Narmak 2' WHERE code = 'N2'")
     assert {k for k, _ in changed(s3, stamps(world))} == set(KINDS)
     s4 = stamps(world)
@@ -89,7 +89,7 @@ def test_the_actions_page_is_kept_through_an_office_state_and_follows_a_status(w
     groups = queries.action_groups(world, NATIONAL, TODAY)
     assert sum(g["done"] for g in groups) == sum(g["done"] for g in groups0) + 1
     # and the timeline, kept through the status, follows the office state recorded before it
-    queries.clear_cache()
+    results.clear_cache()
     t0 = queries.timeline(world, NATIONAL, TODAY)
     world.execute(
         "INSERT INTO action_statuses (action_code, status, began_on) VALUES ('A2', 'cancelled', %s)", (TODAY,)

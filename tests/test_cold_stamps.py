@@ -10,11 +10,11 @@ import datetime as dt
 import orjson
 import pytest
 
-from dashboard import kept, queries, shell
+from dashboard import kept, queries, results, shell
 from regen.scope import NATIONAL
 from tests.conftest import WRITER
 
-ON = ("IR-23", "IR-10", queries.BASE, queries.EVERYTHING)
+ON = ("IR-23", "IR-10", results.BASE, results.EVERYTHING)
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def world(world, national_account):
 
 
 def stamps(db) -> dict[str, tuple]:
-    return {on: queries.data_stamp(db, NATIONAL, on) for on in ON}
+    return {on: results.data_stamp(db, NATIONAL, on) for on in ON}
 
 
 def changed(before: dict, after: dict) -> set[str]:
@@ -45,10 +45,10 @@ def test_a_recorded_state_changes_its_provinces_stamp_and_the_countrys_only(worl
     s0 = stamps(world)
     record_state(world, "O5", "handed_over", dt.date.today(), "۱/ش")  # Arzanan, Isfahan
     s1 = stamps(world)
-    assert changed(s0, s1) == {"IR-10", queries.EVERYTHING}
+    assert changed(s0, s1) == {"IR-10", results.EVERYTHING}
     record_status(world, "A2", "cancelled")  # the Narmak office's action: Tehran
     s2 = stamps(world)
-    assert changed(s1, s2) == {"IR-23", queries.EVERYTHING}
+    assert changed(s1, s2) == {"IR-23", results.EVERYTHING}
     record_status(world, "A3", "done")  # a national action: every province
     s3 = stamps(world)
     assert changed(s2, s3) == set(ON)
@@ -73,26 +73,26 @@ def test_a_state_before_the_first_office_day_changes_every_stamp(world):
     assert changed(s0, stamps(world)) == set(ON)
     s1 = stamps(world)
     record_state(world, "O9", "active", first + dt.timedelta(days=400))
-    assert changed(s1, stamps(world)) == {"IR-10", queries.EVERYTHING}
+    assert changed(s1, stamps(world)) == {"IR-10", results.EVERYTHING}
 
 
 def test_every_stamp_stays_new_past_a_pruning(world):
     """Pruning (every 500th row) drops rows, so counts fall: no stamp of any kind comes back once it
     has changed."""
-    runs = {on: [queries.data_stamp(world, NATIONAL, on)] for on in ON}
+    runs = {on: [results.data_stamp(world, NATIONAL, on)] for on in ON}
     for i in range(520):
         if i % 2:
             world.execute("UPDATE agencies SET name_fa = name_fa WHERE false")  # every province
         else:
             world.execute("UPDATE office_states SET note = note WHERE office_code = 'O5'")  # Isfahan
         for on in ON:
-            now = queries.data_stamp(world, NATIONAL, on)
+            now = results.data_stamp(world, NATIONAL, on)
             if now != runs[on][-1]:
                 runs[on].append(now)
     for on in ON:
         assert len(runs[on]) == len(set(runs[on])), on
-    assert len(runs[queries.EVERYTHING]) == len(runs["IR-10"]) == 521
-    assert len(runs["IR-23"]) >= 261 and len(runs[queries.BASE]) >= 261
+    assert len(runs[results.EVERYTHING]) == len(runs["IR-10"]) == 521
+    assert len(runs["IR-23"]) >= 261 and len(runs[results.BASE]) >= 261
     assert world.query("SELECT count(*) AS n FROM data_changes")[0]["n"] < 500
 
 
@@ -119,7 +119,7 @@ def test_a_write_in_one_province_leaves_the_others_kept_pages(world):
     assert orjson.dumps(new_tehran) != orjson.dumps(tehran)
     assert orjson.dumps(new_country) != orjson.dumps(country)
     for path, now in (("/province/IR-23", new_tehran), ("/", new_country)):
-        queries.clear_cache()
+        results.clear_cache()
         assert orjson.dumps(now) == kept.page_json(shell.render(path, "")[3]).encode()
     handed = queries.coverage_cities(world, NATIONAL, dt.date.today(), province="IR-23")
     assert sum(r["handed_over"] for r in handed) == 2  # Oudlajan before, Narmak now

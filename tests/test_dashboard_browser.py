@@ -23,7 +23,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
-from dashboard import grids, kept, queries
+from dashboard import grids, kept, results
 from dashboard.app import create_app
 from dashboard.i18n import t
 from regen.accounts import add_user
@@ -61,7 +61,7 @@ def served_dashboard(
         add_user(database, PROVINCIAL, "provincial", "IR-23", PROVINCIAL_PASSWORD)
     mp = pytest.MonkeyPatch()
     mp.setenv("DATABASE_URL", url)
-    queries.clear_cache()
+    results.clear_cache()
     server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from bench.dash_requests import list_request, payload, view_payload
-from dashboard import components, kept, queries, shapes, shell
+from dashboard import components, kept, queries, results, shapes, shell
 from dashboard.auth_seam import NotAllowed
 from regen.scope import NATIONAL, Scope
 from tests.dashboard_fixture import D1, D2
@@ -219,7 +219,7 @@ def test_downloads_are_what_is_on_screen(world):
 
 def test_national_falls_back_to_city_points(world):
     world.execute("UPDATE provinces SET boundary = NULL")
-    queries.clear_cache()
+    results.clear_cache()
     _, _, _, page, retry = shell.render("/", "?as_of=1402-03-11")
     text = str(page)
     assert retry is False and "'scattermap'" in text and "choroplethmap" not in text
@@ -243,12 +243,12 @@ def test_footer_says_demo_data_and_credits_sources(world):
 
     for table in ("neighborhoods", "offices", "cities"):
         world.execute(f"UPDATE {table} SET source = 'agency-file.csv'")  # real rows only
-    queries.clear_cache()
+    results.clear_cache()
     line = json.dumps(about.footer("en").to_plotly_json(), ensure_ascii=False, default=str)
     assert "demo data" not in line and "Natural Earth" in line  # no demo warning without demo rows
     world.execute("UPDATE neighborhoods SET source = 'demo-neighborhoods.geojson' WHERE code = 'N1'")
     world.execute("UPDATE cities SET source = 'geonames-cities.csv' WHERE code = 'TEH'")
-    queries.clear_cache()
+    results.clear_cache()
     line = json.dumps(about.footer("fa").to_plotly_json(), ensure_ascii=False, default=str)
     assert "demo data" not in line  # Persian only (issue 16)
     assert "داده نمایشی" in line and "GeoNames (CC BY 4.0)" in line
@@ -388,7 +388,7 @@ def test_the_data_stamp_changes_with_every_committed_write(world):
     import psycopg2
 
     def stamp():
-        return queries.data_stamp(world, NATIONAL)
+        return results.data_stamp(world, NATIONAL)
 
     before = stamp()
     world.execute("UPDATE neighborhoods SET population = population + 1 WHERE code = 'N1'")

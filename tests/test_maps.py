@@ -9,7 +9,7 @@ import math
 import pytest
 
 import dashboard.auth
-from dashboard import components, maps, queries, shapes
+from dashboard import components, maps, queries, results, shapes
 from dashboard.auth_seam import NotFound
 from dashboard.i18n import t
 from dashboard.urls import parse
@@ -35,10 +35,10 @@ INSERT INTO cities (code, province_code, name_fa, name_en, location, source) VAL
 def world(db, monkeypatch):
     build(db)
     db.execute(_NEIGHBOURS)
-    queries.clear_cache()
+    results.clear_cache()
     monkeypatch.setattr(dashboard.auth, "current_user_scope", lambda: NATIONAL)
     yield db
-    queries.clear_cache()
+    results.clear_cache()
 
 
 def close(box, expected, tol=1e-6):
@@ -60,7 +60,7 @@ def test_bounds_of_the_nation_provinces_and_cities(world):
 
 def test_national_bounds_fall_back_to_the_outline_file(world):
     world.execute("UPDATE provinces SET boundary = NULL")
-    queries.clear_cache()
+    results.clear_cache()
     box = shapes.place_bounds(world, NATIONAL, "nation")
     assert box == maps.fc_bounds(shapes.outline())
     west, south, east, north = box

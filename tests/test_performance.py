@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard import performance, queries
+from dashboard import performance, queries, results
 from dashboard.auth_seam import NotAllowed
 from regen.scope import NATIONAL, Scope
 from tests import world as world_mod
@@ -37,9 +37,9 @@ INSERT INTO action_statuses (action_code, status, began_on, evidence) VALUES
 def world(db):
     world_mod.build(db)
     db.execute(TARGETS)
-    queries.clear_cache()
+    results.clear_cache()
     yield db
-    queries.clear_cache()
+    results.clear_cache()
 
 
 def _by_code(rows: list[dict]) -> dict[str, dict]:

@@ -167,11 +167,11 @@ def test_kept_pages_never_cross_scopes(app, db, monkeypatch, same_stamp):
     for by another account gets that account's page, never the one kept for the first — also when
     the data stamps of the two scopes are the same (the stamp counts rows the scope sees, so it alone
     could tell scopes apart)."""
-    from dashboard import kept, queries
+    from dashboard import kept, results
 
-    queries.clear_cache()
+    results.clear_cache()
     if same_stamp:
-        monkeypatch.setattr(queries, "data_stamp", lambda *_, **__: ("one stamp for all",))
+        monkeypatch.setattr(results, "data_stamp", lambda *_, **__: ("one stamp for all",))
     national, tehran, isfahan = app.server.test_client(), app.server.test_client(), app.server.test_client()
     sign_in(national, "nat")
     sign_in(tehran, "teh")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import queries
+from dashboard import queries, results
 from dashboard.auth_seam import NotAllowed
 from regen import queries as named
 from regen.scope import ANONYMOUS, NATIONAL, Scope
@@ -46,7 +46,7 @@ def world(world):
         "('NK', 'KRJ', 'مرکز كرج', 'Karaj centre', "
         " ST_Multi(ST_MakeEnvelope(50.98, 35.82, 50.99, 35.83, 4326)), 'test')"
     )
-    queries.clear_cache()
+    results.clear_cache()
     return db
 
 

@@ -9,7 +9,7 @@ import zlib
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboard import controls, grids, i18n, queries
+from dashboard import controls, grids, i18n, queries, results
 from dashboard.auth_seam import current_scope
 from dashboard.callbacks import callback
 from dashboard.grids import Col, Listing
@@ -26,7 +26,7 @@ FILTERS_IN_PLACE = True
 # action is reachable and the view reads one page of each, not all of them; the figures above come
 # counted from the database
 # the kinds of writes the view reads (kept.py): statuses and places; a recorded office state leaves it kept
-DATA_KINDS = frozenset({queries.ACTION, queries.PLACES})
+DATA_KINDS = frozenset({results.ACTION, results.PLACES})
 ACTION_COLS = (
     Col("title", "title", flagged=True),
     Col("agency", "agency"),
@@ -171,15 +171,7 @@ def layout(view: View, **_):
     agencies = queries.agency_options(db, scope)
     return html.Div(
         [
-            html.H1(t("actions", lang)),
-            controls.filter_bar(
-                view,
-                lang,
-                queries.province_options(db, scope),
-                queries.city_options(db, scope, view.province),
-                show=("province", "city", "as_of"),
-                page="actions",
-            ),
+            *controls.view_top(t("actions", lang), view, "actions", ("province", "city", "as_of")),
             html.Label(
                 [
                     t("agency", lang),

@@ -143,18 +143,28 @@ def _office_hover(offices: list[dict], lang: str) -> dict:
     }
 
 
-def _hood(r: dict, view: View) -> dict:
-    lang = view.lang
+def _row(r: dict, lang: str, state: str, **fields) -> dict:
+    """Gives a row of a city's lists: its id, name and state's word (`state`: its field) first, the
+    list's own `fields`, its code last."""
     return {
         "id": r["code"],
         "name": i18n.name(r, lang),
-        "status": t(f"s_{r['status']}", lang),
-        "kinds": i18n.kinds(r["kinds"], lang),
-        "area_ha": r["area_ha"] or 0,
-        "population": r["population"],
-        "offices": r["offices"] or "—",
+        state: t(f"s_{r[state]}", lang),
+        **fields,
         "code": r["code"],
     }
+
+
+def _hood(r: dict, view: View) -> dict:
+    return _row(
+        r,
+        view.lang,
+        "status",
+        kinds=i18n.kinds(r["kinds"], view.lang),
+        area_ha=r["area_ha"] or 0,
+        population=r["population"],
+        offices=r["offices"] or "—",
+    )
 
 
 # a city can have hundreds of neighborhoods: a long list, which the database sorts and pages
@@ -166,18 +176,16 @@ grids.LISTS["city-hoods"] = Listing(
 
 
 def _office(o: dict, view: View) -> dict:
-    lang = view.lang
-    return {
-        "id": o["code"],
-        "name": i18n.name(o, lang),
-        "state": t(f"s_{o['state']}", lang),
+    return _row(
+        o,
+        view.lang,
+        "state",
         **{k: o[k] for k in OFFICE_DATES},
-        "neighborhoods": o["neighborhoods"] or "—",
-        "due_on": o["due_on"],
-        "late": late(o, lang),
-        "overdue_flag": 1 if o["overdue"] else 0,
-        "code": o["code"],
-    }
+        neighborhoods=o["neighborhoods"] or "—",
+        due_on=o["due_on"],
+        late=late(o, view.lang),
+        overdue_flag=1 if o["overdue"] else 0,
+    )
 
 
 # a city's offices: a long list too, paged and sorted by the database (a city change sends none of them)
@@ -233,14 +241,11 @@ def layout(view: View, code: str):
     p = _parts(view, code, place)
     return html.Div(
         [
-            html.H1(f"{t('city', lang)} {i18n.name(place, lang)}"),
-            controls.filter_bar(
+            *controls.view_top(
+                f"{t('city', lang)} {i18n.name(place, lang)}",
                 replace(view, province=place["province_code"], city=code),
-                lang,
-                queries.province_options(db, scope),
-                queries.city_options(db, scope, place["province_code"]),
-                show=("province", "city", "kind", "as_of"),
-                page="city",
+                "city",
+                ("province", "city", "kind", "as_of"),
             ),
             html.Div(controls.cards(p["head"], lang), id="city-cards", className="cards"),
             html.Div(

@@ -106,19 +106,11 @@ def _parts(view: View) -> dict:
 
 
 def layout(view: View, **_):
-    db, scope, lang = queries.database(), current_scope(), view.lang
+    lang = view.lang
     p = _parts(view)
     return html.Div(
         [
-            html.H1(t("h_national", lang)),
-            controls.filter_bar(
-                view,
-                lang,
-                queries.province_options(db, scope),
-                [],
-                show=("province", "as_of"),
-                page="national",
-            ),
+            *controls.view_top(t("h_national", lang), view, "national", ("province", "as_of")),
             *place_panels(
                 "nat",
                 "national",

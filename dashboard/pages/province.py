@@ -156,14 +156,11 @@ def layout(view: View, code: str):
     p = _parts(view, code)
     return html.Div(
         [
-            html.H1(f"{t('province', lang)} {i18n.name(place, lang)}"),
-            controls.filter_bar(
+            *controls.view_top(
+                f"{t('province', lang)} {i18n.name(place, lang)}",
                 replace(view, province=code),
-                lang,
-                queries.province_options(db, scope),
-                queries.city_options(db, scope, code),
-                show=("province", "city", "kind", "as_of"),
-                page="province",
+                "province",
+                ("province", "city", "kind", "as_of"),
             ),
             *place_panels(
                 "prov",
