@@ -454,12 +454,12 @@ def main() -> None:
         for name, w in wire_result["views"].items():
             print(wire.line(name, w), flush=True)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "dashboard.json").write_text(
-        json.dumps({"argv": " ".join(sys.argv), "scales": results, "wire": wire_result}, indent=2)
-    )
+    run = {"argv": " ".join(sys.argv), "ran_at": f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M}",
+           "load": os.getloadavg(), "scales": results, "wire": wire_result}  # fmt: skip
+    (OUT / "dashboard.json").write_text(json.dumps(run, indent=2))
     from bench.results import write
 
-    print(f"written {OUT / 'dashboard.json'} and {write(results, wire_result, ' '.join(sys.argv))}")
+    print(f"written {OUT / 'dashboard.json'} and {write(run)}")
 
 
 if __name__ == "__main__":
