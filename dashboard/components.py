@@ -12,6 +12,7 @@ the new filters: every value of its traces, never their geometry.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
 from dash import Patch, dcc
@@ -120,19 +121,29 @@ def coverage_keys(lang: str) -> list[dict]:
     return [maps.legend_key(t("map_nothing_to_measure", lang), COVERAGE_SCALE[0][1])]
 
 
+@dataclass(frozen=True)
+class Frame:
+    """What a map is drawn in: the page's language, `view` (maps.fit of the place into its box), the
+    context drawn under it (`layers`: maps.outline_layers …) and the names written on it (`labels`:
+    maps.label_trace)."""
+
+    lang: str
+    view: dict
+    layers: list[dict] = field(default_factory=list)
+    labels: list[dict] = field(default_factory=list)
+
+
 def choropleth_map(
     fc: dict,
     codes: list[str],
     z: list[float],
     hover: dict,
     measure: str,
-    lang: str,
-    view: dict,
-    labels: list[dict] | None = None,
+    frame: Frame,
 ) -> dict:
-    """Gives a choropleth of polygons (feature id = code) coloured by a 0–100 share; `hover` holds the
-    trace's text, customdata and hovertemplate; `view` is maps.fit of the place, `labels` the names
-    written on it (maps.label_trace)."""
+    """Gives a choropleth of polygons (feature id = code) coloured by a 0–100 share, in `frame`;
+    `hover` holds the trace's text, customdata and hovertemplate."""
+    lang = frame.lang
     trace = dict(
         type="choroplethmap",
         geojson=fc,
@@ -148,8 +159,8 @@ def choropleth_map(
         colorbar=coverage_colorbar(measure, lang),
         showlegend=False,
     )
-    data = [trace, *(labels or []), *coverage_keys(lang)]
-    return {"data": data, "layout": _map_layout(lang, view)}
+    data = [trace, *frame.labels, *coverage_keys(lang)]
+    return {"data": data, "layout": _map_layout(lang, frame.view, frame.layers)}
 
 
 def _circles(points: list[dict], hover: dict, **marker) -> dict:
@@ -172,14 +183,10 @@ def point_map(
     sizes: list[float],
     hover: dict,
     measure: str,
-    lang: str,
-    view: dict,
-    layers: list[dict] | None = None,
-    labels: list[dict] | None = None,
+    frame: Frame,
 ) -> dict:
-    """Gives circles (one per row with lon/lat) sized by `sizes` and coloured by a 0–100 share; `hover`
-    holds the trace's text, customdata and hovertemplate (a click names its point by number); `view`
-    is maps.fit of the place, `layers` its context (maps.outline_layers …), `labels` its names."""
+    """Gives circles (one per row with lon/lat) sized by `sizes` and coloured by a 0–100 share, in
+    `frame`; `hover` holds the trace's text, customdata and hovertemplate."""
     trace = _circles(
         rows,
         hover,
@@ -189,10 +196,10 @@ def point_map(
         cmax=100,
         colorscale=COVERAGE_SCALE,
         opacity=0.85,
-        colorbar=coverage_colorbar(measure, lang),
+        colorbar=coverage_colorbar(measure, frame.lang),
     )
-    data = [trace, *(labels or []), *coverage_keys(lang)]
-    return {"data": data, "layout": _map_layout(lang, view, layers)}
+    data = [trace, *frame.labels, *coverage_keys(frame.lang)]
+    return {"data": data, "layout": _map_layout(frame.lang, frame.view, frame.layers)}
 
 
 def point_sizes(counts: list[int]) -> list[float]:
@@ -212,15 +219,12 @@ def status_map(
     hover: dict,
     offices: list[dict],
     office_hover: dict,
-    lang: str,
-    view: dict,
-    layers: list[dict] | None = None,
-    labels: list[dict] | None = None,
+    frame: Frame,
 ) -> dict:
-    """Gives neighborhood polygons coloured by status, with office circles coloured by state, on top;
-    `hover` and `office_hover` hold each trace's text, customdata and hovertemplate; `labels` the
-    names written on it (maps.label_trace). The polygons' colours are named by the colour scale
-    (areas), the offices' by the legend (points)."""
+    """Gives neighborhood polygons coloured by status, with office circles coloured by state, on top,
+    in `frame`; `hover` and `office_hover` hold each trace's text, customdata and hovertemplate. The
+    polygons' colours are named by the colour scale (areas), the offices' by the legend (points)."""
+    lang = frame.lang
     n_colors = [STATUS_COLORS[s] for s in STATUSES]
     hoods = dict(
         type="choroplethmap",
@@ -260,8 +264,8 @@ def status_map(
         showscale=False,
     )
     keys = [maps.legend_key(t(f"s_{s}", lang), STATUS_COLORS[s]) for s in OFFICE_STATES[1:]]  # never "none"
-    layout = _map_layout(lang, view, layers, "status", legend=t("map_offices_key", lang))
-    return {"data": [hoods, offs, *(labels or []), *keys], "layout": layout}
+    layout = _map_layout(lang, frame.view, frame.layers, "status", legend=t("map_offices_key", lang))
+    return {"data": [hoods, offs, *frame.labels, *keys], "layout": layout}
 
 
 def two_lines(words: str) -> str:

@@ -53,7 +53,7 @@ def _figure(b: Brief, db: Database, scope: Scope) -> dict | None:
         by_code = {r["code"]: r for r in b.places}
         z = [C.measure_value(by_code[c], "count") for c in codes]
         view = maps.fit(maps.fc_bounds(b.shapes), FIT)
-        fig = C.choropleth_map(b.shapes, codes, z, {}, "count", b.lang, view)
+        fig = C.choropleth_map(b.shapes, codes, z, {}, "count", C.Frame(b.lang, view))
     else:
         located = [r for r in b.places if r["lon"] is not None and r["neighborhoods"]]
         if not located:
@@ -64,9 +64,11 @@ def _figure(b: Brief, db: Database, scope: Scope) -> dict | None:
             C.point_sizes([r["neighborhoods"] for r in located]),
             {},
             "count",
-            b.lang,
-            maps.fit(maps.fc_bounds(b.outline) or _points_box(located), FIT),
-            layers=maps.outline_layers(b.outline),
+            C.Frame(
+                b.lang,
+                maps.fit(maps.fc_bounds(b.outline) or _points_box(located), FIT),
+                maps.outline_layers(b.outline),
+            ),
         )
     fig = copy.deepcopy(fig)
     fig["data"] = [tr for tr in fig["data"] if tr.get("hoverinfo") != "skip"]  # the page has the legend

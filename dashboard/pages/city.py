@@ -216,12 +216,14 @@ def _parts(view: View, code: str, place: dict) -> dict:
         _hood_hover(codes, all_hoods, lang),
         offices,
         _office_hover(offices, lang),
-        lang,
-        maps.fit(shapes.place_bounds(db, scope, "city", code), maps.fit_box("status")),
-        layers,
-        # the biggest neighborhoods' names: MapLibre drops a name that would cover one before it, so
-        # a city of hundreds shows those that fit at each zoom, never a heap
-        [maps.label_trace(shapes.neighborhood_labels(db, scope, code, LABELS), lang, size=10)],
+        C.Frame(
+            lang,
+            maps.fit(shapes.place_bounds(db, scope, "city", code), maps.fit_box("status")),
+            layers,
+            # the biggest neighborhoods' names: MapLibre drops a name that would cover one before it,
+            # so a city of hundreds shows those that fit at each zoom, never a heap
+            [maps.label_trace(shapes.neighborhood_labels(db, scope, code, LABELS), lang, size=10)],
+        ),
     )
     # kind filter: polygons of other kinds are left uncoloured
     fig["data"][0]["z"] = [C.status_index(by_code[c]["status"]) if c in by_code else None for c in codes]

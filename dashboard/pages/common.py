@@ -88,10 +88,7 @@ def place_points(rows: list[dict], view: View, fitted: dict, layers: list[dict],
         C.point_sizes([r["neighborhoods"] for r in rows]),
         place_hover(rows, view.lang),
         view.measure,
-        view.lang,
-        fitted,
-        layers=layers,
-        labels=labels,
+        C.Frame(view.lang, fitted, layers or [], labels or []),
     )
 
 

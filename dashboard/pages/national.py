@@ -54,7 +54,7 @@ def _map(db, scope, view: View, rows: list[dict]) -> tuple[dict, str | None]:
         by_code = {r["code"]: r for r in rows}
         z = [C.measure_value(by_code[c], measure) for c in codes]
         hover = place_hover([by_code[c] for c in codes], lang)
-        return C.choropleth_map(fc, codes, z, hover, measure, lang, fitted, names), None
+        return C.choropleth_map(fc, codes, z, hover, measure, C.Frame(lang, fitted, labels=names)), None
     points = [c for c in _point_rows(db, scope, view.day, rows) if c["lon"] is not None]
     outline = shapes.outline()
     fig = place_points(
