@@ -90,6 +90,24 @@ def drop_database(pg_server: str, url: str) -> None:
     admin_execute(pg_server, sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+@contextlib.contextmanager
+def demo_database(pg_server: str, template_url: str, prefix: str, prepare=None):
+    """Gives a clone of the migrated template holding the demo ×1 without boundaries, `prepare`d (a
+    function of the database) when given; dropped afterwards."""
+    from etl.demo.build import build_demo
+
+    url = new_database(pg_server, prefix, template_url)
+    database = Database(url)
+    try:
+        build_demo(database, boundaries=None)
+        if prepare:
+            prepare(database)
+        yield database
+    finally:
+        database.close()
+        drop_database(pg_server, url)
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     """Gives a superuser URL (to the `postgres` database) of a server for the whole run."""

@@ -13,10 +13,8 @@ import pytest
 
 from dashboard import queries, results
 from dashboard.auth_seam import allowed_province
-from etl.demo.build import build_demo
-from regen.db import Database
 from regen.scope import NATIONAL, Scope
-from tests.conftest import drop_database, new_database
+from tests.conftest import demo_database
 from tests.dashboard_fixture import D1, D2
 
 TODAY = dt.date.today()
@@ -133,12 +131,8 @@ def test_the_kept_counts_follow_the_scope(world):
 
 @pytest.fixture(scope="module")
 def demo(pg_server, template_url):
-    url = new_database(pg_server, "regen_groups", template_url)
-    database = Database(url)
-    build_demo(database, boundaries=None)
-    yield database
-    database.close()
-    drop_database(pg_server, url)
+    with demo_database(pg_server, template_url, "regen_groups") as database:
+        yield database
 
 
 def test_demo_on_many_days(demo):

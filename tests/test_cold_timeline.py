@@ -11,10 +11,9 @@ import re
 
 import pytest
 
-from etl.demo.build import build_demo
 from regen.db import Database
 from regen.migrate import MIGRATIONS_DIR
-from tests.conftest import drop_database, new_database
+from tests.conftest import demo_database
 from tests.dashboard_fixture import D1, D2
 
 TODAY = dt.date.today()
@@ -86,13 +85,8 @@ def test_world_after_writes(built):
 
 @pytest.fixture(scope="module")
 def demo(pg_server, template_url):
-    url = new_database(pg_server, "regen_timeline", template_url)
-    database = Database(url)
-    build_demo(database, boundaries=None)
-    install_old(database)
-    yield database
-    database.close()
-    drop_database(pg_server, url)
+    with demo_database(pg_server, template_url, "regen_timeline", install_old) as database:
+        yield database
 
 
 def test_demo_on_many_days(demo):

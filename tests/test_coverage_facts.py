@@ -17,11 +17,10 @@ import re
 import pytest
 from psycopg2 import sql
 
-from etl.demo.build import build_demo
 from regen.db import Database
 from regen.migrate import MIGRATIONS_DIR
 from tests import world
-from tests.conftest import drop_database, new_database
+from tests.conftest import demo_database
 
 RENAMED = (
     "overdue_by_province_all",
@@ -215,13 +214,8 @@ def test_the_facts_are_not_readable_outside_the_scope(built):
 
 @pytest.fixture(scope="module")
 def demo(pg_server, template_url):
-    url = new_database(pg_server, "regen_facts", template_url)
-    database = Database(url)
-    build_demo(database, boundaries=None)
-    install_old(database)
-    yield database
-    database.close()
-    drop_database(pg_server, url)
+    with demo_database(pg_server, template_url, "regen_facts", install_old) as database:
+        yield database
 
 
 def test_demo_on_many_days(demo):
