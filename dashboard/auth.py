@@ -25,7 +25,7 @@ from flask import Flask, g, redirect, render_template_string, request
 
 from dashboard import guard, i18n
 from dashboard.i18n import t
-from dashboard.urls import LANG_COOKIE
+from dashboard.urls import remember_lang
 from regen import accounts, sessions
 from regen import settings as settings_mod
 from regen.db import get_db, request_scope
@@ -263,7 +263,7 @@ def install(app: Dash) -> None:
         response = server.make_response((page, status))
         response.set_cookie(LOGIN_COOKIE, login_value, max_age=3600, **cookie_args)
         if request.args.get("lang") in ("fa", "en"):  # the choice holds for the views after signing in
-            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")
+            remember_lang(response, lang)
         return response
 
     def logout():

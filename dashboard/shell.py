@@ -18,7 +18,7 @@ from dashboard.controls import date_notice, filter_inputs
 from dashboard.i18n import t
 from dashboard.pages import PAGES, footer
 from dashboard.picker import fid
-from dashboard.urls import LANG_COOKIE, View, parse
+from dashboard.urls import LANG_COOKIE, View, parse, remember_lang
 from regen.errors import RegenError
 from regen.jalali import BadDate, parse_date
 
@@ -83,7 +83,7 @@ def layout() -> html.Div:
 
         @after_this_request
         def _remember(response):
-            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")
+            remember_lang(response, lang)
             return response
 
     # the URL as the browser has it: dcc.Location then leaves it (it sets what it lacks: a change)
@@ -220,7 +220,7 @@ def route(pathname, search):
         raise PreventUpdate
     direction, lang, head, page, retry = render(pathname, search, request.cookies.get(LANG_COOKIE), kept=True)
     if "lang=" in (search or ""):
-        ctx.response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")
+        remember_lang(ctx.response, lang)
     return direction, lang, head, page, not retry, {"display": "none"}, footer(lang)
 
 

@@ -12,6 +12,11 @@ from regen.jalali import BadDate, parse_date
 LANG_COOKIE = "regen_lang"
 
 
+def remember_lang(response, lang: str) -> None:
+    """Keeps the language chosen by a link's `lang=` for the links without one (a year's cookie)."""
+    response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")
+
+
 @dataclass(frozen=True)
 class View:
     """The filters of a view: language, as-of day, province, city, neighborhood kind, measure, agency;
