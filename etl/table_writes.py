@@ -173,7 +173,10 @@ def _all_at_once(cur, changes, writes, params, check) -> list[Change] | None:
 
 
 def _one_by_one(cur, changes, writes, report, params, check) -> list[Change]:
+    """Writes each change in its own savepoint; the kept facts (coverage, overdue, the actions' groups)
+    are brought up to date once, after the last change, not after each (migration 0200)."""
     written = []
+    cur.execute("SELECT set_config('regen.facts_at_end', 'on', true)")
     for seq, c in enumerate(changes):
         try:
             with _savepoint(cur):
@@ -189,6 +192,7 @@ def _one_by_one(cur, changes, writes, report, params, check) -> list[Change]:
             )
             continue
         written.append(c)
+    cur.execute("SELECT refresh_pending_facts()")
     return written
 
 

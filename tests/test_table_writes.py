@@ -12,7 +12,7 @@ from etl import table_writes
 from etl.demo.build import build_demo, export_checksums
 from etl.load_tables import load_table
 from regen.db import Database
-from tests.conftest import drop_database, new_database
+from tests.conftest import drop_database, kept_facts, new_database
 from tests.table_fixtures import insert_places
 
 HISTORY = """
@@ -49,6 +49,8 @@ def test_the_demo_is_the_same_written_at_once_or_one_change_at_a_time(fresh, mon
         build_demo(one_by_one)
     assert export_checksums(at_once) == export_checksums(one_by_one)
     assert at_once.query(HISTORY) == one_by_one.query(HISTORY)  # the same ids, in the same order
+    assert kept_facts(at_once) == kept_facts(one_by_one)  # kept once at the end (0200)
+    assert one_by_one.scalar("SELECT count(*) FROM facts_pending") == 0
 
 
 def test_a_value_the_database_refuses_rejects_its_row_alone(db, tmp_path):
