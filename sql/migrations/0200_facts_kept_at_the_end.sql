@@ -46,33 +46,30 @@ BEGIN
   END IF;
 END $$;
 
-CREATE FUNCTION note_action_facts(p_fact text, p_actions text[]) RETURNS void
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-  INSERT INTO facts_pending (fact, part, code)
-  SELECT p_fact, NULL, NULL WHERE p_actions IS NULL
-  UNION SELECT p_fact, 'action', unnest(p_actions)
-  ON CONFLICT DO NOTHING
-$$;
-
-CREATE FUNCTION refresh_overdue_facts(p_actions text[]) RETURNS void
+CREATE FUNCTION refresh_action_facts(p_fact text, p_actions text[]) RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
   IF facts_at_end() THEN
-    PERFORM note_action_facts('overdue', p_actions);
-  ELSE
+    INSERT INTO facts_pending (fact, part, code)
+    SELECT p_fact, NULL, NULL WHERE p_actions IS NULL
+    UNION SELECT p_fact, 'action', unnest(p_actions)
+    ON CONFLICT DO NOTHING;
+  ELSIF p_fact = 'overdue' THEN
     PERFORM refresh_overdue_facts_now(p_actions);
-  END IF;
-END $$;
-
-CREATE FUNCTION refresh_action_group_facts(p_actions text[]) RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-BEGIN
-  IF facts_at_end() THEN
-    PERFORM note_action_facts('groups', p_actions);
   ELSE
     PERFORM refresh_action_group_facts_now(p_actions);
   END IF;
 END $$;
+
+CREATE FUNCTION refresh_overdue_facts(p_actions text[]) RETURNS void
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT refresh_action_facts('overdue', p_actions)
+$$;
+
+CREATE FUNCTION refresh_action_group_facts(p_actions text[]) RETURNS void
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT refresh_action_facts('groups', p_actions)
+$$;
 
 -- Everything noted in this transaction, refreshed; from here on, refreshes are immediate again.
 CREATE FUNCTION refresh_pending_facts() RETURNS void
@@ -119,7 +116,7 @@ DECLARE
   f text;
 BEGIN
   FOREACH f IN ARRAY ARRAY['refresh_coverage_facts(text[], text[], text[])',
-                           'note_action_facts(text, text[])', 'refresh_overdue_facts(text[])',
+                           'refresh_action_facts(text, text[])', 'refresh_overdue_facts(text[])',
                            'refresh_action_group_facts(text[])', 'refresh_pending_facts()',
                            'facts_pending_at_commit()'] LOOP
     EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
