@@ -44,24 +44,25 @@ def _columns(same: str, **keys: str) -> dict[str, str]:
 # The columns each long list sorts by (a grid's column → its statement's column: texts collated in
 # Persian order there); the column asked goes first in the statement's ORDER BY (regen/queries.py,
 # `/* sort */`). Any other column asked gives the list's own order: nothing a browser sends is SQL.
-_NAME, _CITY = {"name": "name_shown"}, {"city": "city_shown"}
 SORTS = {
     "dash_city_table": _columns(
         "neighborhoods covered coverage_count_pct coverage_area_pct coverage_population_pct active "
         "handed_over handover_pct overdue",
-        **_NAME,
+        name="name_shown",
     ),
-    "dash_neighborhoods": _columns("area_ha population offices code", **_NAME, status="status_rank"),
+    "dash_neighborhoods": _columns(
+        "area_ha population offices code", name="name_shown", status="status_rank"
+    ),
     "dash_city_offices": _columns(
         "neighborhoods planned_on established_on active_on handed_over_on due_on code",
-        **_NAME,
+        name="name_shown",
         state="state_rank",
     ),
     "dash_uncovered_neighborhoods": _columns(
-        "area_ha population code", **_NAME, **_CITY, status="status_rank"
+        "area_ha population code", name="name_shown", city="city_shown", status="status_rank"
     ),
     "dash_offices_due_handover": _columns(
-        "due_on code", **_NAME, **_CITY, state="state_rank", since="state_since"
+        "due_on code", name="name_shown", city="city_shown", state="state_rank", since="state_since"
     ),
     "dash_action_page": _columns(
         "due_on evidence",
