@@ -387,6 +387,6 @@ def sort_of(request: dict | None, cols: tuple[Col, ...]) -> tuple[str, bool]:
     column, else ('', False), the list's own order."""
     sortable = {c.field for c in cols if c.sortable}
     for s in (request or {}).get("sortModel") or []:
-        if s.get("colId") in sortable:
+        if isinstance(s, dict) and isinstance(s.get("colId"), str) and s["colId"] in sortable:
             return s["colId"], s.get("sort") == "desc"
     return "", False

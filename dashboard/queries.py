@@ -35,6 +35,46 @@ KINDS = ("historic", "inner_city", "rural_core", "informal")
 SEARCH_LIMIT = 8  # results the search box shows (at most 20 are given)
 
 
+def _columns(same: str, **keys: str) -> dict[str, str]:
+    """Gives a list's sortable columns: grid column → the statement's column it sorts by (`same`: those
+    sorted by themselves; `keys`: a name in the page's language or a lifecycle's rank)."""
+    return {**{c: c for c in same.split()}, **keys}
+
+
+# The columns each long list sorts by (a grid's column → its statement's column: texts collated in
+# Persian order there); the column asked goes first in the statement's ORDER BY (regen/queries.py,
+# `/* sort */`). Any other column asked gives the list's own order: nothing a browser sends is SQL.
+SORTS = {
+    "dash_city_table": _columns(
+        "neighborhoods covered coverage_count_pct coverage_area_pct coverage_population_pct active "
+        "handed_over handover_pct overdue",
+        name="name_shown",
+    ),
+    "dash_neighborhoods": _columns(
+        "area_ha population offices code", name="name_shown", status="status_rank"
+    ),
+    "dash_city_offices": _columns(
+        "neighborhoods planned_on established_on active_on handed_over_on due_on code",
+        name="name_shown",
+        state="state_rank",
+    ),
+    "dash_uncovered_neighborhoods": _columns(
+        "area_ha population code", name="name_shown", city="city_shown", status="status_rank"
+    ),
+    "dash_offices_due_handover": _columns(
+        "due_on code", name="name_shown", city="city_shown", state="state_rank", since="state_since"
+    ),
+    "dash_action_page": _columns(
+        "due_on evidence",
+        title="title_shown",
+        agency="agency_shown",
+        place="place_shown",
+        status="status_rank",
+        since="status_since",
+    ),
+}
+
+
 def database() -> Database:
     """Gives the process-wide database (never starts the embedded cluster from a web request)."""
     return get_db(start_embedded=False)
@@ -237,7 +277,14 @@ def neighborhoods(
     of them, or the page `page` asks (see _page), each row with the list's `total`."""
     on = place_of(db, scope, "city", city)["province_code"]
     return cached(
-        "dash_neighborhoods", db, scope, on, city=city, as_of=as_of, kind=_kind(kind), **_page(**page)
+        "dash_neighborhoods",
+        db,
+        scope,
+        on,
+        city=city,
+        as_of=as_of,
+        kind=_kind(kind),
+        **_page("dash_neighborhoods", **page),
     )
 
 
@@ -250,7 +297,14 @@ def city_offices(
     first: all of them, or the page `page` asks (see _page), each row with the list's `total`."""
     on = place_of(db, scope, "city", city)["province_code"]
     return cached(
-        "dash_city_offices", db, scope, on, city=city, as_of=as_of, kind=_kind(kind), **_page(**page)
+        "dash_city_offices",
+        db,
+        scope,
+        on,
+        city=city,
+        as_of=as_of,
+        kind=_kind(kind),
+        **_page("dash_city_offices", **page),
     )
 
 
@@ -290,16 +344,36 @@ def city_table(
 def _province_list(name: str, db: Database, scope: Scope, province: str, as_of, kind, page: dict):
     province = allowed_province(scope, province)
     return cached(
-        name, db, scope, _on(province), province=province, as_of=as_of, kind=_kind(kind), **_page(**page)
+        name,
+        db,
+        scope,
+        _on(province),
+        province=province,
+        as_of=as_of,
+        kind=_kind(kind),
+        **_page(name, **page),
     )
 
 
 def _page(
-    sort: str = "", descending: bool = False, lang: str = "fa", offset: int = 0, limit: int | None = None
+    name: str,
+    sort: str = "",
+    descending: bool = False,
+    lang: str = "fa",
+    offset: int = 0,
+    limit: int | None = None,
 ):
-    """Gives the paging parameters of a list query: the column to sort by ('' the list's own order;
-    the SQL compares it with the columns it knows), its direction, the names' language, the rows."""
-    return {"sort": sort, "descending": descending, "lang": lang, "offset": max(0, offset), "limit": limit}
+    """Gives the paging parameters of list query `name`: the statement's column to sort by (of the
+    grid's column `sort`, by SORTS; '' the list's own order, as for a column not there), its direction,
+    the names' language, the rows."""
+    column = SORTS[name].get(sort, "") if isinstance(sort, str) else ""
+    return {
+        "sort": column,
+        "descending": bool(descending and column),
+        "lang": lang,
+        "offset": max(0, offset),
+        "limit": limit,
+    }
 
 
 def actions(db: Database, scope: Scope, as_of: dt.date, **where: str | None) -> list[dict]:
@@ -332,7 +406,7 @@ def action_page(
         meeting=int(meeting),
         resolution=int(number),
         **where,
-        **_page(**page),
+        **_page("dash_action_page", **page),
     )
 
 

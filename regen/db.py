@@ -17,6 +17,7 @@ from typing import Any
 import psycopg2
 import psycopg2.extras
 import psycopg2.pool
+import psycopg2.sql
 
 from regen import settings as settings_mod
 from regen.errors import DatabaseUnavailable
@@ -169,7 +170,7 @@ class Database:
     # -- conveniences over one transaction ------------------------------------------------------------
     def query(
         self,
-        statement: str,
+        statement: str | psycopg2.sql.Composable,
         params: Sequence[Any] | dict[str, Any] | None = None,
         scope: Scope | None = None,
         owner: bool = False,

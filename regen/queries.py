@@ -2,6 +2,12 @@
 
 A file holds statements each introduced by a line `-- name: some_name`; parameters are psycopg2
 named placeholders (`%(as_of)s`). Callers use `run("some_name", db, as_of=...)`.
+
+A long list's statement sorts by the column asked where its ORDER BY holds the comment `/* sort */`:
+`run(..., sort="name_shown", descending=True)` puts that column there, quoted as an identifier (never
+pasted as text), in that direction, no value last, before the list's own order (which breaks ties,
+its code last: pages stay stable). Run as written, such a statement gives the list's own order. Which
+columns a list may be sorted by is the query layer's to say (dashboard/queries.py, SORTS).
 """
 
 from __future__ import annotations
@@ -10,11 +16,14 @@ import re
 from functools import cache
 from typing import Any
 
+from psycopg2 import sql as psql
+
 from regen import SQL_DIR
 from regen.db import Database
 from regen.scope import Scope
 
 _HEADER = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.M)
+SORT = "/* sort */"  # where a long list's ORDER BY takes the column asked (see the module's docstring)
 
 
 @cache
@@ -39,6 +48,19 @@ def sql(name: str) -> str:
         raise KeyError(f"no query named {name!r} under sql/queries") from None
 
 
+def sorted_sql(name: str, sort: str = "", descending: bool = False) -> str | psql.Composed:
+    """Gives one named statement ordered by the column `sort` first (its identifier; '' or a statement
+    without `/* sort */`: as written), descending or not, no value last."""
+    text = sql(name)
+    if not sort or SORT not in text:
+        return text
+    before, after = text.split(SORT)  # one mark a statement (tests/test_tables_queries.py)
+    direction = " DESC NULLS LAST, " if descending else " NULLS LAST, "
+    return psql.Composed([psql.SQL(before), psql.Identifier(sort), psql.SQL(direction), psql.SQL(after)])
+
+
 def run(name: str, db: Database, scope: Scope | None = None, **params: Any) -> list[dict]:
-    """Runs a named statement with bound parameters (in the user's scope); gives its rows as dicts."""
-    return db.query(sql(name), params, scope=scope)
+    """Runs a named statement with bound parameters (in the user's scope); gives its rows as dicts. A
+    long list's `sort` and `descending` order it (see the module's docstring)."""
+    statement = sorted_sql(name, params.get("sort", ""), bool(params.get("descending")))
+    return db.query(statement, params, scope=scope)

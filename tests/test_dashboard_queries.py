@@ -355,6 +355,9 @@ def test_province_lists_are_paged_and_sorted_by_the_database(signed_in, world):
     # a column the list does not sort by (or a made-up one) leaves the list's own order
     made_up = [{"colId": "name_fa; DROP TABLE neighborhoods", "sort": "asc"}]
     assert _walk_list(app, post, "uncovered", search, made_up) == [r["code"] for r in sql]
+    for crafted in (["name"], {"colId": "name"}, "name_shown"):  # not a text, or the statement's key
+        sort = [{"colId": crafted, "sort": "desc"}, "name"]
+        assert _walk_list(app, post, "uncovered", search, sort) == [r["code"] for r in sql], crafted
 
 
 def test_city_options_in_persian_order(world):

@@ -155,3 +155,118 @@ def test_bad_as_of_in_a_link_is_named(world):  # the filter bar asks the databas
     assert "1404-13-40" in notice and "not a date" in notice and "shows today" in notice
     bar = controls.filter_bar(view, "en", [], [], show=("as_of",), page="national")
     assert "1404-13-40" in str(bar.children[-1].children)
+
+
+# -- the long lists' sorts (queries.SORTS; regen/queries.sorted_sql) ----------------------------------
+def _lists(db) -> list[tuple[str, object]]:
+    """Gives (statement, a function of the page asked giving its rows) for every long list."""
+    res = next(f"{a['meeting_number']}-{a['resolution_number']}" for a in queries.actions(db, NATIONAL, D2))
+    q, n = queries, NATIONAL
+    return [
+        ("dash_city_table", lambda **p: q.city_table(db, n, "IR-23", D2, **p)),
+        ("dash_neighborhoods", lambda **p: q.neighborhoods(db, n, "TEH", D2, **p)),
+        ("dash_city_offices", lambda **p: q.city_offices(db, n, "TEH", D2, **p)),
+        ("dash_uncovered_neighborhoods", lambda **p: q.uncovered_neighborhoods(db, n, "IR-23", D1, **p)),
+        ("dash_offices_due_handover", lambda **p: q.offices_due_handover(db, n, "IR-23", D2, **p)),
+        ("dash_action_page", lambda **p: q.action_page(db, n, D2, res, {}, **p)),
+    ]
+
+
+def test_every_column_a_grid_sorts_by_is_one_its_statement_sorts_by():
+    """A sortable column of a long list's grid that SORTS does not name would silently give the list's
+    own order; each list's statement has one sort mark."""
+    from regen import queries as named
+
+    statements = {
+        "prov-table": "dash_city_table", "prov-uncovered": "dash_uncovered_neighborhoods",
+        "prov-due": "dash_offices_due_handover", "city-hoods": "dash_neighborhoods",
+        "city-offices": "dash_city_offices", "act-res": "dash_action_page",
+    }  # fmt: skip
+    assert set(statements) == set(grids.LISTS)
+    for grid, name in statements.items():
+        sortable = {c.field for c in grids.LISTS[grid].cols if c.sortable}
+        assert sortable == set(queries.SORTS[name]), grid
+        assert named.sql(name).count(named.SORT) == 1, name
+
+
+_TEXT_ORDER = {  # (a code?, descending?) → the database's order of texts
+    (False, False): 'SELECT k FROM unnest(%s::text[]) k ORDER BY k COLLATE "fa-x-icu"',
+    (False, True): 'SELECT k FROM unnest(%s::text[]) k ORDER BY k COLLATE "fa-x-icu" DESC',
+    (True, False): "SELECT k FROM unnest(%s::text[]) k ORDER BY k",
+    (True, True): "SELECT k FROM unnest(%s::text[]) k ORDER BY k DESC",
+}
+
+
+def test_each_list_sorts_by_each_column_both_ways_ties_in_its_own_order(world):
+    """Every column of every long list, both directions, both languages: the rows of the whole list
+    each once, ordered by the column (texts in ICU's Persian order, asked of the database; no value
+    last), rows of equal value in the list's own order (its code last: a page never moves)."""
+    # names whose first letter (پ) Unicode puts after the others' and Persian order before them
+    world.execute(
+        "INSERT INTO cities (code, province_code, name_fa, name_en, location, source) VALUES "
+        "('PAK', 'IR-23', 'پاکدشت', 'Pakdasht', ST_SetSRID(ST_MakePoint(51.68, 35.47), 4326), 'test');"
+        "INSERT INTO neighborhoods (code, city_code, name_fa, name_en, boundary, kinds, source) VALUES "
+        "('N9', 'TEH', 'پامنار', 'Pamenar', ST_Multi(ST_MakeEnvelope(51.41, 35.69, 51.42, 35.70, 4326)), "
+        "'{historic}', 'test');"
+        "INSERT INTO offices (code, kind, name_fa, name_en, city_code, location, operator_agency_code, "
+        "pre_program, source) VALUES ('O9', 'facilitation', 'دفتر پامنار', 'Pamenar office', 'TEH', "
+        "ST_SetSRID(ST_MakePoint(51.415, 35.695), 4326), 'mrud', false, 'test');"
+        "INSERT INTO actions (code, meeting_number, resolution_number, agency_code, title_fa, title_en, "
+        "kind, city_code) VALUES ('A9', 50, 3, 'mrud', 'پیگیری پرونده‌ها', 'Follow up the files', "
+        "'performance_report', 'TEH')"
+    )
+    for name, rows_of in _lists(world):
+        for lang in ("fa", "en"):
+            own = [r["code"] for r in rows_of(lang=lang)]
+            assert own and len(set(own)) == len(own), name
+            for col, key in queries.SORTS[name].items():
+                for descending in (False, True):
+                    rows = rows_of(sort=col, descending=descending, lang=lang)
+                    where = (name, col, descending, lang)
+                    assert sorted(r["code"] for r in rows) == sorted(own), where
+                    assert {r["total"] for r in rows} == {len(own)}, where
+                    values = [r[key] for r in rows]
+                    known = [v for v in values if v is not None]
+                    assert values[len(known) :] == [None] * (len(values) - len(known)), where
+                    if known and isinstance(known[0], str):  # as the database orders texts
+                        want = world.query(_TEXT_ORDER[col == "code", descending], (known,))
+                        assert known == [w["k"] for w in want], where
+                    else:
+                        assert known == sorted(known, reverse=descending), where
+                    for a, b in zip(rows, rows[1:], strict=False):  # ties: the list's own order
+                        if a[key] == b[key]:
+                            assert own.index(a["code"]) < own.index(b["code"]), where
+
+
+@pytest.mark.parametrize(
+    "crafted",
+    [
+        'name_fa" DESC; DROP TABLE offices; --',
+        "name_shown",
+        "code; SELECT pg_sleep(5)",
+        ["name"],
+        {"a": 1},
+        None,
+    ],
+)
+def test_a_crafted_sort_gives_the_list_s_own_order_and_runs_no_sql(world, crafted):
+    """What a browser sends as a sort is only ever looked up in SORTS: a made-up column (even the
+    statement's own name of a key), SQL, or not a text gives the list's own order."""
+    for name, rows_of in _lists(world):
+        own = [r["code"] for r in rows_of()]
+        assert [r["code"] for r in rows_of(sort=crafted, descending=True)] == own, (name, crafted)
+    assert world.query("SELECT count(*) AS n FROM offices")[0]["n"] > 0
+    assert grids.sort_of({"sortModel": [{"colId": crafted, "sort": "asc"}]}, city.OFFICE_COLS) == ("", False)
+
+
+def test_a_column_reaches_the_statement_as_an_identifier_never_as_sql(world):
+    """Below the query layer too: a column that is not the statement's is quoted, so the database
+    refuses it as an unknown column instead of running what it says."""
+    import psycopg2
+
+    from regen import queries as named
+
+    page = {"as_of": D2, "city": "TEH", "kind": None, "lang": "fa", "offset": 0, "limit": None}
+    with pytest.raises(psycopg2.errors.UndefinedColumn):
+        named.run("dash_city_offices", world, NATIONAL, **page, sort="code DESC; DROP TABLE offices; --")
+    assert world.query("SELECT count(*) AS n FROM offices")[0]["n"] > 0

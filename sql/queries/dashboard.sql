@@ -102,16 +102,17 @@ ORDER BY overdue DESC, a.due_on NULLS LAST, a.meeting_number, a.resolution_numbe
 -- name: dash_action_page
 -- One resolution's actions (%(meeting)s, %(resolution)s) with their status on a day
 -- (action_statuses_on, 0190), by the filters of dash_actions, one page of them (%(limit)s NULL: all)
--- in the order asked: %(sort)s names a column ('' the list's own order: overdue first, then the
--- soonest due), %(descending)s its direction; titles, agencies, places and evidence in Persian
--- alphabetical order (ICU), in English when %(lang)s is 'en' and there is an English text; statuses in
--- their lifecycle's order. `total`: the list's length, on every row.
+-- in the order asked: the column asked first (at the sort mark, regen/queries.py), then the list's
+-- own order (overdue first, then the soonest due); titles, agencies, places and evidence in Persian
+-- alphabetical order (ICU), in English when %(lang)s is 'en' and there is an English text; statuses
+-- (status_rank) in their lifecycle's order. `total`: the list's length, on every row.
 WITH acts AS (
   SELECT a.code, a.meeting_number, a.resolution_number, a.agency_code,
          ag.name_fa AS agency_fa, ag.name_en AS agency_en, a.title_fa, a.title_en, ap.province_code,
          ap.city_code, pr.name_fa AS province_fa, pr.name_en AS province_en,
          ci.name_fa AS city_fa, ci.name_en AS city_en, a.due_on,
-         COALESCE(st.status, 'open') AS status, st.began_on AS status_since, st.evidence,
+         COALESCE(st.status, 'open') AS status, st.began_on AS status_since,
+         st.evidence COLLATE "fa-x-icu" AS evidence,
          COALESCE(a.due_on < %(as_of)s AND COALESCE(st.status, 'open') NOT IN ('done', 'cancelled'), false)
            AS overdue
   FROM actions a
@@ -126,29 +127,17 @@ WITH acts AS (
     AND (%(agency)s::text IS NULL OR a.agency_code = %(agency)s)
 ), shown AS (
   SELECT acts.*,
-         COALESCE(CASE WHEN %(lang)s = 'en' THEN title_en END, title_fa) AS title_shown,
-         COALESCE(CASE WHEN %(lang)s = 'en' THEN agency_en END, agency_fa) AS agency_shown,
+         COALESCE(CASE WHEN %(lang)s = 'en' THEN title_en END, title_fa) COLLATE "fa-x-icu" AS title_shown,
+         COALESCE(CASE WHEN %(lang)s = 'en' THEN agency_en END, agency_fa) COLLATE "fa-x-icu" AS agency_shown,
          CASE WHEN city_code IS NOT NULL THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN city_en END, city_fa)
-              ELSE COALESCE(CASE WHEN %(lang)s = 'en' THEN province_en END, province_fa) END AS place_shown
+              ELSE COALESCE(CASE WHEN %(lang)s = 'en' THEN province_en END, province_fa) END COLLATE "fa-x-icu"
+           AS place_shown,
+         array_position(ARRAY['open', 'in_progress', 'done', 'cancelled'], status) AS status_rank
   FROM acts
 )
 SELECT *, count(*) OVER () AS total
 FROM shown
-ORDER BY
-  CASE WHEN NOT %(descending)s THEN CASE %(sort)s
-       WHEN 'title' THEN title_shown WHEN 'agency' THEN agency_shown WHEN 'place' THEN place_shown
-       WHEN 'evidence' THEN evidence END END COLLATE "fa-x-icu" NULLS LAST,
-  CASE WHEN %(descending)s THEN CASE %(sort)s
-       WHEN 'title' THEN title_shown WHEN 'agency' THEN agency_shown WHEN 'place' THEN place_shown
-       WHEN 'evidence' THEN evidence END END COLLATE "fa-x-icu" DESC NULLS LAST,
-  CASE WHEN %(sort)s = 'status' AND NOT %(descending)s
-       THEN array_position(ARRAY['open', 'in_progress', 'done', 'cancelled'], status) END,
-  CASE WHEN %(sort)s = 'status' AND %(descending)s
-       THEN array_position(ARRAY['open', 'in_progress', 'done', 'cancelled'], status) END DESC,
-  CASE WHEN NOT %(descending)s THEN CASE %(sort)s WHEN 'since' THEN status_since WHEN 'due_on' THEN due_on
-       END END NULLS LAST,
-  CASE WHEN %(descending)s THEN CASE %(sort)s WHEN 'since' THEN status_since WHEN 'due_on' THEN due_on
-       END END DESC NULLS LAST,
+ORDER BY /* sort */
   -- the list's own order (dash_actions'): overdue first, the soonest due
   overdue DESC, due_on NULLS LAST, code
 LIMIT %(limit)s OFFSET %(offset)s;
@@ -187,6 +176,7 @@ SELECT data_changed_at() AS at;
 -- name: dash_neighborhoods
 -- A city's current neighborhoods with their status on a day (neighborhood_status_on), all of them or
 -- one page in the order asked (as in dash_uncovered_neighborhoods; the list's own order: by code).
+-- The offices' names in Persian alphabetical order (ICU) when sorted by.
 WITH hoods AS (
   SELECT n.code, n.name_fa, n.name_en, n.kinds, n.area_ha, n.population, n.households, n.pilot, n.source,
          COALESCE(s.status, 'none') AS status, COALESCE(s.covered, false) AS covered,
@@ -194,7 +184,7 @@ WITH hoods AS (
          (SELECT string_agg(COALESCE(CASE WHEN %(lang)s = 'en' THEN o.name_en END, o.name_fa),
                             CASE WHEN %(lang)s = 'en' THEN ', ' ELSE '، ' END ORDER BY o.name_fa COLLATE "fa-x-icu")
             FROM office_neighborhoods onb JOIN offices o ON o.code = onb.office_code
-           WHERE onb.neighborhood_code = n.code) AS offices,
+           WHERE onb.neighborhood_code = n.code) COLLATE "fa-x-icu" AS offices,
          (SELECT string_agg(onb.office_code, ', ' ORDER BY onb.office_code)
             FROM office_neighborhoods onb WHERE onb.neighborhood_code = n.code) AS office_codes
   FROM neighborhoods n
@@ -207,25 +197,11 @@ WITH hoods AS (
   WHERE n.city_code = %(city)s AND n.retired_at IS NULL
     AND (%(kind)s::text IS NULL OR %(kind)s = ANY (n.kinds))
 )
-SELECT *, count(*) OVER () AS total
+SELECT *, count(*) OVER () AS total,
+       COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) COLLATE "fa-x-icu" AS name_shown,
+       array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over'], status) AS status_rank
 FROM hoods
-ORDER BY
-  CASE WHEN %(sort)s = 'name' AND NOT %(descending)s
-       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu",
-  CASE WHEN %(sort)s = 'name' AND %(descending)s
-       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu" DESC,
-  CASE WHEN %(sort)s = 'status' AND NOT %(descending)s
-       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over'], status) END,
-  CASE WHEN %(sort)s = 'status' AND %(descending)s
-       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over'], status) END DESC,
-  CASE WHEN %(sort)s = 'area_ha' AND NOT %(descending)s THEN area_ha END NULLS LAST,
-  CASE WHEN %(sort)s = 'area_ha' AND %(descending)s THEN area_ha END DESC NULLS LAST,
-  CASE WHEN %(sort)s = 'population' AND NOT %(descending)s THEN population END NULLS LAST,
-  CASE WHEN %(sort)s = 'population' AND %(descending)s THEN population END DESC NULLS LAST,
-  CASE WHEN %(sort)s = 'offices' AND NOT %(descending)s THEN offices END COLLATE "fa-x-icu" NULLS LAST,
-  CASE WHEN %(sort)s = 'offices' AND %(descending)s THEN offices END COLLATE "fa-x-icu" DESC NULLS LAST,
-  CASE WHEN %(sort)s = 'code' AND NOT %(descending)s THEN code END,
-  CASE WHEN %(sort)s = 'code' AND %(descending)s THEN code END DESC,
+ORDER BY /* sort */
   code
 LIMIT %(limit)s OFFSET %(offset)s;
 
@@ -234,9 +210,9 @@ LIMIT %(limit)s OFFSET %(offset)s;
 -- neighborhoods they serve by name in %(lang)s (codes apart); their handover's due date, months late
 -- and whether long past it (migration 0130). With %(kind)s, the offices serving a neighborhood of
 -- that kind only. All of them (the map's points) or one page (%(limit)s NULL: all) in the order asked:
--- %(sort)s names a column ('' the list's own order: overdue first, then by name), %(descending)s its
--- direction; names in Persian alphabetical order (ICU), states in their lifecycle's order. `total`:
--- the list's length, on every row.
+-- the column asked first (at the sort mark, regen/queries.py), then the list's own order (overdue
+-- first, then by name); names (name_shown, and those of the neighborhoods) in Persian alphabetical
+-- order (ICU), states (state_rank) in their lifecycle's order. `total`: the list's length, on every row.
 WITH o AS (
   SELECT o.*, COALESCE(s.state, 'none') AS state, s.began_on AS state_since,
          (SELECT min(a.due_on) FROM actions a WHERE a.office_code = o.code AND a.kind = 'handover_office') AS due_on
@@ -263,7 +239,7 @@ WITH o AS (
          (SELECT string_agg(COALESCE(CASE WHEN %(lang)s = 'en' THEN n.name_en END, n.name_fa),
                             CASE WHEN %(lang)s = 'en' THEN ', ' ELSE '، ' END ORDER BY n.name_fa COLLATE "fa-x-icu")
             FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
-           WHERE onb.office_code = o.code) AS neighborhoods,
+           WHERE onb.office_code = o.code) COLLATE "fa-x-icu" AS neighborhoods,
          (SELECT string_agg(onb.neighborhood_code, ', ' ORDER BY onb.neighborhood_code)
             FROM office_neighborhoods onb WHERE onb.office_code = o.code) AS neighborhood_codes,
          o.due_on,
@@ -272,29 +248,12 @@ WITH o AS (
          handover_overdue(o.state, o.due_on, %(as_of)s) AS overdue
   FROM o
 )
-SELECT *, count(*) OVER () AS total
+SELECT *, count(*) OVER () AS total,
+       COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) COLLATE "fa-x-icu" AS name_shown,
+       array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over', 'closed'], state)
+         AS state_rank
 FROM listed
-ORDER BY
-  CASE WHEN %(sort)s = 'name' AND NOT %(descending)s
-       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu",
-  CASE WHEN %(sort)s = 'name' AND %(descending)s
-       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu" DESC,
-  CASE WHEN %(sort)s = 'state' AND NOT %(descending)s
-       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over', 'closed'], state) END,
-  CASE WHEN %(sort)s = 'state' AND %(descending)s
-       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over', 'closed'], state) END DESC,
-  CASE WHEN %(sort)s = 'neighborhoods' AND NOT %(descending)s THEN neighborhoods END COLLATE "fa-x-icu" NULLS LAST,
-  CASE WHEN %(sort)s = 'neighborhoods' AND %(descending)s THEN neighborhoods END COLLATE "fa-x-icu" DESC NULLS LAST,
-  CASE WHEN NOT %(descending)s THEN CASE %(sort)s
-       WHEN 'planned_on' THEN planned_on WHEN 'established_on' THEN established_on
-       WHEN 'active_on' THEN active_on WHEN 'handed_over_on' THEN handed_over_on WHEN 'due_on' THEN due_on
-       END END NULLS LAST,
-  CASE WHEN %(descending)s THEN CASE %(sort)s
-       WHEN 'planned_on' THEN planned_on WHEN 'established_on' THEN established_on
-       WHEN 'active_on' THEN active_on WHEN 'handed_over_on' THEN handed_over_on WHEN 'due_on' THEN due_on
-       END END DESC NULLS LAST,
-  CASE WHEN %(sort)s = 'code' AND NOT %(descending)s THEN code END,
-  CASE WHEN %(sort)s = 'code' AND %(descending)s THEN code END DESC,
+ORDER BY /* sort */
   -- the list's own order: overdue for handover first
   overdue DESC, name_fa COLLATE "fa-x-icu", code
 LIMIT %(limit)s OFFSET %(offset)s;
@@ -336,12 +295,15 @@ ORDER BY 2, 1;
 
 -- name: dash_uncovered_neighborhoods
 -- Neighborhoods of a province without an active (or handed-over) office on a day, one page of them
--- (%(limit)s NULL: all) in the order asked: %(sort)s names a column ('' the list's own order: by city,
--- then name), %(descending)s its direction; names in Persian alphabetical order (ICU), the English
--- name when %(lang)s is 'en' and there is one; statuses in their lifecycle's order. `total`: the
--- list's length, on every row.
+-- (%(limit)s NULL: all) in the order asked: the column asked first (at the sort mark, see
+-- regen/queries.py), then the list's own order (by city, then name); names (name_shown, city_shown)
+-- in Persian alphabetical order (ICU), the English name when %(lang)s is 'en' and there is one;
+-- statuses (status_rank) in their lifecycle's order. `total`: the list's length, on every row.
 SELECT n.code, n.name_fa, n.name_en, n.city_code, c.name_fa AS city_fa, c.name_en AS city_en, n.kinds,
-       n.area_ha, n.population, s.status, count(*) OVER () AS total
+       n.area_ha, n.population, s.status, count(*) OVER () AS total,
+       COALESCE(CASE WHEN %(lang)s = 'en' THEN n.name_en END, n.name_fa) COLLATE "fa-x-icu" AS name_shown,
+       COALESCE(CASE WHEN %(lang)s = 'en' THEN c.name_en END, c.name_fa) COLLATE "fa-x-icu" AS city_shown,
+       array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over'], s.status) AS status_rank
 FROM cities c
 JOIN neighborhoods n ON n.city_code = c.code
 -- each neighborhood's status looked up, as in dash_neighborhoods (not every status of the country)
@@ -350,25 +312,8 @@ JOIN LATERAL (
 ) s ON true
 WHERE c.province_code = %(province)s AND NOT s.covered
   AND (%(kind)s::text IS NULL OR %(kind)s = ANY (n.kinds))
-ORDER BY
-  CASE WHEN %(sort)s = 'name' AND NOT %(descending)s
-       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN n.name_en END, n.name_fa) END COLLATE "fa-x-icu",
-  CASE WHEN %(sort)s = 'name' AND %(descending)s
-       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN n.name_en END, n.name_fa) END COLLATE "fa-x-icu" DESC,
-  CASE WHEN %(sort)s = 'city' AND NOT %(descending)s
-       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN c.name_en END, c.name_fa) END COLLATE "fa-x-icu",
-  CASE WHEN %(sort)s = 'city' AND %(descending)s
-       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN c.name_en END, c.name_fa) END COLLATE "fa-x-icu" DESC,
-  CASE WHEN %(sort)s = 'area_ha' AND NOT %(descending)s THEN n.area_ha END NULLS LAST,
-  CASE WHEN %(sort)s = 'area_ha' AND %(descending)s THEN n.area_ha END DESC NULLS LAST,
-  CASE WHEN %(sort)s = 'population' AND NOT %(descending)s THEN n.population END NULLS LAST,
-  CASE WHEN %(sort)s = 'population' AND %(descending)s THEN n.population END DESC NULLS LAST,
-  CASE WHEN %(sort)s = 'status' AND NOT %(descending)s
-       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over'], s.status) END,
-  CASE WHEN %(sort)s = 'status' AND %(descending)s
-       THEN array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over'], s.status) END DESC,
-  CASE WHEN %(sort)s = 'code' AND NOT %(descending)s THEN n.code END,
-  CASE WHEN %(sort)s = 'code' AND %(descending)s THEN n.code END DESC,
+ORDER BY /* sort */
+  -- the list's own order: by city, then name
   c.name_fa COLLATE "fa-x-icu", n.name_fa COLLATE "fa-x-icu", n.code
 LIMIT %(limit)s OFFSET %(offset)s;
 
@@ -377,7 +322,7 @@ LIMIT %(limit)s OFFSET %(offset)s;
 -- due date of their handover action when one exists, months late and whether long past it (migration
 -- 0130); with %(kind)s, those serving a neighborhood of that kind only. One page of them in the order
 -- asked (as in dash_uncovered_neighborhoods; the list's own order: soonest due first, so the longest
--- overdue lead).
+-- overdue lead; states, state_rank, in their lifecycle's order).
 WITH due AS (
   SELECT o.code, o.name_fa, o.name_en, o.city_code, c.name_fa AS city_fa, c.name_en AS city_en,
          s.state, s.began_on AS state_since,
@@ -394,25 +339,13 @@ WITH due AS (
                     WHERE onb.office_code = o.code AND %(kind)s = ANY (n.kinds)))
 )
 SELECT *, handover_months_late(due_on, %(as_of)s) AS months_late,
-       handover_overdue(state, due_on, %(as_of)s) AS overdue, count(*) OVER () AS total
+       handover_overdue(state, due_on, %(as_of)s) AS overdue, count(*) OVER () AS total,
+       COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) COLLATE "fa-x-icu" AS name_shown,
+       COALESCE(CASE WHEN %(lang)s = 'en' THEN city_en END, city_fa) COLLATE "fa-x-icu" AS city_shown,
+       array_position(ARRAY['established', 'active'], state) AS state_rank
 FROM due
-ORDER BY
-  CASE WHEN %(sort)s = 'name' AND NOT %(descending)s
-       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu",
-  CASE WHEN %(sort)s = 'name' AND %(descending)s
-       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) END COLLATE "fa-x-icu" DESC,
-  CASE WHEN %(sort)s = 'city' AND NOT %(descending)s
-       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN city_en END, city_fa) END COLLATE "fa-x-icu",
-  CASE WHEN %(sort)s = 'city' AND %(descending)s
-       THEN COALESCE(CASE WHEN %(lang)s = 'en' THEN city_en END, city_fa) END COLLATE "fa-x-icu" DESC,
-  CASE WHEN %(sort)s = 'state' AND NOT %(descending)s THEN array_position(ARRAY['established', 'active'], state) END,
-  CASE WHEN %(sort)s = 'state' AND %(descending)s THEN array_position(ARRAY['established', 'active'], state) END DESC,
-  CASE WHEN %(sort)s = 'since' AND NOT %(descending)s THEN state_since END NULLS LAST,
-  CASE WHEN %(sort)s = 'since' AND %(descending)s THEN state_since END DESC NULLS LAST,
-  CASE WHEN %(sort)s = 'due_on' AND NOT %(descending)s THEN due_on END NULLS LAST,
-  CASE WHEN %(sort)s = 'due_on' AND %(descending)s THEN due_on END DESC NULLS LAST,
-  CASE WHEN %(sort)s = 'code' AND NOT %(descending)s THEN code END,
-  CASE WHEN %(sort)s = 'code' AND %(descending)s THEN code END DESC,
+ORDER BY /* sort */
+  -- the list's own order: soonest due first
   due_on NULLS LAST, state_since, code
 LIMIT %(limit)s OFFSET %(offset)s;
 
