@@ -367,6 +367,8 @@ def test_shared_url_opens_filtered_view(page, base_url):
     WebDriverWait(d, 30).until(lambda drv: drv.find_elements(By.CSS_SELECTOR, "#city-map .maplibregl-canvas"))
     here = urlsplit(d.current_url)
     assert f"{here.path}?{here.query}" == opened
+    WebDriverWait(d, 30).until(lambda drv: not drv.find_elements(By.CSS_SELECTOR, ".grid-waiting"))
+    settled(d, "#city-hoods")  # its rows asked for before the session ends (else a 401 in the console)
     d.delete_all_cookies()
 
 
