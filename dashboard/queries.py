@@ -235,10 +235,7 @@ def neighborhoods(
 ) -> list[dict]:
     """Gives a city's current neighborhoods with their status on as_of (neighborhood_status_on): all
     of them, or the page `page` asks (see _page), each row with the list's `total`."""
-    on = place_of(db, scope, "city", city)["province_code"]
-    return cached(
-        "dash_neighborhoods", db, scope, on, city=city, as_of=as_of, kind=_kind(kind), **_page(**page)
-    )
+    return _city_list("dash_neighborhoods", db, scope, city, as_of, kind, page)
 
 
 def city_offices(
@@ -248,10 +245,23 @@ def city_offices(
     as_of, the dates of each state up to then, the neighborhoods they serve by name in the page's
     `lang`, and their handover's due date, months late and overdue flag (migration 0130); overdue
     first: all of them, or the page `page` asks (see _page), each row with the list's `total`."""
+    return _city_list("dash_city_offices", db, scope, city, as_of, kind, page)
+
+
+def _city_list(name: str, db: Database, scope: Scope, city: str, as_of, kind, page: dict) -> list[dict]:
+    """Gives a page of a city's list cut from the whole list in the same order, kept: the view asks for
+    the whole list (its map's points and colours) and for the first page, and every page is a sort of
+    the whole list in the database anyway (a city's list is a few hundred rows at most). The order
+    ends with the code, so the cut rows and their `total` are those the SQL's own OFFSET/LIMIT gives."""
     on = place_of(db, scope, "city", city)["province_code"]
-    return cached(
-        "dash_city_offices", db, scope, on, city=city, as_of=as_of, kind=_kind(kind), **_page(**page)
+    p = _page(**page)
+    whole = cached(
+        name, db, scope, on, city=city, as_of=as_of, kind=_kind(kind), **{**p, "offset": 0, "limit": None}
     )
+    if p["offset"] == 0 and p["limit"] is None:
+        return whole
+    end = None if p["limit"] is None else p["offset"] + max(0, p["limit"])
+    return whole[p["offset"] : end]
 
 
 def history(db: Database, scope: Scope, level: str, code: str) -> list[dict]:

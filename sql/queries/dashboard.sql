@@ -34,7 +34,7 @@ SELECT p.code, p.name_fa, p.name_en, p.boundary IS NOT NULL AS has_boundary,
        c.cities, c.neighborhoods, c.covered, c.coverage_count_pct, c.area_ha, c.covered_ha,
        c.coverage_area_pct, c.population, c.covered_population, c.coverage_population_pct,
        c.planned, c.established, c.active, c.handed_over, c.closed, c.handover_pct
-FROM coverage_by_province(%(as_of)s) c
+FROM province_figures_on(%(as_of)s) c  -- coverage_by_province from the kept series (0210)
 JOIN provinces p ON p.code = c.province_code
 WHERE %(province)s::text IS NULL OR p.code = %(province)s
 -- Lagging first (the rule the tables state, docs/dashboard.md): the lowest share of neighborhoods
