@@ -54,8 +54,9 @@ SORTS = {
         "area_ha population offices code", name="name_shown", status="status_rank"
     ),
     "dash_city_offices": _columns(
-        "neighborhoods planned_on established_on active_on handed_over_on due_on code",
+        "planned_on established_on active_on handed_over_on due_on code",
         name="name_shown",
+        neighborhoods="neighborhoods_shown",
         state="state_rank",
     ),
     "dash_uncovered_neighborhoods": _columns(
@@ -274,18 +275,8 @@ def neighborhoods(
     db: Database, scope: Scope, city: str, as_of: dt.date, kind: str | None = None, **page: Any
 ) -> list[dict]:
     """Gives a city's current neighborhoods with their status on as_of (neighborhood_status_on): all
-    of them, or the page `page` asks (see _page), each row with the list's `total`."""
-    on = place_of(db, scope, "city", city)["province_code"]
-    return cached(
-        "dash_neighborhoods",
-        db,
-        scope,
-        on,
-        city=city,
-        as_of=as_of,
-        kind=_kind(kind),
-        **_page("dash_neighborhoods", **page),
-    )
+    of them, or the page `page` asks (see paging), each row with the list's `total`."""
+    return _city_list("dash_neighborhoods", db, scope, city, as_of, kind, page)
 
 
 def city_offices(
@@ -294,18 +285,24 @@ def city_offices(
     """Gives a city's offices (those serving a neighborhood of `kind`, with one) with their state on
     as_of, the dates of each state up to then, the neighborhoods they serve by name in the page's
     `lang`, and their handover's due date, months late and overdue flag (migration 0130); overdue
-    first: all of them, or the page `page` asks (see _page), each row with the list's `total`."""
+    first: all of them, or the page `page` asks (see paging), each row with the list's `total`."""
+    return _city_list("dash_city_offices", db, scope, city, as_of, kind, page)
+
+
+def _city_list(name: str, db: Database, scope: Scope, city: str, as_of, kind, page: dict) -> list[dict]:
+    """Gives a page of a city's list cut from the whole list in the same order, kept: the view asks for
+    the whole list (its map's points and colours) and for the first page, and every page is a sort of
+    the whole list in the database anyway (a city's list is a few hundred rows at most). The order
+    ends with the code, so the cut rows and their `total` are those the SQL's own OFFSET/LIMIT gives."""
     on = place_of(db, scope, "city", city)["province_code"]
-    return cached(
-        "dash_city_offices",
-        db,
-        scope,
-        on,
-        city=city,
-        as_of=as_of,
-        kind=_kind(kind),
-        **_page("dash_city_offices", **page),
+    p = paging(name, **page)
+    whole = cached(
+        name, db, scope, on, city=city, as_of=as_of, kind=_kind(kind), **{**p, "offset": 0, "limit": None}
     )
+    if p["offset"] == 0 and p["limit"] is None:
+        return whole
+    end = None if p["limit"] is None else p["offset"] + max(0, p["limit"])
+    return whole[p["offset"] : end]
 
 
 def history(db: Database, scope: Scope, level: str, code: str) -> list[dict]:
@@ -319,7 +316,7 @@ def uncovered_neighborhoods(
     db: Database, scope: Scope, province: str, as_of: dt.date, kind: str | None = None, **page: Any
 ) -> list[dict]:
     """Gives the neighborhoods of a province not covered on as_of: all of them, or the page `page`
-    asks (see _page), each row with the list's `total`."""
+    asks (see paging), each row with the list's `total`."""
     return _province_list("dash_uncovered_neighborhoods", db, scope, province, as_of, kind, page)
 
 
@@ -328,7 +325,7 @@ def offices_due_handover(
 ) -> list[dict]:
     """Gives a province's established or active facilitation offices on as_of (those serving a
     neighborhood of `kind`, with one), soonest handover due first (or the page `page` asks, see
-    _page), each row with the list's `total`, months late and overdue flag (migration 0130)."""
+    paging), each row with the list's `total`, months late and overdue flag (migration 0130)."""
     return _province_list("dash_offices_due_handover", db, scope, province, as_of, kind, page)
 
 
@@ -336,7 +333,7 @@ def city_table(
     db: Database, scope: Scope, province: str, as_of: dt.date, kind: str | None = None, **page: Any
 ) -> list[dict]:
     """Gives a province's cities on as_of (over the neighborhoods of `kind`, with one) with their
-    overdue actions, lagging first (or the page `page` asks, see _page), each row with the table's
+    overdue actions, lagging first (or the page `page` asks, see paging), each row with the table's
     `total`: the numbers of coverage_cities and overdue_counts, sorted and paged by the database."""
     return _province_list("dash_city_table", db, scope, province, as_of, kind, page)
 
@@ -351,11 +348,11 @@ def _province_list(name: str, db: Database, scope: Scope, province: str, as_of, 
         province=province,
         as_of=as_of,
         kind=_kind(kind),
-        **_page(name, **page),
+        **paging(name, **page),
     )
 
 
-def _page(
+def paging(
     name: str,
     sort: str = "",
     descending: bool = False,
@@ -393,7 +390,7 @@ def action_page(
     db: Database, scope: Scope, as_of: dt.date, resolution: str, where: dict, **page: Any
 ) -> list[dict]:
     """Gives the actions of one resolution (`resolution`: "<meeting>-<number>") by the rule and filters
-    of `actions` (`where`): all of them, overdue first, or the page `page` asks (see _page), each row
+    of `actions` (`where`): all of them, overdue first, or the page `page` asks (see paging), each row
     with the list's `total`. A resolution not so written has none."""
     meeting, _, number = resolution.partition("-")
     if not (meeting.isdigit() and number.isdigit()):
@@ -406,7 +403,7 @@ def action_page(
         meeting=int(meeting),
         resolution=int(number),
         **where,
-        **_page("dash_action_page", **page),
+        **paging("dash_action_page", **page),
     )
 
 

@@ -51,7 +51,11 @@ def sql(name: str) -> str:
 def sorted_sql(name: str, sort: str = "", descending: bool = False) -> str | psql.Composed:
     """Gives one named statement ordered by the column `sort` first (its identifier; '' or a statement
     without `/* sort */`: as written), descending or not, no value last."""
-    text = sql(name)
+    return ordered(sql(name), sort, descending)
+
+
+def ordered(text: str, sort: str = "", descending: bool = False) -> str | psql.Composed:
+    """Gives the statement `text` ordered by the column `sort` first (see sorted_sql)."""
     if not sort or SORT not in text:
         return text
     before, after = text.split(SORT)  # one mark a statement (tests/test_tables_queries.py)

@@ -29,12 +29,12 @@ FROM cities c WHERE c.code = %(city)s AND c.boundary IS NOT NULL;
 
 -- name: dash_coverage_provinces
 SELECT p.code, p.name_fa, p.name_en, p.boundary IS NOT NULL AS has_boundary,
-       ST_X(COALESCE(p.label_point, ST_PointOnSurface(p.boundary))) AS lon,
-       ST_Y(COALESCE(p.label_point, ST_PointOnSurface(p.boundary))) AS lat,
+       ST_X(COALESCE(p.label_point, p.boundary_point)) AS lon,  -- the point on its surface: 0211
+       ST_Y(COALESCE(p.label_point, p.boundary_point)) AS lat,
        c.cities, c.neighborhoods, c.covered, c.coverage_count_pct, c.area_ha, c.covered_ha,
        c.coverage_area_pct, c.population, c.covered_population, c.coverage_population_pct,
        c.planned, c.established, c.active, c.handed_over, c.closed, c.handover_pct
-FROM coverage_by_province(%(as_of)s) c
+FROM province_figures_on(%(as_of)s) c  -- coverage_by_province from the kept series (0210)
 JOIN provinces p ON p.code = c.province_code
 WHERE %(province)s::text IS NULL OR p.code = %(province)s
 -- Lagging first (the rule the tables state, docs/dashboard.md): the lowest share of neighborhoods
@@ -213,43 +213,13 @@ LIMIT %(limit)s OFFSET %(offset)s;
 -- the column asked first (at the sort mark, regen/queries.py), then the list's own order (overdue
 -- first, then by name); names (name_shown, and those of the neighborhoods) in Persian alphabetical
 -- order (ICU), states (state_rank) in their lifecycle's order. `total`: the list's length, on every row.
-WITH o AS (
-  SELECT o.*, COALESCE(s.state, 'none') AS state, s.began_on AS state_since,
-         (SELECT min(a.due_on) FROM actions a WHERE a.office_code = o.code AND a.kind = 'handover_office') AS due_on
-  FROM offices o
-  -- each office's state looked up (as in dash_neighborhoods)
-  LEFT JOIN LATERAL (
-    SELECT x.state, x.began_on FROM office_states_on(%(as_of)s) x WHERE x.office_code = o.code LIMIT 1
-  ) s ON true
-  WHERE o.city_code = %(city)s
-    AND (%(kind)s::text IS NULL
-         OR EXISTS (SELECT 1 FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
-                    WHERE onb.office_code = o.code AND %(kind)s = ANY (n.kinds)))
-), listed AS (
-  SELECT o.code, o.kind, o.name_fa, o.name_en, ST_X(o.location) AS lon, ST_Y(o.location) AS lat,
-         o.location_estimated, o.pre_program, o.operator_agency_code, o.state, o.state_since,
-         (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'planned'
-            AND x.began_on <= %(as_of)s) AS planned_on,
-         (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'established'
-            AND x.began_on <= %(as_of)s) AS established_on,
-         (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'active'
-            AND x.began_on <= %(as_of)s) AS active_on,
-         (SELECT max(x.began_on) FROM office_states x WHERE x.office_code = o.code AND x.state = 'handed_over'
-            AND x.began_on <= %(as_of)s) AS handed_over_on,
-         (SELECT string_agg(COALESCE(CASE WHEN %(lang)s = 'en' THEN n.name_en END, n.name_fa),
-                            CASE WHEN %(lang)s = 'en' THEN ', ' ELSE '، ' END ORDER BY n.name_fa COLLATE "fa-x-icu")
-            FROM office_neighborhoods onb JOIN neighborhoods n ON n.code = onb.neighborhood_code
-           WHERE onb.office_code = o.code) COLLATE "fa-x-icu" AS neighborhoods,
-         (SELECT string_agg(onb.neighborhood_code, ', ' ORDER BY onb.neighborhood_code)
-            FROM office_neighborhoods onb WHERE onb.office_code = o.code) AS neighborhood_codes,
-         o.due_on,
-         CASE WHEN o.state IN ('planned', 'established', 'active') THEN handover_months_late(o.due_on, %(as_of)s) END
-           AS months_late,
-         handover_overdue(o.state, o.due_on, %(as_of)s) AS overdue
-  FROM o
+-- (the rows: city_offices_on, migration 0212; its neighborhoods' names collated here)
+WITH listed AS (
+  SELECT * FROM city_offices_on(%(city)s, %(as_of)s, %(kind)s, %(lang)s)
 )
 SELECT *, count(*) OVER () AS total,
        COALESCE(CASE WHEN %(lang)s = 'en' THEN name_en END, name_fa) COLLATE "fa-x-icu" AS name_shown,
+       neighborhoods COLLATE "fa-x-icu" AS neighborhoods_shown,
        array_position(ARRAY['none', 'planned', 'established', 'active', 'handed_over', 'closed'], state)
          AS state_rank
 FROM listed
