@@ -238,6 +238,8 @@ def test_every_table_is_granted_or_deliberately_closed(world):
     tests/test_scope_tables.py says how scope applies to each readable one."""
     closed = {"users", "schema_migrations", "spatial_ref_sys", "boundary_pieces", "sessions"}
     closed |= {"signin_attempts", "data_changes"}  # data_changes: through data_stamps() (0151)
+    closed |= {"facts_pending"}  # what a transaction's writes left to refresh at its end (0200)
+    closed |= {"province_figure_days"}  # read through province_figures_on (0210), owner only
     rows = world.query(
         "SELECT c.relname, has_any_column_privilege('regen_app', c.oid, 'SELECT') AS can_read,"
         " has_table_privilege('regen_app', c.oid, 'INSERT')"

@@ -94,11 +94,14 @@ def test_area_is_computed_in_hectares(built):
 
 def test_every_geometry_has_a_gist_index(db):
     """Every geometry that is searched by place has one; the `boundary_drawn` columns (the outline as
-    the maps draw it, simplified once when stored: migration 0102) are only read by code, never searched."""
+    the maps draw it, simplified once when stored: migration 0102) and the provinces' `boundary_point`
+    (where the map writes a province's name, kept with its boundary: 0211) are only read by code, never
+    searched."""
     missing = db.query(
         """
         SELECT f_table_name AS t, f_geometry_column AS c FROM geometry_columns g
-        WHERE f_table_schema = 'public' AND f_geometry_column <> 'boundary_drawn' AND NOT EXISTS (
+        WHERE f_table_schema = 'public' AND f_geometry_column NOT IN ('boundary_drawn', 'boundary_point')
+          AND NOT EXISTS (
             SELECT 1 FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
             JOIN pg_am am ON am.oid = ic.relam JOIN pg_attribute a ON a.attrelid = i.indrelid
             WHERE i.indrelid = (quote_ident(g.f_table_name))::regclass AND am.amname = 'gist'
@@ -110,6 +113,10 @@ def test_every_geometry_has_a_gist_index(db):
         "SELECT f_table_name AS t FROM geometry_columns WHERE f_geometry_column = 'boundary_drawn'"
     )
     assert sorted(r["t"] for r in drawn) == ["cities", "neighborhoods", "provinces"]
+    points = db.query(
+        "SELECT f_table_name AS t FROM geometry_columns WHERE f_geometry_column = 'boundary_point'"
+    )
+    assert [r["t"] for r in points] == ["provinces"]
 
 
 def test_reference_data(db):
