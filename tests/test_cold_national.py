@@ -13,7 +13,7 @@ import pytest
 
 from regen.db import Database
 from tests.conftest import demo_database
-from tests.test_cold_timeline import _days, record
+from tests.test_cold_timeline import _days, activate_and_backdate, record
 
 FLOATS = ("coverage_count_pct", "area_ha", "covered_ha", "coverage_area_pct", "coverage_population_pct",
           "handover_pct")  # fmt: skip
@@ -66,15 +66,4 @@ def demo(pg_server, template_url):
 
 def test_demo_on_many_days(demo):
     assert assert_same(demo, _days(demo)) > 1000
-    office = demo.scalar(
-        "SELECT office_code FROM office_states GROUP BY 1 "
-        "HAVING bool_or(state = 'established') AND NOT bool_or(state IN ('active', 'handed_over', 'closed')) "
-        "ORDER BY 1 LIMIT 1"
-    )
-    record(demo, office, "active", dt.date.today())
-    first = demo.scalar("SELECT min(began_on) FROM office_states WHERE office_code = %s", (office,))
-    demo.execute(  # its first state backdated
-        "UPDATE office_states SET began_on = began_on - 30 WHERE office_code = %s AND began_on = %s",
-        (office, first),
-    )
-    assert_same(demo, _days(demo, extra=[first - dt.timedelta(days=30)]))
+    assert_same(demo, _days(demo, extra=[activate_and_backdate(demo)]))

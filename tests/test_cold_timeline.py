@@ -89,17 +89,71 @@ def demo(pg_server, template_url):
         yield database
 
 
-def test_demo_on_many_days(demo):
-    assert assert_same(demo, _days(demo)) > 1000
-    office = demo.scalar(
+def activate_and_backdate(db) -> dt.date:
+    """An office established, not active yet, made active today and its first state backdated by
+    30 days: the day it now begins on is returned, for the days to compare."""
+    office = db.scalar(
         "SELECT office_code FROM office_states GROUP BY 1 "
         "HAVING bool_or(state = 'established') AND NOT bool_or(state IN ('active', 'handed_over', 'closed')) "
         "ORDER BY 1 LIMIT 1"
-    )  # an office established, not active yet
-    record(demo, office, "active", TODAY)
-    first = demo.scalar("SELECT min(began_on) FROM office_states WHERE office_code = %s", (office,))
-    demo.execute(  # its first state backdated
+    )
+    record(db, office, "active", TODAY)
+    first = db.scalar("SELECT min(began_on) FROM office_states WHERE office_code = %s", (office,))
+    db.execute(
         "UPDATE office_states SET began_on = began_on - 30 WHERE office_code = %s AND began_on = %s",
         (office, first),
     )
-    assert_same(demo, _days(demo, extra=[first - dt.timedelta(days=30)]))
+    return first - dt.timedelta(days=30)
+
+
+def test_demo_on_many_days(demo):
+    assert assert_same(demo, _days(demo)) > 1000
+    assert_same(demo, _days(demo, extra=[activate_and_backdate(demo)]))
+
+
+def _calls(cur, name: str) -> int:
+    cur.execute(
+        "SELECT COALESCE(sum(calls), 0) AS n FROM pg_stat_xact_user_functions WHERE funcname = %s", (name,)
+    )
+    return cur.fetchone()["n"]
+
+
+def test_one_rebuild_per_refresh(built):
+    """A state recorded in Tehran and one in Isfahan in one statement: each refresh of the coverage facts
+    rebuilds the provinces' series once (0205; 0196's triggers rebuilt them once per statement on the
+    cities' series), the timeline is the old one's, and nothing is left noted for later."""
+    with built.transaction(owner=True, settings={"track_functions": "all"}) as cur:
+        cur.execute(
+            "INSERT INTO office_states (office_code, state, began_on) "
+            "VALUES ('O2', 'handed_over', %s), ('O5', 'handed_over', %s)",
+            (TODAY, TODAY),
+        )
+        assert _calls(cur, "refresh_coverage_facts_now") == 1
+        assert _calls(cur, "province_series_changed") >= 4  # the series' upserts and deletes
+        assert _calls(cur, "refresh_province_series") == 1
+        assert _calls(cur, "refresh_province_timeline") == 1
+        assert _calls(cur, "refresh_province_figures") == 1
+        cur.execute("SELECT current_setting('regen.timeline_pending', true) AS p")
+        assert cur.fetchone()["p"] == ""
+    assert_same(built, _days(built))
+
+
+def test_writes_outside_a_refresh_rebuild_at_once(built):
+    """A statement on the cities' series outside refresh_coverage_facts (by hand) still rebuilds its
+    province's series at once; what is noted inside a savepoint goes with it when it is undone (a
+    refresh that fails half-way leaves no note behind for the next)."""
+    with built.transaction(owner=True) as cur:
+        cur.execute("UPDATE city_coverage_days SET covered = covered + 1 WHERE city_code = 'ISF'")
+        cur.execute(
+            "SELECT count(*) AS n FROM province_timeline_days p JOIN (SELECT day, sum(covered) AS c "
+            "FROM city_coverage_days f JOIN cities c ON c.code = f.city_code WHERE c.province_code = 'IR-10' "
+            "GROUP BY day) s ON s.day = p.day WHERE p.province_code = 'IR-10' AND p.covered <> s.c"
+        )
+        assert cur.fetchone()["n"] == 0
+        cur.execute("SAVEPOINT s")
+        cur.execute("SELECT set_config('regen.timeline_pending', '{IR-23}', true)")
+        cur.execute("ROLLBACK TO SAVEPOINT s")
+        cur.execute("SELECT COALESCE(current_setting('regen.timeline_pending', true), '') AS p")
+        assert cur.fetchone()["p"] == ""
+        cur.execute("SELECT refresh_coverage_facts(NULL, NULL, NULL)")  # the series as the data says again
+    assert_same(built, _days(built))

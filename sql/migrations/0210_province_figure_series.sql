@@ -4,8 +4,9 @@
 -- province's sums are kept per day they change (as 0196 keeps the timeline's), with the number of
 -- its current cities, so a day's figures are 31 lookups whatever the number of cities. Kept by the
 -- statements that write the cities' series (city_coverage_days, city_handover_days:
--- refresh_coverage_facts) and by a city retired, restored, moved or removed, writing only the rows
--- that change. A table and trigger of their own (not 0196's): the timeline's series stays as it is.
+-- refresh_coverage_facts) and by a city added, retired, restored, moved or removed, writing only the
+-- rows that change. A table of its own (the timeline's series stays as it is), kept by the same
+-- trigger and refresh as the timeline's (refresh_province_series, 0205).
 --
 -- Same figures as coverage_by_province (tests/test_cold_national.py compares them on many days,
 -- writes and backdated ones included): integers equal; hectares summed exactly (numeric) where the
@@ -98,91 +99,37 @@ BEGIN
 END $$;
 REVOKE ALL ON FUNCTION refresh_province_figures(text[]) FROM PUBLIC;
 
--- The cities' series written (their cities' provinces), and cities retired, restored, moved or removed.
-CREATE FUNCTION province_figures_changed() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE
-  provs text[];
+-- Kept with the timeline's series, by 0196's trigger on the cities' series and on cities (once per
+-- refresh of the coverage facts, 0205); a city added counts from always (the old body counted every
+-- current city, with a series or not), so cities' inserts (and a truncate) fire it too.
+CREATE OR REPLACE FUNCTION refresh_province_series(p_provinces text[]) RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-  IF TG_OP = 'TRUNCATE' THEN
-    PERFORM refresh_province_figures(NULL);
-    RETURN NULL;
-  END IF;
-  IF TG_TABLE_NAME = 'cities' THEN
-    IF TG_OP = 'UPDATE' THEN
-      SELECT array_agg(DISTINCT p) INTO provs FROM (
-        SELECT n.province_code AS p FROM new_rows n JOIN old_rows o ON o.code = n.code
-        WHERE n.province_code IS DISTINCT FROM o.province_code OR n.retired_at IS DISTINCT FROM o.retired_at
-        UNION ALL
-        SELECT o.province_code FROM new_rows n JOIN old_rows o ON o.code = n.code
-        WHERE n.province_code IS DISTINCT FROM o.province_code OR n.retired_at IS DISTINCT FROM o.retired_at) x;
-    ELSIF TG_OP = 'INSERT' THEN
-      SELECT array_agg(DISTINCT province_code) INTO provs FROM new_rows;
-    ELSE
-      SELECT array_agg(DISTINCT province_code) INTO provs FROM old_rows;
-    END IF;
-  ELSE
-    IF TG_OP = 'INSERT' THEN
-      SELECT array_agg(DISTINCT c.province_code) INTO provs
-      FROM cities c WHERE c.code IN (SELECT city_code FROM new_rows);
-    ELSIF TG_OP = 'DELETE' THEN
-      SELECT array_agg(DISTINCT c.province_code) INTO provs
-      FROM cities c WHERE c.code IN (SELECT city_code FROM old_rows);
-    ELSE
-      SELECT array_agg(DISTINCT c.province_code) INTO provs
-      FROM cities c WHERE c.code IN (SELECT city_code FROM new_rows UNION SELECT city_code FROM old_rows);
-    END IF;
-  END IF;
-  IF provs IS NOT NULL THEN
-    PERFORM refresh_province_figures(provs);
-  END IF;
-  RETURN NULL;
+  PERFORM refresh_province_timeline(p_provinces);
+  PERFORM refresh_province_figures(p_provinces);
 END $$;
-REVOKE ALL ON FUNCTION province_figures_changed() FROM PUBLIC;
 
-DO $$
-DECLARE
-  t text;
-  op text;
-BEGIN
-  FOREACH t IN ARRAY ARRAY['city_coverage_days', 'city_handover_days'] LOOP
-    FOREACH op IN ARRAY ARRAY['INSERT', 'UPDATE', 'DELETE'] LOOP
-      EXECUTE format('CREATE TRIGGER %I AFTER %s ON %I %s FOR EACH STATEMENT '
-                     'EXECUTE FUNCTION province_figures_changed()',
-                     t || '_figures_' || lower(op), op, t,
-                     CASE op WHEN 'INSERT' THEN 'REFERENCING NEW TABLE AS new_rows'
-                             WHEN 'DELETE' THEN 'REFERENCING OLD TABLE AS old_rows'
-                             ELSE 'REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows' END);
-    END LOOP;
-    EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I FOR EACH STATEMENT '
-                   'EXECUTE FUNCTION province_figures_changed()', t || '_figures_truncate', t);
-  END LOOP;
-  -- a city added counts from always (the old body counted every current city, with a series or not)
-  FOREACH op IN ARRAY ARRAY['INSERT', 'UPDATE', 'DELETE'] LOOP
-    EXECUTE format('CREATE TRIGGER %I AFTER %s ON cities %s FOR EACH STATEMENT '
-                   'EXECUTE FUNCTION province_figures_changed()',
-                   'cities_figures_' || lower(op), op,
-                   CASE op WHEN 'INSERT' THEN 'REFERENCING NEW TABLE AS new_rows'
-                           WHEN 'DELETE' THEN 'REFERENCING OLD TABLE AS old_rows'
-                           ELSE 'REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows' END);
-  END LOOP;
-  EXECUTE 'CREATE TRIGGER cities_figures_truncate AFTER TRUNCATE ON cities FOR EACH STATEMENT '
-          'EXECUTE FUNCTION province_figures_changed()';
-END $$;
+CREATE TRIGGER cities_series_insert AFTER INSERT ON cities REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION province_series_changed();
+CREATE TRIGGER cities_series_truncate AFTER TRUNCATE ON cities
+  FOR EACH STATEMENT EXECUTE FUNCTION province_series_changed();
 
 SELECT refresh_province_figures(NULL);
 
--- coverage_by_province's columns and rules, each province one lookup (as the owner: the national
--- picture counts every city, coverage_by_province_all's rule, 0040).
-CREATE FUNCTION province_figures_on_all(as_of date)
-RETURNS TABLE (
+-- coverage_by_province's columns, one province's figures on a day.
+CREATE TYPE province_figures AS (
     province_code text,
     cities integer, neighborhoods integer, covered integer, coverage_count_pct double precision,
     area_ha double precision, covered_ha double precision, coverage_area_pct double precision,
     population bigint, covered_population bigint, coverage_population_pct double precision,
     planned integer, established integer, active integer, handed_over integer, closed integer,
     handover_pct double precision
-)
+);
+
+-- Its rules, each province one lookup (as the owner: the national
+-- picture counts every city, coverage_by_province_all's rule, 0040).
+CREATE FUNCTION province_figures_on_all(as_of date)
+RETURNS SETOF province_figures
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
   SELECT p.code,
          COALESCE(s.cities, 0)::int, COALESCE(s.neighborhoods, 0)::int, COALESCE(s.covered, 0)::int,
@@ -207,14 +154,7 @@ GRANT EXECUTE ON FUNCTION province_figures_on_all(date) TO regen_app, regen_etl;
 
 -- For the dashboard, signed in (as coverage_by_province, 0040).
 CREATE FUNCTION province_figures_on(as_of date DEFAULT current_date)
-RETURNS TABLE (
-    province_code text,
-    cities integer, neighborhoods integer, covered integer, coverage_count_pct double precision,
-    area_ha double precision, covered_ha double precision, coverage_area_pct double precision,
-    population bigint, covered_population bigint, coverage_population_pct double precision,
-    planned integer, established integer, active integer, handed_over integer, closed integer,
-    handover_pct double precision
-)
+RETURNS SETOF province_figures
 LANGUAGE sql STABLE AS $$
   SELECT * FROM province_figures_on_all(as_of) WHERE current_user <> 'regen_app' OR regen_signed_in()
 $$;
