@@ -6,10 +6,12 @@ For each scale K (a database `regen_bench_xK` in the embedded cluster, filled on
 1. each view's server time (the router callback that builds the page, through Flask's test client):
    warm (the page kept, the usual case; median of 7), built (results kept, the page built again:
    the first request for a URL in a scope and process; median of 7) and cold (every kept result
-   dropped first: what the first request after a data change pays; median of 7), against the bare
-   SQL of the same view (the named statements that request ran, replayed through the database layer,
-   median of 7; cold and bare SQL run in turn, so that both meet the same load on a shared machine):
-   cold/sql is the dashboard's overhead over its SQL;
+   dropped first: what the first request after a load of places pays; median of 7), after a state
+   (one office state recorded in the city shown before each request, untimed: what the first request
+   after the common write pays, when the written kind's results of its province are dropped; median of
+   7), against the bare SQL of the same view (the named statements a cold request ran, replayed
+   through the database layer, median of 7; cold and bare SQL run in turn, so that both meet the same
+   load on a shared machine): cold/sql is the dashboard's overhead over its SQL;
 2. bytes per view (the router response) and per filter change (measure switch and as-of change: the
    whole response of the view's callback — the map's Patch, cards, tables, timeline), and the
    change's share of its view's bytes;
@@ -167,7 +169,7 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
     from regen import settings
 
     settings.reload()  # a process reads its settings once: the second scale's app would query the first's
-    from dashboard import kept, queries, results
+    from dashboard import kept, results
     from dashboard.app import create_app
     from regen import queries as named
     from regen.db import Database
@@ -200,40 +202,66 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
         "recolours": {},
     }
 
-    recorded: list[tuple] = []
-    original = queries.cached  # the name the query layer calls
+    real_run = named.run  # what results.cached calls on a miss: every statement a cold request runs
+    state_db = Database(url)
+    steps = next_steps(state_db, city)
 
-    def recording(name, database, scope, on=results.EVERYTHING, upto=None, **params):
-        recorded.append((name, scope, params))
-        return original(name, database, scope, on, upto, **params)
+    def statements_of(body) -> list[tuple]:
+        ran: list[tuple] = []
+
+        def spying(name, database, scope=None, **params):
+            ran.append((name, scope, params))
+            return real_run(name, database, scope=scope, **params)
+
+        results.clear_cache()
+        named.run = spying
+        try:
+            post(client, body)
+        finally:
+            named.run = real_run
+        return ran
+
+    def after_a_state(body) -> float:
+        """The view's time after one office state recorded in the city shown (untimed, and deleted
+        again after the request: the bench's data stay as they were): the common cold, when only the
+        written kind's results of the city's province are dropped (0140, 0197)."""
+        office, state = min(steps.items())
+        times = []
+        for _ in range(REPEAT):
+            record_state(state_db, office, NEXT_STATE[state])
+            t = time.perf_counter()
+            post(client, body)
+            times.append(time.perf_counter() - t)
+            state_db.execute(
+                "DELETE FROM office_states WHERE office_code = %s AND state = %s AND began_on = %s",
+                (office, NEXT_STATE[state], dt.date.today()),
+            )
+        return statistics.median(times)
 
     for label, path in views.items():
         body = view_payload(app, path)
         post(client, body)  # first time: geometry into the cache
-        post(client, body)
-        recorded.clear()
-        kept.clear()  # the page is built again (from kept results): its statements are seen
-        queries.cached = recording
         _, data = post(client, body)
-        queries.cached = original
-        statements = list(recorded)
+        statements = statements_of(body)
         server = timed(lambda body=body: post(client, body))
         built = timed(lambda body=body: (kept.clear(), post(client, body)))
         cold, bare = timed_side_by_side(
             lambda body=body: (results.clear_cache(), post(client, body)),
-            lambda st=statements: [named.run(n, db, scope=s, **p) for n, s, p in st],
+            lambda st=statements: [real_run(n, db, scope=s, **p) for n, s, p in st],
         )
         post(client, body)
+        state = after_a_state(body)
         result["views"][label] = {"path": path, "warm_ms": server * 1000, "built_ms": built * 1000,
-                                  "cold_ms": cold * 1000,
+                                  "cold_ms": cold * 1000, "after_state_ms": state * 1000,
                                   "sql_ms": bare * 1000, "cold_ratio": cold / bare, "bytes": len(data),
                                   "statements": len(statements)}  # fmt: skip
         print(f"cold view={label.split()[0]} scale={scale} cold_ms={cold * 1000:.1f} "
               f"built_ms={built * 1000:.1f} warm_ms={server * 1000:.1f}", flush=True)  # fmt: skip
         print(f"  ×{scale} {label:22s} warm {server * 1000:6.1f} ms  built {built * 1000:6.1f} ms  "
-              f"cold {cold * 1000:7.1f} ms  "
+              f"cold {cold * 1000:7.1f} ms  after a state {state * 1000:6.1f} ms  "
               f"sql {bare * 1000:7.1f} ms  cold/sql {cold / bare:4.2f}  {len(data) / 1024:7.1f} KB  "
               f"({len(statements)} statements)", flush=True)  # fmt: skip
+    state_db.close()
 
     # filter changes: measure switch and as-of change on the national view, as-of change on the city
     # and province views (each the whole response of the view's one callback)
@@ -318,45 +346,62 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
 NEXT_STATE = {"planned": "established", "established": "active", "active": "handed_over"}
 
 
+def next_steps(db, city: str | None = None) -> dict[str, str]:
+    """Gives the facilitation offices (of `city`; None: every city) whose latest state, begun by today,
+    can take a next step, with that state: what record_next_step follows."""
+    latest = db.query(
+        "SELECT DISTINCT ON (s.office_code) s.office_code, s.state, s.began_on "
+        "FROM office_states s "
+        "JOIN offices o ON o.code = s.office_code AND o.kind = 'facilitation' "
+        "AND (%(city)s IS NULL OR o.city_code = %(city)s) "
+        "ORDER BY s.office_code, s.began_on DESC, office_state_rank(s.state) DESC",
+        {"city": city},
+        owner=True,
+    )
+    today = dt.date.today()
+    return {
+        r["office_code"]: r["state"] for r in latest if r["state"] in NEXT_STATE and r["began_on"] <= today
+    }
+
+
+def record_state(db, office: str, state: str) -> None:
+    """Records `state` of `office`, dated today, as the bench's national account through
+    record_office_state, as the dashboard's form does."""
+    from regen.scope import Scope
+
+    with db.transaction(scope=Scope(user=BENCH_USER, role="national")) as cur:
+        cur.execute(
+            "SELECT record_office_state(%s, %s, %s, %s, %s)",
+            (office, state, dt.date.today(), "bench-1", "bench writer"),
+        )
+
+
+def record_next_step(db, states: dict[str, str]) -> None:
+    """Records the next state of a random office of `states` (next_steps) and follows it there (an
+    office that fails is dropped and the error raised)."""
+    office = random.choice(list(states))
+    nxt = NEXT_STATE[states.pop(office)]
+    record_state(db, office, nxt)
+    if nxt in NEXT_STATE:
+        states[office] = nxt
+
+
 def writer_loop(url: str, stop: float, done: list[float], errors: list[str], lock) -> None:
     """Records one office state a second (the next step of an office not yet handed over, dated today)
     as the bench's national account, through record_office_state like the dashboard's form: every
     write changes the data stamp, so the readers meet cold views all along."""
     from regen.db import Database
-    from regen.scope import Scope
 
     db = Database(url)
-    scope = Scope(user=BENCH_USER, role="national")
-    today = dt.date.today()
-    # the offices that can take a next step, read once (the writer's own look-up is not the write:
-    # each write is timed alone), then followed as it records
-    latest = db.query(
-        "SELECT DISTINCT ON (s.office_code) s.office_code, s.state, s.began_on "
-        "FROM office_states s "
-        "JOIN offices o ON o.code = s.office_code AND o.kind = 'facilitation' "
-        "ORDER BY s.office_code, s.began_on DESC, office_state_rank(s.state) DESC",
-        owner=True,
-    )
-    states = {
-        r["office_code"]: r["state"] for r in latest if r["state"] in NEXT_STATE and r["began_on"] <= today
-    }
+    states = next_steps(db)  # read once: the writer's own look-up is not the write (timed alone)
     try:
         while time.perf_counter() < stop and states:
-            office = random.choice(list(states))
             t = time.perf_counter()
             try:
-                with db.transaction(scope=scope) as cur:
-                    cur.execute(
-                        "SELECT record_office_state(%s, %s, %s, %s, %s)",
-                        (office, NEXT_STATE[states[office]], today, "bench-1", "bench writer"),
-                    )
+                record_next_step(db, states)
                 with lock:
                     done.append(time.perf_counter() - t)
-                nxt = NEXT_STATE[states.pop(office)]
-                if nxt in NEXT_STATE:
-                    states[office] = nxt
             except Exception as e:  # noqa: BLE001 — counted and reported, the load goes on
-                states.pop(office, None)
                 with lock:
                     errors.append(f"writer: {type(e).__name__}: {str(e)[:80]}")
             time.sleep(max(0.0, 1.0 - (time.perf_counter() - t)))
