@@ -92,6 +92,28 @@ def test_best_brotli_is_kept_on_disk_by_content(tmp_path, monkeypatch):
     assert wire.best_brotli(body) == b"from the store"
 
 
+def test_a_response_sent_again_in_brotli_is_not_compressed_again(monkeypatch):
+    monkeypatch.setattr(wire, "_sent_kept", wire.LRUCache(maxsize=2**20, getsizeof=len))
+    packed: list[int] = []
+    real = brotli.compress
+    monkeypatch.setattr(wire.brotli, "compress", lambda b, **kw: packed.append(len(b)) or real(b, **kw))
+    app = _app()
+    bodies = {"a": {"rows": [{"نام": f"محله {i}", "code": f"N{i}"} for i in range(200)]}, "b": {"rows": []}}
+    bodies["b"]["rows"] = [{"نام": f"شهر {i}"} for i in range(300)]
+    app.server.add_url_rule("/t/<key>", "t", lambda key: bodies[key])
+    client = app.server.test_client()
+    first = client.get("/t/a", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+    again = client.get("/t/a", headers={"Accept-Encoding": "br"})
+    other = client.get("/t/b", headers={"Accept-Encoding": "br"})
+    for r, key in ((first, "a"), (again, "a"), (other, "b")):
+        assert r.headers["Content-Encoding"] == "br" and "Accept-Encoding" in r.headers["Vary"]
+        assert app.server.json.loads(brotli.decompress(r.data)) == bodies[key]
+    assert len(packed) == 2  # a's bytes once, b's once: the same bytes again come from the kept copy
+    plain = client.get("/t/a", headers={"Accept-Encoding": "gzip"})
+    assert plain.headers["Content-Encoding"] == "gzip"  # without brotli, Flask-Compress's as before
+    assert client.get("/t/a").headers.get("Content-Encoding") is None
+
+
 def test_an_asset_and_the_favicon_come_compressed_and_stamped_ones_kept_for_a_year():
     app = _app()
     client = app.server.test_client()
