@@ -152,8 +152,9 @@ def _in_brotli(response: Response) -> Response:
     response.headers["Content-Encoding"] = "br"
     response.vary.add("Accept-Encoding")
     etag, weak = response.get_etag()
-    if static and etag and not weak:
+    if etag and not weak:  # a strong validator names one encoding's bytes (as Flask-Compress does)
         response.set_etag(f"{etag}:br")
+    if request.method in ("GET", "HEAD"):
         response.make_conditional(request)
     return response
 
