@@ -225,6 +225,11 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
         """The view's time after one office state recorded in the city shown (untimed, and deleted
         again after the request: the bench's data stay as they were): the common cold, when only the
         written kind's results of the city's province are dropped (0140, 0197)."""
+        if not steps:
+            raise SystemExit(
+                f"bench: no office of {city} can take a next step any more (its writer has "
+                f"recorded them all): drop the database regen_bench_x{scale} to rebuild it"
+            )
         office, state = min(steps.items())
         times = []
         for _ in range(REPEAT):
