@@ -146,7 +146,7 @@ def test_one_rebuild_per_refresh(built):
         assert _calls(cur, "refresh_province_series") == 1
         assert _calls(cur, "refresh_province_timeline") == 1
         assert _calls(cur, "refresh_province_figures") == 1
-        cur.execute("SELECT current_setting('regen.timeline_pending', true) AS p")
+        cur.execute("SELECT current_setting('regen.series_pending', true) AS p")
         assert cur.fetchone()["p"] == ""
     assert_same(built, _days(built))
 
@@ -164,9 +164,9 @@ def test_writes_outside_a_refresh_rebuild_at_once(built):
         )
         assert cur.fetchone()["n"] == 0
         cur.execute("SAVEPOINT s")
-        cur.execute("SELECT set_config('regen.timeline_pending', '{IR-23}', true)")
+        cur.execute("SELECT set_config('regen.series_pending', '{IR-23}', true)")
         cur.execute("ROLLBACK TO SAVEPOINT s")
-        cur.execute("SELECT COALESCE(current_setting('regen.timeline_pending', true), '') AS p")
+        cur.execute("SELECT COALESCE(current_setting('regen.series_pending', true), '') AS p")
         assert cur.fetchone()["p"] == ""
         cur.execute("SELECT refresh_coverage_facts(NULL, NULL, NULL)")  # the series as the data says again
     assert_same(built, _days(built))

@@ -126,8 +126,8 @@ CREATE TYPE province_figures AS (
     handover_pct double precision
 );
 
--- Its rules, each province one lookup (as the owner: the national
--- picture counts every city, coverage_by_province_all's rule, 0040).
+-- Its rules, each province one lookup (as the owner: the national picture counts every city,
+-- coverage_by_province_all's rule, 0040).
 CREATE FUNCTION province_figures_on_all(as_of date)
 RETURNS SETOF province_figures
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$

@@ -1,15 +1,15 @@
--- The provinces' timeline series (0196) brought up to date once per refresh of the coverage facts,
--- not once per statement of it. A recorded office state refreshes its cities' series in four
--- statements (an upsert and a delete on city_coverage_days, the same on city_handover_days), and
--- each upsert fires its INSERT and its UPDATE trigger: 0196's triggers rebuilt the same province's
--- series three or four times per write (a write took twice stop 20's time: 8.7 ms for 4.6 on the
--- demo ×1, 20 writes each, one after the other).
+-- The provinces' series (0196's timeline, 0210's figures) brought up to date once per refresh of the
+-- coverage facts, not once per statement of it. A recorded office state refreshes its cities' series
+-- in four statements (an upsert and a delete on city_coverage_days, the same on city_handover_days),
+-- and each upsert fires its INSERT and its UPDATE trigger: 0196's triggers rebuilt the same province's
+-- series three or four times per write (a write took twice stop 20's time: 8.7 ms for 4.6 on the demo
+-- ×1, 20 writes each, one after the other).
 --
 -- While refresh_coverage_facts_now runs, the triggers on the cities' series only add the provinces
--- they would have refreshed to `regen.timeline_pending` (a transaction-local setting, undone with
+-- they would have refreshed to `regen.series_pending` (a transaction-local setting, undone with
 -- its transaction or savepoint); the refresh then rebuilds those provinces once, from the series as
 -- they end. The same rows as before: a province's series is read from its cities' series, which only
--- the statements that named the province changed, and nothing between reads the timeline. Every
+-- the statements that named the province changed, and nothing between reads them. Every
 -- other write to those tables (and to cities) keeps its trigger's immediate refresh.
 --
 -- What the provinces keep from their cities' series is brought up to date by one function,
@@ -33,14 +33,14 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp AS 
 DECLARE
   provs text[];
 BEGIN
-  IF COALESCE(current_setting('regen.timeline_pending', true), '') <> '' THEN
+  IF COALESCE(current_setting('regen.series_pending', true), '') <> '' THEN
     PERFORM refresh_city_facts_now(p_offices, p_neighborhoods, p_cities);  -- an outer refresh collects
     RETURN;
   END IF;
-  PERFORM set_config('regen.timeline_pending', '{}', true);
+  PERFORM set_config('regen.series_pending', '{}', true);
   PERFORM refresh_city_facts_now(p_offices, p_neighborhoods, p_cities);
-  provs := current_setting('regen.timeline_pending')::text[];
-  PERFORM set_config('regen.timeline_pending', '', true);
+  provs := current_setting('regen.series_pending')::text[];
+  PERFORM set_config('regen.series_pending', '', true);
   IF cardinality(provs) > 0 THEN
     PERFORM refresh_province_series(provs);
   END IF;
@@ -52,7 +52,7 @@ CREATE OR REPLACE FUNCTION province_series_changed() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
   provs text[];
-  pending text := COALESCE(current_setting('regen.timeline_pending', true), '');
+  pending text := COALESCE(current_setting('regen.series_pending', true), '');
 BEGIN
   IF TG_OP = 'TRUNCATE' THEN
     PERFORM refresh_province_series(NULL);
@@ -87,7 +87,7 @@ BEGIN
     RETURN NULL;
   END IF;
   IF pending <> '' AND TG_TABLE_NAME <> 'cities' THEN
-    PERFORM set_config('regen.timeline_pending',
+    PERFORM set_config('regen.series_pending',
                        ARRAY(SELECT DISTINCT p FROM unnest(pending::text[] || provs) p ORDER BY p)::text, true);
   ELSE
     PERFORM refresh_province_series(provs);
