@@ -1,8 +1,8 @@
 """The timeline from the per-province series (migration 0196) gives what 0141's lookups of every city's
 series gave: on the hand-built world and on the demo, on many days, for the country and one province,
-after the writes its triggers must follow (a state recorded today and one backdated, a city retired
-and restored, a city given to another province, a neighborhood retired, the series truncated and
-rebuilt)."""
+after the writes its triggers must follow (`writes`: a state recorded today and one backdated, a city
+retired and restored, a city given to another province, a city added, a neighborhood retired, the
+series truncated and rebuilt)."""
 
 from __future__ import annotations
 

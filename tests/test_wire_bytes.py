@@ -98,8 +98,10 @@ def test_a_response_sent_again_in_brotli_is_not_compressed_again(monkeypatch):
     real = brotli.compress
     monkeypatch.setattr(wire.brotli, "compress", lambda b, **kw: packed.append(len(b)) or real(b, **kw))
     app = _app()
-    bodies = {"a": {"rows": [{"نام": f"محله {i}", "code": f"N{i}"} for i in range(200)]}, "b": {"rows": []}}
-    bodies["b"]["rows"] = [{"نام": f"شهر {i}"} for i in range(300)]
+    bodies = {
+        "a": {"rows": [{"نام": f"محله {i}", "code": f"N{i}"} for i in range(200)]},
+        "b": {"rows": [{"نام": f"شهر {i}"} for i in range(300)]},
+    }
     app.server.add_url_rule("/t/<key>", "t", lambda key: bodies[key])
     client = app.server.test_client()
     first = client.get("/t/a", headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
