@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import plotly.graph_objects as go
 from dash import Patch, dcc
 from dash.exceptions import PreventUpdate
 
@@ -282,55 +281,65 @@ TIMELINE_SERIES = ("coverage_count_pct", "handover_pct")
 TIMELINE_TICKS = 6  # about this many dated ticks
 
 
-def timeline_figure(rows: list[dict], lang: str) -> go.Figure:
+def timeline_figure(rows: list[dict], lang: str) -> dict:
     """Gives coverage and handover over time; dates with ASCII digits, which the Persian figure font
-    draws as Persian digits."""
+    draws as Persian digits. A plain figure, as the maps are (no plotly template: its look is here)."""
     x = [r["day"].isoformat() for r in rows]
     dates = [i18n.date(r["day"], "en") for r in rows]
     fa = lang == "fa"
-    fig = go.Figure()
+    data = []
     for key, label, color in zip(
         TIMELINE_SERIES, (t("coverage", lang), t("handover", lang)), ("#14532d", "#f79009"), strict=True
     ):
         hover = f"{label} %{{customdata}}: %{{y:.1f}}" + ("٪" if fa else "%")
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=[None if r.get(key) is None else round(r[key], 1) for r in rows],
-                customdata=dates,
-                name=label,
-                mode="lines+markers",
-                line={"color": color},
-                hovertemplate=(i18n.rtl(hover) if fa else hover) + "<extra></extra>",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": x,
+                "y": [None if r.get(key) is None else round(r[key], 1) for r in rows],
+                "customdata": dates,
+                "name": label,
+                "mode": "lines+markers",
+                "line": {"color": color},
+                "hovertemplate": (i18n.rtl(hover) if fa else hover) + "<extra></extra>",
+            }
         )
     step = max(1, len(x) // TIMELINE_TICKS)
-    fig.update_layout(
-        height=330,
+    axis = {"automargin": True, "gridcolor": "#eaecf0", "zeroline": False, "showline": False}
+    layout = {
+        "height": 330,
         # the legend in a row of its own: under the mode bar's buttons (the figure's top 30 px, shown
         # on a phone), above the plot and its top tick
-        margin={"l": 40, "r": 40, "t": 70, "b": 40},
-        font={"family": figure_font(lang)},
-        hoverlabel={"font": {"family": figure_font(lang)}},
-        separators="٫٬" if fa else ".,",
-        xaxis={"tickvals": x[::step], "ticktext": dates[::step], "autorange": "reversed" if fa else True},
-        yaxis={
+        "margin": {"l": 40, "r": 40, "t": 70, "b": 40},
+        "font": {"family": figure_font(lang), "color": "#2a3f5f"},
+        "hoverlabel": {"font": {"family": figure_font(lang)}},
+        "hovermode": "closest",
+        "separators": "٫٬" if fa else ".,",
+        "xaxis": {
+            **axis,
+            "tickvals": x[::step],
+            "ticktext": dates[::step],
+            "autorange": "reversed" if fa else True,
+        },
+        "yaxis": {
+            **axis,
             "range": [0, 100],
             "side": "right" if fa else "left",
             "ticksuffix": "%" if not fa else "",
             "tickvals": [0, 25, 50, 75, 100],
             "ticktext": [i18n.num(n, lang) for n in (0, 25, 50, 75, 100)],
         },
-        legend={
+        "legend": {
             "orientation": "h",
             "x": 1 if fa else 0,
             "xanchor": "right" if fa else "left",
             "y": 1.06,
             "yanchor": "bottom",
         },
-        plot_bgcolor="#ffffff",
-    )
-    return fig
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+    }
+    return {"data": data, "layout": layout}
 
 
 # What a filter changes in a figure: colours, values, hover values, the measure's name — what a Patch
@@ -340,12 +349,10 @@ VALUES = (("x",), ("y",), ("z",), ("customdata",), ("marker", "color"), ("colorb
 VALUES += (("marker", "colorbar", "title"),)
 
 
-def values_patch(fig: dict | go.Figure, axes: tuple[str, ...] = ()) -> Patch:
+def values_patch(fig: dict, axes: tuple[str, ...] = ()) -> Patch:
     """Gives the Patch that brings a figure on the page to `fig`, drawn by the same function for new
     filters: each trace's VALUES, and the ticks of the layout's `axes`; the rest (and with it the
     user's pan and zoom) stays."""
-    if isinstance(fig, go.Figure):
-        fig = fig.to_plotly_json()
     patch = Patch()
     for i, trace in enumerate(fig["data"]):
         if trace.get("hoverinfo") == "skip":
@@ -368,7 +375,7 @@ def _assign(target, path: tuple[str, ...], value) -> None:
     target[path[-1]] = value
 
 
-def timeline_patch(fig: go.Figure) -> Patch:
+def timeline_patch(fig: dict) -> Patch:
     return values_patch(fig, axes=("xaxis",))
 
 
@@ -388,9 +395,7 @@ MODEBAR_OFF = (
 )  # fmt: skip
 
 
-def graph(
-    id_: str, fig: go.Figure | dict, lang: str, code: str | None = None, map_: bool = False
-) -> dcc.Graph:
+def graph(id_: str, fig: dict, lang: str, code: str | None = None, map_: bool = False) -> dcc.Graph:
     """Gives a figure whose mode bar speaks the page's language and saves its picture under a name in
     it (the atlas, the figure, the place's code: «اطلس-بازآفرینی-نقشه-استان-IR-23.png»); a map
     (`map_`) is no wider than maps.MAX_WIDTH (style.css)."""
