@@ -457,11 +457,16 @@ def _sees_all(scope: Scope) -> bool:
     return scope.role in ("national", "viewer")
 
 
-def about(db: Database, scope: Scope) -> dict:
-    """Gives what the attributions depend on: demo rows present, OSM / GeoNames data loaded, counts."""
-    facts = cached("dash_about", db, scope, BASE, osm="osm|openstreetmap")[0]
-    facts["outline"] = OUTLINE_FILE.exists()
-    return facts
+def sources(db: Database, scope: Scope) -> dict:
+    """Gives what the attributions depend on: demo rows present, OSM / GeoNames data loaded, the
+    shipped outline drawn."""
+    facts = cached("dash_sources", db, scope, BASE, osm="osm|openstreetmap")[0]
+    return {**facts, "outline": OUTLINE_FILE.exists()}
+
+
+def counts(db: Database, scope: Scope) -> dict:
+    """Gives how many cities, current neighborhoods and offices the database holds."""
+    return cached("dash_counts", db, scope, BASE)[0]
 
 
 def ping(db: Database, scope: Scope) -> bool:

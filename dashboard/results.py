@@ -41,8 +41,8 @@ READS = {  # (an action's figures read its statuses and the places it is tied to
          "dash_first_office_date", (OFFICE, PLACES)),
         ("dash_province_shapes dash_neighborhood_shapes dash_city_shape dash_province_neighbours "
          "dash_nation_bounds dash_province_bounds dash_city_bounds dash_neighborhood_labels dash_place "
-         "dash_province_options dash_city_options dash_agency_options dash_resolutions dash_about "
-         "dash_etl_runs dash_etl_rejects picker_meetings", (PLACES,)),
+         "dash_province_options dash_city_options dash_agency_options dash_resolutions dash_sources "
+         "dash_counts dash_etl_runs dash_etl_rejects picker_meetings", (PLACES,)),
     ) for n in names.split()
 }  # fmt: skip
 

@@ -94,7 +94,7 @@ def assert_same(db: Database, days) -> int:
     from regen.scope import Scope
 
     for scope in (Scope(user="n", role="national"), Scope(user="p", role="provincial", province="IR-23")):
-        about = named.run("dash_about", db, scope=scope, osm="osm")[0]["neighborhoods"]
+        about = named.run("dash_counts", db, scope=scope)[0]["neighborhoods"]
         with db.transaction(scope=scope) as cur:  # the old count, under the same policies
             cur.execute("SELECT count(*) AS n FROM neighborhoods WHERE retired_at IS NULL")
             assert about == cur.fetchone()["n"]

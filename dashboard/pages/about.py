@@ -63,7 +63,7 @@ def footer(lang: str):
     """Gives the line under every view: the demo warning when synthetic data is loaded, and the
     attributions the data requires (None when the database cannot say)."""
     try:
-        facts = queries.about(queries.database(), current_scope())
+        facts = queries.sources(queries.database(), current_scope())
     except RegenError:
         return None
     parts = [_demo_line(lang)] if facts["demo"] else []
@@ -73,16 +73,13 @@ def footer(lang: str):
 
 def layout(view: View, **_):
     lang = view.lang
-    facts = queries.about(queries.database(), current_scope())
+    db, scope = queries.database(), current_scope()
+    facts, held = queries.sources(db, scope), queries.counts(db, scope)
     en = lang == "en"
     sources = [html.Li(t("source_minutes", lang))]
     sources += [html.Li(text, id=id_) for id_, text in _attributions(facts, lang)]
     sources.append(html.Li(t("font_credit", lang)))
-    counts = [
-        ("neighborhoods", facts["neighborhoods"]),
-        ("offices", facts["offices"]),
-        ("cities", facts["cities"]),
-    ]
+    counts = [(k, held[k]) for k in ("neighborhoods", "offices", "cities")]
     return html.Div(
         [
             html.H1(t("about", lang)),

@@ -345,9 +345,9 @@ WHERE run_id = %(run_id)s
 ORDER BY row_no NULLS LAST, id
 LIMIT 500;
 
--- name: dash_about
--- What the database holds, for the attributions: demo rows (source 'demo' or a demo-… file), OpenStreetMap
--- and GeoNames data.
+-- name: dash_sources
+-- What the database holds, for the line under every view: demo rows (source 'demo' or a demo-… file),
+-- OpenStreetMap and GeoNames data.
 SELECT EXISTS (SELECT 1 FROM neighborhoods WHERE source ~ '^demo')
        OR EXISTS (SELECT 1 FROM offices WHERE source ~ '^demo')
        OR EXISTS (SELECT 1 FROM cities WHERE source ~ '^demo') AS demo,
@@ -355,11 +355,12 @@ SELECT EXISTS (SELECT 1 FROM neighborhoods WHERE source ~ '^demo')
                  AND boundary_source ~* %(osm)s)
        OR EXISTS (SELECT 1 FROM cities WHERE boundary IS NOT NULL AND source ~* %(osm)s)
        OR EXISTS (SELECT 1 FROM etl_runs WHERE file ~* %(osm)s) AS osm,
-       EXISTS (SELECT 1 FROM cities WHERE source ~* 'geonames') AS geonames,
-       (SELECT count(*) FROM provinces WHERE boundary IS NOT NULL)::int AS provinces_with_boundary,
-       (SELECT count(*) FROM cities WHERE retired_at IS NULL)::int AS cities,
-       -- the current neighborhoods: the last row of each city's kept series (migration 0100), not a
-       -- count of every neighborhood on every page
+       EXISTS (SELECT 1 FROM cities WHERE source ~* 'geonames') AS geonames;
+
+-- name: dash_counts
+-- How much the database holds, for the about page. The current neighborhoods: the last row of each
+-- city's kept series (migration 0100), not a count of every neighborhood.
+SELECT (SELECT count(*) FROM cities WHERE retired_at IS NULL)::int AS cities,
        (SELECT COALESCE(sum(d.neighborhoods), 0) FROM city_coverage_days d WHERE upper_inf(d.valid))::int
          AS neighborhoods,
        (SELECT count(*) FROM offices)::int AS offices;
