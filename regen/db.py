@@ -50,6 +50,19 @@ _pools_lock = threading.Lock()
 _SET_LOCAL = "SELECT set_config(n, v, true) FROM unnest(%s::text[], %s::text[]) AS s(n, v)"
 
 
+@contextmanager
+def _answered() -> Iterator[None]:
+    """Turns the database's failures to answer into DatabaseUnavailable, with what to do."""
+    try:
+        yield
+    except psycopg2.errors.QueryCanceled as e:
+        raise DatabaseUnavailable(
+            "The database took too long to answer (statement timeout). Try again, or narrow the view."
+        ) from e
+    except psycopg2.OperationalError as e:
+        raise DatabaseUnavailable(_unavailable(e)) from e
+
+
 def resolve_url(start_embedded: bool = True) -> str:
     """Gives DATABASE_URL, or the embedded cluster's URL (starting it when asked and needed)."""
     s = settings_mod.get()
@@ -137,32 +150,28 @@ class Database:
         recording functions). `owner=True` keeps the connecting role even inside a web request (the
         sign-in code, which must read accounts).
         """
+        local = self._local(timeout_ms, settings, scope, role, owner)
+        with _answered(), self.connection() as conn:
+            try:
+                with conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor) as cur:
+                    cur.execute(_SET_LOCAL, (list(local), list(local.values())))  # one round trip
+                    yield cur
+                conn.commit()
+            except BaseException:
+                if conn.closed == 0:
+                    conn.rollback()
+                raise
+
+    def _local(self, timeout_ms, settings, scope, role, owner) -> dict[str, str]:
+        """Gives a transaction's own settings (see transaction): the time limit, the scope's and the
+        caller's settings, and the role (`role` is what SET LOCAL ROLE sets)."""
         if scope is None and not owner:
             scope = request_scope.get()
         if role is None and scope is not None:
             role = APP_ROLE
-        settings = {**(scope.settings() if scope else {}), **(settings or {})}
-        try:
-            with self.connection() as conn:
-                try:
-                    with conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor) as cur:
-                        # one round trip for them all (each costs one: 4 of a scoped read's 7 were
-                        # these); `role` is what SET LOCAL ROLE sets
-                        local = {"statement_timeout": str(timeout_ms or self.statement_timeout_ms)}
-                        local |= settings | ({"role": role} if role else {})
-                        cur.execute(_SET_LOCAL, (list(local), list(local.values())))
-                        yield cur
-                    conn.commit()
-                except BaseException:
-                    if conn.closed == 0:
-                        conn.rollback()
-                    raise
-        except psycopg2.errors.QueryCanceled as e:
-            raise DatabaseUnavailable(
-                "The database took too long to answer (statement timeout). Try again, or narrow the view."
-            ) from e
-        except psycopg2.OperationalError as e:
-            raise DatabaseUnavailable(_unavailable(e)) from e
+        local = {"statement_timeout": str(timeout_ms or self.statement_timeout_ms)}
+        local |= (scope.settings() if scope else {}) | (settings or {})
+        return local | ({"role": role} if role else {})
 
     # -- conveniences over one transaction ------------------------------------------------------------
     def query(
@@ -172,10 +181,23 @@ class Database:
         scope: Scope | None = None,
         owner: bool = False,
     ) -> list[dict]:
-        """Gives all rows of one statement as dicts."""
-        with self.transaction(scope=scope, owner=owner) as cur:
-            cur.execute(statement, params)
-            return [dict(r) for r in cur.fetchall()] if cur.description else []
+        """Gives all rows of one statement as dicts, in a transaction of its own as `transaction` gives
+        (scope, role, settings), in one round trip: its settings and the statement sent as one query
+        string, which PostgreSQL runs as one transaction (the connection in autocommit for it)."""
+        local = self._local(None, None, scope, None, owner)
+        with _answered(), self.connection() as conn:
+            conn.autocommit = True
+            try:
+                with conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor) as cur:
+                    text = statement if isinstance(statement, str) else statement.as_string(conn)
+                    first = cur.mogrify(_SET_LOCAL, (list(local), list(local.values()))).decode()
+                    if params is not None:  # the settings' values are literals by now, not placeholders
+                        first = first.replace("%", "%%")
+                    cur.execute(f"{first};\n{text}", params)
+                    return [dict(r) for r in cur.fetchall()] if cur.description else []
+            finally:
+                if conn.closed == 0:
+                    conn.autocommit = False
 
     def scalar(self, statement: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         """Gives the first column of the first row, or None."""
