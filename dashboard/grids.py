@@ -246,6 +246,7 @@ class Listing:
     ]  # a row as the table shows it on a view (before its cells are written)
     cols: tuple[Col, ...]
     filters: Callable[[object], dict] = _no_filters  # the view -> the query's other filters by name
+    totalled: bool = False  # a totals row pinned below its rows (list_panel's `totals`)
 
 
 LISTS: dict[str, Listing] = {}  # every view's long lists by name (the views add theirs)
@@ -328,7 +329,7 @@ def list_outputs(name: str) -> list[Output]:
 def list_answer(name: str, place: str, view) -> tuple[list[str], str, list[dict]]:
     """Gives the values of list_outputs for the view `view` (what list_panel holds for it)."""
     total = _total(name, place, view)
-    return [_rows_of(view)], _note(total, view.lang), [list_height(total)]
+    return [_rows_of(view)], _note(total, view.lang), [list_height(total, LISTS[name].totalled)]
 
 
 # A new view for a list (its store changed): the grid asks the server again for the rows it shows.

@@ -22,11 +22,13 @@ PROVINCE_LISTS = tuple(province.LISTS)  # the city table and the two long lists
 
 
 def _walk(tree, found: dict) -> dict:
-    """Collects, from a layout or an answer, each list store's view and each list note's text."""
+    """Collects, from a layout, each list store's view, each list note's text and each grid's style."""
     if isinstance(tree, dict):
         ident = tree.get("props", {}).get("id") if "props" in tree else None
         if isinstance(ident, dict) and ident.get("of") == "view":
             found[ident["list"]] = tree["props"]["data"]
+        elif isinstance(ident, dict) and ident.get("of") == "grid":
+            found[f"{ident['list']}-style"] = tree["props"]["style"]
         elif isinstance(ident, str) and ident.endswith("-note") and "children" in tree["props"]:
             found[ident] = tree["props"]["children"]
         for value in tree.values():
@@ -53,12 +55,15 @@ def _figure(tree, graph: str) -> dict:
 
 
 def _answered(answer: bytes) -> dict:
-    """Gives what a filter change wrote of the lists: each store's view, each note's text."""
+    """Gives what a filter change wrote of the lists: each store's view, each note's text, each grid's
+    style."""
     out = {}
     for key, props in json.loads(answer)["response"].items():
         ident = json.loads(key) if key.startswith("{") else key
         if isinstance(ident, dict) and ident.get("of") == "view":
             [out[ident["list"]]] = props["data"]  # one store (the view's place) of the pattern's
+        elif isinstance(ident, dict) and ident.get("of") == "grid" and "style" in props:
+            [out[f"{ident['list']}-style"]] = props["style"]
         elif isinstance(ident, str) and ident.endswith("-note"):
             out[ident] = props["children"]
     return out
@@ -113,6 +118,7 @@ def test_a_province_change_sends_no_table_and_its_grids_show_a_fresh_views_rows(
     for name in PROVINCE_LISTS:
         assert shown[name] == fresh[name]  # the rows asked for next are of the new day's view
         assert shown[f"{name}-note"] == fresh[f"{name}-note"]
+        assert shown[f"{name}-style"] == fresh[f"{name}-style"]  # as tall (a totals row too)
         changed, total = _rows(app, post, name, "IR-23", shown[name])
         assert changed == _rows(app, post, name, "IR-23", fresh[name])[0]
         assert len(changed) == total == len({r["id"] for r in changed})  # every row, each once
@@ -163,6 +169,7 @@ def test_a_city_change_sends_no_table_and_keeps_its_grids(signed_in):  # noqa: F
     ):
         assert shown[name] == fresh[name]
         assert shown[f"{name}-note"] == fresh[f"{name}-note"]
+        assert shown[f"{name}-style"] == fresh[f"{name}-style"]  # as tall (a totals row too)
         changed, total = _rows(app, post, name, "TEH", shown[name], size=2)
         assert [r["id"] for r in changed] == [h["code"] for h in truth]  # every row, in the list's order
         assert total == len(changed) == len({r["id"] for r in changed})

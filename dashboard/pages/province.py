@@ -94,6 +94,7 @@ LISTS = {
         lambda db, scope, code, day, kind, **page: queries.city_table(db, scope, code, day, kind, **page),
         _city,
         COLS,
+        totalled=True,
     ),
     "prov-uncovered": Listing(
         lambda db, scope, code, day, kind, **page: queries.uncovered_neighborhoods(
