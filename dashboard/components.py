@@ -304,7 +304,9 @@ def timeline_figure(rows: list[dict], lang: str) -> dict:
                 "hovertemplate": (i18n.rtl(hover) if fa else hover) + "<extra></extra>",
             }
         )
-    step = max(1, len(x) // TIMELINE_TICKS)
+    # about TIMELINE_TICKS dated ticks, counted back from the as-of day's (the last point): it is one
+    step = max(1, math.ceil(len(x) / TIMELINE_TICKS))
+    ticks = list(range(len(x) - 1, -1, -step))[::-1]
     axis = {"automargin": True, "gridcolor": "#eaecf0", "zeroline": False, "showline": False}
     layout = {
         "height": 330,
@@ -317,8 +319,8 @@ def timeline_figure(rows: list[dict], lang: str) -> dict:
         "separators": "٫٬" if fa else ".,",
         "xaxis": {
             **axis,
-            "tickvals": x[::step],
-            "ticktext": dates[::step],
+            "tickvals": [x[i] for i in ticks],
+            "ticktext": [dates[i] for i in ticks],
             "autorange": "reversed" if fa else True,
         },
         "yaxis": {

@@ -3,13 +3,14 @@ outlines drawn, the names written on the maps and the legends' colours (issue 16
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
 import pytest
 
 import dashboard.auth
-from dashboard import components, maps, queries, results, shapes
+from dashboard import components, i18n, maps, queries, results, shapes
 from dashboard.auth_seam import NotFound
 from dashboard.i18n import t
 from dashboard.urls import parse
@@ -192,3 +193,18 @@ def test_context_is_never_patched(world):
     assert {op["location"][1] for op in patch["operations"]} == {0}
     text = json.dumps(patch, ensure_ascii=False)
     assert "layers" not in text and "تهران" not in text and "coordinates" not in text
+
+
+@pytest.mark.parametrize("points", [1, 5, 11, 13, 30])
+def test_the_timeline_dates_about_six_ticks_the_as_of_day_among_them(points):
+    days = [dt.date(2016, 3, 20) + dt.timedelta(days=183 * i) for i in range(points)]
+    rows = [{"day": d, "coverage_count_pct": 10.0 + i, "handover_pct": None} for i, d in enumerate(days)]
+    for lang in ("fa", "en"):
+        axis = components.timeline_figure(rows, lang)["layout"]["xaxis"]
+        assert 1 <= len(axis["tickvals"]) <= components.TIMELINE_TICKS
+        assert axis["tickvals"][-1] == days[-1].isoformat()  # the day the view is of
+        assert axis["ticktext"] == [i18n.date(dt.date.fromisoformat(v), "en") for v in axis["tickvals"]]
+        if points <= components.TIMELINE_TICKS:
+            assert len(axis["tickvals"]) == points  # every point dated
+        else:
+            assert len(axis["tickvals"]) >= components.TIMELINE_TICKS // 2 + 1  # thinned, not emptied
