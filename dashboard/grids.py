@@ -246,7 +246,7 @@ class Listing:
     ]  # a row as the table shows it on a view (before its cells are written)
     cols: tuple[Col, ...]
     filters: Callable[[object], dict] = _no_filters  # the view -> the query's other filters by name
-    totalled: bool = False  # a totals row pinned below its rows (list_panel's `totals`)
+    totalled: bool = False  # a totals row pinned below its rows (list_panel's `totals`; its height)
 
 
 LISTS: dict[str, Listing] = {}  # every view's long lists by name (the views add theirs)
@@ -303,6 +303,8 @@ def list_panel(
     note `<box>-note`; `name` unless a view shows several of the list); `totals`, a record of the sums,
     pinned below the rows."""
     grid_id, shows_id = list_ids(name, place)
+    if (totals is not None) != LISTS[name].totalled:  # its height after a filter change counts on it
+        raise ValueError(f"list {name!r}: Listing.totalled is {LISTS[name].totalled}, totals given: {totals}")
     total = _total(name, place, view) if total is None else total
     box = box or name
     return html.Div(
