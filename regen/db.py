@@ -150,7 +150,7 @@ class Database:
         recording functions). `owner=True` keeps the connecting role even inside a web request (the
         sign-in code, which must read accounts).
         """
-        local = self._local(timeout_ms, settings, scope, role, owner)
+        local = self._local(scope, owner, timeout_ms=timeout_ms, settings=settings, role=role)
         with _answered(), self.connection() as conn:
             try:
                 with conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor) as cur:
@@ -162,7 +162,14 @@ class Database:
                     conn.rollback()
                 raise
 
-    def _local(self, timeout_ms, settings, scope, role, owner) -> dict[str, str]:
+    def _local(
+        self,
+        scope: Scope | None,
+        owner: bool,
+        timeout_ms: int | None = None,
+        settings: dict[str, str] | None = None,
+        role: str | None = None,
+    ) -> dict[str, str]:
         """Gives a transaction's own settings (see transaction): the time limit, the scope's and the
         caller's settings, and the role (`role` is what SET LOCAL ROLE sets)."""
         if scope is None and not owner:
@@ -184,7 +191,7 @@ class Database:
         """Gives all rows of one statement as dicts, in a transaction of its own as `transaction` gives
         (scope, role, settings), in one round trip: its settings and the statement sent as one query
         string, which PostgreSQL runs as one transaction (the connection in autocommit for it)."""
-        local = self._local(None, None, scope, None, owner)
+        local = self._local(scope, owner)
         with _answered(), self.connection() as conn:
             conn.autocommit = True
             try:
