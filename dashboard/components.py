@@ -347,27 +347,28 @@ def timeline_figure(rows: list[dict], lang: str) -> dict:
 # What a filter changes in a figure: colours, values, hover values, the measure's name — what a Patch
 # sends. Never the geometry, nor what is bound to it (features, points, their names and sizes: no filter
 # changes them; a place added meanwhile shows on the next load), nor the constant look.
-VALUES = (("x",), ("y",), ("z",), ("customdata",), ("marker", "color"), ("colorbar", "title"))
-VALUES += (("marker", "colorbar", "title"),)
+VALUES = ("x", "y", "z", "customdata")  # a trace's own: merged into it, one operation per trace
+NESTED_VALUES = (("marker", "color"), ("colorbar", "title"), ("marker", "colorbar", "title"))  # assigned
 
 
 def values_patch(fig: dict, axes: tuple[str, ...] = ()) -> Patch:
     """Gives the Patch that brings a figure on the page to `fig`, drawn by the same function for new
-    filters: each trace's VALUES, and the ticks of the layout's `axes`; the rest (and with it the
-    user's pan and zoom) stays."""
+    filters: each trace's VALUES and NESTED_VALUES, and the ticks of the layout's `axes`; the rest (and
+    with it the user's pan and zoom) stays."""
     patch = Patch()
     for i, trace in enumerate(fig["data"]):
         if trace.get("hoverinfo") == "skip":
             continue  # context (names, legend keys: dashboard/maps.py), drawn once and never patched
-        for path in VALUES:
+        if own := {key: trace[key] for key in VALUES if key in trace}:
+            patch["data"][i].update(own)
+        for path in NESTED_VALUES:
             value = trace
             for key in path:
                 value = value.get(key) if isinstance(value, dict) else None
             if value is not None:
                 _assign(patch["data"][i], path, value)
     for axis in axes:
-        for key in ("tickvals", "ticktext"):
-            patch["layout"][axis][key] = fig["layout"][axis][key]
+        patch["layout"][axis].update({key: fig["layout"][axis][key] for key in ("tickvals", "ticktext")})
     return patch
 
 

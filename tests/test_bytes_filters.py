@@ -103,9 +103,9 @@ def test_a_province_change_sends_no_table_and_its_grids_show_a_fresh_views_rows(
     # names and codes stay): the new day's points are the same cities in the same order
     points = _figure(opened, "prov-map")["data"][0]
     [custom] = [
-        op["params"]["value"]
+        op["params"]["value"]["customdata"]
         for op in json.loads(answer)["response"]["prov-map"]["figure"]["operations"]
-        if op["location"] == ["data", 0, "customdata"]
+        if op["location"] == ["data", 0]
     ]
     new_day = _figure(json.loads(post(view_payload(app, path, after))), "prov-map")["data"][0]
     assert new_day["ids"] == points["ids"] and new_day["lon"] == points["lon"]

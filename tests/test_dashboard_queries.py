@@ -161,8 +161,8 @@ def test_a_map_patch_sends_values_only(world):
     patch = components.values_patch(fig).to_plotly_json()
     text = json.dumps(patch, ensure_ascii=False)
     assert "coordinates" not in text and "geojson" not in text
-    z = next(op for op in patch["operations"] if op["location"] == ["data", 0, "z"])["params"]["value"]
-    assert z == [50.0, 75.0]
+    merged = next(op for op in patch["operations"] if op["location"] == ["data", 0])
+    assert merged["operation"] == "Merge" and merged["params"]["value"]["z"] == [50.0, 75.0]
 
 
 def test_database_down_is_a_message_then_recovers(world, monkeypatch):
