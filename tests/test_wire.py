@@ -3,6 +3,8 @@ URL carries their fingerprint, nothing cached for pages."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from pathlib import Path
 
@@ -48,6 +50,21 @@ def test_callback_answers_are_compressed_and_never_kept():
     kept = wire._StaticCache()
     kept.set("gzip;" + wire._NOT_KEPT, b"answer")
     assert kept.get("gzip;" + wire._NOT_KEPT) is None
+
+
+def test_dash_answers_send_slashes_as_themselves_and_mean_the_same():
+    """plotly's writer sends "/" as \\u002f; Dash's JSON answers carry it plain, and text holding a
+    backslash before "u002f" (or before "/") reads back as it was."""
+    texts = ["/city/TEH?as_of=2021-03-21", "۱۴۰۰/۰۱/۰۱", "\\u002f", "a\\/b", "\\\\/", "</script>"]
+    app = Dash(__name__, assets_folder="assets_absent")
+    app.layout = html.Div([html.Span(x) for x in texts])
+    wire.install(app)
+    for headers in ({}, {"Accept-Encoding": "gzip"}):
+        r = app.server.test_client().get("/_dash-layout", headers=headers)
+        body = gzip.decompress(r.data) if headers else r.data
+        assert b"\\u002f" not in body.replace(b"\\\\u002f", b"")  # only the text's own
+        assert b"</script>" not in body  # "<" stays escaped
+        assert [c["props"]["children"] for c in json.loads(body)["props"]["children"]] == texts
 
 
 def test_the_page_itself_is_not_cached_for_long():
