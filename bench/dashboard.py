@@ -237,10 +237,7 @@ def measure_scale(scale: int, seconds: int, clients: int) -> dict:
             t = time.perf_counter()
             post(client, body)
             times.append(time.perf_counter() - t)
-            state_db.execute(
-                "DELETE FROM office_states WHERE office_code = %s AND state = %s AND began_on = %s",
-                (office, NEXT_STATE[state], dt.date.today()),
-            )
+            unrecord_state(state_db, office, NEXT_STATE[state])
         return statistics.median(times)
 
     for label, path in views.items():
@@ -381,29 +378,40 @@ def record_state(db, office: str, state: str) -> None:
         )
 
 
-def record_next_step(db, states: dict[str, str]) -> None:
+def unrecord_state(db, office: str, state: str) -> None:
+    """Deletes what record_state recorded today (the bench's data stay as they were)."""
+    db.execute(
+        "DELETE FROM office_states WHERE office_code = %s AND state = %s AND began_on = %s",
+        (office, state, dt.date.today()),
+    )
+
+
+def record_next_step(db, states: dict[str, str]) -> tuple[str, str]:
     """Records the next state of a random office of `states` (next_steps) and follows it there (an
-    office that fails is dropped and the error raised)."""
+    office that fails is dropped and the error raised); gives the office and the state recorded."""
     office = random.choice(list(states))
     nxt = NEXT_STATE[states.pop(office)]
     record_state(db, office, nxt)
     if nxt in NEXT_STATE:
         states[office] = nxt
+    return office, nxt
 
 
 def writer_loop(url: str, stop: float, done: list[float], errors: list[str], lock) -> None:
     """Records one office state a second (the next step of an office not yet handed over, dated today)
     as the bench's national account, through record_office_state like the dashboard's form: every
-    write changes the data stamp, so the readers meet cold views all along."""
+    write changes the data stamp, so the readers meet cold views all along. What it recorded is
+    deleted again when the load ends, latest first: the next run finds the same offices to advance."""
     from regen.db import Database
 
     db = Database(url)
     states = next_steps(db)  # read once: the writer's own look-up is not the write (timed alone)
+    recorded: list[tuple[str, str]] = []
     try:
         while time.perf_counter() < stop and states:
             t = time.perf_counter()
             try:
-                record_next_step(db, states)
+                recorded.append(record_next_step(db, states))
                 with lock:
                     done.append(time.perf_counter() - t)
             except Exception as e:  # noqa: BLE001 — counted and reported, the load goes on
@@ -411,6 +419,8 @@ def writer_loop(url: str, stop: float, done: list[float], errors: list[str], loc
                     errors.append(f"writer: {type(e).__name__}: {str(e)[:80]}")
             time.sleep(max(0.0, 1.0 - (time.perf_counter() - t)))
     finally:
+        for office, state in reversed(recorded):
+            unrecord_state(db, office, state)
         db.close()
 
 
