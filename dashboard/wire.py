@@ -2,7 +2,8 @@
 
 Provincial offices may sit on slow links: every response is compressed (zstd, brotli or gzip, as the
 browser accepts; Flask-Compress), and files whose URL changes with their content are cached by the
-browser for a year, so that a repeat visit downloads none of them. Dash already gives its component
+browser for a year, so that a repeat visit downloads none of them. Dash's JSON answers carry "/" as
+itself, not plotly's `\\u002f` (`_plain_slashes`). Dash already gives its component
 suites fingerprinted URLs and a year's max-age; the assets carry their modification time as `?m=`,
 so an asset URL with that stamp is as good as a fingerprint. Static files are compressed once per
 process. In brotli, every other response is kept compressed by its content's hash: a kept page sent
