@@ -162,8 +162,13 @@ def _in_brotli(response: Response) -> Response:
 
 # plotly's JSON writer, Dash's, escapes every "/" as \u002f (6 bytes for 1, in every link and date) so
 # that JSON may sit inside an HTML <script>; Dash's JSON answers never do, and "<" stays escaped. An
-# escape is undone only where the backslash before it is not itself escaped (`\\u002f` is text).
-_ESCAPED_SLASH = re.compile(rb"(?<!\\)((?:\\\\)*)\\u002f")
+# escape is one backslash of an odd run before "u002f" (an even run is the text's own backslashes).
+_ESCAPED_SLASH = re.compile(rb"(\\+)u002f")
+
+
+def _slash(m: re.Match) -> bytes:
+    run = m.group(1)
+    return run[:-1] + b"/" if len(run) % 2 else m.group(0)
 
 
 def _plain_slashes(response: Response) -> Response:
@@ -174,8 +179,10 @@ def _plain_slashes(response: Response) -> Response:
         and not (response.is_streamed or response.direct_passthrough)
     ):
         body = response.get_data()
-        if b"\\u002f" in body:
-            response.set_data(_ESCAPED_SLASH.sub(rb"\1/", body))
+        if b"\\\\u002f" in body:  # a backslash before an escape: count each run (0.1 ms a hundred)
+            response.set_data(_ESCAPED_SLASH.sub(_slash, body))
+        elif b"\\u002f" in body:  # every escape stands alone: replaced at once
+            response.set_data(body.replace(b"\\u002f", b"/"))
     return response
 
 
