@@ -7,8 +7,10 @@ Nobody else opens connections. Every statement takes bound parameters; SQL text 
 from __future__ import annotations
 
 import contextvars
+import itertools
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -48,6 +50,61 @@ request_scope: contextvars.ContextVar[Scope | None] = contextvars.ContextVar(
 _pools_lock = threading.Lock()
 # A transaction's own settings, names and values in two arrays: set_config(…, true) is SET LOCAL.
 _SET_LOCAL = "SELECT set_config(n, v, true) FROM unnest(%s::text[], %s::text[]) AS s(n, v)"
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+class _Connection(psycopg2.extensions.connection):
+    """A pooled connection that keeps the statements it prepared (PREPARE lasts as long as the session).
+
+    Planning a statement under row-level security took as long as running it (a province's view: 9 of
+    its statements' 19 ms at ×1, 12 of 31 at ×10; the city figures alone 3-5 ms each). A prepared
+    statement's plan is kept by PostgreSQL: after five runs it uses a generic plan when that plan
+    looks no costlier than planning each run (plan_cache_mode auto; `Database.query`'s "generic"
+    from the first run), and it plans again by itself when a table or function it reads changes, or
+    when the role or row-level security it ran under differs (a provincial officer's request after a
+    national one's)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prepared: dict[str, tuple[str, list[str]]] = {}  # text → (name, placeholders in order)
+        self._names = itertools.count(1)
+
+    def execute_prepared(self, cur, first: str, text: str, params: dict[str, Any]) -> None:
+        """Runs `first` (the settings), then `text` as a prepared statement, in one round trip, with
+        the same parameters, bound by psycopg2 as any statement's are. The first run on a connection
+        PREPAREs it in a round trip of its own: kept only when prepared (the statement is planned on
+        each EXECUTE under that run's role and settings, not when prepared)."""
+        name, order = self.prepared.get(text) or self.prepare(cur, text)
+        args = f"({', '.join(f'%({p})s' for p in order)})" if order else ""
+        try:
+            cur.execute(f"{first};\nEXECUTE {name}{args}", params)
+        except psycopg2.errors.FeatureNotSupported as e:
+            # "cached plan must not change result type": what it reads changed its columns (a
+            # migration while the server ran); prepared again, it answers with the new ones
+            if "result type" not in str(e):
+                raise
+            cur.execute(f"DEALLOCATE {name}")
+            name, order = self.prepare(cur, text)
+            cur.execute(f"{first};\nEXECUTE {name}{args}", params)
+
+    def prepare(self, cur, text: str) -> tuple[str, list[str]]:
+        """PREPAREs `text` (named placeholders become $1, $2 … in the order of their first use) and
+        keeps it: gives its name and its placeholders in order."""
+        order: list[str] = []
+        body = _PLACEHOLDER.sub(lambda m: f"${_number(order, m[1])}", text)
+        name = f"regen_{next(self._names)}"
+        cur.execute(f"PREPARE {name} AS {body}", {})  # {}: its "%%" read as "%", as with params
+        self.prepared[text] = (name, order)
+        return name, order
+
+
+def _number(order: list[str], placeholder: str) -> int:
+    """Gives a placeholder's number ($1, $2 …) in the order of their first use in a statement."""
+    if placeholder not in order:
+        order.append(placeholder)
+    return order.index(placeholder) + 1
 
 
 @contextmanager
@@ -105,6 +162,7 @@ class Database:
                             connect_timeout=5,
                             application_name="regen-atlas",
                             options="-c jit=off",
+                            connection_factory=_Connection,
                         )
                     except psycopg2.OperationalError as e:
                         raise DatabaseUnavailable(_unavailable(e)) from e
@@ -187,13 +245,23 @@ class Database:
         params: Sequence[Any] | dict[str, Any] | None = None,
         scope: Scope | None = None,
         owner: bool = False,
+        plan: str | None = None,
     ) -> list[dict]:
         """Gives all rows of one statement as dicts, in a transaction of its own as `transaction` gives
         (scope, role, settings), in one round trip: its settings and the statement sent as one query
         string, which PostgreSQL runs as one transaction (the connection in autocommit for it). Rows
         come as tuples and are zipped with the column names once: RealDictCursor sets each column of
-        each row in Python, 3× slower (a city's 2,000 offices: 24 ms against 8)."""
-        local = self._local(scope, owner)
+        each row in Python, 3× slower (a city's 2,000 offices: 24 ms against 8).
+
+        `plan` (a statement of named placeholders, `%(name)s`): run as a prepared statement of the
+        connection (`_Connection.execute_prepared`), so that PostgreSQL may keep its plan: "auto",
+        PostgreSQL chooses when (plan_cache_mode auto); "generic", one plan for every value from the
+        first run on (force_generic_plan), for a statement whose planning costs more than running it
+        and whose best plan does not depend on its values (regen/queries.py, `-- plan: generic`)."""
+        generic = {"plan_cache_mode": "force_generic_plan"} if plan == "generic" else None
+        local = self._local(scope, owner, settings=generic)
+        if plan:
+            params = params or {}  # EXECUTE's arguments are always placeholders
         with _answered(), self.connection() as conn:
             conn.autocommit = True
             try:
@@ -202,7 +270,10 @@ class Database:
                     first = cur.mogrify(_SET_LOCAL, (list(local), list(local.values()))).decode()
                     if params is not None:  # the settings' values are literals by now, not placeholders
                         first = first.replace("%", "%%")
-                    cur.execute(f"{first};\n{text}", params)
+                    if plan:
+                        conn.execute_prepared(cur, first, text, params)
+                    else:
+                        cur.execute(f"{first};\n{text}", params)
                     if cur.description is None:
                         return []
                     names = [c.name for c in cur.description]

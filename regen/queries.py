@@ -8,6 +8,12 @@ A long list's statement sorts by the column asked where its ORDER BY holds the c
 pasted as text), in that direction, no value last, before the list's own order (which breaks ties,
 its code last: pages stay stable). Run as written, such a statement gives the list's own order. Which
 columns a list may be sorted by is the query layer's to say (dashboard/queries.py, SORTS).
+
+Every named statement runs prepared on its connection (regen/db.py, `_Connection`): PostgreSQL keeps
+its plan once a generic one looks no costlier than planning each run. A statement holding the line
+`-- plan: generic` keeps one plan for every value from its first run: for one whose planning costs
+more than running it and whose best plan does not depend on its values (a day, a place). Not for a
+LIKE search, whose best plan depends on its pattern (a generic one was 3-6× slower on dash_search).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from regen.scope import Scope
 
 _HEADER = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.M)
 SORT = "/* sort */"  # where a long list's ORDER BY takes the column asked (see the module's docstring)
+_GENERIC = re.compile(r"^--\s*plan:\s*generic\b", re.M)  # one plan for every value (the docstring)
 
 
 @cache
@@ -67,4 +74,10 @@ def run(name: str, db: Database, scope: Scope | None = None, **params: Any) -> l
     """Runs a named statement with bound parameters (in the user's scope); gives its rows as dicts. A
     long list's `sort` and `descending` order it (see the module's docstring)."""
     statement = sorted_sql(name, params.get("sort", ""), bool(params.get("descending")))
-    return db.query(statement, params, scope=scope)
+    return db.query(statement, params, scope=scope, plan=plan_of(name))
+
+
+@cache
+def plan_of(name: str) -> str:
+    """Gives how a named statement's plan is kept: "generic" where it says so, else "auto"."""
+    return "generic" if _GENERIC.search(sql(name)) else "auto"
