@@ -29,19 +29,20 @@ WHY = {
     "software WebGL; 1.5-1.6 s on a quiet machine, 2.2-2.7 s at load 5-8",
     "cold_built": "cold is built plus the view's SQL (the sql column: the statements a cold request ran, "
     "replayed alone), and building the page from kept results is cheap: the SQL of {views} costs more "
-    "than twice the build. Each statement is one round trip; what is left is planning and running each "
-    "under row-level security (a province's: its cities' figures, its three lists' first pages and "
-    "lengths, shapes, neighbours, bounds, labels, options; a city's: its neighborhoods' and offices' "
-    "statuses on the day, shapes, bounds, labels, lists, options). After the common write, an office "
-    "state, the places' results stay kept (the after-a-state column): what is left is the statuses and "
-    "figures of the written province",
+    "than twice the build. Their plans are kept on each connection (regen/db.py, prepared statements): "
+    "what is left is running each statement under row-level security, and its round trip (a province's "
+    "18: its cities' figures, its three lists' first pages and lengths, shapes, neighbours, bounds, "
+    "labels, options; a city's 16: its neighborhoods' and offices' statuses on the day, shapes, bounds, "
+    "labels, lists, options). At ×10 (the demo of 2026-12-04) the province's uncovered neighborhoods list alone looks up the "
+    "status of each of its 2,172 neighborhoods to sort and count the 1,776 uncovered (7-8 ms). After "
+    "the common write, an office state, the places' results stay kept (the after-a-state column): what "
+    "is left is the statuses and figures of the written province",
     "load": "a write every second makes the written kind's results cold in every worker (0197: an office "
     "state leaves the actions', places' and shapes' results kept) and the writer shares the 2 cores with "
     "gunicorn and the 20 clients; the row without a writer is the same load alone",
     "share": "a filter change sends the map's Patch and the timeline's, and each long list then asks again "
-    "for the page it shows (10 rows); a province's change is as many bytes as before (5.6-6.3 KB and "
-    "5.3-5.5 KB of pages), but its view is 6 KB lighter since its timeline is a plain figure without "
-    "plotly's template (74.7 → 68.6 KB at ×1): the share rose from 14.2-14.8 % to 14.9-15.9 %",
+    "for the page it shows (10 rows): a province's three lists' pages (5.2 KB) are as many bytes as the "
+    "change itself (5.0-5.6 KB in the run of 2026-12-04)",
 }
 
 
