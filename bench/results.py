@@ -33,8 +33,9 @@ WHY = {
     "what is left is running each statement under row-level security, and its round trip (a province's "
     "18: its cities' figures, its three lists' first pages and lengths, shapes, neighbours, bounds, "
     "labels, options; a city's 16: its neighborhoods' and offices' statuses on the day, shapes, bounds, "
-    "labels, lists, options). At ×10 (the demo of 2026-12-04) the province's uncovered neighborhoods list alone looks up the "
-    "status of each of its 2,172 neighborhoods to sort and count the 1,776 uncovered (7-8 ms). After "
+    "labels, lists, options). At ×10 (the demo of 2026-12-04) the province's list of uncovered "
+    "neighborhoods alone looks up the status of each of its 2,172 neighborhoods to sort and count the "
+    "1,776 uncovered (7-8 ms). After "
     "the common write, an office state, the places' results stay kept (the after-a-state column): what "
     "is left is the statuses and figures of the written province",
     "load": "a write every second makes the written kind's results cold in every worker (0197: an office "
