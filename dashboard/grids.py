@@ -221,7 +221,7 @@ def long_list(id_, cols: tuple[Col, ...], lang: str, total: int, totals: dict | 
             infiniteInitialRowCount=PAGE_SIZE,
             **pinned,
         ),
-        className="ag-theme-quartz grid" + (" with-totals" if totals else ""),
+        className="ag-theme-quartz grid long-list" + (" with-totals" if totals else ""),
         style=list_height(total, bool(totals)),
     )
 
